@@ -1,0 +1,1 @@
+//! DEX reader. CONTRACT STUB: replaced by the real reader.

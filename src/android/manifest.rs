@@ -1,0 +1,1 @@
+//! The manifest model, built from a decoded binary XML tree.

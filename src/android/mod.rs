@@ -1,0 +1,10 @@
+//! Android formats: binary XML, resources.arsc, the manifest model, DEX and
+//! signing certificates. Each module turns bytes into plain facts.
+
+pub mod attrs;
+pub mod axml;
+pub mod dex;
+pub mod manifest;
+pub mod permissions;
+pub mod resources;
+pub mod signing;

@@ -1,0 +1,1 @@
+//! AOSP protection levels of `android.permission.*`, from `data/permissions.tsv`.

@@ -1,0 +1,3 @@
+//! Opening packages: a ZIP reader with Android's rules, and the package kinds built on it.
+
+pub mod zip;

@@ -1,0 +1,1 @@
+//! ZIP reader with Android rules (in progress).

@@ -1,0 +1,19 @@
+//! telltale: open mobile app packages offline and tell, with evidence, what an
+//! app carries and whom it talks to.
+//!
+//! The flow is visible in the modules: [`container`] opens packages,
+//! [`android`] (and later `apple`, `native`) analyse entries into facts,
+//! [`signatures`] matches facts against the signature database, [`scan`] finds
+//! endpoints and secrets in bytes, and [`report`] holds the one model and its
+//! renderers. [`inspect`] runs the whole flow.
+
+pub mod android;
+pub mod container;
+pub mod inspect;
+pub mod report;
+pub mod scan;
+pub mod signatures;
+pub mod util;
+
+pub use inspect::{inspect_path, Options};
+pub use report::model::Report;

@@ -1,0 +1,272 @@
+//! The report model: one serde structure whose JSON form is the contract in
+//! `../shared/design/REPORT.md`. Renderers only read it.
+
+use serde::Serialize;
+
+/// Version of the JSON contract.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything telltale found in one package.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    pub input: InputInfo,
+    pub app: AppInfo,
+    pub permissions: Vec<Permission>,
+    /// Permissions the app itself declares (`<permission>`), not part of the
+    /// minimal contract but useful to readers.
+    pub declared_permissions: Vec<DeclaredPermission>,
+    pub components: Vec<Component>,
+    pub deep_links: Vec<DeepLink>,
+    pub queried_packages: Vec<String>,
+    pub queried_intents: Vec<QueriedIntent>,
+    pub queried_schemes: Vec<String>,
+    pub meta_data: Vec<MetaData>,
+    pub sdks: Vec<Sdk>,
+    pub endpoints: Vec<Endpoint>,
+    pub identifier_apis: Vec<IdentifierApi>,
+    pub native_libraries: Vec<NativeLibrary>,
+    pub frameworks: Vec<Framework>,
+    pub binaries: Vec<Binary>,
+    pub secrets: Vec<Secret>,
+    pub signing: Vec<SigningCert>,
+    pub security: Security,
+    pub privacy_manifest: Option<serde_json::Value>,
+    /// Whether Android's own package reader would accept this file.
+    pub installable: Installability,
+    pub warnings: Vec<Warning>,
+}
+
+/// Name and versions of the tool and signature database that made a report.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+    pub signatures_version: Option<String>,
+    pub signatures_sha256: Option<String>,
+}
+
+/// Identity of the inspected file.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct InputInfo {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    pub format: String,
+}
+
+/// Identity of the app inside the package.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct AppInfo {
+    pub platform: Option<String>,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub version_name: Option<String>,
+    pub version_code: Option<String>,
+    pub min_sdk: Option<u32>,
+    pub target_sdk: Option<u32>,
+    pub min_os: Option<String>,
+}
+
+/// A permission the app requests.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Permission {
+    pub name: String,
+    /// AOSP protection level (`dangerous`, `normal`, `signature|privileged`…) or `unknown`.
+    pub protection: String,
+    /// `uses-permission-sdk-23` rather than `uses-permission`.
+    pub sdk23_only: bool,
+    /// `android:maxSdkVersion` when given.
+    pub max_sdk: Option<u32>,
+}
+
+/// A permission the app defines itself.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DeclaredPermission {
+    pub name: String,
+    pub protection: String,
+}
+
+/// An app component from the manifest.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Component {
+    pub kind: String,
+    pub name: String,
+    pub exported: bool,
+    pub permission: Option<String>,
+    /// For `activity-alias`: the activity it points at.
+    pub target: Option<String>,
+}
+
+/// A URL the app opens from the browser (VIEW + BROWSABLE intent filter).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DeepLink {
+    pub scheme: String,
+    pub host: Option<String>,
+    pub path: Option<String>,
+    pub verified: bool,
+    pub component: String,
+}
+
+/// An intent listed under `<queries>`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct QueriedIntent {
+    pub action: Option<String>,
+    pub data: Vec<String>,
+    pub categories: Vec<String>,
+}
+
+/// A `<meta-data>` entry.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MetaData {
+    pub name: String,
+    pub value: Option<String>,
+    /// Where it was declared: `application` or the owning component's name.
+    pub parent: String,
+}
+
+/// Organisation behind an SDK or endpoint.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Owner {
+    pub name: String,
+    pub country: Option<String>,
+    pub state_owned: Option<bool>,
+    pub parent: Option<String>,
+}
+
+/// A third-party SDK found inside the app.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Sdk {
+    pub id: String,
+    pub name: String,
+    pub categories: Vec<String>,
+    pub owner: Option<Owner>,
+    pub website: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Why an SDK was reported.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Evidence {
+    pub kind: String,
+    pub path: String,
+    pub detail: String,
+}
+
+/// Where a string was seen: entry path (nested with `!`) and byte offset.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub path: String,
+    pub offset: Option<u64>,
+}
+
+/// A hard-coded network endpoint.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Endpoint {
+    pub host: String,
+    pub domain: Option<String>,
+    pub urls: Vec<String>,
+    pub owner: Option<Owner>,
+    pub sdk: Option<String>,
+    pub locations: Vec<Location>,
+}
+
+/// A device-identifier or fingerprinting API the app calls.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IdentifierApi {
+    pub api: String,
+    pub category: String,
+    pub callers: Vec<String>,
+    pub sdk: Option<String>,
+    pub locations: Vec<Location>,
+}
+
+/// A native library shipped in the package.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NativeLibrary {
+    pub path: String,
+    pub arch: Option<String>,
+    pub sdk: Option<String>,
+}
+
+/// An iOS framework.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Framework {
+    pub name: String,
+    pub bundle_id: Option<String>,
+    pub version: Option<String>,
+    pub sdk: Option<String>,
+}
+
+/// An executable binary (Mach-O).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Binary {
+    pub path: String,
+    pub archs: Vec<String>,
+    pub encrypted: bool,
+}
+
+/// A hard-coded secret; never carries the full value unless asked.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Secret {
+    pub kind: String,
+    pub preview: String,
+    pub sha256: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub locations: Vec<Location>,
+}
+
+/// A signing certificate.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SigningCert {
+    pub scheme: String,
+    pub subject: String,
+    pub issuer: String,
+    pub sha256: String,
+    pub country: Option<String>,
+}
+
+/// Security-relevant flags.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Security {
+    pub debuggable: Option<bool>,
+    pub allow_backup: Option<bool>,
+    /// Cleartext (plain HTTP) traffic allowed by default.
+    pub cleartext: Option<bool>,
+    /// Domains the network security config opens to cleartext.
+    pub cleartext_domains: Vec<String>,
+    pub user_certs_trusted: Option<bool>,
+    pub ats_arbitrary_loads: Option<bool>,
+    pub encrypted: Option<bool>,
+    /// Path of the network security config, when the manifest names one.
+    pub network_security_config: Option<String>,
+    /// Whether `<debug-overrides>` are present in the network security config.
+    pub debug_overrides: Option<bool>,
+    /// Whether `<debug-overrides>` trust user-installed CAs (only active in debuggable builds).
+    pub debug_user_certs_trusted: Option<bool>,
+}
+
+/// What Android's package reader would do with this file.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Installability {
+    /// `Some(true)` when nothing Android refuses was found; `None` when not applicable.
+    pub android_accepts: Option<bool>,
+    /// Reasons Android would refuse the file.
+    pub reasons: Vec<String>,
+}
+
+/// Something that went wrong or looked tampered, with where.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    pub path: String,
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning about `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning { path: path.into(), message: message.into() }
+    }
+}

@@ -1,0 +1,1 @@
+//! Strings, endpoints and secrets in raw bytes.

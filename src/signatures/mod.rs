@@ -1,0 +1,1 @@
+//! The signature database and its compiled matchers.
