@@ -403,10 +403,9 @@ pub fn parse(bytes: &[u8]) -> Result<AxmlDocument, AxmlError> {
     } else if file.size > start && file.size < bytes.len() {
         anomalies.add("file-size", || {
             format!(
-                "declared size {} is smaller than the {} bytes of data; {} trailing bytes ignored",
+                "declared size {} is smaller than the {} bytes of data; reading stops at the declared end",
                 file.size,
-                bytes.len(),
-                bytes.len() - file.size
+                bytes.len()
             )
         });
         file.size
@@ -458,7 +457,9 @@ impl<'a> Decoder<'a> {
             } else if let Some(recovered) = self.recover_node_size(pos, h) {
                 (NODE_HEADER, recovered)
             } else {
-                match (pos + 1..stop.saturating_sub(7)).find(|&p| plausible_chunk(self.data, p, end)) {
+                match (pos + 1..stop.saturating_sub(7))
+                    .find(|&p| plausible_chunk(self.data, p, end))
+                {
                     Some(next) => {
                         self.anomalies.add("resync", || {
                             format!(
@@ -488,7 +489,9 @@ impl<'a> Decoder<'a> {
             };
             if size % 4 != 0 {
                 self.anomalies.add("unaligned", || {
-                    format!("chunk at offset {pos:#x} has a size ({size}) that is not a multiple of 4")
+                    format!(
+                        "chunk at offset {pos:#x} has a size ({size}) that is not a multiple of 4"
+                    )
                 });
             }
             if pos + size > stop {
@@ -510,9 +513,9 @@ impl<'a> Decoder<'a> {
     fn recover_node_size(&mut self, pos: usize, h: ChunkHeader) -> Option<usize> {
         let end = self.data.len();
         let size = match h.kind {
-            RES_XML_START_NAMESPACE_TYPE | RES_XML_END_NAMESPACE_TYPE | RES_XML_END_ELEMENT_TYPE => {
-                NODE_HEADER + 8
-            }
+            RES_XML_START_NAMESPACE_TYPE
+            | RES_XML_END_NAMESPACE_TYPE
+            | RES_XML_END_ELEMENT_TYPE => NODE_HEADER + 8,
             RES_XML_CDATA_TYPE => NODE_HEADER + 12,
             RES_XML_START_ELEMENT_TYPE => {
                 let ext = pos + NODE_HEADER;
@@ -603,7 +606,9 @@ impl<'a> Decoder<'a> {
             Err(e) => {
                 let count = self.pool.count();
                 self.anomalies.add("bad-string-index", || match e {
-                    StrError::NoPool => format!("{what} refers to string {index} but there is no string pool"),
+                    StrError::NoPool => {
+                        format!("{what} refers to string {index} but there is no string pool")
+                    }
                     StrError::OutOfRange => format!(
                         "{what} refers to string {index}, outside the pool of {count} strings"
                     ),
@@ -637,12 +642,20 @@ impl<'a> Decoder<'a> {
                 )
             });
         }
-        if self.namespaces.iter().any(|(p, u)| *u == uri && *p != prefix) {
+        if self
+            .namespaces
+            .iter()
+            .any(|(p, u)| *u == uri && *p != prefix)
+        {
             self.anomalies.add("ns-multi", || {
                 format!("namespace '{}' bound to several prefixes", clip(&uri))
             });
         }
-        if !self.namespaces.iter().any(|(p, u)| *u == uri && *p == prefix) {
+        if !self
+            .namespaces
+            .iter()
+            .any(|(p, u)| *u == uri && *p == prefix)
+        {
             self.namespaces.push((prefix, uri));
         }
     }
@@ -858,7 +871,11 @@ impl<'a> Decoder<'a> {
         };
         let open_index = self.open_names.pop().unwrap_or(NO_INDEX);
         if open_index != name_index {
-            let closes = self.pool.get(name_index, &mut self.anomalies).unwrap_or("?").to_owned();
+            let closes = self
+                .pool
+                .get(name_index, &mut self.anomalies)
+                .unwrap_or("?")
+                .to_owned();
             self.anomalies.add("end-mismatch", || {
                 format!(
                     "end element '{}' at offset {pos:#x} closes <{}>",
@@ -878,7 +895,10 @@ impl<'a> Decoder<'a> {
         } else {
             let name = element.name;
             self.anomalies.add("extra-root", || {
-                format!("additional root element <{}> ignored (Android reads only the first)", clip(&name))
+                format!(
+                    "additional root element <{}> ignored (Android reads only the first)",
+                    clip(&name)
+                )
             });
         }
     }
@@ -886,7 +906,8 @@ impl<'a> Decoder<'a> {
     fn finish(mut self) -> Result<AxmlDocument, AxmlError> {
         if !self.stack.is_empty() {
             let open = self.stack.len();
-            self.anomalies.add("unclosed", || format!("{open} elements never closed"));
+            self.anomalies
+                .add("unclosed", || format!("{open} elements never closed"));
             while let Some(element) = self.stack.pop() {
                 self.attach(element);
             }
@@ -895,10 +916,12 @@ impl<'a> Decoder<'a> {
             if !self.pool.is_present() && !self.seen_node {
                 return Err(AxmlError("no string pool and no XML node found".into()));
             }
-            self.anomalies.add("no-root", || "no root element".to_owned());
+            self.anomalies
+                .add("no-root", || "no root element".to_owned());
         }
         if !self.pool.is_present() {
-            self.anomalies.add("no-pool", || "no string pool".to_owned());
+            self.anomalies
+                .add("no-pool", || "no string pool".to_owned());
         }
         if self.resource_map.is_empty() && self.attributes_read > 0 {
             self.anomalies.add("no-resmap", || {

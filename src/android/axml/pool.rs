@@ -108,7 +108,9 @@ impl<'a> StringPool<'a> {
         };
         let count = if declared_count > room {
             anomalies.add("pool-count", || {
-                format!("string pool declares {declared_count} strings but has room for {room} offsets")
+                format!(
+                    "string pool declares {declared_count} strings but has room for {room} offsets"
+                )
             });
             room
         } else {
@@ -185,11 +187,17 @@ impl<'a> StringPool<'a> {
     fn decode(&self, i: usize, anomalies: &mut Anomalies) -> Result<Box<str>, StrError> {
         let slot_at = self.offsets_at + i * 4;
         let offset = le_u32(self.chunk, slot_at).ok_or(StrError::OutOfRange)? as usize;
-        let start = self.strings_at.checked_add(offset).ok_or(StrError::BadOffset)?;
+        let start = self
+            .strings_at
+            .checked_add(offset)
+            .ok_or(StrError::BadOffset)?;
         if start >= self.strings_end {
             return Err(StrError::BadOffset);
         }
-        let data = self.chunk.get(start..self.strings_end).ok_or(StrError::BadOffset)?;
+        let data = self
+            .chunk
+            .get(start..self.strings_end)
+            .ok_or(StrError::BadOffset)?;
         if self.utf8 {
             decode_utf8(data, i, anomalies)
         } else {
@@ -250,7 +258,9 @@ fn decode_utf16(data: &[u8], i: usize, anomalies: &mut Anomalies) -> Result<Box<
     let mut take = units;
     if take > available {
         anomalies.add("string-overrun", || {
-            format!("string {i} claims {units} UTF-16 units but only {available} remain in the pool")
+            format!(
+                "string {i} claims {units} UTF-16 units but only {available} remain in the pool"
+            )
         });
         take = available;
     } else if le_u16(body, take * 2) != Some(0) {

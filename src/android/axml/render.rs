@@ -253,15 +253,27 @@ mod tests {
     fn values_render_like_aapt() {
         let none = |_: u32| None;
         let some = |_: u32| Some("string/app_name".to_owned());
-        assert_eq!(render_value(&Value::Reference(0x7f01_0001), &none), "@0x7f010001");
-        assert_eq!(render_value(&Value::Reference(0x7f01_0001), &some), "@string/app_name");
+        assert_eq!(
+            render_value(&Value::Reference(0x7f01_0001), &none),
+            "@0x7f010001"
+        );
+        assert_eq!(
+            render_value(&Value::Reference(0x7f01_0001), &some),
+            "@string/app_name"
+        );
         assert_eq!(render_value(&Value::Bool(true), &none), "true");
         assert_eq!(render_value(&Value::Int(-3), &none), "-3");
         assert_eq!(render_value(&Value::Color(0xff00_ff00), &none), "#ff00ff00");
         // 16dip: mantissa 16 << 8, radix 23p0, unit dip.
-        assert_eq!(render_value(&Value::Dimension((16 << 8) | 1), &none), "16.0dip");
+        assert_eq!(
+            render_value(&Value::Dimension((16 << 8) | 1), &none),
+            "16.0dip"
+        );
         // 50%: 0.5 with radix 0p23.
-        assert_eq!(render_value(&Value::Fraction((0x40_0000 << 8) | (3 << 4)), &none), "50.0%");
+        assert_eq!(
+            render_value(&Value::Fraction((0x40_0000 << 8) | (3 << 4)), &none),
+            "50.0%"
+        );
         assert_eq!(xml_text("a\u{1}b\u{FFFF}c\td"), "abc\td");
     }
 }
