@@ -242,7 +242,24 @@ fn decode_utf8(data: &[u8], i: usize, anomalies: &mut Anomalies) -> Result<Box<s
         take = MAX_STRING_UNITS;
     }
     let bytes = body.get(..take).unwrap_or_default();
-    Ok(String::from_utf8_lossy(bytes).into())
+    if std::str::from_utf8(bytes).is_err() {
+        anomalies.add("string-encoding", || {
+            format!("string {i} is not valid UTF-8")
+        });
+    }
+    Ok(checked(String::from_utf8_lossy(bytes).into(), i, anomalies))
+}
+
+/// Notes control characters (other than tab and newlines) in string `i`.
+fn checked(s: Box<str>, i: usize, anomalies: &mut Anomalies) -> Box<str> {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        anomalies.add("string-control", || {
+            format!("string {i} contains control characters")
+        });
+    }
+    s
 }
 
 fn decode_utf16(data: &[u8], i: usize, anomalies: &mut Anomalies) -> Result<Box<str>, StrError> {
@@ -279,5 +296,14 @@ fn decode_utf16(data: &[u8], i: usize, anomalies: &mut Anomalies) -> Result<Box<
         .take(take)
         .map(|c| u16::from_le_bytes([c[0], c[1]]))
         .collect();
-    Ok(String::from_utf16_lossy(&units).into())
+    if char::decode_utf16(units.iter().copied()).any(|c| c.is_err()) {
+        anomalies.add("string-encoding", || {
+            format!("string {i} holds unpaired UTF-16 surrogates")
+        });
+    }
+    Ok(checked(
+        String::from_utf16_lossy(&units).into(),
+        i,
+        anomalies,
+    ))
 }
