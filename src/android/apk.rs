@@ -34,12 +34,14 @@ pub fn analyse(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut
         refusals.push("AndroidManifest.xml is missing or unreadable".into());
     }
     for dex in archive.entries().iter().filter(|e| is_code_entry(&e.name)) {
-        if let Err(e) = budget.read_entry(archive, dex).map(|r| {
-            if let Some(f) = r.android_fails {
-                refusals.push(format!("{}: {f}", dex.name));
+        match budget.read_entry(archive, dex) {
+            Ok(r) => {
+                note_entry(&dex.name, &r.notes, report);
+                if let Some(f) = r.android_fails {
+                    refusals.push(format!("{}: {f}", dex.name));
+                }
             }
-        }) {
-            report.warnings.push(Warning::new(&dex.name, e));
+            Err(e) => report.warnings.push(Warning::new(&dex.name, e)),
         }
     }
     read_signing(archive, data, budget, report);
