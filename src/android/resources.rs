@@ -68,8 +68,12 @@ pub fn parse(bytes: &[u8]) -> Result<ResourceTable, ArscError> {
     let declared_packages = u32_at(table.data, 8).unwrap_or(0);
     let mut strings: Option<StringPool> = None;
     let mut packages = Vec::new();
-    for_each_chunk(table.data, table.header_size, "table", &mut anomalies, |c, an| {
-        match c.kind {
+    for_each_chunk(
+        table.data,
+        table.header_size,
+        "table",
+        &mut anomalies,
+        |c, an| match c.kind {
             STRING_POOL_TYPE if strings.is_none() => {
                 strings = Some(StringPool::parse(c, "global string pool", an));
             }
@@ -79,8 +83,8 @@ pub fn parse(bytes: &[u8]) -> Result<ResourceTable, ArscError> {
                 "table: unknown chunk type 0x{other:04x} at offset {}",
                 c.offset
             )),
-        }
-    });
+        },
+    );
     if strings.is_none() {
         anomalies.push("table: no global string pool".into());
     }
@@ -142,12 +146,18 @@ impl ResourceTable {
 
     /// The packages of the table as (id, name), in file order.
     pub fn packages(&self) -> Vec<(u32, String)> {
-        self.packages.iter().map(|p| (p.id, p.name.clone())).collect()
+        self.packages
+            .iter()
+            .map(|p| (p.id, p.name.clone()))
+            .collect()
     }
 
     /// Shared libraries the table's packages refer to, as (id, name).
     pub fn libraries(&self) -> Vec<(u32, String)> {
-        self.packages.iter().flat_map(|p| p.libraries.iter().cloned()).collect()
+        self.packages
+            .iter()
+            .flat_map(|p| p.libraries.iter().cloned())
+            .collect()
     }
 
     fn packages_with(&self, pkg_id: u32) -> impl Iterator<Item = &Package> {
@@ -163,15 +173,15 @@ impl ResourceTable {
     }
 
     /// The entry to use for `id`: default configuration, else the first
-    /// locale-less one, else English, else the first.
+    /// locale-less one, else English (not the en-XA pseudo-locale), else the
+    /// first.
     fn pick(&self, id: u32) -> Option<&Entry> {
         let all: Vec<(&TypeChunk, &Entry)> = self.candidates(id).collect();
-        let by = |f: &dyn Fn(&Config) -> bool| {
-            all.iter().find(|(t, _)| f(&t.config)).map(|(_, e)| *e)
-        };
+        let by =
+            |f: &dyn Fn(&Config) -> bool| all.iter().find(|(t, _)| f(&t.config)).map(|(_, e)| *e);
         by(&|c| c.is_default)
             .or_else(|| by(&|c| c.language.is_empty()))
-            .or_else(|| by(&|c| c.language == "en"))
+            .or_else(|| by(&|c| c.language == "en" && c.region != "XA"))
             .or_else(|| all.first().map(|(_, e)| *e))
     }
 

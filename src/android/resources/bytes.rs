@@ -163,7 +163,10 @@ mod tests {
         }
         let v = a.finish();
         assert_eq!(v.len(), MAX_ANOMALIES + 1);
-        assert_eq!(v.last().map(String::as_str), Some("36 further anomalies not listed"));
+        assert_eq!(
+            v.last().map(String::as_str),
+            Some("36 further anomalies not listed")
+        );
     }
 
     #[test]

@@ -31,7 +31,13 @@ impl Config {
         let field = |off: usize| b.get(off..off + 2).filter(|_| off + 2 <= end);
         let language = field(8).map(|l| unpack(l, b'a')).unwrap_or_default();
         let region = field(10).map(|r| unpack(r, b'0')).unwrap_or_default();
-        let u16f = |off: usize| if off + 2 <= end { u16_at(b, off).unwrap_or(0) } else { 0 };
+        let u16f = |off: usize| {
+            if off + 2 <= end {
+                u16_at(b, off).unwrap_or(0)
+            } else {
+                0
+            }
+        };
         let density = u16f(14);
         let sdk_version = u16f(24);
         // A locale script (bytes 36..40) counts as "other", so such configs
@@ -110,7 +116,13 @@ fn unpack(two: &[u8], base: u8) -> String {
     [a, b]
         .iter()
         .filter(|&&c| c != 0)
-        .map(|&c| if c.is_ascii_graphic() { char::from(c) } else { '?' })
+        .map(|&c| {
+            if c.is_ascii_graphic() {
+                char::from(c)
+            } else {
+                '?'
+            }
+        })
         .collect()
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::bytes::{Anomalies, Chunk, for_each_chunk, u16_at, u32_at, u8_at};
+use super::bytes::{Anomalies, Chunk, for_each_chunk, u8_at, u16_at, u32_at};
 use super::config::Config;
 use super::pool::{STRING_POOL_TYPE, StringPool};
 
@@ -123,7 +123,10 @@ pub(super) fn parse_package(chunk: Chunk<'_>, anomalies: &mut Anomalies) -> Pack
     if chunk.header_size >= 288 {
         pkg.type_id_offset = u32_at(b, 284).unwrap_or(0);
         if pkg.type_id_offset > 0xff {
-            anomalies.push(format!("{what}: type id offset {} out of range", pkg.type_id_offset));
+            anomalies.push(format!(
+                "{what}: type id offset {} out of range",
+                pkg.type_id_offset
+            ));
             pkg.type_id_offset = 0;
         }
     }
@@ -131,27 +134,32 @@ pub(super) fn parse_package(chunk: Chunk<'_>, anomalies: &mut Anomalies) -> Pack
     // The pools are normally the first two child chunks and the header
     // offsets point at them; fall back to order when the offsets lie.
     let mut pools: Vec<(usize, StringPool)> = Vec::new();
-    for_each_chunk(b, chunk.header_size, &what, anomalies, |c, an| match c.kind {
-        STRING_POOL_TYPE => {
-            if pools.len() < 2 {
-                pools.push((c.offset, StringPool::parse(c, &what, an)));
-            } else {
-                an.push(format!("{what}: extra string pool at offset {}", c.offset));
+    for_each_chunk(b, chunk.header_size, &what, anomalies, |c, an| {
+        match c.kind {
+            STRING_POOL_TYPE => {
+                if pools.len() < 2 {
+                    pools.push((c.offset, StringPool::parse(c, &what, an)));
+                } else {
+                    an.push(format!("{what}: extra string pool at offset {}", c.offset));
+                }
             }
-        }
-        TYPE_TYPE => {
-            if let Some(t) = parse_type(c, &what, an) {
-                pkg.by_type.entry(t.type_id).or_default().push(pkg.types.len());
-                pkg.types.push(t);
+            TYPE_TYPE => {
+                if let Some(t) = parse_type(c, &what, an) {
+                    pkg.by_type
+                        .entry(t.type_id)
+                        .or_default()
+                        .push(pkg.types.len());
+                    pkg.types.push(t);
+                }
             }
+            TYPE_SPEC_TYPE => check_type_spec(c, &what, an),
+            LIBRARY_TYPE => parse_library(c, &what, an, &mut pkg.libraries),
+            OVERLAYABLE_TYPE | OVERLAYABLE_POLICY_TYPE | STAGED_ALIAS_TYPE => {}
+            other => an.push(format!(
+                "{what}: unknown chunk type 0x{other:04x} at offset {}",
+                c.offset
+            )),
         }
-        TYPE_SPEC_TYPE => check_type_spec(c, &what, an),
-        LIBRARY_TYPE => parse_library(c, &what, an, &mut pkg.libraries),
-        OVERLAYABLE_TYPE | OVERLAYABLE_POLICY_TYPE | STAGED_ALIAS_TYPE => {}
-        other => an.push(format!(
-            "{what}: unknown chunk type 0x{other:04x} at offset {}",
-            c.offset
-        )),
     });
     let declared = |off: Option<u32>| {
         let off = off? as usize;
@@ -201,7 +209,12 @@ fn check_type_spec(c: Chunk<'_>, what: &str, anomalies: &mut Anomalies) {
 }
 
 /// Reads the shared-library table: (package id, name) pairs.
-fn parse_library(c: Chunk<'_>, what: &str, anomalies: &mut Anomalies, out: &mut Vec<(u32, String)>) {
+fn parse_library(
+    c: Chunk<'_>,
+    what: &str,
+    anomalies: &mut Anomalies,
+    out: &mut Vec<(u32, String)>,
+) {
     let count = u32_at(c.data, 8).unwrap_or(0) as usize;
     let room = c.data.len().saturating_sub(c.header_size) / 260;
     if count > room {
@@ -245,7 +258,11 @@ fn parse_type(c: Chunk<'_>, what: &str, anomalies: &mut Anomalies) -> Option<Typ
         anomalies.push(format!(
             "{what}: type chunk at offset {off} has entries start {entries_start} outside the chunk"
         ));
-        return Some(TypeChunk { type_id, config, entries: Vec::new() });
+        return Some(TypeChunk {
+            type_id,
+            config,
+            entries: Vec::new(),
+        });
     }
     let sparse = flags & TYPE_FLAG_SPARSE != 0;
     let offset16 = flags & TYPE_FLAG_OFFSET16 != 0;
@@ -271,7 +288,9 @@ fn parse_type(c: Chunk<'_>, what: &str, anomalies: &mut Anomalies) -> Option<Typ
     for i in 0..count {
         let at = c.header_size + i * width;
         let (idx, rel) = if sparse {
-            let (Some(idx), Some(o)) = (u16_at(b, at), u16_at(b, at + 2)) else { break };
+            let (Some(idx), Some(o)) = (u16_at(b, at), u16_at(b, at + 2)) else {
+                break;
+            };
             (idx, usize::from(o) * 4)
         } else if offset16 {
             match u16_at(b, at) {
@@ -314,7 +333,11 @@ fn parse_type(c: Chunk<'_>, what: &str, anomalies: &mut Anomalies) -> Option<Typ
             before - entries.len()
         ));
     }
-    Some(TypeChunk { type_id, config, entries })
+    Some(TypeChunk {
+        type_id,
+        config,
+        entries,
+    })
 }
 
 enum EntryError {
@@ -324,9 +347,11 @@ enum EntryError {
 
 /// Parses the entry at `rel` in the entry data of a type chunk.
 fn parse_entry(data: &[u8], rel: usize) -> Result<Entry, EntryError> {
-    let (Some(size), Some(flags), Some(word)) =
-        (u16_at(data, rel), u16_at(data, rel + 2), u32_at(data, rel + 4))
-    else {
+    let (Some(size), Some(flags), Some(word)) = (
+        u16_at(data, rel),
+        u16_at(data, rel + 2),
+        u32_at(data, rel + 4),
+    ) else {
         return Err(EntryError::Offset);
     };
     if flags & ENTRY_FLAG_COMPACT != 0 {
@@ -334,7 +359,10 @@ fn parse_entry(data: &[u8], rel: usize) -> Result<Entry, EntryError> {
         // the flags, data in the second word.
         return Ok(Entry {
             key: u32::from(size),
-            value: Some(RawValue { data_type: (flags >> 8) as u8, data: word }),
+            value: Some(RawValue {
+                data_type: (flags >> 8) as u8,
+                data: word,
+            }),
         });
     }
     if flags & ENTRY_FLAG_COMPLEX != 0 {
@@ -342,7 +370,10 @@ fn parse_entry(data: &[u8], rel: usize) -> Result<Entry, EntryError> {
         if usize::from(size) < 16 || u32_at(data, rel + 12).is_none() {
             return Err(EntryError::Value);
         }
-        return Ok(Entry { key: word, value: None });
+        return Ok(Entry {
+            key: word,
+            value: None,
+        });
     }
     let v = rel + usize::from(size);
     if size < 8 {

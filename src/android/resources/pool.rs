@@ -1,7 +1,7 @@
 //! ResStringPool: UTF-8 or UTF-16 strings, decoded on demand so that a hostile
 //! pool (many offsets to one huge string) costs nothing until a string is used.
 
-use super::bytes::{Anomalies, Chunk, u16_at, u32_at, u8_at};
+use super::bytes::{Anomalies, Chunk, u8_at, u16_at, u32_at};
 
 /// RES_STRING_POOL_TYPE.
 pub(super) const STRING_POOL_TYPE: u16 = 0x0001;
@@ -59,6 +59,7 @@ impl StringPool {
     }
 
     /// Number of strings.
+    #[cfg(test)]
     pub(super) fn len(&self) -> usize {
         self.offsets.len()
     }
@@ -83,7 +84,10 @@ fn utf8_len(b: &[u8], off: usize) -> Option<(usize, usize)> {
     let first = u8_at(b, off)?;
     if first & 0x80 != 0 {
         let second = u8_at(b, off + 1)?;
-        Some(((usize::from(first & 0x7f) << 8) | usize::from(second), off + 2))
+        Some((
+            (usize::from(first & 0x7f) << 8) | usize::from(second),
+            off + 2,
+        ))
     } else {
         Some((usize::from(first), off + 1))
     }

@@ -45,7 +45,10 @@ pub(super) fn render_scalar(data_type: u8, data: u32) -> Option<String> {
 fn complex_to_float(data: u32) -> f32 {
     const RADIX: [f32; 4] = [1.0, 1.0 / 128.0, 1.0 / 32768.0, 1.0 / 8_388_608.0];
     let mantissa = ((data & 0xffff_ff00) as i32 >> 8) as f32;
-    let radix = RADIX.get(((data >> 4) & 3) as usize).copied().unwrap_or(1.0);
+    let radix = RADIX
+        .get(((data >> 4) & 3) as usize)
+        .copied()
+        .unwrap_or(1.0);
     mantissa * radix
 }
 
@@ -55,13 +58,25 @@ mod tests {
 
     #[test]
     fn scalars_render_as_text() {
-        assert_eq!(render_scalar(TYPE_INT_BOOLEAN, 0xffff_ffff).as_deref(), Some("true"));
+        assert_eq!(
+            render_scalar(TYPE_INT_BOOLEAN, 0xffff_ffff).as_deref(),
+            Some("true")
+        );
         assert_eq!(render_scalar(TYPE_INT_BOOLEAN, 0).as_deref(), Some("false"));
         assert_eq!(render_scalar(TYPE_INT_DEC, u32::MAX).as_deref(), Some("-1"));
-        assert_eq!(render_scalar(TYPE_INT_HEX, 12).as_deref(), Some("0x0000000c"));
-        assert_eq!(render_scalar(0x1d, 0xff00ff00).as_deref(), Some("#ff00ff00"));
+        assert_eq!(
+            render_scalar(TYPE_INT_HEX, 12).as_deref(),
+            Some("0x0000000c")
+        );
+        assert_eq!(
+            render_scalar(0x1d, 0xff00ff00).as_deref(),
+            Some("#ff00ff00")
+        );
         // 16dip: mantissa 16, radix 0, unit 1.
-        assert_eq!(render_scalar(TYPE_DIMENSION, (16 << 8) | 1).as_deref(), Some("16.0dip"));
+        assert_eq!(
+            render_scalar(TYPE_DIMENSION, (16 << 8) | 1).as_deref(),
+            Some("16.0dip")
+        );
         assert_eq!(render_scalar(TYPE_NULL, 0), None);
         assert_eq!(render_scalar(TYPE_NULL, 1).as_deref(), Some(""));
         assert_eq!(render_scalar(0x02, 5), None);
