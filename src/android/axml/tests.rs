@@ -722,3 +722,87 @@ fn decoding_is_fast() {
         "{per_doc:?}"
     );
 }
+
+#[test]
+fn agrees_with_aapt_badging_on_corpus_apks() {
+    use crate::container::zip::{Archive, Limits};
+    let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/aapt-badging.tsv");
+    let Ok(table) = std::fs::read_to_string(golden) else {
+        eprintln!("skipping: {golden} not found");
+        return;
+    };
+    if corpus_dir().is_none() {
+        return;
+    }
+    let (mut checked, mut mismatches) = (0usize, Vec::new());
+    for row in table.lines().skip(1) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let [path, _, manifest, aapt, package, version_code, ..] = cols.as_slice() else {
+            continue;
+        };
+        if *manifest != "ok" {
+            continue;
+        }
+        // aapt could not badge these: only require a panic-free decode.
+        let strict = *aapt == "ok" && !package.is_empty();
+        let Ok(apk) = std::fs::read(std::path::Path::new(SHARED).join("corpus").join(path)) else {
+            continue;
+        };
+        let Ok(archive) = Archive::parse(&apk) else {
+            mismatches.push(format!("{path}: zip not readable"));
+            continue;
+        };
+        let Some(bytes) = archive
+            .find("AndroidManifest.xml")
+            .and_then(|e| archive.read(e, &Limits::default()).ok())
+        else {
+            mismatches.push(format!("{path}: manifest not readable"));
+            continue;
+        };
+        if !strict {
+            let result = parse(&bytes);
+            let summary = match &result {
+                Ok(doc) => format!(
+                    "{} elements, anomalies {:?}",
+                    doc.root.as_ref().map_or(0, count_elements),
+                    doc.anomalies
+                ),
+                Err(e) => e.to_string(),
+            };
+            eprintln!("{path} (aapt: {aapt}): {summary}");
+            continue;
+        }
+        checked += 1;
+        let doc = match parse(&bytes) {
+            Ok(doc) => doc,
+            Err(e) => {
+                mismatches.push(format!("{path}: {e}"));
+                continue;
+            }
+        };
+        let Some(root) = doc.root.as_ref() else {
+            mismatches.push(format!("{path}: no root"));
+            continue;
+        };
+        let ours = root
+            .plain_attr("package")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if ours != *package {
+            mismatches.push(format!("{path}: package {ours:?} != aapt {package:?}"));
+        }
+        let code = root.android_attr("versionCode").and_then(Value::as_i64);
+        if !version_code.is_empty() && code.map(|c| c.to_string()).as_deref() != Some(*version_code)
+        {
+            mismatches.push(format!(
+                "{path}: versionCode {code:?} != aapt {version_code}"
+            ));
+        }
+        if let Err(e) = reparse(&to_xml(&doc, &no_resolve)) {
+            mismatches.push(format!("{path}: XML output does not re-parse: {e}"));
+        }
+    }
+    eprintln!("compared {checked} APK manifests with aapt badging");
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
+    assert!(checked >= 100, "only {checked} manifests compared");
+}
