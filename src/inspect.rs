@@ -139,6 +139,9 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
     let archive = Archive::parse(data).map_err(|e| InspectError(format!("{path}: {e}")))?;
     let format = detect::format_of(&archive, path);
     report.input.format = format.name().to_string();
+    for a in archive.anomalies() {
+        report.warnings.push(Warning::new("", format!("zip: {a}")));
+    }
     let budget = Budget::new(options);
     match format {
         Format::Apk => crate::android::apk::analyse(&archive, data, &budget, &mut report),

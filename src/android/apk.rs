@@ -20,9 +20,6 @@ const ARSC: &str = "resources.arsc";
 /// Analyses an APK into `report`.
 pub fn analyse(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut Report) {
     report.app.platform = Some("android".into());
-    for a in archive.anomalies() {
-        report.warnings.push(Warning::new("", format!("zip: {a}")));
-    }
     let mut refusals: Vec<String> = archive.refusals().to_vec();
 
     let resources = read_resources(archive, budget, report);

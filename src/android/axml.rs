@@ -42,6 +42,8 @@ pub struct Element {
     pub attributes: Vec<Attribute>,
     /// Child elements in file order.
     pub children: Vec<Element>,
+    /// Text content (CDATA chunks) directly inside the element, joined.
+    pub text: Option<String>,
 }
 
 /// One attribute; `resource_id` is the framework/app attribute id when the
@@ -579,7 +581,7 @@ impl<'a> Decoder<'a> {
                     RES_XML_END_NAMESPACE_TYPE => {}
                     RES_XML_START_ELEMENT_TYPE => self.start_element(pos, body),
                     RES_XML_END_ELEMENT_TYPE => self.end_element(pos, body),
-                    _ => {} // CDATA: text is not kept in the model.
+                    _ => self.cdata(body),
                 }
             }
             RES_XML_TYPE | RES_NULL_TYPE | RES_TABLE_TYPE => {
@@ -657,6 +659,15 @@ impl<'a> Decoder<'a> {
             .any(|(p, u)| *u == uri && *p == prefix)
         {
             self.namespaces.push((prefix, uri));
+        }
+    }
+
+    /// Text node: appended to the innermost open element.
+    fn cdata(&mut self, body: &[u8]) {
+        let Some(index) = le_u32(body, 0) else { return };
+        let Some(text) = self.string(index, "text") else { return };
+        if let Some(top) = self.stack.last_mut() {
+            top.text.get_or_insert_with(String::new).push_str(&text);
         }
     }
 

@@ -45,12 +45,7 @@ fn trusts_user_certs(el: &Element) -> bool {
 }
 
 fn text_of(el: &Element) -> Option<String> {
-    // aapt keeps element text as a CDATA-like attribute-less node; the decoder
-    // exposes it through a pseudo attribute named "#text" when present.
-    match plain_attr(el, "#text") {
-        Some(Value::String(s)) => Some(s.trim().to_string()),
-        _ => None,
-    }
+    el.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
 }
 
 fn walk_domain_config(cfg: &Element, inherited: Option<bool>, out: &mut NetworkSecurityConfig) {

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::{ANDROID_NS, AxmlDocument, Element, Value};
 
@@ -125,10 +125,14 @@ impl Ctx<'_> {
             start.push_attribute((key.as_str(), value.as_str()));
             used.insert(key);
         }
-        if element.children.is_empty() || depth >= MAX_RENDER_DEPTH {
+        let text = element.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        if (element.children.is_empty() && text.is_none()) || depth >= MAX_RENDER_DEPTH {
             emit(writer, Event::Empty(start));
         } else {
             emit(writer, Event::Start(start));
+            if let Some(text) = text {
+                emit(writer, Event::Text(BytesText::new(&xml_text(text))));
+            }
             for child in &element.children {
                 self.element(writer, child, depth + 1);
             }
