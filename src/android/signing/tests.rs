@@ -1,0 +1,173 @@
+//! Tests on real APKs of the shared corpus (skipped when it is absent).
+
+use super::*;
+use std::io::Read;
+
+fn corpus(rel: &str) -> Option<Vec<u8>> {
+    let path = format!("{}/../shared/corpus/{rel}", env!("CARGO_MANIFEST_DIR"));
+    match std::fs::read(&path) {
+        Ok(b) => Some(b),
+        Err(_) => {
+            eprintln!("skipping: {path} not available");
+            None
+        }
+    }
+}
+
+fn u16_at(d: &[u8], at: usize) -> usize {
+    usize::from(u16::from_le_bytes([d[at], d[at + 1]]))
+}
+
+fn u32_at(d: &[u8], at: usize) -> usize {
+    u32::from_le_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]]) as usize
+}
+
+/// Test-only ZIP reading: (cd_offset, [(name, bytes)] of v1 signature blocks).
+fn v1_blocks(apk: &[u8]) -> (u64, Vec<(String, Vec<u8>)>) {
+    let eocd = (0..=apk.len() - 22)
+        .rev()
+        .find(|&i| apk[i..i + 4] == *b"PK\x05\x06")
+        .expect("EOCD");
+    let count = u16_at(apk, eocd + 10);
+    let cd = u32_at(apk, eocd + 16);
+    let mut out = Vec::new();
+    let mut p = cd;
+    for _ in 0..count {
+        assert_eq!(&apk[p..p + 4], b"PK\x01\x02");
+        let method = u16_at(apk, p + 10);
+        let csize = u32_at(apk, p + 20);
+        let (nlen, xlen, clen) = (u16_at(apk, p + 28), u16_at(apk, p + 30), u16_at(apk, p + 32));
+        let lho = u32_at(apk, p + 42);
+        let name = String::from_utf8_lossy(&apk[p + 46..p + 46 + nlen]).into_owned();
+        p += 46 + nlen + xlen + clen;
+        if !is_v1_signature_block(&name) {
+            continue;
+        }
+        let data_at = lho + 30 + u16_at(apk, lho + 26) + u16_at(apk, lho + 28);
+        let raw = &apk[data_at..data_at + csize];
+        let bytes = if method == 8 {
+            let mut v = Vec::new();
+            flate2::read::DeflateDecoder::new(raw)
+                .read_to_end(&mut v)
+                .unwrap();
+            v
+        } else {
+            raw.to_vec()
+        };
+        out.push((name, bytes));
+    }
+    (cd as u64, out)
+}
+
+#[test]
+fn signature_block_names() {
+    assert!(is_v1_signature_block("META-INF/CERT.RSA"));
+    assert!(is_v1_signature_block("META-INF/ANDROIDD.DSA"));
+    assert!(is_v1_signature_block("META-INF/x.ec"));
+    assert!(!is_v1_signature_block("META-INF/.RSA"));
+    assert!(!is_v1_signature_block("META-INF/sub/CERT.RSA"));
+    assert!(!is_v1_signature_block("CERT.RSA"));
+    assert!(!is_v1_signature_block("META-INF/CERT.SF"));
+}
+
+#[test]
+fn v1_and_v2_two_signers() {
+    let Some(apk) = corpus("signing/apksig-two-signers.apk") else {
+        return;
+    };
+    let (cd, blocks) = v1_blocks(&apk);
+    let v1: Vec<CertInfo> = blocks
+        .iter()
+        .flat_map(|(_, b)| v1_certificates(b).unwrap())
+        .collect();
+    let mut sha: Vec<&str> = v1.iter().map(|c| c.sha256.as_str()).collect();
+    sha.sort();
+    // apksigner verify --print-certs
+    assert_eq!(
+        sha,
+        [
+            "6a8b96e278e58f62cfe3584022cec1d0527fcb85a9e5d2e1694eb0405be5b599",
+            "fb5dbd3c669af9fc236c6991e6387b7f11ff0590997f22d0f5c74ff40e04fca8"
+        ]
+    );
+    let facts = signing_block_certificates(&apk, cd);
+    assert!(facts.warnings.is_empty(), "{:?}", facts.warnings);
+    let v2: Vec<(&str, &str, &str)> = facts
+        .certificates
+        .iter()
+        .map(|c| (c.scheme.as_str(), c.subject.as_str(), &c.sha256[..8]))
+        .collect();
+    assert_eq!(
+        v2,
+        [("v2", "CN=rsa-2048", "fb5dbd3c"), ("v2", "CN=ec-p256", "6a8b96e2")]
+    );
+}
+
+#[test]
+fn v3_and_v1_dsa_ec() {
+    if let Some(apk) = corpus("signing/apksig-golden-aligned-v1v2v3-out.apk") {
+        let (cd, _) = v1_blocks(&apk);
+        let facts = signing_block_certificates(&apk, cd);
+        let schemes: Vec<&str> = facts
+            .certificates
+            .iter()
+            .map(|c| c.scheme.as_str())
+            .collect();
+        assert!(schemes.contains(&"v2") && schemes.contains(&"v3"), "{schemes:?}");
+    }
+    for (rel, want) in [
+        (
+            "signing/apksig-v1-only-with-dsa-sha256-2.16.840.1.101.3.4.3.2-2048.apk",
+            "CN=dsa-2048",
+        ),
+        (
+            "signing/apksig-v1-only-with-ecdsa-sha256-1.2.840.10045.4.3.2-p256.apk",
+            "CN=ec-p256",
+        ),
+    ] {
+        let Some(apk) = corpus(rel) else { return };
+        let (cd, blocks) = v1_blocks(&apk);
+        assert_eq!(blocks.len(), 1, "{rel}");
+        let certs = v1_certificates(&blocks[0].1).unwrap();
+        assert_eq!(certs.len(), 1, "{rel}");
+        assert_eq!(certs[0].subject, want);
+        assert_eq!(certs[0].scheme, "v1");
+        assert!(signing_block_certificates(&apk, cd).certificates.is_empty());
+    }
+}
+
+#[test]
+fn subject_with_country() {
+    let Some(apk) = corpus("apk/com.politedroid_4.apk") else {
+        return;
+    };
+    let (_, blocks) = v1_blocks(&apk);
+    let certs = v1_certificates(&blocks[0].1).unwrap();
+    let c = &certs[0];
+    assert!(c.subject.starts_with("CN="), "{}", c.subject);
+    // C= printed last, and extracted as the country.
+    if let Some(country) = &c.country {
+        assert!(c.subject.ends_with(&format!("C={country}")), "{}", c.subject);
+    }
+}
+
+#[test]
+fn v1_hostile_truncations() {
+    let Some(apk) = corpus("signing/apksig-two-signers.apk") else {
+        return;
+    };
+    let (_, blocks) = v1_blocks(&apk);
+    let cms = &blocks[0].1;
+    for cut in 0..cms.len() {
+        let _ = v1_certificates(&cms[..cut]);
+        let _ = v1_facts(&cms[..cut], "t");
+    }
+    let mut flipped = cms.clone();
+    for i in 0..flipped.len().min(400) {
+        flipped[i] ^= 0xff;
+        let _ = v1_certificates(&flipped);
+        flipped[i] ^= 0xff;
+    }
+    assert!(v1_certificates(b"").is_err());
+    assert!(!v1_facts(b"\x30\x03\x02\x01\x00", "x").warnings.is_empty());
+}
