@@ -9,7 +9,7 @@ mod block;
 mod name;
 
 use crate::util::sha256_hex;
-use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::prelude::{FromDer, ParsedExtension, X509Certificate, X509Name};
 
 pub use block::{BLOCK_MAGIC, signing_block_certificates};
 
@@ -28,6 +28,10 @@ pub struct CertInfo {
     pub sha256: String,
     /// Subject country (C=), when present.
     pub country: Option<String>,
+    /// Whether this is a signer's own certificate (the first of a v2/v3
+    /// signer; for v1 the one a SignerInfo names) rather than a chain
+    /// certificate.
+    pub signer: bool,
 }
 
 /// Certificates found and anomalies met.
@@ -46,12 +50,13 @@ pub struct SigningFacts {
 impl SigningFacts {
     /// Adds a certificate unless the same (scheme, sha256) is already there.
     fn push_unique(&mut self, cert: CertInfo) {
-        let dup = self
+        let existing = self
             .certificates
-            .iter()
-            .any(|c| c.scheme == cert.scheme && c.sha256 == cert.sha256);
-        if !dup {
-            self.certificates.push(cert);
+            .iter_mut()
+            .find(|c| c.scheme == cert.scheme && c.sha256 == cert.sha256);
+        match existing {
+            Some(c) => c.signer |= cert.signer,
+            None => self.certificates.push(cert),
         }
     }
 }
@@ -72,55 +77,127 @@ pub fn is_v1_signature_block(name: &str) -> bool {
         .any(|ext| upper.len() > ext.len() && upper.ends_with(ext))
 }
 
+/// Picks, from an archive's entry names, the v1 signature block files that
+/// belong to a signature file (`META-INF/X.RSA` needs `META-INF/X.SF`, as
+/// Android requires). Blocks without one are left out with a warning
+/// ("partial JAR signature"), so their certificates are not reported as
+/// signers.
+pub fn v1_signature_files<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> (Vec<&'a str>, Vec<String>) {
+    let names: Vec<&str> = names.into_iter().collect();
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    for name in names.iter().copied().filter(|n| is_v1_signature_block(n)) {
+        let base = name.rsplit_once('.').map_or(name, |(b, _)| b);
+        let sf = format!("{base}.SF");
+        if names.iter().any(|n| *n == sf) {
+            if !files.contains(&name) {
+                files.push(name);
+            }
+        } else {
+            warnings.push(format!("partial JAR signature: {name} without {sf}"));
+        }
+    }
+    (files, warnings)
+}
+
 /// Certificates of a v1 signature block file (`META-INF/*.RSA|DSA|EC`).
 ///
 /// Errors when the bytes are not a CMS SignedData at all; certificates that
 /// x509-parser cannot read are still returned with empty names (see
 /// [`v1_facts`] for the warnings).
 pub fn v1_certificates(cms: &[u8]) -> Result<Vec<CertInfo>, String> {
-    let mut facts = SigningFacts::default();
-    let certs = cms_certificates(cms)?;
-    for (i, der) in certs.iter().enumerate() {
-        let (cert, warning) = cert_info("v1", der);
-        if let Some(w) = warning {
-            facts.warnings.push(format!("v1: certificate {}: {w}", i + 1));
-        }
-        facts.push_unique(cert);
-    }
-    Ok(facts.certificates)
+    let cms = parse_cms(cms)?;
+    Ok(v1_from_parsed(&cms, "v1").certificates)
 }
 
 /// Like [`v1_certificates`], but never fails: structural problems and
 /// unreadable certificates become warnings prefixed with `label` (e.g. the
 /// entry name).
 pub fn v1_facts(cms: &[u8], label: &str) -> SigningFacts {
+    match parse_cms(cms) {
+        Ok(cms) => v1_from_parsed(&cms, label),
+        Err(e) => SigningFacts {
+            warnings: vec![format!("{label}: {e}")],
+            ..SigningFacts::default()
+        },
+    }
+}
+
+fn v1_from_parsed(cms: &Cms<'_>, label: &str) -> SigningFacts {
     let mut facts = SigningFacts::default();
-    match cms_certificates(cms) {
-        Ok(certs) => {
-            if certs.is_empty() {
-                facts.warnings.push(format!("{label}: no certificates"));
-            }
-            for (i, der) in certs.iter().enumerate() {
-                let (cert, warning) = cert_info("v1", der);
-                if let Some(w) = warning {
-                    facts
-                        .warnings
-                        .push(format!("{label}: certificate {}: {w}", i + 1));
-                }
-                facts.push_unique(cert);
-            }
+    if cms.certificates.is_empty() {
+        facts.warnings.push(format!("{label}: no certificates"));
+    }
+    for (i, der) in cms.certificates.iter().enumerate() {
+        let (mut cert, warning) = cert_info("v1", der);
+        if let Some(w) = warning {
+            facts
+                .warnings
+                .push(format!("{label}: certificate {}: {w}", i + 1));
         }
-        Err(e) => facts.warnings.push(format!("{label}: {e}")),
+        cert.signer = cms.signers.iter().any(|sid| sid.names(der));
+        facts.push_unique(cert);
+    }
+    if !cms.certificates.is_empty() && !facts.certificates.iter().any(|c| c.signer) {
+        facts
+            .warnings
+            .push(format!("{label}: no certificate matches a SignerInfo"));
     }
     facts
+}
+
+/// What CMS SignedData holds that we use.
+struct Cms<'a> {
+    /// Encoded certificates, as stored.
+    certificates: Vec<&'a [u8]>,
+    /// Who signed, per SignerInfo.
+    signers: Vec<SignerId<'a>>,
+}
+
+/// A SignerInfo's signer identifier.
+enum SignerId<'a> {
+    /// Issuer Name (whole encoding) and serial number (contents octets).
+    IssuerSerial(&'a [u8], &'a [u8]),
+    /// Subject key identifier (contents octets).
+    KeyId(&'a [u8]),
+}
+
+impl SignerId<'_> {
+    /// Whether this identifier names the encoded certificate `der`.
+    fn names(&self, der: &[u8]) -> bool {
+        let Ok((_, cert)) = X509Certificate::from_der(der) else {
+            return false;
+        };
+        match self {
+            SignerId::IssuerSerial(issuer, serial) => {
+                strip_zeros(cert.raw_serial()) == strip_zeros(serial)
+                    && (cert.issuer().as_raw() == *issuer
+                        || X509Name::from_der(issuer).is_ok_and(|(_, name)| {
+                            name::canonical(&name) == name::canonical(cert.issuer())
+                        }))
+            }
+            SignerId::KeyId(id) => cert.extensions().iter().any(|ext| {
+                matches!(ext.parsed_extension(),
+                    ParsedExtension::SubjectKeyIdentifier(k) if k.0 == *id)
+            }),
+        }
+    }
+}
+
+fn strip_zeros(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|x| **x == 0).count();
+    b.get(n..).unwrap_or_default()
 }
 
 /// OID 1.2.840.113549.1.7.2 (signedData), DER contents octets.
 const OID_SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
 
-/// The encoded certificates of a CMS ContentInfo holding SignedData.
-fn cms_certificates(cms: &[u8]) -> Result<Vec<&[u8]>, String> {
-    use ber::{CLASS_CONTEXT, CLASS_UNIVERSAL, TAG_OID, TAG_SEQUENCE};
+/// The certificates and signer identifiers of a CMS ContentInfo holding
+/// SignedData.
+fn parse_cms(cms: &[u8]) -> Result<Cms<'_>, String> {
+    use ber::{CLASS_CONTEXT, CLASS_UNIVERSAL, TAG_OID, TAG_SEQUENCE, TAG_SET};
     let (content_info, _trailing) = ber::read(cms).map_err(|e| format!("CMS: {e}"))?;
     if !content_info.is(CLASS_UNIVERSAL, TAG_SEQUENCE, true) {
         return Err("CMS: not a SEQUENCE".into());
@@ -143,17 +220,49 @@ fn cms_certificates(cms: &[u8]) -> Result<Vec<&[u8]>, String> {
         .filter(|t| t.is(CLASS_UNIVERSAL, TAG_SEQUENCE, true))
         .ok_or("CMS: content is not a SignedData SEQUENCE")?;
     let fields = ber::children(signed_data).map_err(|e| format!("CMS SignedData: {e}"))?;
-    // version, digestAlgorithms, encapContentInfo, then [0] certificates.
-    let Some(cert_set) = fields.iter().skip(3).find(|t| t.is(CLASS_CONTEXT, 0, true)) else {
-        return Ok(Vec::new());
-    };
-    let choices = ber::children(cert_set).map_err(|e| format!("CMS certificates: {e}"))?;
-    Ok(choices
-        .iter()
+    // version, digestAlgorithms, encapContentInfo, [0] certificates,
+    // [1] crls, signerInfos.
+    let rest = fields.get(3..).unwrap_or_default();
+    let mut certificates = Vec::new();
+    if let Some(cert_set) = rest.iter().find(|t| t.is(CLASS_CONTEXT, 0, true)) {
+        let choices = ber::children(cert_set).map_err(|e| format!("CMS certificates: {e}"))?;
         // Only plain Certificates; attribute certificates and others are tagged.
-        .filter(|t| t.is(CLASS_UNIVERSAL, TAG_SEQUENCE, true))
-        .map(|t| t.raw)
-        .collect())
+        certificates = choices
+            .iter()
+            .filter(|t| t.is(CLASS_UNIVERSAL, TAG_SEQUENCE, true))
+            .map(|t| t.raw)
+            .collect();
+    }
+    let mut signers = Vec::new();
+    if let Some(infos) = rest
+        .iter()
+        .rev()
+        .find(|t| t.is(CLASS_UNIVERSAL, TAG_SET, true))
+    {
+        for info in ber::children(infos).unwrap_or_default() {
+            let parts = if info.is(CLASS_UNIVERSAL, TAG_SEQUENCE, true) {
+                ber::children(&info).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            match parts.get(1) {
+                Some(sid) if sid.is(CLASS_UNIVERSAL, TAG_SEQUENCE, true) => {
+                    let ids = ber::children(sid).unwrap_or_default();
+                    if let (Some(issuer), Some(serial)) = (ids.first(), ids.get(1)) {
+                        signers.push(SignerId::IssuerSerial(issuer.raw, serial.content));
+                    }
+                }
+                Some(sid) if sid.class == CLASS_CONTEXT && sid.number == 0 => {
+                    signers.push(SignerId::KeyId(sid.content));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(Cms {
+        certificates,
+        signers,
+    })
 }
 
 /// Describes one encoded certificate; the warning says why it could not be
@@ -168,6 +277,7 @@ fn cert_info(scheme: &str, der: &[u8]) -> (CertInfo, Option<String>) {
                 issuer: name::format_dn(cert.issuer()),
                 sha256,
                 country: name::country(cert.subject()),
+                signer: false,
             };
             (info, None)
         }
@@ -178,6 +288,7 @@ fn cert_info(scheme: &str, der: &[u8]) -> (CertInfo, Option<String>) {
                 issuer: String::new(),
                 sha256,
                 country: None,
+                signer: false,
             };
             (info, Some(format!("unparsable X.509 ({e})")))
         }

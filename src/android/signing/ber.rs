@@ -11,6 +11,7 @@ pub const CLASS_CONTEXT: u8 = 2;
 /// Universal tag numbers used here.
 pub const TAG_OID: u32 = 6;
 pub const TAG_SEQUENCE: u32 = 16;
+pub const TAG_SET: u32 = 17;
 
 /// One BER element.
 #[derive(Debug, Clone, Copy)]
@@ -24,8 +25,6 @@ pub struct Tlv<'a> {
     pub content: &'a [u8],
     /// The whole element: header, contents and end-of-contents marker.
     pub raw: &'a [u8],
-    /// Whether the element used the indefinite length form.
-    pub indefinite: bool,
 }
 
 impl Tlv<'_> {
@@ -98,7 +97,6 @@ fn read_at_depth(data: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), String> 
                     number,
                     content,
                     raw,
-                    indefinite: true,
                 };
                 return Ok((tlv, after));
             }
@@ -134,7 +132,6 @@ fn read_at_depth(data: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), String> 
         number,
         content: data.get(pos..end).ok_or("BER: bad bounds")?,
         raw: data.get(..end).ok_or("BER: bad bounds")?,
-        indefinite: false,
     };
     Ok((tlv, data.get(end..).unwrap_or_default()))
 }
@@ -164,7 +161,6 @@ mod tests {
             0x30, 0x80, 0xA0, 0x80, 0x02, 0x01, 0x05, 0x00, 0x00, 0x00, 0x00, 0x01,
         ];
         let (t, rest) = read(&d).unwrap();
-        assert!(t.indefinite);
         assert_eq!(t.raw.len(), 11);
         assert_eq!(rest, &[0x01]);
         let kids = children(&t).unwrap();

@@ -145,7 +145,9 @@ fn read_scheme(scheme: &str, value: &[u8], facts: &mut SigningFacts) {
         };
         rest = after;
         if let Err(e) = read_signer(scheme, n, signer, has_sdk, facts) {
-            facts.warnings.push(format!("{scheme} block: signer {n} {e}"));
+            facts
+                .warnings
+                .push(format!("{scheme} block: signer {n} {e}"));
         }
     }
     if n == 0 {
@@ -176,7 +178,8 @@ fn read_signer(
         if facts.certificates.len() >= MAX_CERTS {
             return Err(format!("more than {MAX_CERTS} certificates, rest ignored"));
         }
-        let (cert, warning) = cert_info(scheme, der);
+        let (mut cert, warning) = cert_info(scheme, der);
+        cert.signer = i == 1;
         if let Some(w) = warning {
             facts
                 .warnings
@@ -263,12 +266,18 @@ mod tests {
 
     #[test]
     fn unparsable_cert_still_reported() {
-        let (f, cd) = file_with(&[(0x7109871a, v2_value(&[b"not a cert"])), (0x42726577, vec![0; 8])]);
+        let (f, cd) = file_with(&[
+            (0x7109871a, v2_value(&[b"not a cert"])),
+            (0x42726577, vec![0; 8]),
+        ]);
         let facts = signing_block_certificates(&f, cd);
         assert_eq!(facts.block_ids, vec![0x7109871a, 0x42726577]);
         assert_eq!(facts.certificates.len(), 1);
         assert_eq!(facts.certificates[0].scheme, "v2");
-        assert_eq!(facts.certificates[0].sha256, crate::util::sha256_hex(b"not a cert"));
+        assert_eq!(
+            facts.certificates[0].sha256,
+            crate::util::sha256_hex(b"not a cert")
+        );
         assert_eq!(facts.warnings.len(), 1, "{:?}", facts.warnings);
         assert!(facts.warnings[0].contains("unparsable"));
     }
@@ -281,7 +290,9 @@ mod tests {
         f[at] ^= 1;
         let facts = signing_block_certificates(&f, cd);
         assert!(facts.certificates.is_empty());
-        assert!(facts.warnings[0].contains("out of bounds") || facts.warnings[0].contains("disagree"));
+        assert!(
+            facts.warnings[0].contains("out of bounds") || facts.warnings[0].contains("disagree")
+        );
         // Huge footer size.
         f[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
         assert!(signing_block_certificates(&f, cd).warnings[0].contains("out of bounds"));
@@ -298,6 +309,9 @@ mod tests {
     fn unknown_id_is_warned() {
         let (f, cd) = file_with(&[(0x12345678, vec![1, 2, 3])]);
         let facts = signing_block_certificates(&f, cd);
-        assert_eq!(facts.warnings, vec!["APK Signing Block: unknown block id 0x12345678"]);
+        assert_eq!(
+            facts.warnings,
+            vec!["APK Signing Block: unknown block id 0x12345678"]
+        );
     }
 }

@@ -24,14 +24,19 @@ fn keywords() -> &'static HashMap<&'static str, &'static str> {
 pub fn format_dn(name: &X509Name<'_>) -> String {
     let rdns: Vec<String> = name
         .iter_rdn()
-        .map(|rdn| {
-            rdn.iter()
-                .map(format_attr)
-                .collect::<Vec<_>>()
-                .join(" + ")
-        })
+        .map(|rdn| rdn.iter().map(format_attr).collect::<Vec<_>>().join(" + "))
         .collect();
     rdns.into_iter().rev().collect::<Vec<_>>().join(", ")
+}
+
+/// A form of the name for equality tests: string types ignored, case
+/// folded, runs of white space collapsed (as Java compares names).
+pub fn canonical(name: &X509Name<'_>) -> String {
+    format_dn(name)
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The first C= value of a name.

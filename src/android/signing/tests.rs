@@ -36,7 +36,11 @@ fn v1_blocks(apk: &[u8]) -> (u64, Vec<(String, Vec<u8>)>) {
         assert_eq!(&apk[p..p + 4], b"PK\x01\x02");
         let method = u16_at(apk, p + 10);
         let csize = u32_at(apk, p + 20);
-        let (nlen, xlen, clen) = (u16_at(apk, p + 28), u16_at(apk, p + 30), u16_at(apk, p + 32));
+        let (nlen, xlen, clen) = (
+            u16_at(apk, p + 28),
+            u16_at(apk, p + 30),
+            u16_at(apk, p + 32),
+        );
         let lho = u32_at(apk, p + 42);
         let name = String::from_utf8_lossy(&apk[p + 46..p + 46 + nlen]).into_owned();
         p += 46 + nlen + xlen + clen;
@@ -99,7 +103,10 @@ fn v1_and_v2_two_signers() {
         .collect();
     assert_eq!(
         v2,
-        [("v2", "CN=rsa-2048", "fb5dbd3c"), ("v2", "CN=ec-p256", "6a8b96e2")]
+        [
+            ("v2", "CN=rsa-2048", "fb5dbd3c"),
+            ("v2", "CN=ec-p256", "6a8b96e2")
+        ]
     );
 }
 
@@ -113,7 +120,10 @@ fn v3_and_v1_dsa_ec() {
             .iter()
             .map(|c| c.scheme.as_str())
             .collect();
-        assert!(schemes.contains(&"v2") && schemes.contains(&"v3"), "{schemes:?}");
+        assert!(
+            schemes.contains(&"v2") && schemes.contains(&"v3"),
+            "{schemes:?}"
+        );
     }
     for (rel, want) in [
         (
@@ -147,7 +157,11 @@ fn subject_with_country() {
     assert!(c.subject.starts_with("CN="), "{}", c.subject);
     // C= printed last, and extracted as the country.
     if let Some(country) = &c.country {
-        assert!(c.subject.ends_with(&format!("C={country}")), "{}", c.subject);
+        assert!(
+            c.subject.ends_with(&format!("C={country}")),
+            "{}",
+            c.subject
+        );
     }
 }
 
