@@ -185,3 +185,46 @@ fn v1_hostile_truncations() {
     assert!(v1_certificates(b"").is_err());
     assert!(!v1_facts(b"\x30\x03\x02\x01\x00", "x").warnings.is_empty());
 }
+
+#[test]
+fn partial_v1_signatures_left_out() {
+    let names = [
+        "META-INF/MANIFEST.MF",
+        "META-INF/A.SF",
+        "META-INF/A.RSA",
+        "META-INF/CERT.RSA",
+        "classes.dex",
+    ];
+    let (files, warnings) = v1_signature_files(names);
+    assert_eq!(files, ["META-INF/A.RSA"]);
+    assert_eq!(
+        warnings,
+        ["partial JAR signature: META-INF/CERT.RSA without META-INF/CERT.SF"]
+    );
+}
+
+#[test]
+fn chain_certificates_are_not_signers() {
+    let Some(apk) = corpus("signing/CertChain.apk") else {
+        return;
+    };
+    let (cd, blocks) = v1_blocks(&apk);
+    let mut certs: Vec<CertInfo> = blocks
+        .iter()
+        .flat_map(|(_, b)| v1_certificates(b).unwrap())
+        .collect();
+    certs.extend(signing_block_certificates(&apk, cd).certificates);
+    assert!(certs.len() >= 3, "{certs:#?}");
+    // Per scheme: exactly one signer certificate, the rest are its chain.
+    for scheme in ["v1", "v2", "v3"] {
+        let of: Vec<&CertInfo> = certs.iter().filter(|c| c.scheme == scheme).collect();
+        if !of.is_empty() {
+            assert_eq!(
+                of.iter().filter(|c| c.signer).count(),
+                1,
+                "{scheme} {of:#?}"
+            );
+        }
+    }
+    assert!(certs.iter().any(|c| !c.signer), "{certs:#?}");
+}
