@@ -1,22 +1,192 @@
-//! Runs the whole flow on one input path.
+//! Runs the whole flow on one input path: open, detect the package kind,
+//! hand it to the platform analyser, and finish the report (sorted, hashed).
 
-use crate::report::model::Report;
+use crate::container::detect::{self, Format};
+use crate::container::zip::{Archive, Limits};
+use crate::report::model::{InputInfo, Report, SCHEMA_VERSION, ToolInfo, Warning};
+use crate::util::sha256_hex;
+use std::fmt;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Limits and switches for one inspection.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// Largest inflated size of one entry (default 256 MiB).
     pub max_entry_size: u64,
+    /// Largest inflated size of all entries of one package together (default 2 GiB).
     pub max_total_size: u64,
+    /// Print secrets in full instead of a preview.
+    pub show_secrets: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { max_entry_size: 512 << 20, max_total_size: 4 << 30 }
+        Options {
+            max_entry_size: 256 << 20,
+            max_total_size: 2 << 30,
+            show_secrets: false,
+        }
+    }
+}
+
+/// Why an input could not be inspected at all.
+#[derive(Debug)]
+pub struct InspectError(pub String);
+
+impl fmt::Display for InspectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InspectError {}
+
+/// Shared inflate budget for one package (per-entry and total caps).
+#[derive(Debug)]
+pub struct Budget {
+    limits: Limits,
+    remaining: AtomicU64,
+}
+
+impl Budget {
+    /// A budget for `options`.
+    pub fn new(options: &Options) -> Self {
+        Budget {
+            limits: Limits {
+                max_entry_size: options.max_entry_size,
+            },
+            remaining: AtomicU64::new(options.max_total_size),
+        }
+    }
+
+    /// Reads one entry within the caps; `Err` carries the warning text.
+    pub fn read(
+        &self,
+        archive: &Archive<'_>,
+        name: &str,
+    ) -> Result<crate::container::zip::EntryBytes, String> {
+        let entry = archive
+            .find(name)
+            .ok_or_else(|| format!("{name} is missing"))?;
+        self.read_entry(archive, entry)
+    }
+
+    /// Reads `entry` within the caps.
+    pub fn read_entry(
+        &self,
+        archive: &Archive<'_>,
+        entry: &crate::container::zip::Entry,
+    ) -> Result<crate::container::zip::EntryBytes, String> {
+        let left = self.remaining.load(Ordering::Relaxed);
+        let limits = Limits {
+            max_entry_size: self.limits.max_entry_size.min(left),
+        };
+        let got = archive
+            .read_with_notes(entry, &limits)
+            .map_err(|e| e.to_string())?;
+        let used = got.bytes.len() as u64;
+        let before = self.remaining.fetch_sub(used.min(left), Ordering::Relaxed);
+        if used > before {
+            return Err("package inflate budget exhausted; entry not read".into());
+        }
+        Ok(got)
     }
 }
 
 /// Inspects the package at `path`.
-pub fn inspect_path(_path: &Path, _options: &Options) -> Result<Report, String> {
-    Ok(Report::default())
+pub fn inspect_path(path: &Path, options: &Options) -> Result<Report, InspectError> {
+    let file =
+        std::fs::File::open(path).map_err(|e| InspectError(format!("{}: {e}", path.display())))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| InspectError(format!("{}: {e}", path.display())))?;
+    if meta.is_dir() {
+        return Err(InspectError(format!("{}: is a directory", path.display())));
+    }
+    // SAFETY: the map is read-only and lives for this call only; a file
+    // shrunk underneath it by another process could fault, as documented.
+    let map = if meta.len() == 0 {
+        None
+    } else {
+        Some(
+            unsafe { memmap2::Mmap::map(&file) }
+                .map_err(|e| InspectError(format!("{}: {e}", path.display())))?,
+        )
+    };
+    let data: &[u8] = map.as_deref().unwrap_or(&[]);
+    inspect_bytes(&path.display().to_string(), data, options)
+}
+
+/// Inspects a package already in memory; `path` is only reported.
+pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Report, InspectError> {
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "telltale".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            signatures_version: None,
+            signatures_sha256: None,
+        },
+        input: InputInfo {
+            path: path.to_string(),
+            sha256: sha256_hex(data),
+            size: data.len() as u64,
+            format: String::new(),
+        },
+        ..Report::default()
+    };
+    let archive = Archive::parse(data).map_err(|e| InspectError(format!("{path}: {e}")))?;
+    let format = detect::format_of(&archive, path);
+    report.input.format = format.name().to_string();
+    let budget = Budget::new(options);
+    match format {
+        Format::Apk => crate::android::apk::analyse(&archive, data, &budget, &mut report),
+        other => {
+            report.warnings.push(Warning::new(
+                "",
+                format!(
+                    "{} packages are not analysed yet; only the archive was read",
+                    other.name()
+                ),
+            ));
+        }
+    }
+    finish(&mut report);
+    Ok(report)
+}
+
+/// Sorts and de-duplicates every list so output is deterministic.
+fn finish(report: &mut Report) {
+    report.permissions.sort();
+    report.permissions.dedup();
+    report.declared_permissions.sort();
+    report.declared_permissions.dedup();
+    report.components.sort();
+    report.components.dedup();
+    report.deep_links.sort();
+    report.deep_links.dedup();
+    report.queried_packages.sort();
+    report.queried_packages.dedup();
+    report.queried_intents.sort();
+    report.queried_intents.dedup();
+    report.queried_schemes.sort();
+    report.queried_schemes.dedup();
+    report.meta_data.sort();
+    report.meta_data.dedup();
+    report.sdks.sort();
+    report.endpoints.sort();
+    report.identifier_apis.sort();
+    report.native_libraries.sort();
+    report.frameworks.sort();
+    report.binaries.sort();
+    report.secrets.sort();
+    report.signing.sort();
+    report.signing.dedup();
+    report.security.cleartext_domains.sort();
+    report.security.cleartext_domains.dedup();
+    report.installable.reasons.sort();
+    report.installable.reasons.dedup();
+    report.warnings.sort();
+    report.warnings.dedup();
 }

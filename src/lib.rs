@@ -14,6 +14,7 @@ pub mod report;
 pub mod scan;
 pub mod signatures;
 pub mod util;
+pub mod xml;
 
-pub use inspect::{inspect_path, Options};
+pub use inspect::{Options, inspect_path};
 pub use report::model::Report;

@@ -1,10 +1,12 @@
 //! Android formats: binary XML, resources.arsc, the manifest model, DEX and
 //! signing certificates. Each module turns bytes into plain facts.
 
+pub mod apk;
 pub mod attrs;
 pub mod axml;
 pub mod dex;
 pub mod manifest;
+pub mod netsec;
 pub mod permissions;
 pub mod resources;
 pub mod signing;

@@ -1,1 +1,915 @@
-//! ZIP reader with Android rules (in progress).
+//! A ZIP reader that follows Android's own rules (AOSP libziparchive and the
+//! framework's asset reader) instead of the ZIP specification's:
+//!
+//! - the central directory (CD) is authoritative; the local header (LFH) is
+//!   only used to find where an entry's data starts;
+//! - the LFH compression method and the encryption flag are not trusted;
+//! - a CD method other than stored (0) or deflate (8) is read as stored, the
+//!   way the framework's asset path does.
+//!
+//! Where a tampered archive would make Android refuse the package, the
+//! reason is recorded ([`Archive::refusals`]); where the bytes can still be
+//! recovered (junk prepended, garbage LFH fields, "deflate" over stored data),
+//! they are, and every anomaly is recorded ([`Archive::anomalies`]).
+//! Nothing is written to disk and every size is checked before allocating.
+
+use flate2::read::DeflateDecoder;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::io::Read;
+
+const EOCD_SIG: u32 = 0x0605_4b50;
+const CD_SIG: u32 = 0x0201_4b50;
+const LFH_SIG: u32 = 0x0403_4b50;
+const ZIP64_LOCATOR_SIG: u32 = 0x0706_4b50;
+const ZIP64_EOCD_SIG: u32 = 0x0606_4b50;
+const EOCD_LEN: usize = 22;
+const CD_LEN: usize = 46;
+const LFH_LEN: usize = 30;
+const MAX_COMMENT: usize = 65_535;
+/// Most CD records read from one archive; real APKs have a few thousand.
+const MAX_ENTRIES: usize = 1_000_000;
+
+/// Compression method "stored".
+pub const METHOD_STORED: u16 = 0;
+/// Compression method "deflate".
+pub const METHOD_DEFLATE: u16 = 8;
+
+/// Why an archive or entry could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZipError(pub String);
+
+impl fmt::Display for ZipError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "zip: {}", self.0)
+    }
+}
+
+impl std::error::Error for ZipError {}
+
+fn err<T>(message: impl Into<String>) -> Result<T, ZipError> {
+    Err(ZipError(message.into()))
+}
+
+const STORED_UNDER_DEFLATE: &str = "central directory says deflate but the data is stored";
+
+/// An entry's bytes with the anomalies met while reading them.
+#[derive(Debug, Clone)]
+pub struct EntryBytes {
+    pub bytes: Vec<u8>,
+    pub notes: Vec<String>,
+    /// Set when Android's reader would fail on this entry, with why.
+    pub android_fails: Option<String>,
+}
+
+impl EntryBytes {
+    fn new(bytes: Vec<u8>, notes: Vec<String>, recovered: bool) -> Self {
+        let android_fails = recovered
+            .then(|| "libziparchive cannot read this entry (telltale recovered it)".to_string());
+        EntryBytes {
+            bytes,
+            notes,
+            android_fails,
+        }
+    }
+}
+
+/// How to turn an entry's raw bytes into its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decoding {
+    Stored,
+    Deflate,
+}
+
+impl Decoding {
+    /// Whether Android itself would not decode the entry this way.
+    fn is_recovery(self, entry: &Entry) -> bool {
+        match self {
+            Decoding::Deflate => entry.method != METHOD_DEFLATE,
+            Decoding::Stored => entry.method == METHOD_DEFLATE,
+        }
+    }
+}
+
+/// Decodings to try, Android's own first.
+fn decodings(entry: &Entry) -> Vec<Decoding> {
+    let sizes_equal = entry.compressed_size == entry.uncompressed_size;
+    match entry.method {
+        METHOD_DEFLATE if sizes_equal => vec![Decoding::Deflate, Decoding::Stored],
+        METHOD_DEFLATE => vec![Decoding::Deflate],
+        METHOD_STORED => vec![Decoding::Stored],
+        // Android's asset path reads unknown methods as stored.
+        _ if sizes_equal => vec![Decoding::Stored, Decoding::Deflate],
+        _ => vec![Decoding::Stored, Decoding::Deflate],
+    }
+}
+
+fn decode(
+    raw: &[u8],
+    entry: &Entry,
+    how: Decoding,
+    limits: &Limits,
+    notes: &mut Vec<String>,
+) -> Result<Vec<u8>, ZipError> {
+    match how {
+        Decoding::Stored => {
+            if entry.method == METHOD_DEFLATE {
+                notes.push(format!("{STORED_UNDER_DEFLATE}; read as stored"));
+            } else if entry.method != METHOD_STORED {
+                notes.push(format!(
+                    "unknown compression method {:#06x}; read as stored, as Android's asset reader does",
+                    entry.method
+                ));
+            }
+            stored(raw, entry, limits)
+        }
+        Decoding::Deflate => {
+            if entry.method != METHOD_DEFLATE {
+                notes.push(format!(
+                    "unknown compression method {:#06x}; the data inflates as deflate",
+                    entry.method
+                ));
+            }
+            inflate(raw, limits.max_entry_size)
+        }
+    }
+}
+
+/// Size limits applied when inflating.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest inflated size of one entry.
+    pub max_entry_size: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_entry_size: 256 << 20,
+        }
+    }
+}
+
+/// One central-directory record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Name as stored (lossy UTF-8).
+    pub name: String,
+    /// Compression method from the CD.
+    pub method: u16,
+    pub compressed_size: u64,
+    pub uncompressed_size: u64,
+    pub crc32: u32,
+    /// Offset of the local header as declared (before any junk shift).
+    pub local_header_offset: u64,
+    /// General-purpose flags from the CD.
+    pub flags: u16,
+    /// Position of this record in the CD (0-based).
+    pub index: usize,
+    /// Where the entry's data starts, when it could be found.
+    data_offset: Option<u64>,
+    /// A second candidate data offset (from the CD's extra length), tried
+    /// when the LFH-based one does not yield the CD's CRC.
+    alt_data_offset: Option<u64>,
+    /// Extra-field length in the CD record.
+    cd_extra_len: u16,
+    /// Whether Android's reader would find this entry (within the EOCD count).
+    pub seen_by_android: bool,
+    /// Whether the data overlaps another entry's data (zip bomb / decoy).
+    pub overlaps: bool,
+}
+
+impl Entry {
+    /// Whether the name is a directory.
+    pub fn is_dir(&self) -> bool {
+        self.name.ends_with('/')
+    }
+}
+
+/// A parsed archive over borrowed bytes.
+#[derive(Debug)]
+pub struct Archive<'a> {
+    data: &'a [u8],
+    entries: Vec<Entry>,
+    by_name: HashMap<String, usize>,
+    cd_offset: u64,
+    anomalies: Vec<String>,
+    refusals: Vec<String>,
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u16> {
+    let b = data.get(at..at.checked_add(2)?)?;
+    Some(u16::from_le_bytes([b[0], b[1]]))
+}
+
+fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+    let b = data.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn u64_at(data: &[u8], at: usize) -> Option<u64> {
+    let b = data.get(at..at.checked_add(8)?)?;
+    let mut a = [0u8; 8];
+    a.copy_from_slice(b);
+    Some(u64::from_le_bytes(a))
+}
+
+/// The end-of-central-directory facts.
+struct Eocd {
+    offset: usize,
+    entry_count: u64,
+    cd_size: u64,
+    cd_offset: u64,
+}
+
+impl<'a> Archive<'a> {
+    /// Reads the central directory of `data`.
+    pub fn parse(data: &'a [u8]) -> Result<Archive<'a>, ZipError> {
+        let mut anomalies = Vec::new();
+        let mut refusals = Vec::new();
+        let eocd = find_eocd(data, &mut anomalies, &mut refusals)?;
+
+        // Where does the CD really start? Android trusts the declared offset;
+        // junk prepended without fixing offsets moves everything by `shift`.
+        let declared = eocd.cd_offset;
+        let mut shift: u64 = 0;
+        let cd_start = if u32_at(data, declared as usize) == Some(CD_SIG)
+            && declared <= eocd.offset as u64
+        {
+            declared
+        } else {
+            let computed = (eocd.offset as u64).checked_sub(eocd.cd_size);
+            match computed {
+                Some(c) if u32_at(data, c as usize) == Some(CD_SIG) && c > declared => {
+                    shift = c - declared;
+                    let msg = format!(
+                        "central directory found {shift} bytes after its declared offset (data prepended without fixing offsets)"
+                    );
+                    anomalies.push(msg.clone());
+                    refusals.push(format!("libziparchive: {msg}"));
+                    c
+                }
+                _ => return err("central directory not found at its declared offset"),
+            }
+        };
+        if cd_start.saturating_add(eocd.cd_size) > eocd.offset as u64 {
+            anomalies.push("central directory overruns the end-of-central-directory record".into());
+        }
+
+        let mut entries = Vec::new();
+        let mut pos = cd_start as usize;
+        let cd_end = eocd.offset;
+        while pos + CD_LEN <= cd_end && u32_at(data, pos) == Some(CD_SIG) {
+            if entries.len() >= MAX_ENTRIES {
+                anomalies.push(format!(
+                    "more than {MAX_ENTRIES} entries; the rest are ignored"
+                ));
+                break;
+            }
+            match read_cd_record(data, pos, cd_end, entries.len(), &mut anomalies) {
+                Some((entry, next)) => {
+                    entries.push(entry);
+                    pos = next;
+                }
+                None => {
+                    anomalies.push(format!(
+                        "central directory record {} is truncated",
+                        entries.len()
+                    ));
+                    break;
+                }
+            }
+        }
+        if entries.is_empty() && eocd.entry_count > 0 {
+            return err("no readable central directory record");
+        }
+        let declared_count = eocd.entry_count;
+        if (entries.len() as u64) < declared_count {
+            let msg = format!(
+                "end record declares {declared_count} entries, the central directory holds {}",
+                entries.len()
+            );
+            anomalies.push(msg.clone());
+            refusals.push(format!("libziparchive: {msg}"));
+        } else if (entries.len() as u64) > declared_count {
+            anomalies.push(format!(
+                "end record declares {declared_count} entries but the central directory holds {}: Android sees only the first {declared_count}",
+                entries.len()
+            ));
+            for e in entries.iter_mut().skip(declared_count as usize) {
+                e.seen_by_android = false;
+            }
+        }
+
+        let mut archive = Archive {
+            data,
+            entries,
+            by_name: HashMap::new(),
+            cd_offset: cd_start,
+            anomalies,
+            refusals,
+        };
+        archive.check_names();
+        archive.locate_data(shift);
+        archive.check_overlaps();
+        Ok(archive)
+    }
+
+    /// All CD records, in CD order (duplicates included).
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry Android would use for `name` (the first CD record with it).
+    pub fn find(&self, name: &str) -> Option<&Entry> {
+        self.by_name.get(name).and_then(|&i| self.entries.get(i))
+    }
+
+    /// Where the central directory starts in the file (after any junk shift).
+    pub fn cd_offset(&self) -> u64 {
+        self.cd_offset
+    }
+
+    /// Anomalies met while reading the structure.
+    pub fn anomalies(&self) -> &[String] {
+        &self.anomalies
+    }
+
+    /// Reasons Android's package reader would refuse this archive.
+    pub fn refusals(&self) -> &[String] {
+        &self.refusals
+    }
+
+    /// Inflates one entry the way Android would, recovering what it can.
+    /// Returns the bytes and the anomalies met while reading them.
+    pub fn read_with_notes(&self, entry: &Entry, limits: &Limits) -> Result<EntryBytes, ZipError> {
+        if entry.overlaps {
+            return err("entry data overlaps another entry (zip bomb or decoy); not inflated");
+        }
+        if entry.uncompressed_size > limits.max_entry_size && entry.method == METHOD_DEFLATE {
+            return err(format!(
+                "entry declares {} bytes, over the {}-byte cap; not inflated",
+                entry.uncompressed_size, limits.max_entry_size
+            ));
+        }
+        let mut offsets = Vec::with_capacity(2);
+        offsets.extend(entry.data_offset);
+        if let Some(alt) = entry.alt_data_offset
+            && Some(alt) != entry.data_offset
+        {
+            offsets.push(alt);
+        }
+        if offsets.is_empty() {
+            return err("entry data could not be located");
+        }
+        // Android's reading first (declared method at the local header's
+        // offset), then the recoveries; the first whose CRC matches wins.
+        let mut first: Option<Result<EntryBytes, ZipError>> = None;
+        for (i, &offset) in offsets.iter().enumerate() {
+            let raw = self.raw_at(entry, offset)?;
+            for how in decodings(entry) {
+                let mut notes = Vec::new();
+                if i > 0 {
+                    notes.push("data found where the central directory's header lengths put it, not the local header's".into());
+                }
+                let got = decode(raw, entry, how, limits, &mut notes);
+                match got {
+                    Ok(bytes) if crc32(&bytes) == entry.crc32 => {
+                        return Ok(EntryBytes::new(
+                            bytes,
+                            notes,
+                            i > 0 || how.is_recovery(entry),
+                        ));
+                    }
+                    Ok(bytes)
+                        if first.as_ref().is_none_or(|f| f.is_err()) && !how.is_recovery(entry) =>
+                    {
+                        notes.push(format!(
+                            "CRC-32 mismatch (central directory says {:08x})",
+                            entry.crc32
+                        ));
+                        first = Some(Ok(EntryBytes::new(bytes, notes, i > 0)));
+                    }
+                    Err(e) if first.is_none() => first = Some(Err(e)),
+                    _ => {}
+                }
+            }
+        }
+        first.unwrap_or_else(|| err("entry data could not be decoded"))
+    }
+
+    /// Inflates one entry; anomalies met on the way are dropped.
+    pub fn read(&self, entry: &Entry, limits: &Limits) -> Result<Vec<u8>, ZipError> {
+        self.read_with_notes(entry, limits).map(|r| r.bytes)
+    }
+
+    fn raw_at(&self, entry: &Entry, offset: u64) -> Result<&'a [u8], ZipError> {
+        let start = usize::try_from(offset).map_err(|_| ZipError("offset too large".into()))?;
+        let len = usize::try_from(entry.compressed_size)
+            .map_err(|_| ZipError("size too large".into()))?;
+        match start.checked_add(len).filter(|&e| e <= self.data.len()) {
+            Some(end) => Ok(&self.data[start..end]),
+            None => err(format!(
+                "entry data ({len} bytes at {start}) runs past the end of the file"
+            )),
+        }
+    }
+
+    fn check_names(&mut self) {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut dups = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            if !seen.insert(e.name.as_str()) {
+                dups.push(e.name.clone());
+            } else {
+                self.by_name.insert(e.name.clone(), i);
+            }
+        }
+        dups.sort();
+        dups.dedup();
+        for name in dups {
+            let msg = format!(
+                "duplicate entry name {name:?} (Master Key style); Android refuses such archives"
+            );
+            self.anomalies.push(msg);
+            self.refusals
+                .push(format!("libziparchive: duplicate entry {name:?}"));
+        }
+    }
+
+    /// Finds each entry's data start through its local header, noting every
+    /// way the local header disagrees with the CD.
+    fn locate_data(&mut self, shift: u64) {
+        let data = self.data;
+        let cd_offset = self.cd_offset;
+        let mut anomalies = Vec::new();
+        let mut refusals = Vec::new();
+        let mut method_mismatch = 0usize;
+        let mut encrypted_flag = 0usize;
+        for e in &mut self.entries {
+            let Some(lfh) = e.local_header_offset.checked_add(shift) else {
+                continue;
+            };
+            let Ok(at) = usize::try_from(lfh) else {
+                continue;
+            };
+            if lfh >= cd_offset || at + LFH_LEN > data.len() {
+                anomalies.push(format!(
+                    "{}: local header offset {lfh} is outside the entry data area",
+                    e.name
+                ));
+                refusals.push(format!(
+                    "libziparchive: bad local header offset for {:?}",
+                    e.name
+                ));
+                continue;
+            }
+            if e.flags & 1 != 0 {
+                encrypted_flag += 1;
+            }
+            let sig_ok = u32_at(data, at) == Some(LFH_SIG);
+            if !sig_ok {
+                anomalies.push(format!("{}: local header signature is wrong", e.name));
+                refusals.push(format!(
+                    "libziparchive: invalid local header signature for {:?}",
+                    e.name
+                ));
+            }
+            let lfh_method = u16_at(data, at + 8).unwrap_or(0);
+            let lfh_flags = u16_at(data, at + 6).unwrap_or(0);
+            let lfh_crc = u32_at(data, at + 14).unwrap_or(0);
+            let lfh_csize = u32_at(data, at + 18).unwrap_or(0);
+            let lfh_usize = u32_at(data, at + 22).unwrap_or(0);
+            let name_len = u16_at(data, at + 26).unwrap_or(0) as u64;
+            let extra_len = u16_at(data, at + 28).unwrap_or(0) as u64;
+            if lfh_method != e.method {
+                method_mismatch += 1;
+            }
+            let name_start = at + LFH_LEN;
+            let lfh_name = data.get(name_start..name_start + name_len as usize);
+            let cd_name_bytes = e.name.as_bytes();
+            if lfh_name != Some(cd_name_bytes) {
+                anomalies.push(format!(
+                    "{}: local header name differs from the central directory's",
+                    e.name
+                ));
+                refusals.push(format!(
+                    "libziparchive: local header name mismatch for {:?}",
+                    e.name
+                ));
+            }
+            if lfh_flags & 8 == 0 {
+                let sizes_differ = e.compressed_size < 0xffff_ffff
+                    && (lfh_csize as u64 != e.compressed_size
+                        || lfh_usize as u64 != e.uncompressed_size
+                        || lfh_crc != e.crc32);
+                if sizes_differ {
+                    anomalies.push(format!(
+                        "{}: local header sizes/CRC differ from the central directory's",
+                        e.name
+                    ));
+                    refusals.push(format!(
+                        "libziparchive: local header size/CRC mismatch for {:?}",
+                        e.name
+                    ));
+                }
+            }
+            let lfh_data = lfh + LFH_LEN as u64 + name_len + extra_len;
+            let in_bounds = |off: u64| {
+                off.checked_add(e.compressed_size)
+                    .is_some_and(|end| end <= cd_offset)
+            };
+            if in_bounds(lfh_data) {
+                e.data_offset = Some(lfh_data);
+            } else {
+                anomalies.push(format!(
+                    "{}: local header lengths put the data past the central directory (garbage extra length {extra_len})",
+                    e.name
+                ));
+                refusals.push(format!("libziparchive: bad data offset for {:?}", e.name));
+            }
+            // A second candidate: the CD's own name/extra lengths.
+            let cd_data = lfh + LFH_LEN as u64 + e.name.len() as u64 + e_cd_extra(e);
+            if in_bounds(cd_data) {
+                e.alt_data_offset = Some(cd_data);
+            }
+        }
+        if method_mismatch > 0 {
+            anomalies.push(format!(
+                "{method_mismatch} local header(s) name another compression method than the central directory (ignored, as Android does)"
+            ));
+        }
+        if encrypted_flag > 0 {
+            anomalies.push(format!(
+                "{encrypted_flag} entr(y/ies) carry the encryption flag; Android ignores it and so does telltale"
+            ));
+        }
+        for e in &self.entries {
+            if e.method != METHOD_STORED && e.method != METHOD_DEFLATE {
+                anomalies.push(format!(
+                    "{}: unknown compression method {:#06x} (Android's asset reader treats it as stored)",
+                    e.name, e.method
+                ));
+                refusals.push(format!(
+                    "libziparchive: unsupported compression method {:#06x} for {:?}",
+                    e.method, e.name
+                ));
+            }
+        }
+        self.anomalies.extend(anomalies);
+        self.refusals.extend(refusals);
+    }
+
+    fn check_overlaps(&mut self) {
+        let mut spans: Vec<(u64, u64, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                e.data_offset
+                    .map(|s| (s, s.saturating_add(e.compressed_size), i))
+            })
+            .filter(|(s, end, _)| end > s)
+            .collect();
+        spans.sort_unstable();
+        let mut overlapping = HashSet::new();
+        let mut reach: Option<(u64, usize)> = None;
+        for &(start, end, i) in &spans {
+            if let Some((r_end, r_i)) = reach
+                && start < r_end
+            {
+                overlapping.insert(i);
+                overlapping.insert(r_i);
+            }
+            if reach.is_none_or(|(r_end, _)| end > r_end) {
+                reach = Some((end, i));
+            }
+        }
+        if !overlapping.is_empty() {
+            self.anomalies.push(format!(
+                "{} entries share data with other entries (overlapping zip bomb or decoy); they are not inflated",
+                overlapping.len()
+            ));
+            for i in overlapping {
+                if let Some(e) = self.entries.get_mut(i) {
+                    e.overlaps = true;
+                }
+            }
+        }
+    }
+}
+
+/// Extra-field length the CD record gave (kept in `alt_data_offset` math).
+fn e_cd_extra(e: &Entry) -> u64 {
+    e.cd_extra_len as u64
+}
+
+fn stored(raw: &[u8], entry: &Entry, limits: &Limits) -> Result<Vec<u8>, ZipError> {
+    let take = raw
+        .len()
+        .min(entry.uncompressed_size.min(limits.max_entry_size) as usize);
+    if (raw.len() as u64) > limits.max_entry_size {
+        return err(format!(
+            "stored entry is over the {}-byte cap",
+            limits.max_entry_size
+        ));
+    }
+    Ok(raw[..take].to_vec())
+}
+
+/// Raw-deflate `raw`, refusing to produce more than `cap` bytes.
+pub fn inflate(raw: &[u8], cap: u64) -> Result<Vec<u8>, ZipError> {
+    let mut out = Vec::with_capacity(raw.len().saturating_mul(3).min(cap as usize).min(64 << 20));
+    let mut decoder = DeflateDecoder::new(raw).take(cap.saturating_add(1));
+    decoder
+        .read_to_end(&mut out)
+        .map_err(|e| ZipError(format!("inflate failed: {e}")))?;
+    if out.len() as u64 > cap {
+        return err(format!(
+            "entry inflates past the {cap}-byte cap (zip bomb?); not read"
+        ));
+    }
+    Ok(out)
+}
+
+/// CRC-32 (IEEE) of `bytes`.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = flate2::Crc::new();
+    crc.update(bytes);
+    crc.sum()
+}
+
+fn find_eocd(
+    data: &[u8],
+    anomalies: &mut Vec<String>,
+    refusals: &mut Vec<String>,
+) -> Result<Eocd, ZipError> {
+    if data.len() < EOCD_LEN {
+        return err("file too small to be a ZIP archive");
+    }
+    let search_start = data.len().saturating_sub(MAX_COMMENT + EOCD_LEN);
+    let last = data.len() - EOCD_LEN;
+    // Android takes the signature nearest the end of the file.
+    let mut found = None;
+    let mut i = last;
+    loop {
+        if data[i] == 0x50 && u32_at(data, i) == Some(EOCD_SIG) {
+            found = Some(i);
+            break;
+        }
+        if i == search_start {
+            break;
+        }
+        i -= 1;
+    }
+    let Some(offset) = found else {
+        return err("no end-of-central-directory record (not a ZIP archive)");
+    };
+    let comment_len = u16_at(data, offset + 20).unwrap_or(0) as usize;
+    let expected_end = offset + EOCD_LEN + comment_len;
+    if expected_end != data.len() {
+        let msg = if expected_end > data.len() {
+            format!("end record's comment length {comment_len} runs past the end of the file")
+        } else {
+            format!(
+                "{} bytes after the end record's comment",
+                data.len() - expected_end
+            )
+        };
+        anomalies.push(msg.clone());
+        refusals.push(format!("libziparchive: {msg}"));
+    }
+    let mut eocd = Eocd {
+        offset,
+        entry_count: u16_at(data, offset + 10).unwrap_or(0) as u64,
+        cd_size: u32_at(data, offset + 12).unwrap_or(0) as u64,
+        cd_offset: u32_at(data, offset + 16).unwrap_or(0) as u64,
+    };
+    let this_disk_count = u16_at(data, offset + 8).unwrap_or(0) as u64;
+    if this_disk_count != eocd.entry_count {
+        anomalies.push("end record's per-disk and total entry counts differ".into());
+    }
+    // Zip64: the locator sits right before the EOCD.
+    let saturated =
+        eocd.entry_count == 0xffff || eocd.cd_size == 0xffff_ffff || eocd.cd_offset == 0xffff_ffff;
+    if saturated
+        && offset >= 20
+        && u32_at(data, offset - 20) == Some(ZIP64_LOCATOR_SIG)
+        && let Some(rec) = u64_at(data, offset - 20 + 8)
+        && let Ok(rec) = usize::try_from(rec)
+        && u32_at(data, rec) == Some(ZIP64_EOCD_SIG)
+    {
+        eocd.entry_count = u64_at(data, rec + 32).unwrap_or(eocd.entry_count);
+        eocd.cd_size = u64_at(data, rec + 40).unwrap_or(eocd.cd_size);
+        eocd.cd_offset = u64_at(data, rec + 48).unwrap_or(eocd.cd_offset);
+        eocd.offset = rec;
+    }
+    Ok(eocd)
+}
+
+fn read_cd_record(
+    data: &[u8],
+    pos: usize,
+    cd_end: usize,
+    index: usize,
+    anomalies: &mut Vec<String>,
+) -> Option<(Entry, usize)> {
+    let flags = u16_at(data, pos + 8)?;
+    let method = u16_at(data, pos + 10)?;
+    let crc32 = u32_at(data, pos + 16)?;
+    let mut compressed_size = u32_at(data, pos + 20)? as u64;
+    let mut uncompressed_size = u32_at(data, pos + 24)? as u64;
+    let name_len = u16_at(data, pos + 28)? as usize;
+    let extra_len = u16_at(data, pos + 30)? as usize;
+    let comment_len = u16_at(data, pos + 32)? as usize;
+    let mut local_header_offset = u32_at(data, pos + 42)? as u64;
+    let name_start = pos + CD_LEN;
+    let next = name_start + name_len + extra_len + comment_len;
+    if next > cd_end {
+        return None;
+    }
+    let name_bytes = data.get(name_start..name_start + name_len)?;
+    if std::str::from_utf8(name_bytes).is_err() || name_bytes.contains(&0) {
+        anomalies.push(format!(
+            "entry {index}: name is not valid UTF-8 or contains NUL (Android rejects such names)"
+        ));
+    }
+    let name = String::from_utf8_lossy(name_bytes).into_owned();
+    // Zip64 extended information.
+    let extra = data.get(name_start + name_len..name_start + name_len + extra_len)?;
+    let mut p = 0;
+    while p + 4 <= extra.len() {
+        let id = u16_at(extra, p)?;
+        let size = u16_at(extra, p + 2)? as usize;
+        let body = extra.get(p + 4..p + 4 + size);
+        if id == 0x0001
+            && let Some(body) = body
+        {
+            let mut q = 0;
+            if uncompressed_size == 0xffff_ffff {
+                uncompressed_size = u64_at(body, q).unwrap_or(uncompressed_size);
+                q += 8;
+            }
+            if compressed_size == 0xffff_ffff {
+                compressed_size = u64_at(body, q).unwrap_or(compressed_size);
+                q += 8;
+            }
+            if local_header_offset == 0xffff_ffff {
+                local_header_offset = u64_at(body, q).unwrap_or(local_header_offset);
+            }
+        }
+        p += 4 + size;
+    }
+    let entry = Entry {
+        name,
+        method,
+        compressed_size,
+        uncompressed_size,
+        crc32,
+        local_header_offset,
+        flags,
+        index,
+        data_offset: None,
+        alt_data_offset: None,
+        cd_extra_len: extra_len as u16,
+        seen_by_android: true,
+        overlaps: false,
+    };
+    Some((entry, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn tricks_dir() -> Option<PathBuf> {
+        let dir = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/tricks"
+        ));
+        if dir.is_dir() {
+            Some(dir)
+        } else {
+            eprintln!("skipping: ../shared/corpus/tricks is absent");
+            None
+        }
+    }
+
+    fn read_named(data: &[u8], name: &str) -> Result<Vec<u8>, ZipError> {
+        read_noted(data, name).map(|(b, _, _)| b)
+    }
+
+    fn read_noted(data: &[u8], name: &str) -> Result<(Vec<u8>, Vec<String>, bool), ZipError> {
+        let archive = Archive::parse(data)?;
+        let entry = archive
+            .find(name)
+            .ok_or_else(|| ZipError(format!("{name} missing")))?;
+        let r = archive.read_with_notes(entry, &Limits::default())?;
+        Ok((r.bytes, r.notes, r.android_fails.is_some()))
+    }
+
+    #[test]
+    fn every_trick_yields_the_clean_bytes_and_androids_verdict() {
+        let Some(dir) = tricks_dir() else { return };
+        let clean = std::fs::read(dir.join("00_clean.apk")).unwrap();
+        let manifest = read_named(&clean, "AndroidManifest.xml").unwrap();
+        let dex = read_named(&clean, "classes.dex").unwrap();
+        assert_eq!(manifest.len(), 2180);
+        assert_eq!(dex.len(), 12956);
+        assert_eq!(&dex[..4], b"dex\n");
+        let accepted = ["00_clean", "A_", "C_", "E_", "J_"];
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), 14);
+        for path in names {
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let data = std::fs::read(&path).unwrap();
+            let archive = Archive::parse(&data).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let (m, notes, fails) =
+                read_noted(&data, "AndroidManifest.xml").unwrap_or_else(|e| panic!("{file}: {e}"));
+            let anomalies = archive.anomalies().len() + notes.len();
+            assert_eq!(
+                anomalies == 0,
+                file.starts_with("00"),
+                "{file}: anomalies {:?} {notes:?}",
+                archive.anomalies()
+            );
+            let android_accepts = archive.refusals().is_empty() && !fails;
+            let expected = accepted.iter().any(|p| file.starts_with(p));
+            assert_eq!(
+                android_accepts,
+                expected,
+                "{file}: refusals {:?}",
+                archive.refusals()
+            );
+            assert_eq!(m, manifest, "{file}: manifest bytes differ");
+            let d = read_named(&data, "classes.dex").unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(d, dex, "{file}: classes.dex bytes differ");
+        }
+    }
+
+    #[test]
+    fn zip_bomb_is_refused_quickly() {
+        let path = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/malformed/zipbomb-overlapping-zbsm.zip"
+        ));
+        let Ok(data) = std::fs::read(&path) else {
+            eprintln!("skipping: zip bomb sample absent");
+            return;
+        };
+        let archive = Archive::parse(&data).unwrap();
+        let limits = Limits {
+            max_entry_size: 64 << 20,
+        };
+        let mut total = 0u64;
+        for e in archive.entries() {
+            if let Ok(b) = archive.read(e, &limits) {
+                total += b.len() as u64;
+            }
+        }
+        assert!(total <= 64 << 20, "inflated {total} bytes");
+        assert!(
+            archive
+                .anomalies()
+                .iter()
+                .any(|a| a.contains("overlapping"))
+        );
+    }
+
+    #[test]
+    fn garbage_and_truncation_never_panic() {
+        assert!(Archive::parse(b"").is_err());
+        assert!(Archive::parse(b"PK\x05\x06").is_err());
+        let Some(dir) = tricks_dir() else { return };
+        let clean = std::fs::read(dir.join("00_clean.apk")).unwrap();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for round in 0..3000 {
+            let mut data = clean.clone();
+            for _ in 0..4 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let at = (state as usize) % data.len();
+                data[at] = (state >> 32) as u8;
+            }
+            if round % 10 == 0 {
+                data.truncate((state as usize) % data.len());
+            }
+            if let Ok(a) = Archive::parse(&data) {
+                for e in a.entries() {
+                    let _ = a.read(
+                        e,
+                        &Limits {
+                            max_entry_size: 1 << 20,
+                        },
+                    );
+                }
+            }
+        }
+    }
+}

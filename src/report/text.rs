@@ -1,1 +1,262 @@
-//! Text renderer.
+//! Text renderer: a person's summary of the report.
+
+use crate::android::permissions::is_dangerous;
+use crate::report::model::{Owner, Report};
+use std::fmt::Write;
+
+fn opt(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("-")
+}
+
+fn yes_no(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "-",
+    }
+}
+
+fn owner_text(owner: &Option<Owner>) -> String {
+    match owner {
+        Some(o) => {
+            let mut s = o.name.clone();
+            if let Some(c) = &o.country {
+                let _ = write!(s, ", {c}");
+            }
+            if o.state_owned == Some(true) {
+                s.push_str(", state-owned");
+            }
+            s
+        }
+        None => "owner unknown".into(),
+    }
+}
+
+/// Renders the report as a readable summary.
+pub fn render(r: &Report) -> String {
+    let mut o = String::new();
+    let app = &r.app;
+    let _ = writeln!(
+        o,
+        "{}  ({}, {} bytes, sha256 {})",
+        r.input.path, r.input.format, r.input.size, r.input.sha256
+    );
+    let _ = writeln!(o);
+    let _ = writeln!(o, "App");
+    let _ = writeln!(o, "  id        {}", opt(&app.id));
+    let _ = writeln!(o, "  name      {}", opt(&app.name));
+    let _ = writeln!(
+        o,
+        "  version   {} ({})",
+        opt(&app.version_name),
+        opt(&app.version_code)
+    );
+    if app.platform.as_deref() == Some("android") {
+        let sdk = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            o,
+            "  sdk       min {}  target {}",
+            sdk(app.min_sdk),
+            sdk(app.target_sdk)
+        );
+    }
+    if let Some(min_os) = &app.min_os {
+        let _ = writeln!(o, "  min iOS   {min_os}");
+    }
+    match r.installable.android_accepts {
+        Some(true) => {
+            let _ = writeln!(o, "  android   would read this package");
+        }
+        Some(false) => {
+            let _ = writeln!(o, "  android   WOULD REFUSE this package:");
+            for reason in &r.installable.reasons {
+                let _ = writeln!(o, "              - {reason}");
+            }
+        }
+        None => {}
+    }
+
+    if !r.permissions.is_empty() {
+        let dangerous = r
+            .permissions
+            .iter()
+            .filter(|p| is_dangerous(&p.protection))
+            .count();
+        let _ = writeln!(
+            o,
+            "\nPermissions ({}, {dangerous} dangerous)",
+            r.permissions.len()
+        );
+        for p in &r.permissions {
+            let mark = if is_dangerous(&p.protection) {
+                "!"
+            } else {
+                " "
+            };
+            let sdk23 = if p.sdk23_only { "  [sdk-23+]" } else { "" };
+            let _ = writeln!(o, "  {mark} {}  ({}){sdk23}", p.name, p.protection);
+        }
+    }
+    if !r.declared_permissions.is_empty() {
+        let _ = writeln!(o, "\nPermissions declared by the app");
+        for p in &r.declared_permissions {
+            let _ = writeln!(o, "    {}  ({})", p.name, p.protection);
+        }
+    }
+    let exported: Vec<_> = r.components.iter().filter(|c| c.exported).collect();
+    if !r.components.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nExported components ({} of {})",
+            exported.len(),
+            r.components.len()
+        );
+        for c in exported {
+            let guard = c
+                .permission
+                .as_deref()
+                .map(|p| format!("  guarded by {p}"))
+                .unwrap_or_default();
+            let _ = writeln!(o, "    {:<15} {}{guard}", c.kind, c.name);
+        }
+    }
+    if !r.deep_links.is_empty() {
+        let _ = writeln!(o, "\nDeep links");
+        for d in &r.deep_links {
+            let verified = if d.verified { "  (autoVerify)" } else { "" };
+            let _ = writeln!(
+                o,
+                "    {}://{}{}{verified}  -> {}",
+                d.scheme,
+                d.host.as_deref().unwrap_or("*"),
+                d.path.as_deref().unwrap_or(""),
+                d.component
+            );
+        }
+    }
+    if !r.queried_packages.is_empty() {
+        let _ = writeln!(o, "\nQueried packages: {}", r.queried_packages.join(", "));
+    }
+    if !r.queried_schemes.is_empty() {
+        let _ = writeln!(o, "\nQueried URL schemes: {}", r.queried_schemes.join(", "));
+    }
+    if !r.sdks.is_empty() {
+        let _ = writeln!(o, "\nSDKs ({})", r.sdks.len());
+        for s in &r.sdks {
+            let _ = writeln!(
+                o,
+                "    {}  [{}]  {}  ({} evidence)",
+                s.name,
+                s.categories.join(", "),
+                owner_text(&s.owner),
+                s.evidence.len()
+            );
+        }
+    }
+    if !r.identifier_apis.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nDevice identifiers and fingerprinting APIs ({})",
+            r.identifier_apis.len()
+        );
+        for i in &r.identifier_apis {
+            let sdk = i
+                .sdk
+                .as_deref()
+                .map(|s| format!("  via {s}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "    {:<16} {}  ({} callers){sdk}",
+                i.category,
+                i.api,
+                i.callers.len()
+            );
+        }
+    }
+    if !r.endpoints.is_empty() {
+        let _ = writeln!(o, "\nEndpoints ({})", r.endpoints.len());
+        for e in &r.endpoints {
+            let sdk = e
+                .sdk
+                .as_deref()
+                .map(|s| format!("  [{s}]"))
+                .unwrap_or_default();
+            let owner = if e.owner.is_some() {
+                format!("  {}", owner_text(&e.owner))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(o, "    {}{owner}{sdk}", e.host);
+        }
+    }
+    if !r.secrets.is_empty() {
+        let _ = writeln!(o, "\nSecrets ({})", r.secrets.len());
+        for s in &r.secrets {
+            let shown = s.value.as_deref().unwrap_or(&s.preview);
+            let _ = writeln!(
+                o,
+                "    {:<24} {shown}  ({} places)",
+                s.kind,
+                s.locations.len()
+            );
+        }
+    }
+    if !r.native_libraries.is_empty() {
+        let _ = writeln!(o, "\nNative libraries ({})", r.native_libraries.len());
+        for n in &r.native_libraries {
+            let sdk = n
+                .sdk
+                .as_deref()
+                .map(|s| format!("  [{s}]"))
+                .unwrap_or_default();
+            let _ = writeln!(o, "    {}{sdk}", n.path);
+        }
+    }
+
+    let s = &r.security;
+    let _ = writeln!(o, "\nSecurity");
+    let _ = writeln!(o, "  debuggable          {}", yes_no(s.debuggable));
+    let _ = writeln!(o, "  allowBackup         {}", yes_no(s.allow_backup));
+    let _ = writeln!(o, "  cleartext traffic   {}", yes_no(s.cleartext));
+    if !s.cleartext_domains.is_empty() {
+        let _ = writeln!(
+            o,
+            "  cleartext domains   {}",
+            s.cleartext_domains.join(", ")
+        );
+    }
+    let _ = writeln!(o, "  user CAs trusted    {}", yes_no(s.user_certs_trusted));
+    if let Some(nsc) = &s.network_security_config {
+        let _ = writeln!(o, "  network config      {nsc}");
+    }
+    if s.debug_overrides == Some(true) {
+        let _ = writeln!(
+            o,
+            "  debug overrides     yes (user CAs trusted in debug builds: {})",
+            yes_no(s.debug_user_certs_trusted)
+        );
+    }
+
+    let _ = writeln!(o, "\nSigning");
+    if r.signing.is_empty() {
+        let _ = writeln!(o, "  unsigned");
+    }
+    for c in &r.signing {
+        let _ = writeln!(o, "  {:<5} {}", c.scheme, c.subject);
+        let _ = writeln!(o, "        sha256 {}", c.sha256);
+    }
+
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o, "\nWarnings ({})", r.warnings.len());
+        for w in &r.warnings {
+            let at = if w.path.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", w.path)
+            };
+            let _ = writeln!(o, "  - {at}{}", w.message);
+        }
+    }
+    o
+}

@@ -1,0 +1,411 @@
+//! Turns one APK archive into report facts: manifest, resources, network
+//! security config, signing certificates and Android's install verdict.
+
+use crate::android::axml::{self, Value};
+use crate::android::manifest::{self, Manifest, value_text};
+use crate::android::netsec;
+use crate::android::permissions;
+use crate::android::resources::{self, ResourceTable};
+use crate::android::signing;
+use crate::container::zip::Archive;
+use crate::inspect::Budget;
+use crate::report::model::{
+    AppInfo, Component, DeclaredPermission, DeepLink, MetaData, Permission, QueriedIntent, Report,
+    SigningCert, Warning,
+};
+
+const MANIFEST: &str = "AndroidManifest.xml";
+const ARSC: &str = "resources.arsc";
+
+/// Analyses an APK into `report`.
+pub fn analyse(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut Report) {
+    report.app.platform = Some("android".into());
+    for a in archive.anomalies() {
+        report.warnings.push(Warning::new("", format!("zip: {a}")));
+    }
+    let mut refusals: Vec<String> = archive.refusals().to_vec();
+
+    let resources = read_resources(archive, budget, report);
+    let manifest = read_manifest(archive, budget, report, &mut refusals);
+    if let Some(m) = &manifest {
+        fill_from_manifest(m, resources.as_ref(), report, &mut refusals);
+        read_network_security_config(archive, budget, m, report);
+    } else {
+        refusals.push("AndroidManifest.xml is missing or unreadable".into());
+    }
+    for dex in archive.entries().iter().filter(|e| is_code_entry(&e.name)) {
+        match budget.read_entry(archive, dex) {
+            Ok(r) => {
+                note_entry(&dex.name, &r.notes, report);
+                if let Some(f) = r.android_fails {
+                    refusals.push(format!("{}: {f}", dex.name));
+                }
+            }
+            Err(e) => report.warnings.push(Warning::new(&dex.name, e)),
+        }
+    }
+    read_signing(archive, data, budget, report);
+    report.installable.android_accepts = Some(refusals.is_empty());
+    report.installable.reasons = refusals;
+}
+
+fn is_code_entry(name: &str) -> bool {
+    name.starts_with("classes") && name.ends_with(".dex") && !name.contains('/')
+}
+
+fn read_resources(
+    archive: &Archive<'_>,
+    budget: &Budget,
+    report: &mut Report,
+) -> Option<ResourceTable> {
+    archive.find(ARSC)?;
+    let bytes = match budget.read(archive, ARSC) {
+        Ok(r) => {
+            note_entry(ARSC, &r.notes, report);
+            r.bytes
+        }
+        Err(e) => {
+            report.warnings.push(Warning::new(ARSC, e));
+            return None;
+        }
+    };
+    match resources::parse(&bytes) {
+        Ok(table) => {
+            for a in &table.anomalies {
+                report.warnings.push(Warning::new(ARSC, a.clone()));
+            }
+            Some(table)
+        }
+        Err(e) => {
+            report.warnings.push(Warning::new(ARSC, e.to_string()));
+            None
+        }
+    }
+}
+
+fn note_entry(path: &str, notes: &[String], report: &mut Report) {
+    for n in notes {
+        report
+            .warnings
+            .push(Warning::new(path, format!("zip: {n}")));
+    }
+}
+
+fn read_manifest(
+    archive: &Archive<'_>,
+    budget: &Budget,
+    report: &mut Report,
+    refusals: &mut Vec<String>,
+) -> Option<Manifest> {
+    let read = match budget.read(archive, MANIFEST) {
+        Ok(r) => r,
+        Err(e) => {
+            report.warnings.push(Warning::new(MANIFEST, e));
+            return None;
+        }
+    };
+    note_entry(MANIFEST, &read.notes, report);
+    if let Some(f) = &read.android_fails {
+        refusals.push(format!("{MANIFEST}: {f}"));
+    }
+    match axml::parse(&read.bytes) {
+        Ok(doc) => {
+            for a in &doc.anomalies {
+                report
+                    .warnings
+                    .push(Warning::new(MANIFEST, format!("binary XML: {a}")));
+            }
+            match &doc.root {
+                Some(root) => Some(manifest::from_root(root)),
+                None => {
+                    report
+                        .warnings
+                        .push(Warning::new(MANIFEST, "binary XML has no root element"));
+                    None
+                }
+            }
+        }
+        Err(e) => {
+            report.warnings.push(Warning::new(MANIFEST, e.to_string()));
+            None
+        }
+    }
+}
+
+/// Text of a manifest value, resolving `@string/…` through the resources.
+fn resolve_text(value: &Value, resources: Option<&ResourceTable>) -> Option<String> {
+    match value {
+        Value::Reference(id) => resources.and_then(|r| r.resolve_string(*id)),
+        other => value_text(other),
+    }
+}
+
+fn resolve_int(value: &Value, resources: Option<&ResourceTable>) -> Option<u32> {
+    match value {
+        Value::Int(i) => u32::try_from(*i).ok(),
+        Value::Hex(h) => Some(*h),
+        Value::String(s) => s.trim().parse().ok(),
+        Value::Reference(_) => resolve_text(value, resources).and_then(|s| s.trim().parse().ok()),
+        _ => None,
+    }
+}
+
+fn fill_from_manifest(
+    m: &Manifest,
+    res: Option<&ResourceTable>,
+    report: &mut Report,
+    refusals: &mut Vec<String>,
+) {
+    let min_sdk = m
+        .min_sdk
+        .as_ref()
+        .and_then(|v| resolve_int(v, res))
+        .or(Some(1));
+    let target_sdk = m
+        .target_sdk
+        .as_ref()
+        .and_then(|v| resolve_int(v, res))
+        .or(min_sdk);
+    report.app = AppInfo {
+        platform: Some("android".into()),
+        id: m.package.clone(),
+        name: m.label.as_ref().and_then(|v| resolve_text(v, res)),
+        version_name: m.version_name.as_ref().and_then(|v| resolve_text(v, res)),
+        version_code: m
+            .version_code
+            .as_ref()
+            .and_then(|v| resolve_int(v, res))
+            .map(|v| v.to_string()),
+        min_sdk,
+        target_sdk,
+        min_os: None,
+    };
+    let target = target_sdk.unwrap_or(1);
+
+    for p in &m.uses_permissions {
+        report.permissions.push(Permission {
+            protection: permissions::protection_of(&p.name)
+                .unwrap_or("unknown")
+                .to_string(),
+            name: p.name.clone(),
+            sdk23_only: p.sdk23,
+            max_sdk: p.max_sdk,
+        });
+    }
+    for (name, level) in &m.declared_permissions {
+        report.declared_permissions.push(DeclaredPermission {
+            name: name.clone(),
+            protection: protection_text(level.as_ref()),
+        });
+    }
+    for c in &m.components {
+        let has_filter = !c.intent_filters.is_empty();
+        let exported = match (c.exported, c.kind.as_str()) {
+            (Some(e), _) => e,
+            // Providers were exported by default before API 17.
+            (None, "provider") => target < 17,
+            (None, _) => has_filter,
+        };
+        if c.exported.is_none() && has_filter && target >= 31 && c.kind != "provider" {
+            refusals.push(format!(
+                "{} {} has an intent filter but no android:exported at targetSdk {target}; Android 12+ refuses to install it",
+                c.kind, c.name
+            ));
+        }
+        let kind = if c.kind == "activity-alias" {
+            "activity-alias"
+        } else {
+            c.kind.as_str()
+        };
+        report.components.push(Component {
+            kind: kind.to_string(),
+            name: c.name.clone(),
+            exported,
+            permission: c.permission.clone(),
+            target: c.target_activity.clone(),
+        });
+        for f in c.intent_filters.iter().filter(|f| f.is_browsable_view()) {
+            for (scheme, host, path) in f.urls() {
+                let web = scheme == "http" || scheme == "https";
+                report.deep_links.push(DeepLink {
+                    scheme,
+                    host,
+                    path,
+                    verified: f.auto_verify && web,
+                    component: c.name.clone(),
+                });
+            }
+        }
+    }
+    report.queried_packages = m.queried_packages.clone();
+    report.queried_intents = m
+        .queried_intents
+        .iter()
+        .map(|f| QueriedIntent {
+            action: f.actions.first().cloned(),
+            data: f
+                .data
+                .iter()
+                .map(|d| {
+                    let mut parts = Vec::new();
+                    if let Some(s) = &d.scheme {
+                        parts.push(format!("scheme={s}"));
+                    }
+                    if let Some(h) = &d.host {
+                        parts.push(format!("host={h}"));
+                    }
+                    if let Some(t) = &d.mime_type {
+                        parts.push(format!("mimeType={t}"));
+                    }
+                    parts.join(" ")
+                })
+                .collect(),
+            categories: f.categories.clone(),
+        })
+        .collect();
+    report.meta_data = m
+        .meta_data
+        .iter()
+        .map(|(parent, name, value)| MetaData {
+            name: name.clone(),
+            value: value.as_ref().map(|v| meta_value_text(v, res)),
+            parent: parent.clone(),
+        })
+        .collect();
+    let sec = &mut report.security;
+    sec.debuggable = Some(m.debuggable.unwrap_or(false));
+    sec.allow_backup = Some(m.allow_backup.unwrap_or(true));
+    // Cleartext is allowed by default below API 28.
+    sec.cleartext = Some(m.uses_cleartext_traffic.unwrap_or(target < 28));
+    sec.user_certs_trusted = Some(target < 24);
+    sec.network_security_config = m.network_security_config.as_ref().map(|v| match (v, res) {
+        (Value::Reference(id), Some(r)) => r
+            .resolve_file(*id)
+            .unwrap_or_else(|| format!("@0x{id:08x}")),
+        (Value::Reference(id), None) => format!("@0x{id:08x}"),
+        (other, _) => value_text(other).unwrap_or_default(),
+    });
+}
+
+fn meta_value_text(value: &Value, res: Option<&ResourceTable>) -> String {
+    match value {
+        Value::Reference(id) => res
+            .and_then(|r| {
+                r.resolve_string(*id)
+                    .or_else(|| r.name_of(*id).map(|n| format!("@{n}")))
+            })
+            .unwrap_or_else(|| format!("@0x{id:08x}")),
+        Value::Color(c) => format!("#{c:08x}"),
+        other => value_text(other).unwrap_or_else(|| format!("{other:?}")),
+    }
+}
+
+/// Protection level text of a `<permission>` declaration.
+fn protection_text(level: Option<&Value>) -> String {
+    let bits = match level {
+        None => 0,
+        Some(Value::Int(i)) => *i as u32,
+        Some(Value::Hex(h)) => *h,
+        Some(Value::String(s)) => return s.clone(),
+        Some(_) => return "unknown".into(),
+    };
+    let base = match bits & 0xf {
+        0 => "normal",
+        1 => "dangerous",
+        2 => "signature",
+        3 => "signature|privileged",
+        _ => "unknown",
+    };
+    base.to_string()
+}
+
+fn read_network_security_config(
+    archive: &Archive<'_>,
+    budget: &Budget,
+    m: &Manifest,
+    report: &mut Report,
+) {
+    let Some(path) = report.security.network_security_config.clone() else {
+        return;
+    };
+    if m.network_security_config.is_none() || path.starts_with('@') {
+        report.warnings.push(Warning::new(
+            MANIFEST,
+            format!("network security config {path} could not be resolved"),
+        ));
+        return;
+    }
+    let bytes = match budget.read(archive, &path) {
+        Ok(r) => r.bytes,
+        Err(e) => {
+            report.warnings.push(Warning::new(&path, e));
+            return;
+        }
+    };
+    let doc = match axml::parse(&bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            report.warnings.push(Warning::new(&path, e.to_string()));
+            return;
+        }
+    };
+    let Some(root) = doc.root.as_ref() else {
+        return;
+    };
+    let cfg = netsec::from_root(root);
+    let sec = &mut report.security;
+    if let Some(base) = cfg.base_cleartext {
+        sec.cleartext = Some(base);
+    }
+    sec.cleartext_domains = cfg.cleartext_domains;
+    if cfg.user_certs_trusted {
+        sec.user_certs_trusted = Some(true);
+    } else {
+        sec.user_certs_trusted = Some(false);
+    }
+    sec.debug_overrides = Some(cfg.debug_overrides);
+    sec.debug_user_certs_trusted = Some(cfg.debug_user_certs_trusted);
+}
+
+fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut Report) {
+    let mut certs = Vec::new();
+    for e in archive.entries() {
+        let upper = e.name.to_ascii_uppercase();
+        let is_block = upper.starts_with("META-INF/")
+            && !upper["META-INF/".len()..].contains('/')
+            && (upper.ends_with(".RSA") || upper.ends_with(".DSA") || upper.ends_with(".EC"));
+        if !is_block {
+            continue;
+        }
+        match budget
+            .read_entry(archive, e)
+            .map_err(|e| e.to_string())
+            .and_then(|r| signing::v1_certificates(&r.bytes))
+        {
+            Ok(found) => certs.extend(found),
+            Err(err) => report
+                .warnings
+                .push(Warning::new(&e.name, format!("v1 signature: {err}"))),
+        }
+    }
+    let block = signing::signing_block_certificates(data, archive.cd_offset());
+    for w in block.warnings {
+        report
+            .warnings
+            .push(Warning::new("", format!("APK Signing Block: {w}")));
+    }
+    certs.extend(block.certificates);
+    report.signing = certs
+        .into_iter()
+        .map(|c| SigningCert {
+            scheme: c.scheme,
+            subject: c.subject,
+            issuer: c.issuer,
+            sha256: c.sha256,
+            country: c.country,
+        })
+        .collect();
+    if report.signing.is_empty() {
+        report.warnings.push(Warning::new("", "unsigned: no v1 signature files and no APK Signing Block (Android installs only signed packages)"));
+    }
+}
