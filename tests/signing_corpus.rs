@@ -3,12 +3,12 @@
 //! Skips when /work/shared is absent.
 
 use std::collections::BTreeSet;
-use std::io::Read;
 
 use telltale::android::signing::{
     CertInfo, SigningFacts, is_v1_signature_block, signing_block_certificates, v1_facts,
     v1_signature_files,
 };
+use telltale::container::zip::{Archive, Limits};
 
 const GOLDEN: &str = include_str!("golden/apksigner-certs.tsv");
 
@@ -34,71 +34,23 @@ const OPENSSL_V1_EXCEPTIONS: &[(&str, &str)] = &[
     ),
 ];
 
-fn u16_at(d: &[u8], at: usize) -> Option<usize> {
-    Some(usize::from(u16::from_le_bytes(
-        d.get(at..at + 2)?.try_into().ok()?,
-    )))
-}
-
-fn u32_at(d: &[u8], at: usize) -> Option<usize> {
-    Some(u32::from_le_bytes(d.get(at..at + 4)?.try_into().ok()?) as usize)
-}
-
-/// Test-only, lenient ZIP reading (until the container's Archive lands):
-/// the central directory offset, all entry names, and the bytes of the v1
-/// signature block files.
+/// The central directory offset, all entry names, and the bytes of the v1
+/// signature block files, read with the container's ZIP reader.
 type Scan = (u64, Vec<String>, Vec<(String, Vec<u8>)>);
 
 fn zip_scan(apk: &[u8]) -> Option<Scan> {
-    let eocd = (0..=apk.len().checked_sub(22)?)
-        .rev()
-        .find(|&i| apk.get(i..i + 4) == Some(b"PK\x05\x06"))?;
-    let count = u16_at(apk, eocd + 10)?;
-    let cd = u32_at(apk, eocd + 16)?;
-    let mut out = Vec::new();
-    let mut names = Vec::new();
-    let mut p = cd;
-    for _ in 0..count {
-        if apk.get(p..p + 4) != Some(b"PK\x01\x02") {
-            break;
-        }
-        let method = u16_at(apk, p + 10)?;
-        let csize = u32_at(apk, p + 20)?;
-        let (nlen, xlen, clen) = (
-            u16_at(apk, p + 28)?,
-            u16_at(apk, p + 30)?,
-            u16_at(apk, p + 32)?,
-        );
-        let lho = u32_at(apk, p + 42)?;
-        let name = String::from_utf8_lossy(apk.get(p + 46..p + 46 + nlen)?).into_owned();
-        p += 46 + nlen + xlen + clen;
-        names.push(name.clone());
-        if !is_v1_signature_block(&name) {
-            continue;
-        }
-        let Some(data_at) = (|| Some(lho + 30 + u16_at(apk, lho + 26)? + u16_at(apk, lho + 28)?))()
-        else {
-            continue;
-        };
-        let Some(raw) = apk.get(data_at..data_at + csize) else {
-            continue;
-        };
-        let bytes = if method == 0 {
-            raw.to_vec()
-        } else {
-            let mut v = Vec::new();
-            if flate2::read::DeflateDecoder::new(raw)
-                .take(1 << 20)
-                .read_to_end(&mut v)
-                .is_err()
-            {
-                continue;
-            }
-            v
-        };
-        out.push((name, bytes));
-    }
-    Some((cd as u64, names, out))
+    let archive = Archive::parse(apk).ok()?;
+    let limits = Limits {
+        max_entry_size: 1 << 20,
+    };
+    let names: Vec<String> = archive.entries().iter().map(|e| e.name.clone()).collect();
+    let blocks = archive
+        .entries()
+        .iter()
+        .filter(|e| is_v1_signature_block(&e.name))
+        .filter_map(|e| Some((e.name.clone(), archive.read(e, &limits).ok()?)))
+        .collect();
+    Some((archive.cd_offset(), names, blocks))
 }
 
 /// All signing facts of one APK (v1 files that have a .SF, plus the

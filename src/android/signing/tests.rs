@@ -1,7 +1,7 @@
 //! Tests on real APKs of the shared corpus (skipped when it is absent).
 
 use super::*;
-use std::io::Read;
+use crate::container::zip::{Archive, Limits};
 
 fn corpus(rel: &str) -> Option<Vec<u8>> {
     let path = format!("{}/../shared/corpus/{rel}", env!("CARGO_MANIFEST_DIR"));
@@ -14,53 +14,19 @@ fn corpus(rel: &str) -> Option<Vec<u8>> {
     }
 }
 
-fn u16_at(d: &[u8], at: usize) -> usize {
-    usize::from(u16::from_le_bytes([d[at], d[at + 1]]))
-}
-
-fn u32_at(d: &[u8], at: usize) -> usize {
-    u32::from_le_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]]) as usize
-}
-
-/// Test-only ZIP reading: (cd_offset, [(name, bytes)] of v1 signature blocks).
+/// (cd_offset, [(name, bytes)] of the v1 signature block files).
 fn v1_blocks(apk: &[u8]) -> (u64, Vec<(String, Vec<u8>)>) {
-    let eocd = (0..=apk.len() - 22)
-        .rev()
-        .find(|&i| apk[i..i + 4] == *b"PK\x05\x06")
-        .expect("EOCD");
-    let count = u16_at(apk, eocd + 10);
-    let cd = u32_at(apk, eocd + 16);
-    let mut out = Vec::new();
-    let mut p = cd;
-    for _ in 0..count {
-        assert_eq!(&apk[p..p + 4], b"PK\x01\x02");
-        let method = u16_at(apk, p + 10);
-        let csize = u32_at(apk, p + 20);
-        let (nlen, xlen, clen) = (
-            u16_at(apk, p + 28),
-            u16_at(apk, p + 30),
-            u16_at(apk, p + 32),
-        );
-        let lho = u32_at(apk, p + 42);
-        let name = String::from_utf8_lossy(&apk[p + 46..p + 46 + nlen]).into_owned();
-        p += 46 + nlen + xlen + clen;
-        if !is_v1_signature_block(&name) {
-            continue;
-        }
-        let data_at = lho + 30 + u16_at(apk, lho + 26) + u16_at(apk, lho + 28);
-        let raw = &apk[data_at..data_at + csize];
-        let bytes = if method == 8 {
-            let mut v = Vec::new();
-            flate2::read::DeflateDecoder::new(raw)
-                .read_to_end(&mut v)
-                .unwrap();
-            v
-        } else {
-            raw.to_vec()
-        };
-        out.push((name, bytes));
-    }
-    (cd as u64, out)
+    let archive = Archive::parse(apk).expect("zip");
+    let blocks = archive
+        .entries()
+        .iter()
+        .filter(|e| is_v1_signature_block(&e.name))
+        .map(|e| {
+            let bytes = archive.read(e, &Limits::default()).expect("entry");
+            (e.name.clone(), bytes)
+        })
+        .collect();
+    (archive.cd_offset(), blocks)
 }
 
 #[test]
