@@ -121,6 +121,9 @@ fn agrees_with_apksigner() {
             continue;
         };
         let (facts, v1_all) = facts_of(&apk);
+        if !facts.warnings.is_empty() {
+            report.push(format!("warnings {rel}: {:?}", facts.warnings));
+        }
         let openssl: BTreeSet<String> = openssl
             .split(',')
             .filter(|s| *s != "-")
