@@ -366,23 +366,25 @@ fn read_network_security_config(
 
 fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut Report) {
     let mut certs = Vec::new();
-    for e in archive.entries() {
-        let upper = e.name.to_ascii_uppercase();
-        let is_block = upper.starts_with("META-INF/")
-            && !upper["META-INF/".len()..].contains('/')
-            && (upper.ends_with(".RSA") || upper.ends_with(".DSA") || upper.ends_with(".EC"));
-        if !is_block {
-            continue;
-        }
-        match budget
-            .read_entry(archive, e)
-            .map_err(|e| e.to_string())
-            .and_then(|r| signing::v1_certificates(&r.bytes))
-        {
-            Ok(found) => certs.extend(found),
-            Err(err) => report
+    let (blocks, partial) =
+        signing::v1_signature_files(archive.entries().iter().map(|e| e.name.as_str()));
+    for w in partial {
+        report
+            .warnings
+            .push(Warning::new("META-INF/", format!("v1 signature: {w}")));
+    }
+    for name in blocks {
+        match budget.read(archive, name) {
+            Ok(r) => {
+                let facts = signing::v1_facts(&r.bytes, name);
+                report
+                    .warnings
+                    .extend(facts.warnings.into_iter().map(|w| Warning::new(name, w)));
+                certs.extend(signers_only(facts.certificates));
+            }
+            Err(e) => report
                 .warnings
-                .push(Warning::new(&e.name, format!("v1 signature: {err}"))),
+                .push(Warning::new(name, format!("v1 signature: {e}"))),
         }
     }
     let block = signing::signing_block_certificates(data, archive.cd_offset());
@@ -391,7 +393,7 @@ fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mu
             .warnings
             .push(Warning::new("", format!("APK Signing Block: {w}")));
     }
-    certs.extend(block.certificates);
+    certs.extend(signers_only(block.certificates));
     report.signing = certs
         .into_iter()
         .map(|c| SigningCert {
@@ -403,6 +405,19 @@ fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mu
         })
         .collect();
     if report.signing.is_empty() {
-        report.warnings.push(Warning::new("", "unsigned: no v1 signature files and no APK Signing Block (Android installs only signed packages)"));
+        report.warnings.push(Warning::new(
+            "",
+            "unsigned: no v1 signature files and no APK Signing Block (Android installs only signed packages)",
+        ));
+    }
+}
+
+/// The signers' own certificates (chain certificates left out), or all of
+/// them when none could be tied to a signer.
+fn signers_only(certs: Vec<signing::CertInfo>) -> Vec<signing::CertInfo> {
+    if certs.iter().any(|c| c.signer) {
+        certs.into_iter().filter(|c| c.signer).collect()
+    } else {
+        certs
     }
 }

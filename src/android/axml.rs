@@ -665,7 +665,9 @@ impl<'a> Decoder<'a> {
     /// Text node: appended to the innermost open element.
     fn cdata(&mut self, body: &[u8]) {
         let Some(index) = le_u32(body, 0) else { return };
-        let Some(text) = self.string(index, "text") else { return };
+        let Some(text) = self.string(index, "text") else {
+            return;
+        };
         if let Some(top) = self.stack.last_mut() {
             top.text.get_or_insert_with(String::new).push_str(&text);
         }

@@ -45,7 +45,11 @@ fn trusts_user_certs(el: &Element) -> bool {
 }
 
 fn text_of(el: &Element) -> Option<String> {
-    el.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
+    el.text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
 }
 
 fn walk_domain_config(cfg: &Element, inherited: Option<bool>, out: &mut NetworkSecurityConfig) {

@@ -125,7 +125,11 @@ impl Ctx<'_> {
             start.push_attribute((key.as_str(), value.as_str()));
             used.insert(key);
         }
-        let text = element.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let text = element
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
         if (element.children.is_empty() && text.is_none()) || depth >= MAX_RENDER_DEPTH {
             emit(writer, Event::Empty(start));
         } else {
