@@ -26,6 +26,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("schema.toml", include_str!("../../data/signatures/schema.toml")),
     ("owners.toml", include_str!("../../data/signatures/owners.toml")),
     (
+        "owners-libchecker.toml",
+        include_str!("../../data/signatures/owners-libchecker.toml"),
+    ),
+    (
         "sdks/cn-analytics-push-ads.toml",
         include_str!("../../data/signatures/sdks/cn-analytics-push-ads.toml"),
     ),
@@ -36,6 +40,10 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "sdks/global.toml",
         include_str!("../../data/signatures/sdks/global.toml"),
+    ),
+    (
+        "sdks/libchecker.toml",
+        include_str!("../../data/signatures/sdks/libchecker.toml"),
     ),
 ];
 
