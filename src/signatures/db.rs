@@ -38,7 +38,9 @@ pub struct RawSdk {
     pub domains: Vec<String>,
     #[serde(default)]
     pub source: Vec<String>,
+    /// Free-text remarks for maintainers; not used at run time.
     #[serde(default)]
+    #[allow(dead_code)]
     pub notes: Option<String>,
 }
 
@@ -64,7 +66,9 @@ pub struct RawOwner {
     pub domains: Vec<String>,
     #[serde(default)]
     pub sources: Vec<String>,
+    /// Free-text remarks for maintainers; not used at run time.
     #[serde(default)]
+    #[allow(dead_code)]
     pub notes: Option<String>,
 }
 
@@ -127,7 +131,7 @@ impl NameSet {
             self.globs.push((Glob::new(pattern), sdk));
             None
         } else {
-            self.exact.insert(pattern.to_owned(), sdk)
+            first_wins(&mut self.exact, pattern, sdk)
         }
     }
 
@@ -241,8 +245,9 @@ impl Database {
             if let Some(c) = &o.country
                 && (c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()))
             {
-                self.errors
-                    .push(format!("owner {key}: country {c:?} is not ISO 3166 alpha-2"));
+                self.errors.push(format!(
+                    "owner {key}: country {c:?} is not ISO 3166 alpha-2"
+                ));
             }
             let parent = match &o.parent {
                 Some(p) => match keys.get(p.as_str()) {
@@ -265,7 +270,7 @@ impl Database {
             for d in &o.domains {
                 if let Err(e) = check_domain(d) {
                     self.errors.push(format!("owner {key}: domain {d:?}: {e}"));
-                } else if self.owner_domains.insert(d.clone(), idx).is_some() {
+                } else if first_wins(&mut self.owner_domains, d, idx).is_some() {
                     self.errors
                         .push(format!("owner {key}: domain {d:?} listed by two owners"));
                 }
@@ -362,7 +367,10 @@ impl Database {
             } else if let Some(old) = self.components.insert(c, idx)
                 && old != idx
             {
-                problems.push(format!("component {c:?} already belongs to {}", self.id(old)));
+                problems.push(format!(
+                    "component {c:?} already belongs to {}",
+                    self.id(old)
+                ));
             }
         }
         for m in &s.meta_data {
@@ -371,7 +379,10 @@ impl Database {
             } else if let Some(old) = self.meta_data.insert(m, idx)
                 && old != idx
             {
-                problems.push(format!("meta-data key {m:?} already belongs to {}", self.id(old)));
+                problems.push(format!(
+                    "meta-data key {m:?} already belongs to {}",
+                    self.id(old)
+                ));
             }
         }
         for n in &s.native_libs {
@@ -380,16 +391,22 @@ impl Database {
             } else if let Some(old) = self.native_libs.insert(n, idx)
                 && old != idx
             {
-                problems.push(format!("native lib {n:?} already belongs to {}", self.id(old)));
+                problems.push(format!(
+                    "native lib {n:?} already belongs to {}",
+                    self.id(old)
+                ));
             }
         }
         for f in &s.ios_frameworks {
             if f.len() < 3 || f.contains('/') || f.contains('.') {
                 problems.push(format!("framework {f:?}: give the bare name, ≥ 3 chars"));
-            } else if let Some(old) = self.frameworks.insert(f.clone(), idx)
+            } else if let Some(old) = first_wins(&mut self.frameworks, f, idx)
                 && old != idx
             {
-                problems.push(format!("framework {f:?} already belongs to {}", self.id(old)));
+                problems.push(format!(
+                    "framework {f:?} already belongs to {}",
+                    self.id(old)
+                ));
             }
         }
         for b in &s.ios_bundle_ids {
@@ -399,7 +416,10 @@ impl Database {
                     if let Some(old) = self.bundle_ids.insert(b, idx)
                         && old != idx
                     {
-                        problems.push(format!("bundle id {b:?} already belongs to {}", self.id(old)));
+                        problems.push(format!(
+                            "bundle id {b:?} already belongs to {}",
+                            self.id(old)
+                        ));
                     }
                 }
             }
@@ -407,16 +427,19 @@ impl Database {
         for o in &s.objc_prefixes {
             if o.len() < 3 || !o.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
                 problems.push(format!("objc prefix {o:?}: ≥ 3 alphanumeric chars"));
-            } else if let Some(old) = self.objc_prefixes.insert(o.clone(), idx)
+            } else if let Some(old) = first_wins(&mut self.objc_prefixes, o, idx)
                 && old != idx
             {
-                problems.push(format!("objc prefix {o:?} already belongs to {}", self.id(old)));
+                problems.push(format!(
+                    "objc prefix {o:?} already belongs to {}",
+                    self.id(old)
+                ));
             }
         }
         for d in &s.domains {
             if let Err(e) = check_domain(d) {
                 problems.push(format!("domain {d:?}: {e}"));
-            } else if let Some(old) = self.sdk_domains.insert(d.clone(), idx)
+            } else if let Some(old) = first_wins(&mut self.sdk_domains, d, idx)
                 && old != idx
             {
                 problems.push(format!("domain {d:?} already belongs to {}", self.id(old)));
@@ -591,6 +614,17 @@ impl Database {
     }
 }
 
+/// Inserts `key` → `value` unless present; returns the value already there.
+fn first_wins(map: &mut HashMap<String, usize>, key: &str, value: usize) -> Option<usize> {
+    match map.get(key) {
+        Some(&old) => Some(old),
+        None => {
+            map.insert(key.to_owned(), value);
+            None
+        }
+    }
+}
+
 /// SHA-256 over the files in the given (fixed) order: for each file, its
 /// relative path, a NUL byte, its contents, a NUL byte.
 pub fn hash_files(files: &[(&str, &str)]) -> String {
@@ -690,7 +724,10 @@ impl PrefixRules {
         if let [only] = segs.as_slice() {
             // A lone segment is allowed only for distinctive library roots
             // (okhttp3, retrofit2, butterknife), never for a namespace root.
-            if only.chars().count() < 4 || self.roots.contains(*only) || self.generic.contains(*only) {
+            if only.chars().count() < 4
+                || self.roots.contains(*only)
+                || self.generic.contains(*only)
+            {
                 return Err("single segment must be a distinctive name of ≥ 4 characters".into());
             }
         }

@@ -139,17 +139,23 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
     for path in &facts.native_libs {
         let name = path.rsplit('/').next().unwrap_or(path);
         if let Some(i) = db.native_libs.lookup(name) {
-            hits.entry(i).or_default().item("native", path, name.to_owned());
+            hits.entry(i)
+                .or_default()
+                .item("native", path, name.to_owned());
         }
     }
     for (path, name) in &facts.frameworks {
         if let Some(&i) = db.frameworks.get(framework_base(name)) {
-            hits.entry(i).or_default().item("framework", path, name.clone());
+            hits.entry(i)
+                .or_default()
+                .item("framework", path, name.clone());
         }
     }
     for (path, id) in &facts.bundle_ids {
         if let Some((i, _)) = db.bundle_ids.longest(id.trim()) {
-            hits.entry(i).or_default().item("plist", path, id.trim().to_owned());
+            hits.entry(i)
+                .or_default()
+                .item("plist", path, id.trim().to_owned());
         }
     }
     for (path, class) in &facts.objc_classes {

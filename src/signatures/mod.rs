@@ -23,8 +23,14 @@ pub use matcher::{AppFacts, MAX_EVIDENCE_PER_KIND, match_sdks};
 /// against the directory so a new file cannot be forgotten.
 pub const FILES: &[(&str, &str)] = &[
     ("VERSION", include_str!("../../data/signatures/VERSION")),
-    ("schema.toml", include_str!("../../data/signatures/schema.toml")),
-    ("owners.toml", include_str!("../../data/signatures/owners.toml")),
+    (
+        "schema.toml",
+        include_str!("../../data/signatures/schema.toml"),
+    ),
+    (
+        "owners.toml",
+        include_str!("../../data/signatures/owners.toml"),
+    ),
     (
         "owners-libchecker.toml",
         include_str!("../../data/signatures/owners-libchecker.toml"),

@@ -19,28 +19,24 @@ pub struct DottedTrie {
 }
 
 impl DottedTrie {
-    /// Inserts `prefix` → `value`. Returns the previous value when the same
-    /// prefix was already present (the caller reports it as a duplicate).
+    /// Inserts `prefix` → `value` unless the prefix is already present; then
+    /// the first value is kept and returned (the caller reports a duplicate).
     pub fn insert(&mut self, prefix: &str, value: usize) -> Option<usize> {
         let mut node = &mut self.root;
         for seg in prefix.split('.') {
             node = node.children.entry(seg.into()).or_default();
         }
-        let old = node.value.replace(value);
-        if old.is_none() {
-            self.len += 1;
+        if let Some(old) = node.value {
+            return Some(old);
         }
-        old
+        node.value = Some(value);
+        self.len += 1;
+        None
     }
 
     /// Number of prefixes stored.
     pub fn len(&self) -> usize {
         self.len
-    }
-
-    /// Whether no prefix is stored.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// Longest stored prefix of `name` at a segment boundary: `(value, byte
@@ -79,9 +75,13 @@ mod tests {
         assert_eq!(t.longest("com.facebook.login.X"), Some((1, 12)));
         assert_eq!(t.longest("com.facebook"), Some((1, 12)));
         assert_eq!(t.longest("com.facebookfan.X"), None);
-        assert_eq!(t.longest("com.google.firebase.crashlytics.A"), Some((3, 31)));
+        assert_eq!(
+            t.longest("com.google.firebase.crashlytics.A"),
+            Some((3, 31))
+        );
         assert_eq!(t.longest("com.google.firebase.messaging.B"), Some((2, 19)));
         assert_eq!(t.longest("com.google"), None);
         assert_eq!(t.insert("com.facebook", 9), Some(1));
+        assert_eq!(t.longest("com.facebook.X"), Some((1, 12)));
     }
 }
