@@ -84,9 +84,22 @@ CATEGORY_WORDS = [
     (("im", "通信", "云信", "rtc", "音视频", "语音", "voice", "直播", "视频", "player", "ffmpeg", "media", "vlc", "audio", "video", "codec", "opus", "vorbis", "speex", "lame", "x264", "webp", "gif", "image", "jpeg", "avif"), "media"),
     (("小程序", "快应用", "finclip", "mpaas", "nebula"), "mini-programs"),
     (("flutter", "react native", "xamarin", "weex", "dcloud", "hippy", "kraken", "uni"), "cross-platform"),
-    (("unity", "unreal", "godot", "cocos", "engine", "libgdx", "laya", "gamemaker", "ren'py", "sdl", "团结引擎"), "game-engine"),
+    (("unity", "unreal", "godot", "cocos", "libgdx", "laya", "gamemaker", "ren'py", "sdl", "团结引擎"), "game-engine"),
     (("tinker", "hotfix", "热修复", "replugin", "virtual", "neptune", "qigsaw", "mira", "update", "更新", "andfix"), "app-update"),
 ]
+
+
+def categories_for(label):
+    """Keyword guess from the label only: ASCII words at word boundaries,
+    Chinese words as substrings. Default: development."""
+    low = label.lower()
+    def hit(w):
+        w = w.strip()
+        if w.isascii():
+            return re.search(r"(?<![a-z0-9])" + re.escape(w) + r"(?![a-z0-9])", low) is not None
+        return w in low
+    cats = [c for words, c in CATEGORY_WORDS if any(hit(w) for w in words)]
+    return cats[:2] or ["development"]
 
 
 def slug(s):
@@ -206,8 +219,7 @@ def main():
         if own.startswith("lc-"):
             t = team.get(label, collections.Counter()).most_common(1)
             owners[own] = t[0][0] if t and t[0][0] not in ("?", "") else own[3:]
-        low = (label + " " + (url.get(label) or "")).lower()
-        cats = [c for words, c in CATEGORY_WORDS if any(w in low for w in words)][:2] or ["development"]
+        cats = categories_for(label)
         ids.add(sid)
         out.append((sid, name, cats, own, url.get(label) or None, rules, label))
 
