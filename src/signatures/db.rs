@@ -639,14 +639,19 @@ pub fn hash_files(files: &[(&str, &str)]) -> String {
 }
 
 /// `Lcom/x/Y;` → `com.x.Y`; drops inner-class suffixes (`A$B` → `A`).
-pub(crate) fn normalize_class(class: &str) -> String {
+/// Borrows when the name is already a dotted outer-class name.
+pub(crate) fn normalize_class(class: &str) -> std::borrow::Cow<'_, str> {
     let c = class.trim();
     let c = match c.strip_prefix('L').and_then(|x| x.strip_suffix(';')) {
         Some(inner) if inner.contains('/') => inner,
         _ => c,
     };
     let c = c.split('$').next().unwrap_or(c);
-    c.replace('/', ".")
+    if c.contains('/') {
+        std::borrow::Cow::Owned(c.replace('/', "."))
+    } else {
+        std::borrow::Cow::Borrowed(c)
+    }
 }
 
 /// `FBSDKCoreKit.framework` → `FBSDKCoreKit`; also `.xcframework`, `.bundle`.
