@@ -143,7 +143,11 @@ pub struct Sdk {
     pub categories: Vec<String>,
     pub owner: Option<Owner>,
     pub website: Option<String>,
+    /// Evidence items (capped per kind; code collapsed per package prefix).
     pub evidence: Vec<Evidence>,
+    /// Number of raw facts that matched (classes, components, libraries…),
+    /// before collapsing and capping `evidence`.
+    pub evidence_count: usize,
 }
 
 /// Why an SDK was reported.

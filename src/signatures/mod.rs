@@ -1,1 +1,66 @@
 //! The signature database and its compiled matchers.
+//!
+//! The database is data, not code: `data/signatures/` (see its `README.md`)
+//! holds the SDK rules (`sdks/*.toml`), the organisations behind them
+//! (`owners.toml`), the category list and prefix-validation rules
+//! (`schema.toml`) and a `VERSION`. The files are embedded at build time,
+//! parsed and validated once ([`Database::embedded`]) and compiled into a
+//! segment trie (packages, bundle ids), hash maps (components, meta-data,
+//! libraries, frameworks, Objective-C prefixes, domains) and a few `*` globs.
+
+mod db;
+mod glob;
+mod matcher;
+mod trie;
+
+use std::sync::OnceLock;
+
+pub use db::{Database, hash_files};
+pub use matcher::{AppFacts, MAX_EVIDENCE_PER_KIND, match_sdks};
+
+/// The database files in hashing order: `VERSION`, `schema.toml`,
+/// `owners.toml`, then `sdks/*.toml` sorted by name. A test checks this list
+/// against the directory so a new file cannot be forgotten.
+pub const FILES: &[(&str, &str)] = &[
+    ("VERSION", include_str!("../../data/signatures/VERSION")),
+    (
+        "schema.toml",
+        include_str!("../../data/signatures/schema.toml"),
+    ),
+    (
+        "owners.toml",
+        include_str!("../../data/signatures/owners.toml"),
+    ),
+    (
+        "owners-libchecker.toml",
+        include_str!("../../data/signatures/owners-libchecker.toml"),
+    ),
+    (
+        "sdks/cn-analytics-push-ads.toml",
+        include_str!("../../data/signatures/sdks/cn-analytics-push-ads.toml"),
+    ),
+    (
+        "sdks/cn-identity.toml",
+        include_str!("../../data/signatures/sdks/cn-identity.toml"),
+    ),
+    (
+        "sdks/global.toml",
+        include_str!("../../data/signatures/sdks/global.toml"),
+    ),
+    (
+        "sdks/libchecker.toml",
+        include_str!("../../data/signatures/sdks/libchecker.toml"),
+    ),
+];
+
+static EMBEDDED: OnceLock<Database> = OnceLock::new();
+
+impl Database {
+    /// The database built into the binary, compiled on first use.
+    pub fn embedded() -> &'static Database {
+        EMBEDDED.get_or_init(|| Database::load(FILES))
+    }
+}
+
+#[cfg(test)]
+mod tests;

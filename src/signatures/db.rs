@@ -1,0 +1,754 @@
+//! Loading, validating and compiling the signature database
+//! (`data/signatures/`, described in its `README.md`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::glob::Glob;
+use super::trie::DottedTrie;
+use crate::report::model::Owner;
+
+/// One SDK as written in `data/signatures/sdks/*.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSdk {
+    pub id: String,
+    pub name: String,
+    pub categories: Vec<String>,
+    pub owner: String,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub packages: Vec<String>,
+    #[serde(default)]
+    pub components: Vec<String>,
+    #[serde(default)]
+    pub meta_data: Vec<String>,
+    #[serde(default)]
+    pub native_libs: Vec<String>,
+    #[serde(default)]
+    pub ios_frameworks: Vec<String>,
+    #[serde(default)]
+    pub ios_bundle_ids: Vec<String>,
+    #[serde(default)]
+    pub objc_prefixes: Vec<String>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    #[serde(default)]
+    pub source: Vec<String>,
+    /// Free-text remarks for maintainers; not used at run time.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSdkFile {
+    #[serde(default)]
+    sdk: Vec<RawSdk>,
+}
+
+/// One organisation as written in `data/signatures/owners.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOwner {
+    pub name: String,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub state_owned: Option<bool>,
+    #[serde(default)]
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Free-text remarks for maintainers; not used at run time.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOwnersFile {
+    #[serde(default)]
+    owner: BTreeMap<String, RawOwner>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawValidation {
+    #[serde(default)]
+    too_broad_prefixes: Vec<String>,
+    #[serde(default)]
+    generic_segments: Vec<String>,
+    #[serde(default)]
+    namespace_roots: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchema {
+    #[serde(default)]
+    categories: BTreeMap<String, String>,
+    #[serde(default)]
+    validation: RawValidation,
+}
+
+/// A compiled SDK record.
+#[derive(Debug, Clone)]
+pub(crate) struct SdkEntry {
+    pub id: String,
+    pub name: String,
+    pub categories: Vec<String>,
+    pub owner: usize,
+    pub website: Option<String>,
+}
+
+/// A compiled owner record.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnerEntry {
+    pub name: String,
+    pub country: Option<String>,
+    pub state_owned: Option<bool>,
+    pub parent: Option<usize>,
+}
+
+/// Exact names plus `*` patterns, each mapping to an SDK index.
+#[derive(Debug, Default)]
+pub(crate) struct NameSet {
+    exact: HashMap<String, usize>,
+    globs: Vec<(Glob, usize)>,
+}
+
+impl NameSet {
+    fn insert(&mut self, pattern: &str, sdk: usize) -> Option<usize> {
+        if Glob::is_glob(pattern) {
+            self.globs.push((Glob::new(pattern), sdk));
+            None
+        } else {
+            first_wins(&mut self.exact, pattern, sdk)
+        }
+    }
+
+    /// Exact match first, then the glob with the most literal characters.
+    pub fn lookup(&self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.exact.get(name) {
+            return Some(i);
+        }
+        self.globs
+            .iter()
+            .filter(|(g, _)| g.matches(name))
+            .max_by_key(|(g, i)| (g.literal_len(), std::cmp::Reverse(*i)))
+            .map(|(_, i)| *i)
+    }
+
+    fn len(&self) -> usize {
+        self.exact.len() + self.globs.len()
+    }
+}
+
+/// The signature database, compiled into lookup structures.
+#[derive(Debug, Default)]
+pub struct Database {
+    version: String,
+    sha256: String,
+    pub(crate) sdks: Vec<SdkEntry>,
+    pub(crate) owners: Vec<OwnerEntry>,
+    sdk_by_id: HashMap<String, usize>,
+    owner_keys: HashMap<String, usize>,
+    pub(crate) packages: DottedTrie,
+    pub(crate) bundle_ids: DottedTrie,
+    pub(crate) components: NameSet,
+    pub(crate) meta_data: NameSet,
+    pub(crate) native_libs: NameSet,
+    pub(crate) frameworks: HashMap<String, usize>,
+    pub(crate) objc_prefixes: HashMap<String, usize>,
+    objc_max_len: usize,
+    sdk_domains: HashMap<String, usize>,
+    owner_domains: HashMap<String, usize>,
+    errors: Vec<String>,
+}
+
+/// Maximum walk up an owner's parent chain (guards against cycles).
+const MAX_PARENT_DEPTH: usize = 16;
+
+impl Database {
+    /// Parses, validates and compiles database files. `files` are
+    /// `(path relative to data/signatures, contents)` in the fixed hashing
+    /// order: `VERSION`, `schema.toml`, `owners.toml`, then `sdks/*.toml`.
+    /// Returns the database and every validation problem found (an empty list
+    /// means the data is clean); rules that fail validation are skipped.
+    pub fn load(files: &[(&str, &str)]) -> Database {
+        let mut db = Database {
+            sha256: hash_files(files),
+            ..Database::default()
+        };
+        let mut schema = RawSchema::default();
+        let mut owners_raw: BTreeMap<String, RawOwner> = BTreeMap::new();
+        let mut sdks_raw: Vec<(String, RawSdk)> = Vec::new();
+        for (path, text) in files {
+            if *path == "VERSION" {
+                db.version = text.trim().to_owned();
+            } else if *path == "schema.toml" {
+                match toml::from_str::<RawSchema>(text) {
+                    Ok(s) => schema = s,
+                    Err(e) => db.errors.push(format!("{path}: {e}")),
+                }
+            } else if path.starts_with("owners") {
+                match toml::from_str::<RawOwnersFile>(text) {
+                    Ok(o) => {
+                        for (k, v) in o.owner {
+                            if owners_raw.insert(k.clone(), v).is_some() {
+                                db.errors.push(format!("{path}: owner {k} defined twice"));
+                            }
+                        }
+                    }
+                    Err(e) => db.errors.push(format!("{path}: {e}")),
+                }
+            } else {
+                match toml::from_str::<RawSdkFile>(text) {
+                    Ok(f) => sdks_raw.extend(f.sdk.into_iter().map(|s| (path.to_string(), s))),
+                    Err(e) => db.errors.push(format!("{path}: {e}")),
+                }
+            }
+        }
+        if db.version.is_empty() {
+            db.errors.push("VERSION is missing or empty".into());
+        }
+        db.compile_owners(&owners_raw);
+        let rules = PrefixRules::new(&schema.validation);
+        for (path, sdk) in &sdks_raw {
+            db.compile_sdk(path, sdk, &schema.categories, &rules);
+        }
+        db.objc_max_len = db.objc_prefixes.keys().map(String::len).max().unwrap_or(0);
+        db
+    }
+
+    fn compile_owners(&mut self, raw: &BTreeMap<String, RawOwner>) {
+        let keys: HashMap<&str, usize> = raw
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i))
+            .collect();
+        for (key, o) in raw {
+            if o.name.trim().is_empty() {
+                self.errors.push(format!("owner {key}: empty name"));
+            }
+            if o.sources.is_empty() {
+                self.errors.push(format!("owner {key}: no sources"));
+            }
+            if let Some(c) = &o.country
+                && (c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()))
+            {
+                self.errors.push(format!(
+                    "owner {key}: country {c:?} is not ISO 3166 alpha-2"
+                ));
+            }
+            let parent = match &o.parent {
+                Some(p) => match keys.get(p.as_str()) {
+                    Some(&i) => Some(i),
+                    None => {
+                        self.errors
+                            .push(format!("owner {key}: unknown parent {p:?}"));
+                        None
+                    }
+                },
+                None => None,
+            };
+            let idx = self.owners.len();
+            self.owners.push(OwnerEntry {
+                name: o.name.clone(),
+                country: o.country.clone(),
+                state_owned: o.state_owned,
+                parent,
+            });
+            for d in &o.domains {
+                if let Err(e) = check_domain(d) {
+                    self.errors.push(format!("owner {key}: domain {d:?}: {e}"));
+                } else if first_wins(&mut self.owner_domains, d, idx).is_some() {
+                    self.errors
+                        .push(format!("owner {key}: domain {d:?} listed by two owners"));
+                }
+            }
+        }
+        // Parent chains must end (no cycles).
+        for (i, key) in raw.keys().enumerate() {
+            let mut cur = self.owners.get(i).and_then(|o| o.parent);
+            let mut steps = 0;
+            while let Some(p) = cur {
+                steps += 1;
+                if steps > MAX_PARENT_DEPTH {
+                    self.errors.push(format!("owner {key}: parent chain loops"));
+                    break;
+                }
+                cur = self.owners.get(p).and_then(|o| o.parent);
+            }
+        }
+        self.owner_keys = keys.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    }
+
+    fn compile_sdk(
+        &mut self,
+        path: &str,
+        s: &RawSdk,
+        categories: &BTreeMap<String, String>,
+        rules: &PrefixRules,
+    ) {
+        let here = format!("{path}: sdk {}", s.id);
+        let mut problems: Vec<String> = Vec::new();
+        let mut err = |m: String| problems.push(m);
+        if s.id.is_empty()
+            || !s
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            err("id must be non-empty [a-z0-9-]".into());
+        }
+        if s.name.trim().is_empty() {
+            err("empty name".into());
+        }
+        if s.categories.is_empty() {
+            err("no categories".into());
+        }
+        for c in &s.categories {
+            if !categories.contains_key(c) {
+                err(format!("unknown category {c:?}"));
+            }
+        }
+        if s.source.is_empty() {
+            err("no source".into());
+        }
+        let owner = self.owner_keys.get(&s.owner).copied();
+        if owner.is_none() {
+            err(format!("unknown owner {:?}", s.owner));
+        }
+        let rule_count = s.packages.len()
+            + s.components.len()
+            + s.meta_data.len()
+            + s.native_libs.len()
+            + s.ios_frameworks.len()
+            + s.ios_bundle_ids.len()
+            + s.objc_prefixes.len()
+            + s.domains.len();
+        if rule_count == 0 {
+            err("no rules".into());
+        }
+        if self.sdk_by_id.contains_key(&s.id) {
+            err("duplicate id".into());
+        }
+        let Some(owner) = owner.filter(|_| !self.sdk_by_id.contains_key(&s.id)) else {
+            for p in problems {
+                self.errors.push(format!("{here}: {p}"));
+            }
+            return;
+        };
+        let idx = self.sdks.len();
+        for p in &s.packages {
+            match rules.check(p) {
+                Err(e) => problems.push(format!("package {p:?}: {e}")),
+                Ok(()) => {
+                    if let Some(old) = self.packages.insert(p, idx)
+                        && old != idx
+                    {
+                        problems.push(format!("package {p:?} already belongs to {}", self.id(old)));
+                    }
+                }
+            }
+        }
+        for c in &s.components {
+            if let Err(e) = check_class_like(c) {
+                problems.push(format!("component {c:?}: {e}"));
+            } else if let Some(old) = self.components.insert(c, idx)
+                && old != idx
+            {
+                problems.push(format!(
+                    "component {c:?} already belongs to {}",
+                    self.id(old)
+                ));
+            }
+        }
+        for m in &s.meta_data {
+            if m.trim().len() < 4 {
+                problems.push(format!("meta-data key {m:?} is too short"));
+            } else if let Some(old) = self.meta_data.insert(m, idx)
+                && old != idx
+            {
+                problems.push(format!(
+                    "meta-data key {m:?} already belongs to {}",
+                    self.id(old)
+                ));
+            }
+        }
+        for n in &s.native_libs {
+            if !n.starts_with("lib") || !n.ends_with(".so") || n.contains('/') || n.len() < 7 {
+                problems.push(format!("native lib {n:?} must look like lib<name>.so"));
+            } else if let Some(old) = self.native_libs.insert(n, idx)
+                && old != idx
+            {
+                problems.push(format!(
+                    "native lib {n:?} already belongs to {}",
+                    self.id(old)
+                ));
+            }
+        }
+        for f in &s.ios_frameworks {
+            if f.len() < 3 || f.contains('/') || f.contains('.') {
+                problems.push(format!("framework {f:?}: give the bare name, ≥ 3 chars"));
+            } else if let Some(old) = first_wins(&mut self.frameworks, f, idx)
+                && old != idx
+            {
+                problems.push(format!(
+                    "framework {f:?} already belongs to {}",
+                    self.id(old)
+                ));
+            }
+        }
+        for b in &s.ios_bundle_ids {
+            match rules.check(b) {
+                Err(e) => problems.push(format!("bundle id {b:?}: {e}")),
+                Ok(()) => {
+                    if let Some(old) = self.bundle_ids.insert(b, idx)
+                        && old != idx
+                    {
+                        problems.push(format!(
+                            "bundle id {b:?} already belongs to {}",
+                            self.id(old)
+                        ));
+                    }
+                }
+            }
+        }
+        for o in &s.objc_prefixes {
+            if o.len() < 3 || !o.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                problems.push(format!("objc prefix {o:?}: ≥ 3 alphanumeric chars"));
+            } else if let Some(old) = first_wins(&mut self.objc_prefixes, o, idx)
+                && old != idx
+            {
+                problems.push(format!(
+                    "objc prefix {o:?} already belongs to {}",
+                    self.id(old)
+                ));
+            }
+        }
+        for d in &s.domains {
+            if let Err(e) = check_domain(d) {
+                problems.push(format!("domain {d:?}: {e}"));
+            } else if let Some(old) = first_wins(&mut self.sdk_domains, d, idx)
+                && old != idx
+            {
+                problems.push(format!("domain {d:?} already belongs to {}", self.id(old)));
+            }
+        }
+        for p in problems {
+            self.errors.push(format!("{here}: {p}"));
+        }
+        self.sdk_by_id.insert(s.id.clone(), idx);
+        self.sdks.push(SdkEntry {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            categories: s.categories.clone(),
+            owner,
+            website: s.website.clone(),
+        });
+    }
+
+    fn id(&self, idx: usize) -> &str {
+        self.sdks.get(idx).map_or("?", |s| s.id.as_str())
+    }
+
+    /// Database version (`data/signatures/VERSION`).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// SHA-256 (hex) over the database files, see [`hash_files`].
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// Number of SDKs.
+    pub fn sdk_count(&self) -> usize {
+        self.sdks.len()
+    }
+
+    /// Number of owners (organisations).
+    pub fn owner_count(&self) -> usize {
+        self.owners.len()
+    }
+
+    /// Validation problems found while loading (empty for clean data).
+    pub fn load_errors(&self) -> &[String] {
+        &self.errors
+    }
+
+    /// All SDK ids, in database order.
+    pub fn sdk_ids(&self) -> impl Iterator<Item = &str> {
+        self.sdks.iter().map(|s| s.id.as_str())
+    }
+
+    pub(crate) fn sdk_index(&self, id: &str) -> Option<usize> {
+        self.sdk_by_id.get(id).copied()
+    }
+
+    /// SDK whose package prefix is the longest one matching `dotted_class`
+    /// at a segment boundary. Accepts `Lcom/x/Y;` descriptors too; inner
+    /// classes (`A$B`) match through their outer class.
+    pub fn sdk_for_class(&self, dotted_class: &str) -> Option<&str> {
+        self.class_match(dotted_class)
+            .and_then(|(i, _)| self.sdks.get(i))
+            .map(|s| s.id.as_str())
+    }
+
+    /// `(sdk index, matched prefix)` for a class name.
+    pub(crate) fn class_match(&self, class: &str) -> Option<(usize, String)> {
+        let name = normalize_class(class);
+        let (idx, len) = self.packages.longest(&name)?;
+        Some((idx, name.get(..len).unwrap_or(&name).to_owned()))
+    }
+
+    /// SDK owning a native library, by file name or entry path
+    /// (`lib/arm64-v8a/libBugly.so`).
+    pub fn sdk_for_native_lib(&self, path_or_name: &str) -> Option<&str> {
+        let name = path_or_name.rsplit('/').next().unwrap_or(path_or_name);
+        self.native_libs
+            .lookup(name)
+            .and_then(|i| self.sdks.get(i))
+            .map(|s| s.id.as_str())
+    }
+
+    /// SDK owning an iOS framework or resource bundle, by name
+    /// (`FBSDKCoreKit`, `FBSDKCoreKit.framework`, `TYRZResource.bundle`).
+    pub fn sdk_for_framework(&self, name: &str) -> Option<&str> {
+        self.frameworks
+            .get(framework_base(name))
+            .and_then(|&i| self.sdks.get(i))
+            .map(|s| s.id.as_str())
+    }
+
+    /// SDK whose Objective-C class prefix starts `class` (followed by an
+    /// upper-case letter, digit or `_`, or the end), longest prefix first.
+    pub(crate) fn objc_match<'a>(&self, class: &'a str) -> Option<(usize, &'a str)> {
+        let max = self.objc_max_len.min(class.len());
+        for len in (3..=max).rev() {
+            let Some(prefix) = class.get(..len) else {
+                continue;
+            };
+            let Some(&idx) = self.objc_prefixes.get(prefix) else {
+                continue;
+            };
+            let next = class.as_bytes().get(len);
+            if next.is_none_or(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_') {
+                return Some((idx, prefix));
+            }
+        }
+        None
+    }
+
+    /// Owner (and SDK, when an SDK lists the domain) of a host name: the
+    /// longest listed domain that equals `host` or is a dot-suffix of it.
+    /// On equal length an SDK domain wins over an owner-only domain.
+    pub fn owner_for_host(&self, host: &str) -> Option<(Option<&str>, Owner)> {
+        let (sdk, owner) = self.host_match(host)?;
+        Some((
+            sdk.and_then(|i| self.sdks.get(i)).map(|s| s.id.as_str()),
+            self.owner_model(owner)?,
+        ))
+    }
+
+    /// `(sdk index, owner index)` for a host.
+    pub(crate) fn host_match(&self, host: &str) -> Option<(Option<usize>, usize)> {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let mut rest = host.as_str();
+        loop {
+            if let Some(&i) = self.sdk_domains.get(rest) {
+                let owner = self.sdks.get(i)?.owner;
+                return Some((Some(i), owner));
+            }
+            if let Some(&o) = self.owner_domains.get(rest) {
+                return Some((None, o));
+            }
+            match rest.find('.') {
+                Some(dot) => rest = rest.get(dot + 1..)?,
+                None => return None,
+            }
+        }
+    }
+
+    /// Owner of an SDK, for the report.
+    pub fn owner_of_sdk(&self, sdk_id: &str) -> Option<Owner> {
+        let s = self.sdks.get(self.sdk_index(sdk_id)?)?;
+        self.owner_model(s.owner)
+    }
+
+    pub(crate) fn owner_model(&self, idx: usize) -> Option<Owner> {
+        let o = self.owners.get(idx)?;
+        Some(Owner {
+            name: o.name.clone(),
+            country: o.country.clone(),
+            state_owned: o.state_owned,
+            parent: o
+                .parent
+                .and_then(|p| self.owners.get(p))
+                .map(|p| p.name.clone()),
+        })
+    }
+
+    /// Sizes of the compiled matchers, for diagnostics and tests.
+    pub fn rule_counts(&self) -> BTreeMap<&'static str, usize> {
+        BTreeMap::from([
+            ("packages", self.packages.len()),
+            ("components", self.components.len()),
+            ("meta_data", self.meta_data.len()),
+            ("native_libs", self.native_libs.len()),
+            ("ios_frameworks", self.frameworks.len()),
+            ("ios_bundle_ids", self.bundle_ids.len()),
+            ("objc_prefixes", self.objc_prefixes.len()),
+            ("domains", self.sdk_domains.len() + self.owner_domains.len()),
+        ])
+    }
+}
+
+/// Inserts `key` → `value` unless present; returns the value already there.
+fn first_wins(map: &mut HashMap<String, usize>, key: &str, value: usize) -> Option<usize> {
+    match map.get(key) {
+        Some(&old) => Some(old),
+        None => {
+            map.insert(key.to_owned(), value);
+            None
+        }
+    }
+}
+
+/// SHA-256 over the files in the given (fixed) order: for each file, its
+/// relative path, a NUL byte, its contents, a NUL byte.
+pub fn hash_files(files: &[(&str, &str)]) -> String {
+    let mut h = Sha256::new();
+    for (path, text) in files {
+        h.update(path.as_bytes());
+        h.update([0u8]);
+        h.update(text.as_bytes());
+        h.update([0u8]);
+    }
+    crate::util::hex(&h.finalize())
+}
+
+/// `Lcom/x/Y;` → `com.x.Y`; drops inner-class suffixes (`A$B` → `A`).
+/// Borrows when the name is already a dotted outer-class name.
+pub(crate) fn normalize_class(class: &str) -> std::borrow::Cow<'_, str> {
+    let c = class.trim();
+    let c = match c.strip_prefix('L').and_then(|x| x.strip_suffix(';')) {
+        Some(inner) if inner.contains('/') => inner,
+        _ => c,
+    };
+    let c = c.split('$').next().unwrap_or(c);
+    if c.contains('/') {
+        std::borrow::Cow::Owned(c.replace('/', "."))
+    } else {
+        std::borrow::Cow::Borrowed(c)
+    }
+}
+
+/// `FBSDKCoreKit.framework` → `FBSDKCoreKit`; also `.xcframework`, `.bundle`.
+pub(crate) fn framework_base(name: &str) -> &str {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    for ext in [".xcframework", ".framework", ".bundle"] {
+        if let Some(b) = base.strip_suffix(ext) {
+            return b;
+        }
+    }
+    base
+}
+
+fn check_class_like(name: &str) -> Result<(), String> {
+    let segs: Vec<&str> = name.split('.').collect();
+    if segs.len() < 3 {
+        return Err("needs at least three segments".into());
+    }
+    if segs.iter().any(|s| s.is_empty()) {
+        return Err("empty segment".into());
+    }
+    Ok(())
+}
+
+fn check_domain(d: &str) -> Result<(), &'static str> {
+    if d.len() < 4 || !d.contains('.') {
+        return Err("needs at least one dot");
+    }
+    if d.starts_with('.') || d.ends_with('.') || d.contains("..") {
+        return Err("empty label");
+    }
+    if !d
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return Err("only lower-case host names (no scheme, path or wildcard)");
+    }
+    Ok(())
+}
+
+/// The package-prefix rule (see `data/signatures/README.md`).
+struct PrefixRules {
+    too_broad: std::collections::HashSet<String>,
+    generic: std::collections::HashSet<String>,
+    roots: std::collections::HashSet<String>,
+}
+
+impl PrefixRules {
+    fn new(v: &RawValidation) -> PrefixRules {
+        PrefixRules {
+            too_broad: v.too_broad_prefixes.iter().cloned().collect(),
+            generic: v.generic_segments.iter().cloned().collect(),
+            roots: v.namespace_roots.iter().cloned().collect(),
+        }
+    }
+
+    /// A prefix is made of identifier segments; a single segment must be a
+    /// distinctive library root of ≥ 4 characters that is neither a namespace
+    /// root nor a generic word (`okhttp3` yes, `com` or `sdk` no); it must not
+    /// be one of the shared namespaces (`com.google`, `com.tencent` …); and when
+    /// it has exactly two segments under a namespace root (`com`, `org`, `cn`
+    /// …) the second must be ≥ 3 characters and not a generic word (`sdk`,
+    /// `app`, `android` …).
+    fn check(&self, p: &str) -> Result<(), String> {
+        let segs: Vec<&str> = p.split('.').collect();
+        for s in &segs {
+            if s.is_empty()
+                || !s
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '-')
+            {
+                return Err(format!("bad segment {s:?}"));
+            }
+        }
+        if let [only] = segs.as_slice() {
+            // A lone segment is allowed only for distinctive library roots
+            // (okhttp3, retrofit2, butterknife), never for a namespace root.
+            if only.chars().count() < 4
+                || self.roots.contains(*only)
+                || self.generic.contains(*only)
+            {
+                return Err("single segment must be a distinctive name of ≥ 4 characters".into());
+            }
+        }
+        if self.too_broad.contains(p) {
+            return Err("shared namespace, too broad".into());
+        }
+        if let [first, second] = segs.as_slice()
+            && self.roots.contains(*first)
+        {
+            if second.chars().count() < 3 {
+                return Err("second segment shorter than 3 characters".into());
+            }
+            if self.generic.contains(*second) {
+                return Err("generic second segment".into());
+            }
+        }
+        Ok(())
+    }
+}
