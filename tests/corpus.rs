@@ -267,18 +267,34 @@ fn signing_agrees_with_apksigner() {
         if c.len() < 3 || !c[2].starts_with("verifies") {
             continue;
         }
-        let expected: BTreeSet<String> = c[1].split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
+        let expected: BTreeSet<String> = c[1]
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
         let report = inspect_path(&root.join(c[0]), &Options::default()).expect(c[0]);
         let ours = |scheme: &str| -> BTreeSet<String> {
-            report.signing.iter().filter(|s| s.scheme == scheme).map(|s| s.sha256.clone()).collect()
+            report
+                .signing
+                .iter()
+                .filter(|s| s.scheme == scheme)
+                .map(|s| s.sha256.clone())
+                .collect()
         };
-        let view = ["v3", "v2", "v1"].iter().map(|s| ours(s)).find(|s| !s.is_empty()).unwrap_or_default();
+        let view = ["v3", "v2", "v1"]
+            .iter()
+            .map(|s| ours(s))
+            .find(|s| !s.is_empty())
+            .unwrap_or_default();
         compared += 1;
         if view != expected {
             mismatches.push(format!("{}: ours {view:?} vs apksigner {expected:?}", c[0]));
         }
     }
-    eprintln!("signing: {compared} APKs verified by apksigner, {} agree", compared - mismatches.len());
+    eprintln!(
+        "signing: {compared} APKs verified by apksigner, {} agree",
+        compared - mismatches.len()
+    );
     assert!(compared > 90);
     assert!(mismatches.is_empty(), "{mismatches:#?}");
 }
