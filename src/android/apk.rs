@@ -204,10 +204,12 @@ fn fill_from_manifest(
             (None, _) => has_filter,
         };
         if c.exported.is_none() && has_filter && target >= 31 && c.kind != "provider" {
-            refusals.push(format!(
+            let why = format!(
                 "{} {} has an intent filter but no android:exported at targetSdk {target}; Android 12+ refuses to install it",
                 c.kind, c.name
-            ));
+            );
+            report.warnings.push(Warning::new(MANIFEST, why.clone()));
+            refusals.push(why);
         }
         let kind = if c.kind == "activity-alias" {
             "activity-alias"
@@ -404,6 +406,7 @@ fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mu
             country: c.country,
         })
         .collect();
+    report.installable.signed = Some(!report.signing.is_empty());
     if report.signing.is_empty() {
         report.warnings.push(Warning::new(
             "",

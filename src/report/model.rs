@@ -255,10 +255,15 @@ pub struct Security {
 /// What Android's package reader would do with this file.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Installability {
-    /// `Some(true)` when nothing Android refuses was found; `None` when not applicable.
+    /// `Some(true)` when Android's package reader (libziparchive and the
+    /// manifest parser) accepts the archive; `None` when not applicable.
+    /// Signatures are judged separately in `signed`.
     pub android_accepts: Option<bool>,
     /// Reasons Android would refuse the file.
     pub reasons: Vec<String>,
+    /// Whether the package carries any signature (v1, v2, v3); Android
+    /// installs only signed packages, so `false` here also blocks installation.
+    pub signed: Option<bool>,
 }
 
 /// Something that went wrong or looked tampered, with where.

@@ -75,6 +75,12 @@ pub fn render(r: &Report) -> String {
         }
         None => {}
     }
+    if r.installable.signed == Some(false) {
+        let _ = writeln!(
+            o,
+            "            unsigned: Android installs only signed packages"
+        );
+    }
 
     if !r.permissions.is_empty() {
         let dangerous = r
