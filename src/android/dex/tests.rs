@@ -1,0 +1,244 @@
+use super::*;
+use crate::util::sha256_hex;
+
+const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
+const GOLDEN: &str = include_str!("../../../tests/golden/dex-dexdump.tsv");
+
+fn corpus_dex(name: &str) -> Option<Vec<u8>> {
+    let path = format!("{SHARED}/corpus/dex/{name}");
+    match std::fs::read(&path) {
+        Ok(b) => Some(b),
+        Err(_) => {
+            eprintln!("skipping: {path} not present");
+            None
+        }
+    }
+}
+
+fn joined_hash(lines: &[String]) -> String {
+    let mut s = String::new();
+    for l in lines {
+        s.push_str(l);
+        s.push('\n');
+    }
+    sha256_hex(s.as_bytes())
+}
+
+/// The references of a walk in the line format of scripts/dex-golden.
+fn ref_lines(dex: &Dex) -> Vec<String> {
+    let mut out = Vec::new();
+    dex.walk_code(|r| {
+        let kind = match r.kind {
+            RefKind::Invoke => "invoke",
+            RefKind::FieldGet => "fget",
+            RefKind::FieldPut => "fput",
+            RefKind::ConstString => "string",
+            RefKind::Type => "type",
+        };
+        out.push(format!("{:08x} {kind} {}", r.offset, r.index));
+    });
+    out.sort();
+    out
+}
+
+#[test]
+fn agrees_with_dexdump_on_corpus() {
+    let mut checked = 0;
+    for line in GOLDEN.lines().filter(|l| !l.starts_with('#')) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [name, n_classes, classes_sha, n_refs, refs_sha] = cols[..] else {
+            panic!("bad golden line {line}");
+        };
+        let Some(bytes) = corpus_dex(name) else {
+            return;
+        };
+        let dex = Dex::parse(&bytes).unwrap();
+        assert!(dex.warnings().is_empty(), "{name}: {:?}", dex.warnings());
+        let classes: Vec<String> = dex.class_descriptors().map(|c| c.into_owned()).collect();
+        assert_eq!(classes.len().to_string(), n_classes, "{name}: class count");
+        assert_eq!(joined_hash(&classes), classes_sha, "{name}: class list");
+        let refs = ref_lines(&dex);
+        assert_eq!(refs.len().to_string(), n_refs, "{name}: ref count");
+        assert_eq!(joined_hash(&refs), refs_sha, "{name}: refs");
+        let walk = dex.walk_code(|_| {});
+        assert!(walk.warnings.is_empty(), "{name}: {:?}", walk.warnings);
+        checked += 1;
+    }
+    assert!(checked >= 9, "only {checked} corpus files checked");
+}
+
+#[test]
+fn resolves_refs_of_a_small_dex() {
+    let Some(bytes) = corpus_dex("androguard-Test.dex") else {
+        return;
+    };
+    let dex = Dex::parse(&bytes).unwrap();
+    assert_eq!(dex.version(), 35);
+    assert_eq!(dex.class_names(), ["Test"]);
+    assert_eq!(dex.superclass(0).as_deref(), Some("Ljava/lang/Object;"));
+    let (refs, walk) = dex.code_refs();
+    assert_eq!(walk.code_items, 2);
+    assert_eq!(refs.len(), 1);
+    let call = refs[0];
+    assert_eq!(call.kind, RefKind::Invoke);
+    // dexdump -d: "000100: 7010 0200 0000 |0000: invoke-direct {v0}, Ljava/lang/Object;.<init>:()V"
+    assert_eq!(call.offset, 0x100);
+    let m = dex.method_ref(call.index).unwrap();
+    assert_eq!(
+        (&*m.class, &*m.name, &*m.proto),
+        ("Ljava/lang/Object;", "<init>", "()V")
+    );
+    assert_eq!(dex.type_name(call.class_idx).as_deref(), Some("LTest;"));
+    let caller = dex.method_ref(call.method_idx).unwrap();
+    assert_eq!(&*caller.name, "<init>");
+    let (off, _) = dex.strings().find(|(_, s)| s == "aTestMethod").unwrap();
+    assert_eq!(&bytes[off as usize..off as usize + 11], b"aTestMethod");
+}
+
+#[test]
+fn header_errors() {
+    assert_eq!(
+        Dex::parse(b"dex\n035\0").unwrap_err(),
+        DexError::TooShort(8)
+    );
+    let mut b = vec![0u8; HEADER_SIZE];
+    assert_eq!(Dex::parse(&b).unwrap_err(), DexError::BadMagic);
+    b[..8].copy_from_slice(b"dex\n035\0");
+    b[40..44].copy_from_slice(&REVERSE_ENDIAN_CONSTANT.to_le_bytes());
+    assert_eq!(Dex::parse(&b).unwrap_err(), DexError::BigEndian);
+    b[40..44].copy_from_slice(&ENDIAN_CONSTANT.to_le_bytes());
+    b[36..40].copy_from_slice(&(HEADER_SIZE as u32).to_le_bytes());
+    // An empty but well-formed header parses, with a file_size warning.
+    let dex = Dex::parse(&b).unwrap();
+    assert_eq!(dex.class_names(), Vec::<String>::new());
+    assert_eq!(dex.warnings().len(), 1, "{:?}", dex.warnings());
+}
+
+#[test]
+fn oversized_tables_are_cut_to_the_file() {
+    let Some(mut bytes) = corpus_dex("androguard-classes.dex") else {
+        return;
+    };
+    // string_ids_size = 0xFFFF_FFFF: the table is cut, nothing is allocated for it.
+    bytes[56..60].copy_from_slice(&u32::MAX.to_le_bytes());
+    let dex = Dex::parse(&bytes).unwrap();
+    assert!(dex.string_ids().count < (bytes.len() / 4) as u32);
+    assert!(dex.warnings().iter().any(|w| w.contains("string_ids")));
+    // Class defs far outside the file.
+    bytes[100..104].copy_from_slice(&0xFFFF_FF00u32.to_le_bytes());
+    let dex = Dex::parse(&bytes).unwrap();
+    assert_eq!(dex.class_defs().count, 0);
+    assert!(dex.class_names().is_empty());
+}
+
+#[test]
+fn truncated_dex_gives_partial_results() {
+    let Some(bytes) = corpus_dex("gtalksms-classes.dex") else {
+        return;
+    };
+    let full = Dex::parse(&bytes).unwrap().class_names().len();
+    for cut in [
+        HEADER_SIZE,
+        1000,
+        bytes.len() / 3,
+        bytes.len() / 2,
+        bytes.len() - 1,
+    ] {
+        let dex = Dex::parse(&bytes[..cut]).unwrap();
+        assert!(!dex.warnings().is_empty(), "cut {cut}");
+        assert!(dex.class_names().len() <= full);
+        let _ = dex.walk_code(|_| {});
+    }
+}
+
+/// Deterministic xorshift mutations of real files: no panic, bounded work.
+#[test]
+fn mutants_never_panic() {
+    let Some(a) = corpus_dex("androguard-classes.dex") else {
+        return;
+    };
+    let Some(b) = corpus_dex("bundletool-classes.dex") else {
+        return;
+    };
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for round in 0..3000u32 {
+        let base = if round % 2 == 0 { &a } else { &b };
+        let mut m = base.clone();
+        let flips = 1 + next() % 8;
+        for _ in 0..flips {
+            let r = next();
+            // Half the mutations hit the header, the rest anywhere.
+            let pos = if r & 1 == 0 {
+                (r >> 8) as usize % HEADER_SIZE
+            } else {
+                (r >> 8) as usize % m.len()
+            };
+            m[pos] = match r >> 4 & 3 {
+                0 => 0xFF,
+                1 => 0,
+                _ => (r >> 32) as u8,
+            };
+        }
+        if round % 7 == 0 {
+            m.truncate((next() as usize) % m.len());
+        }
+        if let Ok(dex) = Dex::parse(&m) {
+            let _ = dex.class_names();
+            let _ = dex.strings().count();
+            let mut resolved = 0u32;
+            let walk = dex.walk_code(|r| {
+                if resolved < 2000 {
+                    resolved += 1;
+                    match r.kind {
+                        RefKind::Invoke => drop(dex.method_ref(r.index)),
+                        RefKind::FieldGet | RefKind::FieldPut => drop(dex.field_ref(r.index)),
+                        RefKind::ConstString => drop(dex.string(r.index)),
+                        RefKind::Type => drop(dex.type_name(r.index)),
+                    }
+                }
+            });
+            assert!(walk.insn_units <= 2 * m.len() as u64 + 4096);
+        }
+    }
+}
+
+#[test]
+fn dex_entries_in_art_order() {
+    let names = [
+        "classes3.dex",
+        "classes.dex",
+        "classes2.dex",
+        "classes5.dex",
+        "assets/classes.dex",
+        "classes1.dex",
+        "res/raw.dex",
+    ];
+    let (loaded, not_loaded) = apk_dex_entries(&names);
+    assert_eq!(loaded, ["classes.dex", "classes2.dex", "classes3.dex"]);
+    assert_eq!(not_loaded, ["classes5.dex", "classes1.dex"]);
+}
+
+#[test]
+fn java_names() {
+    assert_eq!(descriptor_to_java("Lcom/a/B$1;"), "com.a.B$1");
+    assert_eq!(descriptor_to_java("[I"), "[I");
+}
+
+/// Prints the reference lines of `$DEX_FILE` (debugging aid for scripts/dex-golden).
+#[test]
+#[ignore]
+fn print_ref_lines() {
+    let Ok(path) = std::env::var("DEX_FILE") else {
+        return;
+    };
+    let bytes = std::fs::read(path).unwrap();
+    for l in ref_lines(&Dex::parse(&bytes).unwrap()) {
+        println!("{l}");
+    }
+}
