@@ -4,6 +4,7 @@
 pub mod attrs;
 pub mod axml;
 pub mod dex;
+pub mod identifiers;
 pub mod manifest;
 pub mod permissions;
 pub mod resources;

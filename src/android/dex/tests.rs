@@ -230,15 +230,27 @@ fn java_names() {
     assert_eq!(descriptor_to_java("[I"), "[I");
 }
 
-/// Prints the reference lines of `$DEX_FILE` (debugging aid for scripts/dex-golden).
+/// Prints, for each path in `$DEX_FILES` (space-separated), the line
+/// scripts/dex-golden would write for it, to compare with dexdump on files
+/// outside the committed corpus (e.g. dex files taken out of corpus APKs).
 #[test]
 #[ignore]
-fn print_ref_lines() {
-    let Ok(path) = std::env::var("DEX_FILE") else {
+fn print_golden_lines() {
+    let Ok(paths) = std::env::var("DEX_FILES") else {
         return;
     };
-    let bytes = std::fs::read(path).unwrap();
-    for l in ref_lines(&Dex::parse(&bytes).unwrap()) {
-        println!("{l}");
+    for path in paths.split_whitespace() {
+        let bytes = std::fs::read(path).unwrap();
+        let dex = Dex::parse(&bytes).unwrap();
+        let classes: Vec<String> = dex.class_descriptors().map(|c| c.into_owned()).collect();
+        let refs = ref_lines(&dex);
+        let name = path.rsplit('/').next().unwrap_or(path);
+        println!(
+            "{name}\t{}\t{}\t{}\t{}",
+            classes.len(),
+            joined_hash(&classes),
+            refs.len(),
+            joined_hash(&refs)
+        );
     }
 }
