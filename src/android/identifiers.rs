@@ -130,10 +130,10 @@ fn targets(dex: &Dex, specs: &'static [ApiSpec]) -> Targets {
             if spec.method.as_deref().map(str::as_bytes) != Some(name) {
                 continue;
             }
-            if let Some(proto) = &spec.proto {
-                if dex.proto_descriptor(u32::from(id.proto_idx)).as_deref() != Some(proto) {
-                    continue;
-                }
+            if let Some(proto) = &spec.proto
+                && dex.proto_descriptor(u32::from(id.proto_idx)).as_deref() != Some(proto)
+            {
+                continue;
             }
             t.methods.entry(m).or_default().push(i);
         }
@@ -214,10 +214,12 @@ pub fn scan_dex(dex: &Dex) -> Vec<ApiHit> {
             RefKind::Invoke => t.methods.get(&r.index),
             RefKind::FieldGet => t.fields.get(&r.index),
             RefKind::ConstString => {
-                if let Some(&k) = t.strings.get(&r.index) {
-                    if let Some(s) = seen_strings.get_mut(k) {
-                        *s = true;
-                    }
+                if let Some(s) = t
+                    .strings
+                    .get(&r.index)
+                    .and_then(|&k| seen_strings.get_mut(k))
+                {
+                    *s = true;
                 }
                 None
             }
