@@ -20,6 +20,11 @@ pub const HEADER_SIZE: usize = 0x70;
 const ENDIAN_CONSTANT: u32 = 0x1234_5678;
 const REVERSE_ENDIAN_CONSTANT: u32 = 0x7856_3412;
 const NO_INDEX: u32 = 0xFFFF_FFFF;
+/// Longest string one lookup returns (longer ones are cut). Java and Kotlin
+/// constant strings are at most 65,535 bytes.
+pub const MAX_STRING_BYTES: usize = 256 * 1024;
+/// Longest proto descriptor [`Dex::proto_descriptor`] builds.
+pub const MAX_DESCRIPTOR_BYTES: usize = 64 * 1024;
 
 /// Why a DEX file could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -328,32 +333,79 @@ impl<'a> Dex<'a> {
     /// Byte offset in the file of the first character of string `idx`
     /// (just past its ULEB128 length), so `dd skip=OFFSET` shows the text.
     pub fn string_data_offset(&self, idx: u32) -> Option<u32> {
+        self.string_head(idx).map(|(start, _)| start as u32)
+    }
+
+    /// Start of the data of string `idx` and its declared UTF-16 length.
+    fn string_head(&self, idx: u32) -> Option<(usize, usize)> {
         let at = self.item(self.string_ids, idx, 4)?;
         let mut pos = u32_at(self.data, at)? as usize;
-        uleb128(self.data, &mut pos)?;
-        (pos < self.data.len()).then_some(pos as u32)
+        let utf16_len = uleb128(self.data, &mut pos)? as usize;
+        (pos < self.data.len()).then_some((pos, utf16_len))
     }
 
-    /// Raw MUTF-8 bytes of string `idx` (up to its NUL, or to the end of the
-    /// file when the NUL is missing).
+    /// The bytes of string `idx` up to its NUL, reading at most `limit`
+    /// bytes and at most three bytes per declared UTF-16 unit (the MUTF-8
+    /// maximum). The flag says whether the NUL was found within those bounds.
+    fn string_span(&self, idx: u32, limit: usize) -> Option<(&'a [u8], bool)> {
+        let (start, utf16_len) = self.string_head(idx)?;
+        let max = limit.min(utf16_len.saturating_mul(3));
+        let window = self.data.get(start..)?;
+        let window = window.get(..window.len().min(max.saturating_add(1)))?;
+        match memchr::memchr(0, window) {
+            Some(end) => Some((window.get(..end)?, true)),
+            None => Some((window.get(..window.len().min(max))?, false)),
+        }
+    }
+
+    /// Raw MUTF-8 bytes of string `idx`, up to its NUL. A string whose NUL
+    /// is missing, or that is longer than [`MAX_STRING_BYTES`], is cut there,
+    /// so one lookup never scans more than that.
     pub fn string_bytes(&self, idx: u32) -> Option<&'a [u8]> {
-        let start = self.string_data_offset(idx)? as usize;
-        let rest = self.data.get(start..)?;
-        let end = memchr::memchr(0, rest).unwrap_or(rest.len());
-        rest.get(..end)
+        self.string_span(idx, MAX_STRING_BYTES).map(|(b, _)| b)
     }
 
-    /// String `idx`, decoded leniently from MUTF-8.
+    /// Raw bytes of string `idx` only if the whole string is at most `max`
+    /// bytes long (costs at most `max + 1` bytes of reading): a cheap way to
+    /// compare ids against short known names.
+    pub fn short_string_bytes(&self, idx: u32, max: usize) -> Option<&'a [u8]> {
+        match self.string_span(idx, max)? {
+            (b, true) => Some(b),
+            (_, false) => None,
+        }
+    }
+
+    /// String `idx` decoded, only if it is at most `max` bytes long.
+    pub fn short_string(&self, idx: u32, max: usize) -> Option<Cow<'a, str>> {
+        self.short_string_bytes(idx, max).map(mutf8::decode)
+    }
+
+    /// String `idx`, decoded leniently from MUTF-8 (see [`Dex::string_bytes`]).
     pub fn string(&self, idx: u32) -> Option<Cow<'a, str>> {
         self.string_bytes(idx).map(mutf8::decode)
     }
 
-    /// Every readable string with the file offset of its data.
+    /// Every readable string with the file offset of its data, in string_ids
+    /// order. In a well-formed file the strings do not overlap, so reading
+    /// them all costs about the file size; a hostile file whose string ids
+    /// overlap is read only until twice the file size has been scanned.
     pub fn strings(&self) -> impl Iterator<Item = (u32, Cow<'a, str>)> + '_ {
-        (0..self.string_ids.count).filter_map(move |i| {
-            let off = self.string_data_offset(i)?;
-            Some((off, self.string(i)?))
-        })
+        let mut budget = self.bulk_budget();
+        (0..self.string_ids.count)
+            .map_while(move |i| {
+                let Some(off) = self.string_data_offset(i) else {
+                    return Some(None);
+                };
+                let bytes = self.string_bytes(i)?;
+                budget = budget.checked_sub(bytes.len() + 1)?;
+                Some(Some((off, mutf8::decode(bytes))))
+            })
+            .flatten()
+    }
+
+    /// How many string bytes a bulk iterator may read.
+    fn bulk_budget(&self) -> usize {
+        self.data.len().saturating_mul(2) + 65536
     }
 
     /// String index of the descriptor of type `idx`.
@@ -366,7 +418,8 @@ impl<'a> Dex<'a> {
         self.string(self.type_descriptor_idx(idx)?)
     }
 
-    /// Proto `idx` as a descriptor, e.g. `(ILjava/lang/String;)V`.
+    /// Proto `idx` as a descriptor, e.g. `(ILjava/lang/String;)V`; `None`
+    /// when unreadable or longer than [`MAX_DESCRIPTOR_BYTES`].
     pub fn proto_descriptor(&self, idx: u32) -> Option<String> {
         let at = self.item(self.proto_ids, idx, 12)?;
         let ret = u32_at(self.data, at + 4)?;
@@ -381,11 +434,14 @@ impl<'a> Dex<'a> {
             for i in 0..n {
                 let t = u16_at(self.data, params_off + 4 + 2 * i)?;
                 out.push_str(&self.type_name(u32::from(t))?);
+                if out.len() > MAX_DESCRIPTOR_BYTES {
+                    return None;
+                }
             }
         }
         out.push(')');
         out.push_str(&self.type_name(ret)?);
-        Some(out)
+        (out.len() <= MAX_DESCRIPTOR_BYTES).then_some(out)
     }
 
     /// Raw method id `idx`.
@@ -439,9 +495,19 @@ impl<'a> Dex<'a> {
         })
     }
 
-    /// Descriptors of the defined classes, in class_defs order.
+    /// Descriptors of the defined classes, in class_defs order (a hostile
+    /// file is read only until twice its size in names has been scanned).
     pub fn class_descriptors(&self) -> impl Iterator<Item = Cow<'a, str>> + '_ {
-        (0..self.class_defs.count).filter_map(move |i| self.type_name(self.class_def(i)?.class_idx))
+        let mut budget = self.bulk_budget();
+        (0..self.class_defs.count)
+            .map_while(move |i| {
+                let Some(name) = self.class_def(i).and_then(|c| self.type_name(c.class_idx)) else {
+                    return Some(None);
+                };
+                budget = budget.checked_sub(name.len() + 1)?;
+                Some(Some(name))
+            })
+            .flatten()
     }
 
     /// Java names of the defined classes (`com.cmic.sso.sdk.auth.AuthnHelper`,

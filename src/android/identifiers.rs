@@ -99,9 +99,18 @@ fn targets(dex: &Dex, specs: &'static [ApiSpec]) -> Targets {
     for (i, s) in specs.iter().enumerate() {
         by_class.entry(s.class.as_bytes()).or_default().push(i);
     }
+    // Names are compared with bounded reads: no more than the longest
+    // catalogue name is read from any id, whatever the file claims.
+    let longest = |f: &dyn Fn(&ApiSpec) -> Option<&str>| {
+        specs.iter().filter_map(f).map(str::len).max().unwrap_or(0)
+    };
+    let class_len = longest(&|s| Some(s.class.as_str()));
+    let member_len = longest(&|s| s.method.as_deref().or(s.field.as_deref()));
+    let required_len = longest(&|s| s.requires_string.as_deref());
     let mut type_specs: HashMap<u16, &Vec<usize>> = HashMap::new();
     for t in 0..dex.type_ids().count.min(u32::from(u16::MAX) + 1) {
-        let Some(desc) = dex.type_descriptor_idx(t).and_then(|s| dex.string_bytes(s)) else {
+        let desc = dex.type_descriptor_idx(t);
+        let Some(desc) = desc.and_then(|s| dex.short_string_bytes(s, class_len)) else {
             continue;
         };
         if let Some(list) = by_class.get(desc) {
@@ -122,7 +131,7 @@ fn targets(dex: &Dex, specs: &'static [ApiSpec]) -> Targets {
         let Some(list) = type_specs.get(&id.class_idx) else {
             continue;
         };
-        let Some(name) = dex.string_bytes(id.name_idx) else {
+        let Some(name) = dex.short_string_bytes(id.name_idx, member_len) else {
             continue;
         };
         for &i in *list {
@@ -143,7 +152,7 @@ fn targets(dex: &Dex, specs: &'static [ApiSpec]) -> Targets {
         let Some(list) = type_specs.get(&id.class_idx) else {
             continue;
         };
-        let Some(name) = dex.string_bytes(id.name_idx) else {
+        let Some(name) = dex.short_string_bytes(id.name_idx, member_len) else {
             continue;
         };
         for &i in *list {
@@ -160,7 +169,7 @@ fn targets(dex: &Dex, specs: &'static [ApiSpec]) -> Targets {
     required.dedup();
     if !required.is_empty() {
         for s in 0..dex.string_ids().count {
-            let Some(bytes) = dex.string_bytes(s) else {
+            let Some(bytes) = dex.short_string_bytes(s, required_len) else {
                 continue;
             };
             if let Some(r) = required.iter().position(|r| r.as_bytes() == bytes) {
@@ -170,6 +179,18 @@ fn targets(dex: &Dex, specs: &'static [ApiSpec]) -> Targets {
     }
     t.required = required;
     t
+}
+
+/// Longest caller class descriptor kept as is.
+const MAX_CALLER_BYTES: usize = 4096;
+
+/// Java name of type `class`, or `<type N>` when it cannot be read or is
+/// absurdly long (bounded memory on hostile files).
+fn caller_name(dex: &Dex, class: u32) -> String {
+    dex.type_descriptor_idx(class)
+        .and_then(|s| dex.short_string(s, MAX_CALLER_BYTES))
+        .map(|d| descriptor_to_java(&d))
+        .unwrap_or_else(|| format!("<type {class}>"))
 }
 
 /// Finds the catalogue APIs called from the code of one DEX file. Cheap when
@@ -237,10 +258,7 @@ pub fn scan_dex(dex: &Dex) -> Vec<ApiHit> {
         .map(|((spec, class), offset)| {
             let caller = names
                 .entry(class)
-                .or_insert_with(|| match dex.type_name(class) {
-                    Some(d) => descriptor_to_java(&d),
-                    None => format!("<type {class}>"),
-                })
+                .or_insert_with(|| caller_name(dex, class))
                 .clone();
             ApiHit {
                 spec,

@@ -254,3 +254,40 @@ fn print_golden_lines() {
         );
     }
 }
+
+/// A hostile file whose 100,000 string ids all point at one long string
+/// without a NUL: bulk reads stop after about twice the file size instead of
+/// scanning 100,000 × 256 KiB.
+#[test]
+fn overlapping_strings_cost_stays_linear() {
+    let n: u32 = 100_000;
+    let ids_off = HEADER_SIZE as u32;
+    let text_off = ids_off + n * 4 + n * 4 + n * 32;
+    let mut b = vec![0u8; text_off as usize];
+    b[..8].copy_from_slice(b"dex\n035\0");
+    b[36..40].copy_from_slice(&(HEADER_SIZE as u32).to_le_bytes());
+    b[40..44].copy_from_slice(&ENDIAN_CONSTANT.to_le_bytes());
+    let set = |b: &mut Vec<u8>, at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    set(&mut b, 56, n); // string_ids
+    set(&mut b, 60, ids_off);
+    set(&mut b, 64, n); // type_ids
+    set(&mut b, 68, ids_off + n * 4);
+    set(&mut b, 96, n); // class_defs
+    set(&mut b, 100, ids_off + n * 8);
+    for i in 0..n as usize {
+        set(&mut b, ids_off as usize + 4 * i, text_off);
+        set(&mut b, (ids_off + n * 4) as usize + 4 * i, 0);
+        set(&mut b, (ids_off + n * 8) as usize + 32 * i, 0);
+    }
+    b.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF, 0x0F]); // utf16 length 2^32-1
+    b.resize(b.len() + 600_000, b'a');
+    let len = b.len() as u32;
+    set(&mut b, 32, len);
+    let dex = Dex::parse(&b).unwrap();
+    assert_eq!(dex.string_bytes(7).map(<[u8]>::len), Some(MAX_STRING_BYTES));
+    assert_eq!(dex.short_string_bytes(7, 100), None);
+    let strings = dex.strings().count();
+    assert!(strings < 64, "{strings} strings read");
+    let classes = dex.class_descriptors().count();
+    assert!(classes < 64, "{classes} class names read");
+}

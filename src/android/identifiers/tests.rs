@@ -191,3 +191,41 @@ fn hostile_dex_gives_no_panic() {
     assert!(!dex.warnings().is_empty());
     let _ = scan_dex(&dex);
 }
+
+/// Prints detection results and timings for the dex files in `$DEX_FILES`
+/// (space-separated), e.g. dex entries taken out of corpus APKs.
+#[test]
+#[ignore]
+fn print_detection() {
+    let Ok(paths) = std::env::var("DEX_FILES") else {
+        return;
+    };
+    let files: Vec<(String, Vec<u8>)> = paths
+        .split_whitespace()
+        .map(|p| (p.to_string(), std::fs::read(p).unwrap()))
+        .collect();
+    let t = std::time::Instant::now();
+    let dexes: Vec<Dex> = files.iter().map(|(_, b)| Dex::parse(b).unwrap()).collect();
+    let named: Vec<(String, &Dex)> = files
+        .iter()
+        .zip(&dexes)
+        .map(|((p, _), d)| (p.rsplit('/').next().unwrap_or(p).to_string(), d))
+        .collect();
+    let prefix = |c: &str| c.rsplit_once('.').map(|(pkg, _)| pkg.to_string());
+    let got = detect(&named, &prefix);
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    for a in &got {
+        println!(
+            "{}\t{}\t{:?}\t{:?}\t{:?}",
+            a.api, a.category, a.sdk, a.callers, a.locations
+        );
+    }
+    let t = std::time::Instant::now();
+    let mut refs = 0u64;
+    for d in &dexes {
+        refs += d.walk_code(|_| {}).refs;
+    }
+    let walk_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+    println!("detect: {ms:.1} ms; bare walk: {walk_ms:.1} ms, {refs} refs, {bytes} bytes");
+}
