@@ -154,12 +154,13 @@ fn truncated_dex_gives_partial_results() {
 /// Deterministic xorshift mutations of real files: no panic, bounded work.
 #[test]
 fn mutants_never_panic() {
-    let Some(a) = corpus_dex("androguard-classes.dex") else {
+    let Some(big) = corpus_dex("androguard-classes.dex") else {
         return;
     };
-    let Some(b) = corpus_dex("bundletool-classes.dex") else {
+    let Some(small) = corpus_dex("bundletool-classes.dex") else {
         return;
     };
+    let sample: &[u8] = include_bytes!("../../../samples/identifiers.dex");
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = || {
         state ^= state << 13;
@@ -168,8 +169,12 @@ fn mutants_never_panic() {
         state
     };
     for round in 0..3000u32 {
-        let base = if round % 2 == 0 { &a } else { &b };
-        let mut m = base.clone();
+        let base: &[u8] = match round % 16 {
+            0 => &big,
+            1..=8 => &small,
+            _ => sample,
+        };
+        let mut m = base.to_vec();
         let flips = 1 + next() % 8;
         for _ in 0..flips {
             let r = next();
@@ -204,6 +209,7 @@ fn mutants_never_panic() {
                 }
             });
             assert!(walk.insn_units <= 2 * m.len() as u64 + 4096);
+            let _ = crate::android::identifiers::scan_dex(&dex);
         }
     }
 }
