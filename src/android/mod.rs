@@ -5,6 +5,7 @@ pub mod apk;
 pub mod attrs;
 pub mod axml;
 pub mod dex;
+pub mod identifiers;
 pub mod manifest;
 pub mod netsec;
 pub mod permissions;

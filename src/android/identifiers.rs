@@ -1,0 +1,360 @@
+//! Device-identifier and fingerprinting APIs called from DEX code.
+//!
+//! The catalogue (`data/identifier_apis.toml`) lists DEX references (class
+//! descriptor + method or field name). A class counts as a *caller* only when
+//! one of its methods invokes the method (`invoke-*`) or reads the field
+//! (`iget`/`sget`); a method id that merely sits in the tables does not count.
+//! Entries with `requires_string` also need the same method to load that
+//! string (`const-string "android_id"` next to `Settings.Secure.getString`).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::dex::{CodeRef, Dex, RefKind, descriptor_to_java};
+use crate::report::model::{IdentifierApi, Location};
+
+/// One catalogue entry: one DEX reference reported as one API.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSpec {
+    /// Name reported in `identifier_apis[].api`.
+    pub api: String,
+    /// Category, e.g. `hardware-id`.
+    pub category: String,
+    /// Class descriptor, e.g. `Landroid/telephony/TelephonyManager;`.
+    pub class: String,
+    /// Method name (every overload unless `proto` is set).
+    pub method: Option<String>,
+    /// Field name (for field reads).
+    pub field: Option<String>,
+    /// Proto descriptor restricting `method` to one overload.
+    pub proto: Option<String>,
+    /// A string the calling method must also load with `const-string`.
+    pub requires_string: Option<String>,
+    /// Where the reference was confirmed.
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct CatalogueFile {
+    api: Vec<ApiSpec>,
+}
+
+fn load(text: &str) -> Result<Vec<ApiSpec>, String> {
+    let file: CatalogueFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    for spec in &file.api {
+        if spec.method.is_some() == spec.field.is_some() {
+            return Err(format!("{}: exactly one of method/field", spec.api));
+        }
+        if spec.proto.is_some() && spec.method.is_none() {
+            return Err(format!("{}: proto without method", spec.api));
+        }
+        if !(spec.class.starts_with('L') && spec.class.ends_with(';')) {
+            return Err(format!("{}: class is not a descriptor", spec.api));
+        }
+        let clash = file
+            .api
+            .iter()
+            .any(|o| o.api == spec.api && o.category != spec.category);
+        if clash {
+            return Err(format!("{}: one api name, two categories", spec.api));
+        }
+    }
+    Ok(file.api)
+}
+
+/// The built-in catalogue (empty only if the bundled data file were broken,
+/// which a unit test rules out).
+pub fn catalogue() -> &'static [ApiSpec] {
+    static CATALOGUE: OnceLock<Vec<ApiSpec>> = OnceLock::new();
+    CATALOGUE
+        .get_or_init(|| load(include_str!("../../data/identifier_apis.toml")).unwrap_or_default())
+}
+
+/// One API called from one class of one DEX file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ApiHit {
+    /// Index into [`catalogue`].
+    pub spec: usize,
+    /// Java name of the calling class (inner classes keep their `$`).
+    pub caller: String,
+    /// File offset (within the DEX) of the first matching instruction in that class.
+    pub offset: u32,
+}
+
+/// Per-dex lookup tables: which method/field ids are catalogue references.
+struct Targets {
+    methods: HashMap<u32, Vec<usize>>,
+    fields: HashMap<u32, Vec<usize>>,
+    /// String index → the required strings it equals.
+    strings: HashMap<u32, usize>,
+    required: Vec<&'static str>,
+}
+
+fn targets(dex: &Dex, specs: &'static [ApiSpec]) -> Targets {
+    // Class descriptor → specs.
+    let mut by_class: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    for (i, s) in specs.iter().enumerate() {
+        by_class.entry(s.class.as_bytes()).or_default().push(i);
+    }
+    // Names are compared with bounded reads: no more than the longest
+    // catalogue name is read from any id, whatever the file claims.
+    let longest = |f: &dyn Fn(&ApiSpec) -> Option<&str>| {
+        specs.iter().filter_map(f).map(str::len).max().unwrap_or(0)
+    };
+    let class_len = longest(&|s| Some(s.class.as_str()));
+    let member_len = longest(&|s| s.method.as_deref().or(s.field.as_deref()));
+    let required_len = longest(&|s| s.requires_string.as_deref());
+    let mut type_specs: HashMap<u16, &Vec<usize>> = HashMap::new();
+    for t in 0..dex.type_ids().count.min(u32::from(u16::MAX) + 1) {
+        let desc = dex.type_descriptor_idx(t);
+        let Some(desc) = desc.and_then(|s| dex.short_string_bytes(s, class_len)) else {
+            continue;
+        };
+        if let Some(list) = by_class.get(desc) {
+            type_specs.insert(t as u16, list);
+        }
+    }
+    let mut t = Targets {
+        methods: HashMap::new(),
+        fields: HashMap::new(),
+        strings: HashMap::new(),
+        required: Vec::new(),
+    };
+    if type_specs.is_empty() {
+        return t;
+    }
+    for m in 0..dex.method_ids().count {
+        let Some(id) = dex.method_id(m) else { break };
+        let Some(list) = type_specs.get(&id.class_idx) else {
+            continue;
+        };
+        let Some(name) = dex.short_string_bytes(id.name_idx, member_len) else {
+            continue;
+        };
+        for &i in *list {
+            let spec = &specs[i];
+            if spec.method.as_deref().map(str::as_bytes) != Some(name) {
+                continue;
+            }
+            if let Some(proto) = &spec.proto
+                && dex.proto_descriptor(u32::from(id.proto_idx)).as_deref() != Some(proto)
+            {
+                continue;
+            }
+            t.methods.entry(m).or_default().push(i);
+        }
+    }
+    for f in 0..dex.field_ids().count {
+        let Some(id) = dex.field_id(f) else { break };
+        let Some(list) = type_specs.get(&id.class_idx) else {
+            continue;
+        };
+        let Some(name) = dex.short_string_bytes(id.name_idx, member_len) else {
+            continue;
+        };
+        for &i in *list {
+            if specs[i].field.as_deref().map(str::as_bytes) == Some(name) {
+                t.fields.entry(f).or_default().push(i);
+            }
+        }
+    }
+    let matched = t.methods.values().chain(t.fields.values()).flatten();
+    let mut required: Vec<&'static str> = matched
+        .filter_map(|&i| specs[i].requires_string.as_deref())
+        .collect();
+    required.sort_unstable();
+    required.dedup();
+    if !required.is_empty() {
+        for s in 0..dex.string_ids().count {
+            let Some(bytes) = dex.short_string_bytes(s, required_len) else {
+                continue;
+            };
+            if let Some(r) = required.iter().position(|r| r.as_bytes() == bytes) {
+                t.strings.insert(s, r);
+            }
+        }
+    }
+    t.required = required;
+    t
+}
+
+/// Longest caller class descriptor kept as is.
+const MAX_CALLER_BYTES: usize = 4096;
+
+/// Java name of type `class`, or `<type N>` when it cannot be read or is
+/// absurdly long (bounded memory on hostile files).
+fn caller_name(dex: &Dex, class: u32) -> String {
+    dex.type_descriptor_idx(class)
+        .and_then(|s| dex.short_string(s, MAX_CALLER_BYTES))
+        .map(|d| descriptor_to_java(&d))
+        .unwrap_or_else(|| format!("<type {class}>"))
+}
+
+/// Finds the catalogue APIs called from the code of one DEX file. Cheap when
+/// the file references none of them (no code walk).
+pub fn scan_dex(dex: &Dex) -> Vec<ApiHit> {
+    let specs = catalogue();
+    let t = targets(dex, specs);
+    if t.methods.is_empty() && t.fields.is_empty() {
+        return Vec::new();
+    }
+    // (spec, caller class type idx) → first offset.
+    let mut found: HashMap<(usize, u32), u32> = HashMap::new();
+    // Candidates of the method being walked, flushed when the method changes.
+    let mut current: Option<u32> = None;
+    let mut pending: Vec<(usize, u32, u32)> = Vec::new();
+    let mut seen_strings: Vec<bool> = vec![false; t.required.len()];
+    let flush = |pending: &mut Vec<(usize, u32, u32)>,
+                 seen: &mut [bool],
+                 found: &mut HashMap<(usize, u32), u32>| {
+        for (spec, class, offset) in pending.drain(..) {
+            let ok = match specs[spec].requires_string.as_deref() {
+                None => true,
+                Some(r) => t
+                    .required
+                    .iter()
+                    .position(|x| *x == r)
+                    .is_some_and(|k| seen.get(k).copied().unwrap_or(false)),
+            };
+            if ok {
+                let e = found.entry((spec, class)).or_insert(offset);
+                *e = (*e).min(offset);
+            }
+        }
+        seen.iter_mut().for_each(|s| *s = false);
+    };
+    dex.walk_code(|r: CodeRef| {
+        if current != Some(r.code_off) {
+            flush(&mut pending, &mut seen_strings, &mut found);
+            current = Some(r.code_off);
+        }
+        let hits = match r.kind {
+            RefKind::Invoke => t.methods.get(&r.index),
+            RefKind::FieldGet => t.fields.get(&r.index),
+            RefKind::ConstString => {
+                if let Some(s) = t
+                    .strings
+                    .get(&r.index)
+                    .and_then(|&k| seen_strings.get_mut(k))
+                {
+                    *s = true;
+                }
+                None
+            }
+            RefKind::FieldPut | RefKind::Type => None,
+        };
+        for &spec in hits.into_iter().flatten() {
+            pending.push((spec, r.class_idx, r.offset));
+        }
+    });
+    flush(&mut pending, &mut seen_strings, &mut found);
+
+    let mut names: HashMap<u32, String> = HashMap::new();
+    let mut out: Vec<ApiHit> = found
+        .into_iter()
+        .map(|((spec, class), offset)| {
+            let caller = names
+                .entry(class)
+                .or_insert_with(|| caller_name(dex, class))
+                .clone();
+            ApiHit {
+                spec,
+                caller,
+                offset,
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Merges the hits of several DEX entries into report records: one per API
+/// name, with the sorted callers, the SDK of those callers, and one location
+/// per DEX entry whose `offset` is the file offset (within that entry) of the
+/// first matching instruction.
+///
+/// `sdk` is the SDK that most distinct callers map to (ties broken by name);
+/// `None` when no caller maps to an SDK.
+pub fn collect<'h>(
+    hits: impl IntoIterator<Item = (&'h str, &'h ApiHit)>,
+    sdk_of_class: &dyn Fn(&str) -> Option<String>,
+) -> Vec<IdentifierApi> {
+    struct Acc {
+        category: String,
+        callers: BTreeSet<String>,
+        locations: BTreeMap<String, u32>,
+    }
+    let specs = catalogue();
+    let mut by_api: BTreeMap<&str, Acc> = BTreeMap::new();
+    for (path, hit) in hits {
+        let Some(spec) = specs.get(hit.spec) else {
+            continue;
+        };
+        let acc = by_api.entry(&spec.api).or_insert_with(|| Acc {
+            category: spec.category.clone(),
+            callers: BTreeSet::new(),
+            locations: BTreeMap::new(),
+        });
+        acc.callers.insert(hit.caller.clone());
+        let off = acc.locations.entry(path.to_string()).or_insert(hit.offset);
+        *off = (*off).min(hit.offset);
+    }
+    let mut sdk_cache: HashMap<String, Option<String>> = HashMap::new();
+    let mut out: Vec<IdentifierApi> = by_api
+        .into_iter()
+        .map(|(api, acc)| {
+            let mut votes: BTreeMap<String, usize> = BTreeMap::new();
+            for c in &acc.callers {
+                let sdk = sdk_cache
+                    .entry(c.clone())
+                    .or_insert_with(|| sdk_of_class(c))
+                    .clone();
+                if let Some(s) = sdk {
+                    *votes.entry(s).or_default() += 1;
+                }
+            }
+            // Most votes; on a tie the smallest name (BTreeMap order, first max kept).
+            let sdk = votes
+                .into_iter()
+                .fold(None::<(String, usize)>, |best, (s, n)| match best {
+                    Some((_, bn)) if bn >= n => best,
+                    _ => Some((s, n)),
+                })
+                .map(|(s, _)| s);
+            IdentifierApi {
+                api: api.to_string(),
+                category: acc.category,
+                callers: acc.callers.into_iter().collect(),
+                sdk,
+                locations: acc
+                    .locations
+                    .into_iter()
+                    .map(|(path, off)| Location {
+                        path,
+                        offset: Some(u64::from(off)),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// [`scan_dex`] over every `(entry path, dex)` and [`collect`] of the hits.
+pub fn detect(
+    dexes: &[(String, &Dex)],
+    sdk_of_class: &dyn Fn(&str) -> Option<String>,
+) -> Vec<IdentifierApi> {
+    let hits: Vec<(&str, ApiHit)> = dexes
+        .iter()
+        .flat_map(|(path, dex)| scan_dex(dex).into_iter().map(move |h| (path.as_str(), h)))
+        .collect();
+    collect(hits.iter().map(|(p, h)| (*p, h)), sdk_of_class)
+}
+
+#[cfg(test)]
+mod tests;

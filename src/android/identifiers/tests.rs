@@ -1,0 +1,231 @@
+use super::*;
+
+const SAMPLE: &[u8] = include_bytes!("../../../samples/identifiers.dex");
+
+fn cmic(class: &str) -> Option<String> {
+    class
+        .starts_with("com.cmic.sso.sdk.")
+        .then(|| "cmic-sso".to_string())
+}
+
+fn rec(
+    api: &str,
+    cat: &str,
+    callers: &[&str],
+    sdk: Option<&str>,
+    locs: &[(&str, u64)],
+) -> IdentifierApi {
+    IdentifierApi {
+        api: api.into(),
+        category: cat.into(),
+        callers: callers.iter().map(|c| c.to_string()).collect(),
+        sdk: sdk.map(String::from),
+        locations: locs
+            .iter()
+            .map(|(p, o)| Location {
+                path: p.to_string(),
+                offset: Some(*o),
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn catalogue_loads_and_is_consistent() {
+    let specs = catalogue();
+    assert!(specs.len() >= 60, "{}", specs.len());
+    // load() rejects inconsistent entries; make sure the bundled file passed it.
+    let again = load(include_str!("../../../data/identifier_apis.toml")).unwrap();
+    assert_eq!(again.len(), specs.len());
+    let cats: BTreeSet<&str> = specs.iter().map(|s| s.category.as_str()).collect();
+    for c in [
+        "android-id",
+        "hardware-id",
+        "sim-id",
+        "phone-number",
+        "network-id",
+        "wifi",
+        "cell",
+        "location",
+        "installed-apps",
+        "advertising-id",
+        "account",
+        "clipboard",
+        "sensor",
+        "drm-id",
+        "device-build",
+    ] {
+        assert!(cats.contains(c), "missing category {c}");
+    }
+    // Neither method nor field: rejected.
+    assert!(load("[[api]]\napi='x'\ncategory='c'\nclass='La;'\nsource='s'\n").is_err());
+}
+
+#[test]
+fn sample_detection_is_exact() {
+    let dex = Dex::parse(SAMPLE).unwrap();
+    // The annotation puts getSubscriberId in the method table without any call.
+    let has_subscriber_id = (0..dex.method_ids().count)
+        .filter_map(|i| dex.method_ref(i))
+        .any(|m| m.name == "getSubscriberId");
+    assert!(has_subscriber_id);
+
+    let got = detect(&[("classes.dex".to_string(), &dex)], &cmic);
+    let auth = "com.cmic.sso.sdk.auth.AuthnHelper";
+    let main = "com.example.app.MainActivity";
+    let cmic = Some("cmic-sso");
+    let at = |o: u64| [("classes.dex", o)];
+    let want = vec![
+        rec(
+            "android.content.pm.PackageManager.getInstalledPackages",
+            "installed-apps",
+            &["com.cmic.sso.sdk.auth.AuthnHelper$1"],
+            cmic,
+            &at(0x6da),
+        ),
+        rec(
+            "android.net.wifi.WifiInfo.getMacAddress",
+            "network-id",
+            &[auth],
+            cmic,
+            &at(0x748),
+        ),
+        rec(
+            "android.os.Build.SERIAL",
+            "hardware-id",
+            &[main],
+            None,
+            &at(0x7ce),
+        ),
+        rec(
+            "android.provider.Settings.Secure.getString(android_id)",
+            "android-id",
+            &[auth],
+            cmic,
+            &at(0x710),
+        ),
+        rec(
+            "android.telephony.TelephonyManager.getDeviceId",
+            "hardware-id",
+            &[auth, main],
+            cmic,
+            &at(0x72c),
+        ),
+        rec(
+            "com.google.android.gms.ads.identifier.AdvertisingIdClient.Info.getId",
+            "advertising-id",
+            &[main],
+            None,
+            &at(0x76c),
+        ),
+        rec(
+            "com.google.android.gms.ads.identifier.AdvertisingIdClient.getAdvertisingIdInfo",
+            "advertising-id",
+            &[main],
+            None,
+            &at(0x764),
+        ),
+    ];
+    assert_eq!(got, want);
+}
+
+#[test]
+fn several_dex_entries_and_sdk_votes() {
+    let dex = Dex::parse(SAMPLE).unwrap();
+    let dexes = [
+        ("classes.dex".to_string(), &dex),
+        ("classes2.dex".to_string(), &dex),
+    ];
+    // Every caller maps somewhere: the SDK with more callers wins, ties by name.
+    let sdk = |c: &str| {
+        let s = if c.starts_with("com.example.") {
+            "zz-app"
+        } else {
+            "aa-sdk"
+        };
+        Some(s.to_string())
+    };
+    let got = detect(&dexes, &sdk);
+    let imei = got
+        .iter()
+        .find(|a| a.api == "android.telephony.TelephonyManager.getDeviceId")
+        .unwrap();
+    // One caller each: the tie goes to the smaller name.
+    assert_eq!(imei.sdk.as_deref(), Some("aa-sdk"));
+    let paths: Vec<&str> = imei.locations.iter().map(|l| l.path.as_str()).collect();
+    assert_eq!(paths, ["classes.dex", "classes2.dex"]);
+    let serial = got
+        .iter()
+        .find(|a| a.api == "android.os.Build.SERIAL")
+        .unwrap();
+    assert_eq!(serial.sdk.as_deref(), Some("zz-app"));
+    // Two callers of one SDK beat one of another, whatever the names.
+    let hit = |caller: &str| ApiHit {
+        spec: 0,
+        caller: caller.to_string(),
+        offset: 1,
+    };
+    let hits = [hit("a.One"), hit("z.Two"), hit("z.Three"), hit("n.None")];
+    let by_pkg = |c: &str| match c.split('.').next() {
+        Some("a") => Some("aa-sdk".to_string()),
+        Some("z") => Some("zz-sdk".to_string()),
+        _ => None,
+    };
+    let merged = collect(hits.iter().map(|h| ("classes.dex", h)), &by_pkg);
+    assert_eq!(merged.len(), 1);
+    assert_eq!(merged[0].sdk.as_deref(), Some("zz-sdk"));
+    assert_eq!(merged[0].callers, ["a.One", "n.None", "z.Three", "z.Two"]);
+    assert_eq!(detect(&dexes, &|_| None).len(), 7);
+}
+
+#[test]
+fn hostile_dex_gives_no_panic() {
+    let mut m = SAMPLE.to_vec();
+    for i in (0x6d0..0x760).step_by(7) {
+        m[i] = 0xFF;
+    }
+    if let Ok(dex) = Dex::parse(&m) {
+        let _ = scan_dex(&dex);
+    }
+    let dex = Dex::parse(&SAMPLE[..0x700]).unwrap();
+    assert!(!dex.warnings().is_empty());
+    let _ = scan_dex(&dex);
+}
+
+/// Prints detection results and timings for the dex files in `$DEX_FILES`
+/// (space-separated), e.g. dex entries taken out of corpus APKs.
+#[test]
+#[ignore]
+fn print_detection() {
+    let Ok(paths) = std::env::var("DEX_FILES") else {
+        return;
+    };
+    let files: Vec<(String, Vec<u8>)> = paths
+        .split_whitespace()
+        .map(|p| (p.to_string(), std::fs::read(p).unwrap()))
+        .collect();
+    let t = std::time::Instant::now();
+    let dexes: Vec<Dex> = files.iter().map(|(_, b)| Dex::parse(b).unwrap()).collect();
+    let named: Vec<(String, &Dex)> = files
+        .iter()
+        .zip(&dexes)
+        .map(|((p, _), d)| (p.rsplit('/').next().unwrap_or(p).to_string(), d))
+        .collect();
+    let prefix = |c: &str| c.rsplit_once('.').map(|(pkg, _)| pkg.to_string());
+    let got = detect(&named, &prefix);
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    for a in &got {
+        println!(
+            "{}\t{}\t{:?}\t{:?}\t{:?}",
+            a.api, a.category, a.sdk, a.callers, a.locations
+        );
+    }
+    let t = std::time::Instant::now();
+    let mut refs = 0u64;
+    for d in &dexes {
+        refs += d.walk_code(|_| {}).refs;
+    }
+    let walk_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+    println!("detect: {ms:.1} ms; bare walk: {walk_ms:.1} ms, {refs} refs, {bytes} bytes");
+}
