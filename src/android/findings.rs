@@ -1,0 +1,112 @@
+//! Turns the per-entry facts of an APK into the report's SDKs, identifier
+//! APIs, native libraries, endpoints and secrets, attributing each to its
+//! owner and SDK through the signature database.
+
+use crate::android::entries::{EntryKind, EntryOutcome};
+use crate::android::identifiers;
+use crate::report::model::{NativeLibrary, Report};
+use crate::scan;
+use crate::signatures::{AppFacts, Database, match_sdks};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Fills `sdks`, `identifier_apis`, `native_libraries`, `endpoints` and
+/// `secrets` of `report` from `outcomes` (manifest facts must already be in
+/// the report). `prefix` is prepended to every entry path (nested packages).
+pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_secrets: bool) {
+    let mut facts = AppFacts::default();
+    for c in &report.components {
+        facts.components.push(("AndroidManifest.xml".into(), c.name.clone()));
+    }
+    for m in &report.meta_data {
+        facts.meta_data_keys.push(("AndroidManifest.xml".into(), m.name.clone()));
+    }
+
+    // Which SDK each location's code belongs to, for endpoint attribution.
+    let mut location_sdk: BTreeMap<(String, u64), Option<String>> = BTreeMap::new();
+    let mut api_hits = Vec::new();
+    let mut scans = Vec::new();
+    for out in outcomes {
+        let path = out.path.clone();
+        match &out.kind {
+            Some(EntryKind::Dex) => {
+                if let Some(dex) = &out.dex {
+                    for class in &dex.classes {
+                        facts.classes.push((path.clone(), class.clone()));
+                    }
+                    for hit in &out.scan.endpoints {
+                        let users = string_users_at(dex, hit.offset);
+                        location_sdk.insert((path.clone(), hit.offset), sdk_of_classes(db, users));
+                    }
+                }
+            }
+            Some(EntryKind::NativeLib { abi }) => {
+                facts.native_libs.push(path.clone());
+                let sdk = db.sdk_for_native_lib(&path).map(str::to_string);
+                for hit in &out.scan.endpoints {
+                    location_sdk.insert((path.clone(), hit.offset), sdk.clone());
+                }
+                report.native_libraries.push(NativeLibrary { path: path.clone(), arch: Some(abi.clone()), sdk });
+            }
+            _ => {}
+        }
+        if let Some(dex) = out.dex {
+            api_hits.extend(dex.api_hits.into_iter().map(|h| (path.clone(), h)));
+        }
+        scans.push((path, out.scan));
+    }
+    for (path, scan) in &scans {
+        for hit in &scan.endpoints {
+            facts.hosts.push((path.clone(), hit.host.clone()));
+        }
+    }
+
+    report.sdks = match_sdks(db, &facts);
+    let sdk_of_class = |c: &str| db.sdk_for_class(c).map(str::to_string);
+    report.identifier_apis = identifiers::collect(api_hits.iter().map(|(p, h)| (p.as_str(), h)), &sdk_of_class);
+
+    let attribute = |host: &str| match db.owner_for_host(host) {
+        Some((sdk, owner)) => (Some(owner), sdk.map(str::to_string)),
+        None => (None, None),
+    };
+    let (mut endpoints, secrets) = scan::aggregate(scans, &attribute, show_secrets);
+    // An endpoint seen only inside one SDK's code or library belongs to it.
+    for e in endpoints.iter_mut().filter(|e| e.sdk.is_none()) {
+        let sdks: BTreeSet<Option<&String>> = e
+            .locations
+            .iter()
+            .map(|l| location_sdk.get(&(l.path.clone(), l.offset.unwrap_or(0))).and_then(|s| s.as_ref()))
+            .collect();
+        if sdks.len() == 1
+            && let Some(Some(sdk)) = sdks.into_iter().next()
+        {
+            e.sdk = Some(sdk.clone());
+            if e.owner.is_none() {
+                e.owner = db.owner_of_sdk(sdk);
+            }
+        }
+    }
+    report.endpoints = endpoints;
+    report.secrets = secrets;
+}
+
+/// The classes that load the DEX string holding `offset`.
+fn string_users_at(dex: &crate::android::code::DexFacts, offset: u64) -> &[String] {
+    // Strings are keyed by their data offset; a hit lies at or after it.
+    let idx = dex.strings.partition_point(|(o, _)| *o <= offset);
+    let Some((start, _)) = idx.checked_sub(1).and_then(|i| dex.strings.get(i)) else { return &[] };
+    dex.string_users.get(start).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// The one SDK all `classes` belong to, if there is exactly one and every
+/// class maps to it.
+fn sdk_of_classes(db: &Database, classes: &[String]) -> Option<String> {
+    let mut found: Option<&str> = None;
+    for c in classes {
+        let sdk = db.sdk_for_class(c)?;
+        if found.is_some_and(|f| f != sdk) {
+            return None;
+        }
+        found = Some(sdk);
+    }
+    found.map(str::to_string)
+}
