@@ -1,0 +1,311 @@
+//! Secrets in text: the shapes of `data/secret_patterns.toml`.
+//!
+//! All patterns are compiled into one multi-pattern regex
+//! (`regex_automata::meta::Regex::new_many`), so a text is searched once and
+//! each match says which pattern it is. Patterns are ASCII-only byte patterns
+//! (Unicode off), so invalid UTF-8 and binary bytes simply end a match.
+//!
+//! Rules beyond the regex:
+//! * a pattern with a group named `value` reports that group, others the whole match;
+//! * `entropy_min`: the value's Shannon entropy (bits per byte) must reach it
+//!   and the value must contain both a letter and a digit;
+//! * a value containing a placeholder word (`placeholder_substrings`,
+//!   case-insensitive: "your_", "xxxx", "example", …) is dropped;
+//! * when a key-like-name pattern (`generic-secret`) matches a value that a
+//!   specific pattern also matches exactly (an `AIza…` key assigned to
+//!   `api_key`), the specific kind is reported.
+
+use std::sync::LazyLock;
+
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input};
+use serde::Deserialize;
+
+use super::{OffsetMap, SecretHit};
+
+#[derive(Debug, Deserialize)]
+struct PatternFile {
+    #[serde(default)]
+    placeholder_substrings: Vec<String>,
+    pattern: Vec<PatternDef>,
+}
+
+/// One secret shape.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PatternDef {
+    /// Report kind (`aws-access-key-id`, …).
+    pub kind: String,
+    /// Rust regex over ASCII bytes.
+    pub regex: String,
+    /// Where the format is documented.
+    pub source: String,
+    /// Minimum Shannon entropy (bits per byte) of the value.
+    pub entropy_min: Option<f64>,
+}
+
+struct Compiled {
+    defs: Vec<PatternDef>,
+    placeholders: Vec<String>,
+    regex: Regex,
+    /// Capture-group index of `value` per pattern, if any.
+    value_group: Vec<Option<usize>>,
+    /// Shortest possible match; shorter texts are not searched.
+    min_len: usize,
+}
+
+fn compile(text: &str) -> Result<Compiled, String> {
+    let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    let regex = Regex::builder()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .build_many(
+            &file
+                .pattern
+                .iter()
+                .map(|p| p.regex.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .map_err(|e| e.to_string())?;
+    let info = regex.group_info();
+    let value_group = (0..file.pattern.len())
+        .map(|pid| {
+            let pid = regex_automata::PatternID::new(pid).ok()?;
+            info.to_index(pid, "value")
+        })
+        .collect();
+    let config = syntax::Config::new().unicode(false).utf8(false);
+    let min_len = file
+        .pattern
+        .iter()
+        .map(|p| {
+            syntax::parse_with(&p.regex, &config)
+                .ok()
+                .and_then(|h| h.properties().minimum_len())
+                .unwrap_or(0)
+        })
+        .min()
+        .unwrap_or(0);
+    Ok(Compiled {
+        placeholders: file
+            .placeholder_substrings
+            .iter()
+            .map(|s| s.to_ascii_lowercase())
+            .collect(),
+        defs: file.pattern,
+        regex,
+        value_group,
+        min_len,
+    })
+}
+
+static PATTERNS: LazyLock<Option<Compiled>> =
+    LazyLock::new(|| compile(include_str!("../../data/secret_patterns.toml")).ok());
+
+/// The secret shapes in use (for documentation and `--list` style output).
+pub fn patterns() -> &'static [PatternDef] {
+    PATTERNS
+        .as_ref()
+        .map(|c| c.defs.as_slice())
+        .unwrap_or_default()
+}
+
+/// Reusable per-scan state (capture slots), so hits allocate only their value.
+pub(crate) struct Scratch {
+    caps: Option<Captures>,
+}
+
+impl Scratch {
+    pub(crate) fn new() -> Self {
+        Scratch {
+            caps: PATTERNS.as_ref().map(|c| c.regex.create_captures()),
+        }
+    }
+}
+
+/// Shannon entropy of `bytes` in bits per byte.
+pub fn entropy(bytes: &[u8]) -> f64 {
+    if bytes.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in bytes {
+        counts[b as usize] += 1;
+    }
+    let n = bytes.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+fn value_ok(c: &Compiled, def: &PatternDef, value: &[u8]) -> bool {
+    if let Some(min) = def.entropy_min {
+        let letters = value.iter().any(u8::is_ascii_alphabetic);
+        let digits = value.iter().any(u8::is_ascii_digit);
+        if !letters || !digits || entropy(value) < min {
+            return false;
+        }
+    }
+    !c.placeholders.iter().any(|p| {
+        value
+            .windows(p.len())
+            .any(|w| w.eq_ignore_ascii_case(p.as_bytes()))
+    })
+}
+
+/// Scans `text` for secrets, appending hits with offsets mapped by `map`.
+pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut Vec<SecretHit>) {
+    let (Some(c), Some(caps)) = (PATTERNS.as_ref(), scratch.caps.as_mut()) else {
+        return;
+    };
+    if text.len() < c.min_len {
+        return;
+    }
+    for m in c.regex.find_iter(text) {
+        let mut pid = m.pattern().as_usize();
+        let mut range = m.range();
+        if let Some(Some(group)) = c.value_group.get(pid) {
+            let input = Input::new(text)
+                .range(m.range())
+                .anchored(Anchored::Pattern(m.pattern()));
+            c.regex.search_captures(&input, caps);
+            let Some(span) = caps.get_group(*group) else {
+                continue;
+            };
+            range = span.range();
+            // A specific shape matching the whole value wins over the generic rule.
+            let input = Input::new(text)
+                .range(range.clone())
+                .anchored(Anchored::Yes);
+            if let Some(specific) = c.regex.search(&input)
+                && specific.range() == range
+                && c.value_group.get(specific.pattern().as_usize()) == Some(&None)
+            {
+                pid = specific.pattern().as_usize();
+            }
+        }
+        let (Some(def), Some(value)) = (c.defs.get(pid), text.get(range.clone())) else {
+            continue;
+        };
+        if !value_ok(c, def, value) {
+            continue;
+        }
+        out.push(SecretHit {
+            kind: def.kind.clone(),
+            value: String::from_utf8_lossy(value).into_owned(),
+            offset: map.at(range.start),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, String, u64)> {
+        let mut out = Vec::new();
+        let mut scratch = Scratch::new();
+        scan(
+            text.as_bytes(),
+            OffsetMap { base: 0, stride: 1 },
+            &mut scratch,
+            &mut out,
+        );
+        out.into_iter()
+            .map(|h| (h.kind, h.value, h.offset))
+            .collect()
+    }
+
+    fn kinds(text: &str) -> Vec<String> {
+        found(text).into_iter().map(|h| h.0).collect()
+    }
+
+    #[test]
+    fn patterns_compile() {
+        let c = compile(include_str!("../../data/secret_patterns.toml")).unwrap();
+        assert!(c.defs.len() >= 10);
+        assert!(c.min_len >= 12, "min_len {}", c.min_len);
+        assert!(c.defs.iter().all(|d| !d.source.is_empty()));
+    }
+
+    #[test]
+    fn specific_shapes() {
+        let text = "k=AKIAIOSFODNN7EXAMPL3 x AIzaSyD4x9Q2mN8vB3kL7pR1tW6yZ0aC5eF9hJk \
+                    https://my-app-1234.firebaseio.com sk_live_4eC39HqLyjWDarjtT1zdp7dc \
+                    xoxb-263541897012-9184726350123-Qm7TrV2pLx9WzK4nB8cY ghp_R7kLm2Qx9VbT4nW8pZc1Hy6Jd3Fs5Gt0Ae7U \
+                    SK2f6a0c9e4b7d8135a9f0e2c4b6d8a1f3";
+        assert_eq!(
+            kinds(text),
+            vec![
+                "aws-access-key-id",
+                "google-api-key",
+                "firebase-database-url",
+                "stripe-secret-key",
+                "slack-token",
+                "github-token",
+                "twilio-api-key"
+            ]
+        );
+        let first = &found(text)[0];
+        assert_eq!((first.1.as_str(), first.2), ("AKIAIOSFODNN7EXAMPL3", 2));
+    }
+
+    #[test]
+    fn private_keys() {
+        let pem = "x\"-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEA1c7+9z\\nabc=\\n-----END RSA PRIVATE KEY-----\"";
+        let hits = found(pem);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].0, "private-key");
+        assert!(hits[0].1.ends_with("-----END RSA PRIVATE KEY-----"));
+        assert_eq!(
+            kinds("-----BEGIN PRIVATE KEY-----\u{0}\u{0}"),
+            vec!["private-key-header"]
+        );
+    }
+
+    #[test]
+    fn generic_assignments() {
+        let hits = found(r#"{"client_secret": "q8Zr3Lx0Vb7Nw2Kp5Ty9Hs4D", "name": "x"}"#);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].0, "generic-secret");
+        assert_eq!(hits[0].1, "q8Zr3Lx0Vb7Nw2Kp5Ty9Hs4D");
+        assert_eq!(hits[0].2, 19);
+        assert_eq!(
+            kinds(r#"<string name="weibo_app_secret">9fQ2xL7vB1nK4mZ8cR3tY6wH</string>"#),
+            vec!["generic-secret"]
+        );
+        // A Google key assigned to a key-like name is reported as what it is.
+        assert_eq!(
+            kinds("api_key=AIzaSyD4x9Q2mN8vB3kL7pR1tW6yZ0aC5eF9hJk"),
+            vec!["google-api-key"]
+        );
+    }
+
+    #[test]
+    fn noise_is_not_secret() {
+        for text in [
+            r#""api_key": "YOUR_API_KEY_GOES_HERE_1234""#,
+            r#"secret_key = "aaaaaaaaaaaaaaaaaaaa1""#,
+            r#"access_token: "abcdefghijklmnopqrstuvwx""#,
+            "AKIAXXXXXXXXXXXXXXXX",
+            "AKIAIOSFODNN7EXAMPLE",
+            "SK00000000000000000000000000000000",
+            "-----BEGIN PUBLIC KEY-----",
+            "com.google.android.gms.auth.api.signin.GoogleSignInOptions",
+            "ACCESS_TOKEN_KEY_ACCESS_TOKEN_KEY",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
+    fn entropy_values() {
+        assert_eq!(entropy(b"aaaa"), 0.0);
+        assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+}
