@@ -43,6 +43,46 @@ pub struct PatternDef {
     pub source: String,
     /// Minimum Shannon entropy (bits per byte) of the value.
     pub entropy_min: Option<f64>,
+    /// The match is a PEM `BEGIN` line: the value extends to its `END` line.
+    #[serde(default)]
+    pub pem_block: bool,
+}
+
+/// Longest PEM body followed from a `BEGIN` line to its `END` line.
+pub const MAX_PEM: usize = 16 * 1024;
+
+/// Bytes allowed between PEM `BEGIN` and `END` lines (base64, whitespace,
+/// headers such as `Proc-Type: 4,ENCRYPTED`, escaped `\n`).
+fn is_pem_body(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'+' | b'/' | b'=' | b'\r' | b'\n' | b'\t' | b' ' | b':' | b',' | b'-' | b'\\'
+        )
+}
+
+/// Extends a PEM `BEGIN` match ending at `header_end` to the end of its `END`
+/// line. The body runs to the next `-----`, which must open the `END` line, so
+/// consecutive searches cover disjoint ranges and header spam stays linear.
+fn pem_extent(text: &[u8], header_end: usize) -> Option<usize> {
+    const END: &[u8] = b"-----END ";
+    let window = text.get(header_end..)?;
+    let window = window.get(..window.len().min(MAX_PEM + 64))?;
+    let end_at = memchr::memmem::find(window, b"-----")?;
+    if window.get(end_at..end_at + END.len())? != END
+        || !window.get(..end_at)?.iter().all(|&b| is_pem_body(b))
+    {
+        return None;
+    }
+    // "-----END RSA PRIVATE KEY-----": the closing dashes within 40 bytes.
+    let tail = window.get(end_at + END.len()..)?;
+    let tail = tail.get(..tail.len().min(40))?;
+    let close = memchr::memmem::find(tail, b"-----")?;
+    let line = tail.get(..close)?;
+    if !line.ends_with(b"PRIVATE KEY") && !line.ends_with(b"PRIVATE KEY BLOCK") {
+        return None;
+    }
+    Some(header_end + end_at + END.len() + close + 5)
 }
 
 struct Compiled {
@@ -169,6 +209,11 @@ pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut
     for m in c.regex.find_iter(text) {
         let mut pid = m.pattern().as_usize();
         let mut range = m.range();
+        if c.defs.get(pid).is_some_and(|d| d.pem_block)
+            && let Some(end) = pem_extent(text, range.end)
+        {
+            range.end = end;
+        }
         if let Some(Some(group)) = c.value_group.get(pid) {
             let input = Input::new(text)
                 .range(m.range())
@@ -262,10 +307,11 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].0, "private-key");
         assert!(hits[0].1.ends_with("-----END RSA PRIVATE KEY-----"));
-        assert_eq!(
-            kinds("-----BEGIN PRIVATE KEY-----\u{0}\u{0}"),
-            vec!["private-key-header"]
-        );
+        let header = found("-----BEGIN PRIVATE KEY-----\u{0}\u{0}");
+        assert_eq!(header.len(), 1);
+        assert_eq!(header[0].1, "-----BEGIN PRIVATE KEY-----");
+        let real = "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n";
+        assert_eq!(found(real)[0].1, real.trim_end());
     }
 
     #[test]

@@ -202,9 +202,18 @@ fn hostile_input_is_linear_and_safe() {
 
 #[test]
 fn pem_header_spam_terminates() {
-    let bytes = b"-----BEGIN PRIVATE KEY-----".repeat(2000);
+    let mut bytes = b"-----BEGIN PRIVATE KEY-----\n".repeat(20_000);
+    bytes.extend(b"-----END PRIVATE KEY-----");
     let scan = scan_bytes(&bytes, 0);
-    assert!(scan.secrets.iter().all(|s| s.kind == "private-key-header"));
+    assert_eq!(scan.secrets.len(), 20_000);
+    // Only the last header opens a block (the others run into the next header).
+    assert!(scan.secrets.iter().all(|s| s.kind == "private-key"));
+    let blocks = scan
+        .secrets
+        .iter()
+        .filter(|s| s.value.ends_with("-----END PRIVATE KEY-----"))
+        .count();
+    assert_eq!(blocks, 1);
 }
 
 fn shared() -> Option<std::path::PathBuf> {
@@ -260,4 +269,31 @@ fn corpus_dex_files_offsets_hold() {
         files += 1;
     }
     assert!(files > 0);
+}
+
+/// Manual spot check: `TELLTALE_SCAN_FILE=path cargo test --lib scan::tests::scan_file -- --ignored --nocapture`
+/// prints the hosts and secret kinds found in that file's raw bytes.
+#[test]
+#[ignore = "manual corpus spot check"]
+fn scan_file() {
+    let Some(path) = std::env::var_os("TELLTALE_SCAN_FILE") else {
+        eprintln!("set TELLTALE_SCAN_FILE");
+        return;
+    };
+    let bytes = std::fs::read(path).unwrap();
+    let mut scan = scan_bytes(&bytes, 0);
+    if bytes.starts_with(b"\x7fELF") {
+        scan = EntryScan::default();
+        for (off, section) in elf_string_sections(&bytes) {
+            scan.extend(scan_bytes(section, off));
+        }
+    }
+    assert_offsets(&bytes, &scan);
+    let (eps, secrets) = aggregate(vec![("entry".into(), scan)], &|_| (None, None), false);
+    for e in &eps {
+        println!("HOST {} ({}) urls={} first={:?}", e.host, e.locations.len(), e.urls.len(), e.urls.first());
+    }
+    for s in &secrets {
+        println!("SECRET {} {} x{}", s.kind, s.preview, s.locations.len());
+    }
 }
