@@ -25,9 +25,10 @@
 //!
 //! A **bare host** (no scheme) passes all the host rules above and also:
 //! * it is written in lower case and has no `_` (code identifiers are mixed case);
-//! * it is not glued to code: the byte before is not `_ $ @` (`@` = e-mail
-//!   address) and the byte after is not `_ $ ( @`; a token right after `%`
-//!   (`%s.umeng.com`) loses its first label;
+//! * it is not glued to code or binary: the byte before is not `_ $ @` (`@` =
+//!   e-mail address) and the byte after is not `_ $ ( @`, and neither is a
+//!   non-ASCII byte (binary noise such as `\xb4.gy.gy\xb4`); a token right
+//!   after `%` (`%s.umeng.com`) loses its first label;
 //! * no label is a single character and the first label is not a code receiver
 //!   (`code_receivers`: this, window, props, e, t, …);
 //! * the last label is not a file extension (`file_extensions`: html, js, png,
@@ -36,8 +37,9 @@
 //! * it is not a Java package: the first label is not a package root
 //!   (`package_roots`: java, android, kotlin, com, org, net, cn, …) unless the
 //!   last label is a common host TLD (`common_host_tlds`: com, net, org, cn, …),
-//!   so `cn.bing.com` is a host and `com.tencent.mm` a package; the pure Java
-//!   roots (java, javax, android, androidx, kotlin, dalvik, sun, …) never start a host.
+//!   so `cn.bing.com` is a host and `com.tencent.mm` a package; the labels of
+//!   `never_first_labels` (java, javax, android, androidx, kotlin, dalvik, sun,
+//!   and Android system-property prefixes ro, persist, sys, …) never start a host.
 //!
 //! A **bare IPv4** literal is four decimal octets 0–255 without leading zeros,
 //! not touching another digit, dot, letter, `-` or `_`, and:
@@ -69,6 +71,7 @@ struct NoiseFile {
     reserved_domains: Vec<String>,
     file_extensions: Vec<String>,
     identifier_tlds: Vec<String>,
+    never_first_labels: Vec<String>,
     package_roots: Vec<String>,
     common_host_tlds: Vec<String>,
     code_receivers: Vec<String>,
@@ -83,30 +86,13 @@ struct Noise {
     reserved_domains: HashSet<String>,
     file_extensions: HashSet<String>,
     identifier_tlds: HashSet<String>,
+    never_first_labels: HashSet<String>,
     package_roots: HashSet<String>,
     common_host_tlds: HashSet<String>,
     code_receivers: HashSet<String>,
     known_ipv4: HashSet<String>,
     non_network_schemes: HashSet<String>,
 }
-
-/// Package roots that never start a host name.
-const JAVA_ROOTS: &[&str] = &[
-    "java",
-    "javax",
-    "android",
-    "androidx",
-    "kotlin",
-    "kotlinx",
-    "dalvik",
-    "sun",
-    "jdk",
-    "junit",
-    "okhttp3",
-    "okio",
-    "retrofit2",
-    "libcore",
-];
 
 fn parse_noise(text: &str) -> Result<NoiseFile, toml::de::Error> {
     toml::from_str(text)
@@ -127,6 +113,7 @@ static NOISE: LazyLock<Noise> = LazyLock::new(|| {
         reserved_domains: set(file.reserved_domains),
         file_extensions: set(file.file_extensions),
         identifier_tlds: set(file.identifier_tlds),
+        never_first_labels: set(file.never_first_labels),
         package_roots: set(file.package_roots),
         common_host_tlds: set(file.common_host_tlds),
         code_receivers: set(file.code_receivers),
@@ -380,7 +367,7 @@ fn bare_host_ok(host: &[u8]) -> bool {
         || noise.code_receivers.contains(first)
         || noise.file_extensions.contains(last)
         || noise.identifier_tlds.contains(last)
-        || JAVA_ROOTS.contains(&first)
+        || noise.never_first_labels.contains(first)
     {
         return false;
     }
@@ -786,6 +773,8 @@ mod tests {
             "e.target.id",
             "window.location.host",
             "android.net.Uri",
+            "ro.secure",
+            "\u{b4}.gy.gy\u{b5}",
             "support@company.com",
             "foo_bar.com",
             "obj.com(",

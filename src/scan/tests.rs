@@ -291,7 +291,13 @@ fn scan_file() {
     assert_offsets(&bytes, &scan);
     let (eps, secrets) = aggregate(vec![("entry".into(), scan)], &|_| (None, None), false);
     for e in &eps {
-        println!("HOST {} ({}) urls={} first={:?}", e.host, e.locations.len(), e.urls.len(), e.urls.first());
+        println!(
+            "HOST {} ({}) urls={} first={:?}",
+            e.host,
+            e.locations.len(),
+            e.urls.len(),
+            e.urls.first()
+        );
     }
     for s in &secrets {
         println!("SECRET {} {} x{}", s.kind, s.preview, s.locations.len());
