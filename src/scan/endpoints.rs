@@ -241,8 +241,8 @@ pub(crate) fn scan(text: &[u8], map: OffsetMap, out: &mut Vec<EndpointHit>) {
 fn bare_token(text: &[u8], start: usize, end: usize, map: OffsetMap, out: &mut Vec<EndpointHit>) {
     let before = start.checked_sub(1).and_then(|i| text.get(i)).copied();
     let after = text.get(end).copied();
-    if matches!(before, Some(b'_' | b'$' | b'@'))
-        || matches!(after, Some(b'_' | b'$' | b'(' | b'@'))
+    if matches!(before, Some(b'_' | b'$' | b'@' | 0x80..))
+        || matches!(after, Some(b'_' | b'$' | b'(' | b'@' | 0x80..))
     {
         return;
     }
