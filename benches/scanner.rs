@@ -63,6 +63,25 @@ fn bench(c: &mut Criterion) {
     group.bench_function("memchr_dots", |b| {
         b.iter(|| memchr::memchr_iter(b'.', black_box(&bytes)).count())
     });
+    group.bench_function("memchr_positions", |b| {
+        b.iter(|| memchr::memchr2_iter(b'.', b':', black_box(&bytes)).fold(0usize, |a, p| a ^ p))
+    });
+    group.bench_function("endpoints_only", |b| {
+        b.iter(|| telltale::scan::endpoints::scan_endpoints(black_box(&bytes), 0).len())
+    });
+    group.bench_function("secrets_only", |b| {
+        b.iter(|| telltale::scan::secrets::scan_secrets(black_box(&bytes), 0).len())
+    });
+    group.bench_function("utf16_runs_only", |b| {
+        let mut buf = Vec::new();
+        b.iter(|| {
+            let mut n = 0usize;
+            telltale::scan::strings::for_each_utf16_run(black_box(&bytes), &mut buf, |_, t| {
+                n += t.len()
+            });
+            n
+        })
+    });
     group.bench_function("scan_bytes", |b| {
         b.iter(|| {
             let scan = telltale::scan::scan_bytes(black_box(&bytes), 0);

@@ -184,6 +184,21 @@ fn is_url_byte(b: u8) -> bool {
         )
 }
 
+/// Endpoints in one ASCII-compatible text (no UTF-16 runs), offsets from
+/// `base_offset`: the endpoint half of [`super::scan_bytes`].
+pub fn scan_endpoints(text: &[u8], base_offset: u64) -> Vec<EndpointHit> {
+    let mut out = Vec::new();
+    scan(
+        text,
+        OffsetMap {
+            base: base_offset,
+            stride: 1,
+        },
+        &mut out,
+    );
+    out
+}
+
 /// Scans `text` for endpoints, appending hits with offsets mapped by `map`.
 pub(crate) fn scan(text: &[u8], map: OffsetMap, out: &mut Vec<EndpointHit>) {
     let mut consumed = 0usize;

@@ -1,8 +1,11 @@
 //! Secrets in text: the shapes of `data/secret_patterns.toml`.
 //!
-//! All patterns are compiled into one multi-pattern regex
-//! (`regex_automata::meta::Regex::new_many`), so a text is searched once and
-//! each match says which pattern it is. Patterns are ASCII-only byte patterns
+//! Patterns with a literal prefix are compiled into one multi-pattern regex
+//! (`regex_automata::meta::Regex`), so a text is searched once and each match
+//! says which pattern it is. Patterns without one (key-like names, Firebase
+//! URLs) list `keywords`: one aho-corasick pass finds those literals and the
+//! pattern's regex runs only in a window around each (never twice over the
+//! same bytes). Patterns are ASCII-only byte patterns
 //! (Unicode off), so invalid UTF-8 and binary bytes simply end a match.
 //!
 //! Rules beyond the regex:
@@ -17,6 +20,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex_automata::meta::Regex;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
@@ -46,7 +50,18 @@ pub struct PatternDef {
     /// The match is a PEM `BEGIN` line: the value extends to its `END` line.
     #[serde(default)]
     pub pem_block: bool,
+    /// Literals (ASCII case-insensitive) one of which every match contains; when
+    /// given, the regex only runs in windows around them (for patterns without
+    /// a literal prefix, which would slow the one-pass search down).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// How far before a keyword a match may start (bytes).
+    #[serde(default)]
+    pub before: usize,
 }
+
+/// How far after a keyword's start a windowed match may end (bytes).
+const WINDOW_AFTER: usize = 512;
 
 /// Longest PEM body followed from a `BEGIN` line to its `END` line.
 pub const MAX_PEM: usize = 16 * 1024;
@@ -88,35 +103,83 @@ fn pem_extent(text: &[u8], header_end: usize) -> Option<usize> {
 struct Compiled {
     defs: Vec<PatternDef>,
     placeholders: Vec<String>,
-    regex: Regex,
+    /// All patterns, for anchored re-checks and `value` captures.
+    all: Regex,
+    /// Patterns without keywords, searched over the whole text in one pass;
+    /// `direct_ids[i]` is the index in `defs` of its pattern `i`.
+    direct: Regex,
+    direct_ids: Vec<usize>,
+    /// Keyword literals of the windowed patterns, and which pattern each serves.
+    keywords: Option<AhoCorasick>,
+    keyword_patterns: Vec<Vec<usize>>,
+    /// One regex per windowed pattern (None for direct ones).
+    windowed: Vec<Option<Regex>>,
     /// Capture-group index of `value` per pattern, if any.
     value_group: Vec<Option<usize>>,
     /// Shortest possible match; shorter texts are not searched.
     min_len: usize,
 }
 
+fn build(patterns: &[&str]) -> Result<Regex, String> {
+    Regex::builder()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .build_many(patterns)
+        .map_err(|e| e.to_string())
+}
+
 fn compile(text: &str) -> Result<Compiled, String> {
     let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
-    let regex = Regex::builder()
-        .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .build_many(
-            &file
-                .pattern
-                .iter()
-                .map(|p| p.regex.as_str())
-                .collect::<Vec<_>>(),
+    let defs = file.pattern;
+    let all = build(&defs.iter().map(|p| p.regex.as_str()).collect::<Vec<_>>())?;
+    let direct_ids: Vec<usize> = (0..defs.len())
+        .filter(|&i| defs[i].keywords.is_empty())
+        .collect();
+    let direct = build(
+        &direct_ids
+            .iter()
+            .map(|&i| defs[i].regex.as_str())
+            .collect::<Vec<_>>(),
+    )?;
+    let mut literals = Vec::new();
+    let mut keyword_patterns: Vec<Vec<usize>> = Vec::new();
+    let mut windowed = Vec::new();
+    for (i, def) in defs.iter().enumerate() {
+        if def.keywords.is_empty() {
+            windowed.push(None);
+            continue;
+        }
+        windowed.push(Some(build(&[def.regex.as_str()])?));
+        for k in &def.keywords {
+            let k = k.to_ascii_lowercase();
+            match literals.iter().position(|l| *l == k) {
+                Some(at) => keyword_patterns[at].push(i),
+                None => {
+                    literals.push(k);
+                    keyword_patterns.push(vec![i]);
+                }
+            }
+        }
+    }
+    let keywords = if literals.is_empty() {
+        None
+    } else {
+        Some(
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&literals)
+                .map_err(|e| e.to_string())?,
         )
-        .map_err(|e| e.to_string())?;
-    let info = regex.group_info();
-    let value_group = (0..file.pattern.len())
+    };
+    let info = all.group_info();
+    let value_group = (0..defs.len())
         .map(|pid| {
             let pid = regex_automata::PatternID::new(pid).ok()?;
             info.to_index(pid, "value")
         })
         .collect();
     let config = syntax::Config::new().unicode(false).utf8(false);
-    let min_len = file
-        .pattern
+    let min_len = defs
         .iter()
         .map(|p| {
             syntax::parse_with(&p.regex, &config)
@@ -132,8 +195,13 @@ fn compile(text: &str) -> Result<Compiled, String> {
             .iter()
             .map(|s| s.to_ascii_lowercase())
             .collect(),
-        defs: file.pattern,
-        regex,
+        defs,
+        all,
+        direct,
+        direct_ids,
+        keywords,
+        keyword_patterns,
+        windowed,
         value_group,
         min_len,
     })
@@ -158,7 +226,7 @@ pub(crate) struct Scratch {
 impl Scratch {
     pub(crate) fn new() -> Self {
         Scratch {
-            caps: PATTERNS.as_ref().map(|c| c.regex.create_captures()),
+            caps: PATTERNS.as_ref().map(|c| c.all.create_captures()),
         }
     }
 }
@@ -198,6 +266,22 @@ fn value_ok(c: &Compiled, def: &PatternDef, value: &[u8]) -> bool {
     })
 }
 
+/// Secrets in one ASCII-compatible text (no UTF-16 runs), offsets from
+/// `base_offset`: the secret half of [`super::scan_bytes`].
+pub fn scan_secrets(text: &[u8], base_offset: u64) -> Vec<SecretHit> {
+    let mut out = Vec::new();
+    scan(
+        text,
+        OffsetMap {
+            base: base_offset,
+            stride: 1,
+        },
+        &mut Scratch::new(),
+        &mut out,
+    );
+    out
+}
+
 /// Scans `text` for secrets, appending hits with offsets mapped by `map`.
 pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut Vec<SecretHit>) {
     let (Some(c), Some(caps)) = (PATTERNS.as_ref(), scratch.caps.as_mut()) else {
@@ -206,46 +290,124 @@ pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut
     if text.len() < c.min_len {
         return;
     }
-    for m in c.regex.find_iter(text) {
-        let mut pid = m.pattern().as_usize();
-        let mut range = m.range();
-        if c.defs.get(pid).is_some_and(|d| d.pem_block)
-            && let Some(end) = pem_extent(text, range.end)
-        {
-            range.end = end;
+    let first = out.len();
+    for m in c.direct.find_iter(text) {
+        if let Some(&pid) = c.direct_ids.get(m.pattern().as_usize()) {
+            report(c, text, pid, m.range(), caps, map, out);
         }
-        if let Some(Some(group)) = c.value_group.get(pid) {
-            let input = Input::new(text)
-                .range(m.range())
-                .anchored(Anchored::Pattern(m.pattern()));
-            c.regex.search_captures(&input, caps);
-            let Some(span) = caps.get_group(*group) else {
+    }
+    if let Some(keywords) = &c.keywords {
+        // Per windowed pattern, the union of the windows around its keywords
+        // seen so far; a region is searched once it can grow no more, so
+        // every byte is searched at most once per pattern.
+        let mut regions: Vec<Option<(usize, usize)>> = vec![None; c.defs.len()];
+        for k in keywords.find_iter(text) {
+            let Some(pids) = c.keyword_patterns.get(k.pattern().as_usize()) else {
                 continue;
             };
-            range = span.range();
-            // A specific shape matching the whole value wins over the generic rule.
-            let input = Input::new(text)
-                .range(range.clone())
-                .anchored(Anchored::Yes);
-            if let Some(specific) = c.regex.search(&input)
-                && specific.range() == range
-                && c.value_group.get(specific.pattern().as_usize()) == Some(&None)
-            {
-                pid = specific.pattern().as_usize();
+            for &pid in pids {
+                let (Some(def), Some(region)) = (c.defs.get(pid), regions.get_mut(pid)) else {
+                    continue;
+                };
+                let from = k.start().saturating_sub(def.before);
+                let to = k.start().saturating_add(WINDOW_AFTER).min(text.len());
+                *region = match *region {
+                    Some((start, end)) if from <= end => Some((start, end.max(to))),
+                    Some(done) => {
+                        search_region(c, text, pid, done, caps, map, out);
+                        Some((from, to))
+                    }
+                    None => Some((from, to)),
+                };
             }
         }
-        let (Some(def), Some(value)) = (c.defs.get(pid), text.get(range.clone())) else {
-            continue;
-        };
-        if !value_ok(c, def, value) {
-            continue;
+        for (pid, region) in regions.into_iter().enumerate() {
+            if let Some(region) = region {
+                search_region(c, text, pid, region, caps, map, out);
+            }
         }
-        out.push(SecretHit {
-            kind: def.kind.clone(),
-            value: String::from_utf8_lossy(value).into_owned(),
-            offset: map.at(range.start),
-        });
     }
+    if let Some(new) = out.get_mut(first..) {
+        new.sort_by_key(|h| h.offset);
+    }
+}
+
+/// Runs windowed pattern `pid` over `text[start..end]`.
+fn search_region(
+    c: &Compiled,
+    text: &[u8],
+    pid: usize,
+    (start, end): (usize, usize),
+    caps: &mut Captures,
+    map: OffsetMap,
+    out: &mut Vec<SecretHit>,
+) {
+    let Some(Some(regex)) = c.windowed.get(pid) else {
+        return;
+    };
+    super::count(end.saturating_sub(start));
+    for m in regex.find_iter(Input::new(text).range(start..end)) {
+        report(c, text, pid, m.range(), caps, map, out);
+    }
+}
+
+/// Applies the value rules to a match of pattern `pid` and reports it.
+fn report(
+    c: &Compiled,
+    text: &[u8],
+    mut pid: usize,
+    matched: std::ops::Range<usize>,
+    caps: &mut Captures,
+    map: OffsetMap,
+    out: &mut Vec<SecretHit>,
+) {
+    let mut range = matched.clone();
+    if c.defs.get(pid).is_some_and(|d| d.pem_block)
+        && let Some(end) = pem_extent(text, range.end)
+    {
+        range.end = end;
+    }
+    if let Some(Some(group)) = c.value_group.get(pid) {
+        let Ok(id) = regex_automata::PatternID::new(pid) else {
+            return;
+        };
+        let input = Input::new(text)
+            .range(matched)
+            .anchored(Anchored::Pattern(id));
+        c.all.search_captures(&input, caps);
+        let Some(span) = caps.get_group(*group) else {
+            return;
+        };
+        range = span.range();
+        // A value that a direct pattern matches exactly is that pattern's hit
+        // (reported by the direct pass), not a generic one.
+        let input = Input::new(text)
+            .range(range.clone())
+            .anchored(Anchored::Yes);
+        if let Some(specific) = c.all.search(&input)
+            && specific.range() == range
+            && c.direct_ids.contains(&specific.pattern().as_usize())
+        {
+            return;
+        }
+        if let Some(specific) = c.all.search(&input)
+            && specific.range() == range
+            && c.value_group.get(specific.pattern().as_usize()) == Some(&None)
+        {
+            pid = specific.pattern().as_usize();
+        }
+    }
+    let (Some(def), Some(value)) = (c.defs.get(pid), text.get(range.clone())) else {
+        return;
+    };
+    if !value_ok(c, def, value) {
+        return;
+    }
+    out.push(SecretHit {
+        kind: def.kind.clone(),
+        value: String::from_utf8_lossy(value).into_owned(),
+        offset: map.at(range.start),
+    });
 }
 
 #[cfg(test)]
@@ -330,6 +492,26 @@ mod tests {
             kinds("api_key=AIzaSyD4x9Q2mN8vB3kL7pR1tW6yZ0aC5eF9hJk"),
             vec!["google-api-key"]
         );
+    }
+
+    #[test]
+    fn windowed_matches_are_not_cut() {
+        // Many keywords, one real assignment far from the first keyword.
+        let mut text = "key ".repeat(100);
+        text.push_str(&" ".repeat(300));
+        text.push_str(r#"secret_key="Zq81mXv7Lr2Tn5Wb0Kc4Pq9Sd3Fg7Hj1""#);
+        let hits = found(&text);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].1, "Zq81mXv7Lr2Tn5Wb0Kc4Pq9Sd3Fg7Hj1");
+        for shift in 0..600 {
+            let mut text = " ".repeat(shift);
+            text.push_str("token ");
+            text.push_str(&" ".repeat(500 - shift.min(500)));
+            text.push_str(r#"api_key: "Zq81mXv7Lr2Tn5Wb0Kc4Pq9Sd3Fg7Hj1Zq81mXv7Lr2Tn5Wb0Kc4""#);
+            let hits = found(&text);
+            assert_eq!(hits.len(), 1, "shift {shift}");
+            assert_eq!(hits[0].1.len(), 52, "shift {shift}");
+        }
     }
 
     #[test]

@@ -181,6 +181,8 @@ fn hostile_input_is_linear_and_safe() {
         ("utf16 halves", [0x00u8, 0x41].repeat(4 * MB)),
         ("invalid utf16", [0x00u8, 0xd8, 0x41, 0x00].repeat(2 * MB)),
         ("ipv4 spam", b"1.2.3.4.".repeat(MB)),
+        ("keyword spam", b"api_key=".repeat(MB)),
+        ("firebase spam", b"a.firebaseio.com ".repeat(MB / 2)),
     ];
     for (name, bytes) in cases {
         let (work, scan) = work_of(&bytes);
