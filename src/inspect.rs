@@ -12,7 +12,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { max_entry_size: 512 << 20, max_total_size: 4 << 30 }
+        Options {
+            max_entry_size: 512 << 20,
+            max_total_size: 4 << 30,
+        }
     }
 }
 

@@ -15,5 +15,5 @@ pub mod scan;
 pub mod signatures;
 pub mod util;
 
-pub use inspect::{inspect_path, Options};
+pub use inspect::{Options, inspect_path};
 pub use report::model::Report;

@@ -267,6 +267,9 @@ pub struct Warning {
 impl Warning {
     /// A warning about `path`.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Warning { path: path.into(), message: message.into() }
+        Warning {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
