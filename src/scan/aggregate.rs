@@ -11,6 +11,9 @@ pub const MAX_URLS: usize = 20;
 /// Most locations kept per endpoint or secret (sorted, the first ones kept).
 pub const MAX_LOCATIONS: usize = 50;
 
+/// What the caller's signature database says about a host: owner and SDK id.
+pub type Attribution = (Option<Owner>, Option<String>);
+
 /// `AKIA…MPLE`: 4 characters at each end joined by `…`; values shorter than
 /// 12 characters show only `…` so the preview never reveals most of a value.
 pub fn preview(value: &str) -> String {
@@ -32,7 +35,7 @@ pub fn preview(value: &str) -> String {
 /// by host, secrets by kind then hash), so it does not depend on input order.
 pub fn aggregate(
     hits: Vec<(String, EntryScan)>,
-    attribute: &dyn Fn(&str) -> (Option<Owner>, Option<String>),
+    attribute: &dyn Fn(&str) -> Attribution,
     show_secrets: bool,
 ) -> (Vec<Endpoint>, Vec<Secret>) {
     type Seen = (BTreeSet<String>, BTreeSet<Location>);

@@ -386,7 +386,8 @@ fn bare_host_ok(host: &[u8]) -> bool {
     {
         return false;
     }
-    !(noise.package_roots.contains(first) && !noise.common_host_tlds.contains(last))
+    // A package root first is a Java package unless the host ends like a host.
+    !noise.package_roots.contains(first) || noise.common_host_tlds.contains(last)
 }
 
 fn parse_ipv4(text: &[u8]) -> Option<Ipv4Addr> {

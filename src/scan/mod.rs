@@ -25,7 +25,7 @@ pub mod endpoints;
 pub mod secrets;
 pub mod strings;
 
-pub use aggregate::{MAX_LOCATIONS, MAX_URLS, aggregate, preview};
+pub use aggregate::{Attribution, MAX_LOCATIONS, MAX_URLS, aggregate, preview};
 pub use elf::elf_string_sections;
 pub use endpoints::registrable_domain;
 

@@ -3,7 +3,7 @@
 //! Patterns with a literal prefix are compiled into one multi-pattern regex
 //! (`regex_automata::meta::Regex`), so a text is searched once and each match
 //! says which pattern it is. Patterns without one (key-like names, Firebase
-//! URLs) list `keywords`: one aho-corasick pass finds those literals and the
+//! URLs) list `keywords`: one regex pass finds those literals and the
 //! pattern's regex runs only in a window around each (never twice over the
 //! same bytes). Patterns are ASCII-only byte patterns
 //! (Unicode off), so invalid UTF-8 and binary bytes simply end a match.
@@ -20,7 +20,6 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use regex_automata::meta::Regex;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
@@ -110,7 +109,7 @@ struct Compiled {
     direct: Regex,
     direct_ids: Vec<usize>,
     /// Keyword literals of the windowed patterns, and which pattern each serves.
-    keywords: Option<AhoCorasick>,
+    keywords: Option<Regex>,
     keyword_patterns: Vec<Vec<usize>>,
     /// One regex per windowed pattern (None for direct ones).
     windowed: Vec<Option<Regex>>,
@@ -163,13 +162,25 @@ fn compile(text: &str) -> Result<Compiled, String> {
     let keywords = if literals.is_empty() {
         None
     } else {
-        Some(
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&literals)
-                .map_err(|e| e.to_string())?,
-        )
+        // A multi-pattern regex of case-insensitive literals: its lazy DFA is
+        // several times faster than a case-insensitive aho-corasick automaton
+        // over this many literals.
+        let escaped: Vec<String> = literals
+            .iter()
+            .map(|l| {
+                let mut p = String::from("(?i)");
+                for ch in l.chars() {
+                    if !ch.is_ascii_alphanumeric() {
+                        p.push('\\');
+                    }
+                    p.push(ch);
+                }
+                p
+            })
+            .collect();
+        Some(build(
+            &escaped.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?)
     };
     let info = all.group_info();
     let value_group = (0..defs.len())
