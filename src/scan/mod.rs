@@ -1,1 +1,191 @@
 //! Strings, endpoints and secrets in raw bytes.
+//!
+//! The scanner takes any entry's bytes. [`scan_bytes`] looks at raw bytes
+//! (assets, JavaScript, JSON, native-library sections, even DEX) in one pass:
+//! ASCII/UTF-8 text is matched in place, UTF-16LE runs of ASCII characters are
+//! narrowed into a reusable buffer and matched with the same rules.
+//! [`scan_strings`] takes strings an analyzer already decoded (DEX string
+//! table, resource and binary-XML string pools).
+//!
+//! * Endpoints ([`endpoints`]): URLs with a host-carrying scheme, bare
+//!   hostnames, IPv4 and IPv6 literals, validated with the public suffix list
+//!   and filtered by the precision rules documented in that module.
+//! * Secrets ([`secrets`]): the shapes in `data/secret_patterns.toml`.
+//! * Offsets: every hit carries the byte offset of the match in the entry. For
+//!   a UTF-16LE run it is the offset of the match's first UTF-16 code unit, so
+//!   the match is `bytes[offset..offset + 2 * len]` decoded as UTF-16LE.
+//! * Bounds: no input is copied except UTF-16 runs (into one reused buffer);
+//!   tokens longer than [`MAX_TOKEN`] bytes are skipped (never re-scanned), URLs
+//!   are cut at [`MAX_URL`] bytes and UTF-16 runs are handled in windows of
+//!   [`UTF16_WINDOW`] code units, so the work is linear in the input size.
+
+mod aggregate;
+mod elf;
+pub mod endpoints;
+pub mod secrets;
+pub mod strings;
+
+pub use aggregate::{Attribution, MAX_LOCATIONS, MAX_URLS, aggregate, preview};
+pub use elf::elf_string_sections;
+pub use endpoints::registrable_domain;
+
+/// Longest host-like token (bytes) the endpoint scanner considers; longer
+/// tokens are skipped as a whole (a DNS name is at most 253 characters).
+pub const MAX_TOKEN: usize = 253;
+/// Longest URL kept; longer URLs are cut at this length (the host is intact).
+pub const MAX_URL: usize = 2048;
+/// UTF-16LE runs longer than this many code units are scanned in consecutive
+/// windows of this size (a match spanning a window edge can be missed).
+pub const UTF16_WINDOW: usize = 64 * 1024;
+
+/// A host (with its URL when one was seen) found in an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointHit {
+    /// Lower-case host name or IP literal (IPv6 without brackets).
+    pub host: String,
+    /// The full URL when the host was seen inside one (verbatim, cut at [`MAX_URL`]).
+    pub url: Option<String>,
+    /// Byte offset of the match start in the entry: the URL's first byte for a
+    /// URL, the host's first byte for a bare host.
+    pub offset: u64,
+}
+
+/// A secret found in an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretHit {
+    /// Pattern kind from `data/secret_patterns.toml` (`aws-access-key-id`, …).
+    pub kind: String,
+    /// The exact matched value.
+    pub value: String,
+    /// Byte offset of the value's first byte in the entry.
+    pub offset: u64,
+}
+
+/// Everything the scanner found in one entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryScan {
+    pub endpoints: Vec<EndpointHit>,
+    pub secrets: Vec<SecretHit>,
+}
+
+impl EntryScan {
+    /// Appends the hits of `other`.
+    pub fn extend(&mut self, other: EntryScan) {
+        self.endpoints.extend(other.endpoints);
+        self.secrets.extend(other.secrets);
+    }
+}
+
+/// How positions inside a scanned text map back to entry offsets:
+/// `offset = base + stride * position`. A stride of 0 pins every hit to `base`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OffsetMap {
+    pub base: u64,
+    pub stride: u64,
+}
+
+impl OffsetMap {
+    pub(crate) fn at(self, pos: usize) -> u64 {
+        self.base
+            .saturating_add(self.stride.saturating_mul(pos as u64))
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes examined by the scanner's own loops (tests assert linear work).
+    pub(crate) static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` units of scanner work (tests only; free otherwise).
+#[inline(always)]
+pub(crate) fn count(n: usize) {
+    #[cfg(test)]
+    WORK.with(|w| w.set(w.get() + n as u64));
+    #[cfg(not(test))]
+    let _ = n;
+}
+
+/// Runs every matcher over one ASCII-compatible text.
+fn scan_text(text: &[u8], map: OffsetMap, scratch: &mut secrets::Scratch, out: &mut EntryScan) {
+    endpoints::scan(text, map, &mut out.endpoints);
+    secrets::scan(text, map, scratch, &mut out.secrets);
+}
+
+/// Scans raw bytes (assets, .so sections, JS, JSON…): ASCII/UTF-8 runs and
+/// UTF-16LE runs. `base_offset` is added to every offset (for a section inside
+/// a file).
+pub fn scan_bytes(bytes: &[u8], base_offset: u64) -> EntryScan {
+    let mut out = EntryScan::default();
+    let mut scratch = secrets::Scratch::new();
+    scan_text(
+        bytes,
+        OffsetMap {
+            base: base_offset,
+            stride: 1,
+        },
+        &mut scratch,
+        &mut out,
+    );
+    let mut narrow = Vec::new();
+    strings::for_each_utf16_run(bytes, &mut narrow, |start, text| {
+        let map = OffsetMap {
+            base: base_offset.saturating_add(start as u64),
+            stride: 2,
+        };
+        scan_text(text, map, &mut scratch, &mut out);
+    });
+    out
+}
+
+/// How the decoded strings given to [`scan_encoded_strings`] are stored in the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringEncoding {
+    /// UTF-8 or MUTF-8 (DEX, UTF-8 string pools): one byte per ASCII character.
+    Utf8,
+    /// UTF-16 (UTF-16 string pools): two bytes per ASCII character.
+    Utf16,
+}
+
+/// Scans already-decoded strings (DEX string table, arsc/AXML pools) given as
+/// (offset of the string data in the entry, text).
+///
+/// For an ASCII string the offset of a hit is the string-data offset plus the
+/// byte position inside the string, i.e. exact. For a string with any
+/// non-ASCII character (where MUTF-8 and UTF-8 byte positions can differ) the
+/// offset is the string-data offset itself. Same as
+/// `scan_encoded_strings(strings, StringEncoding::Utf8)`.
+pub fn scan_strings<'a>(strings: impl IntoIterator<Item = (u64, &'a str)>) -> EntryScan {
+    scan_encoded_strings(strings, StringEncoding::Utf8)
+}
+
+/// [`scan_strings`] for strings stored in `encoding`: for ASCII strings in a
+/// UTF-16 pool a hit's offset is the string-data offset plus twice the
+/// character position; non-ASCII strings pin hits to the string-data offset.
+pub fn scan_encoded_strings<'a>(
+    strings: impl IntoIterator<Item = (u64, &'a str)>,
+    encoding: StringEncoding,
+) -> EntryScan {
+    let mut out = EntryScan::default();
+    let mut scratch = secrets::Scratch::new();
+    let unit = match encoding {
+        StringEncoding::Utf8 => 1,
+        StringEncoding::Utf16 => 2,
+    };
+    for (offset, text) in strings {
+        let stride = if text.is_ascii() { unit } else { 0 };
+        scan_text(
+            text.as_bytes(),
+            OffsetMap {
+                base: offset,
+                stride,
+            },
+            &mut scratch,
+            &mut out,
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

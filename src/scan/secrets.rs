@@ -1,0 +1,550 @@
+//! Secrets in text: the shapes of `data/secret_patterns.toml`.
+//!
+//! Patterns with a literal prefix are compiled into one multi-pattern regex
+//! (`regex_automata::meta::Regex`), so a text is searched once and each match
+//! says which pattern it is. Patterns without one (key-like names, Firebase
+//! URLs) list `keywords`: one regex pass finds those literals and the
+//! pattern's regex runs only in a window around each (never twice over the
+//! same bytes). Patterns are ASCII-only byte patterns
+//! (Unicode off), so invalid UTF-8 and binary bytes simply end a match.
+//!
+//! Rules beyond the regex:
+//! * a pattern with a group named `value` reports that group, others the whole match;
+//! * `entropy_min`: the value's Shannon entropy (bits per byte) must reach it
+//!   and the value must contain both a letter and a digit;
+//! * a value containing a placeholder word (`placeholder_substrings`,
+//!   case-insensitive: "your_", "xxxx", "example", …) is dropped;
+//! * when a key-like-name pattern (`generic-secret`) matches a value that a
+//!   specific pattern also matches exactly (an `AIza…` key assigned to
+//!   `api_key`), the specific kind is reported.
+
+use std::sync::LazyLock;
+
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input};
+use serde::Deserialize;
+
+use super::{OffsetMap, SecretHit};
+
+#[derive(Debug, Deserialize)]
+struct PatternFile {
+    #[serde(default)]
+    placeholder_substrings: Vec<String>,
+    pattern: Vec<PatternDef>,
+}
+
+/// One secret shape.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PatternDef {
+    /// Report kind (`aws-access-key-id`, …).
+    pub kind: String,
+    /// Rust regex over ASCII bytes.
+    pub regex: String,
+    /// Where the format is documented.
+    pub source: String,
+    /// Minimum Shannon entropy (bits per byte) of the value.
+    pub entropy_min: Option<f64>,
+    /// The match is a PEM `BEGIN` line: the value extends to its `END` line.
+    #[serde(default)]
+    pub pem_block: bool,
+    /// Literals (ASCII case-insensitive) one of which every match contains; when
+    /// given, the regex only runs in windows around them (for patterns without
+    /// a literal prefix, which would slow the one-pass search down).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// How far before a keyword a match may start (bytes).
+    #[serde(default)]
+    pub before: usize,
+}
+
+/// How far after a keyword's start a windowed match may end (bytes).
+const WINDOW_AFTER: usize = 512;
+
+/// Longest PEM body followed from a `BEGIN` line to its `END` line.
+pub const MAX_PEM: usize = 16 * 1024;
+
+/// Bytes allowed between PEM `BEGIN` and `END` lines (base64, whitespace,
+/// headers such as `Proc-Type: 4,ENCRYPTED`, escaped `\n`).
+fn is_pem_body(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'+' | b'/' | b'=' | b'\r' | b'\n' | b'\t' | b' ' | b':' | b',' | b'-' | b'\\'
+        )
+}
+
+/// Extends a PEM `BEGIN` match ending at `header_end` to the end of its `END`
+/// line. The body runs to the next `-----`, which must open the `END` line, so
+/// consecutive searches cover disjoint ranges and header spam stays linear.
+fn pem_extent(text: &[u8], header_end: usize) -> Option<usize> {
+    const END: &[u8] = b"-----END ";
+    let window = text.get(header_end..)?;
+    let window = window.get(..window.len().min(MAX_PEM + 64))?;
+    let end_at = memchr::memmem::find(window, b"-----")?;
+    if window.get(end_at..end_at + END.len())? != END
+        || !window.get(..end_at)?.iter().all(|&b| is_pem_body(b))
+    {
+        return None;
+    }
+    // "-----END RSA PRIVATE KEY-----": the closing dashes within 40 bytes.
+    let tail = window.get(end_at + END.len()..)?;
+    let tail = tail.get(..tail.len().min(40))?;
+    let close = memchr::memmem::find(tail, b"-----")?;
+    let line = tail.get(..close)?;
+    if !line.ends_with(b"PRIVATE KEY") && !line.ends_with(b"PRIVATE KEY BLOCK") {
+        return None;
+    }
+    Some(header_end + end_at + END.len() + close + 5)
+}
+
+struct Compiled {
+    defs: Vec<PatternDef>,
+    placeholders: Vec<String>,
+    /// All patterns, for anchored re-checks and `value` captures.
+    all: Regex,
+    /// Patterns without keywords, searched over the whole text in one pass;
+    /// `direct_ids[i]` is the index in `defs` of its pattern `i`.
+    direct: Regex,
+    direct_ids: Vec<usize>,
+    /// Keyword literals of the windowed patterns, and which pattern each serves.
+    keywords: Option<Regex>,
+    keyword_patterns: Vec<Vec<usize>>,
+    /// One regex per windowed pattern (None for direct ones).
+    windowed: Vec<Option<Regex>>,
+    /// Capture-group index of `value` per pattern, if any.
+    value_group: Vec<Option<usize>>,
+    /// Shortest possible match; shorter texts are not searched.
+    min_len: usize,
+}
+
+fn build(patterns: &[&str]) -> Result<Regex, String> {
+    Regex::builder()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .build_many(patterns)
+        .map_err(|e| e.to_string())
+}
+
+fn compile(text: &str) -> Result<Compiled, String> {
+    let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    let defs = file.pattern;
+    let all = build(&defs.iter().map(|p| p.regex.as_str()).collect::<Vec<_>>())?;
+    let direct_ids: Vec<usize> = (0..defs.len())
+        .filter(|&i| defs[i].keywords.is_empty())
+        .collect();
+    let direct = build(
+        &direct_ids
+            .iter()
+            .map(|&i| defs[i].regex.as_str())
+            .collect::<Vec<_>>(),
+    )?;
+    let mut literals = Vec::new();
+    let mut keyword_patterns: Vec<Vec<usize>> = Vec::new();
+    let mut windowed = Vec::new();
+    for (i, def) in defs.iter().enumerate() {
+        if def.keywords.is_empty() {
+            windowed.push(None);
+            continue;
+        }
+        windowed.push(Some(build(&[def.regex.as_str()])?));
+        for k in &def.keywords {
+            let k = k.to_ascii_lowercase();
+            match literals.iter().position(|l| *l == k) {
+                Some(at) => keyword_patterns[at].push(i),
+                None => {
+                    literals.push(k);
+                    keyword_patterns.push(vec![i]);
+                }
+            }
+        }
+    }
+    let keywords = if literals.is_empty() {
+        None
+    } else {
+        // A multi-pattern regex of case-insensitive literals: its lazy DFA is
+        // several times faster than a case-insensitive aho-corasick automaton
+        // over this many literals.
+        let escaped: Vec<String> = literals
+            .iter()
+            .map(|l| {
+                let mut p = String::from("(?i)");
+                for ch in l.chars() {
+                    if !ch.is_ascii_alphanumeric() {
+                        p.push('\\');
+                    }
+                    p.push(ch);
+                }
+                p
+            })
+            .collect();
+        Some(build(
+            &escaped.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?)
+    };
+    let info = all.group_info();
+    let value_group = (0..defs.len())
+        .map(|pid| {
+            let pid = regex_automata::PatternID::new(pid).ok()?;
+            info.to_index(pid, "value")
+        })
+        .collect();
+    let config = syntax::Config::new().unicode(false).utf8(false);
+    let min_len = defs
+        .iter()
+        .map(|p| {
+            syntax::parse_with(&p.regex, &config)
+                .ok()
+                .and_then(|h| h.properties().minimum_len())
+                .unwrap_or(0)
+        })
+        .min()
+        .unwrap_or(0);
+    Ok(Compiled {
+        placeholders: file
+            .placeholder_substrings
+            .iter()
+            .map(|s| s.to_ascii_lowercase())
+            .collect(),
+        defs,
+        all,
+        direct,
+        direct_ids,
+        keywords,
+        keyword_patterns,
+        windowed,
+        value_group,
+        min_len,
+    })
+}
+
+static PATTERNS: LazyLock<Option<Compiled>> =
+    LazyLock::new(|| compile(include_str!("../../data/secret_patterns.toml")).ok());
+
+/// The secret shapes in use (for documentation and `--list` style output).
+pub fn patterns() -> &'static [PatternDef] {
+    PATTERNS
+        .as_ref()
+        .map(|c| c.defs.as_slice())
+        .unwrap_or_default()
+}
+
+/// Reusable per-scan state (capture slots), so hits allocate only their value.
+pub(crate) struct Scratch {
+    caps: Option<Captures>,
+}
+
+impl Scratch {
+    pub(crate) fn new() -> Self {
+        Scratch {
+            caps: PATTERNS.as_ref().map(|c| c.all.create_captures()),
+        }
+    }
+}
+
+/// Shannon entropy of `bytes` in bits per byte.
+pub fn entropy(bytes: &[u8]) -> f64 {
+    if bytes.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in bytes {
+        counts[b as usize] += 1;
+    }
+    let n = bytes.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+fn value_ok(c: &Compiled, def: &PatternDef, value: &[u8]) -> bool {
+    if let Some(min) = def.entropy_min {
+        let letters = value.iter().any(u8::is_ascii_alphabetic);
+        let digits = value.iter().any(u8::is_ascii_digit);
+        if !letters || !digits || entropy(value) < min {
+            return false;
+        }
+    }
+    !c.placeholders.iter().any(|p| {
+        value
+            .windows(p.len())
+            .any(|w| w.eq_ignore_ascii_case(p.as_bytes()))
+    })
+}
+
+/// Secrets in one ASCII-compatible text (no UTF-16 runs), offsets from
+/// `base_offset`: the secret half of [`super::scan_bytes`].
+pub fn scan_secrets(text: &[u8], base_offset: u64) -> Vec<SecretHit> {
+    let mut out = Vec::new();
+    scan(
+        text,
+        OffsetMap {
+            base: base_offset,
+            stride: 1,
+        },
+        &mut Scratch::new(),
+        &mut out,
+    );
+    out
+}
+
+/// Scans `text` for secrets, appending hits with offsets mapped by `map`.
+pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut Vec<SecretHit>) {
+    let (Some(c), Some(caps)) = (PATTERNS.as_ref(), scratch.caps.as_mut()) else {
+        return;
+    };
+    if text.len() < c.min_len {
+        return;
+    }
+    let first = out.len();
+    for m in c.direct.find_iter(text) {
+        if let Some(&pid) = c.direct_ids.get(m.pattern().as_usize()) {
+            report(c, text, pid, m.range(), caps, map, out);
+        }
+    }
+    if let Some(keywords) = &c.keywords {
+        // Per windowed pattern, the union of the windows around its keywords
+        // seen so far; a region is searched once it can grow no more, so
+        // every byte is searched at most once per pattern.
+        let mut regions: Vec<Option<(usize, usize)>> = vec![None; c.defs.len()];
+        for k in keywords.find_iter(text) {
+            let Some(pids) = c.keyword_patterns.get(k.pattern().as_usize()) else {
+                continue;
+            };
+            for &pid in pids {
+                let (Some(def), Some(region)) = (c.defs.get(pid), regions.get_mut(pid)) else {
+                    continue;
+                };
+                let from = k.start().saturating_sub(def.before);
+                let to = k.start().saturating_add(WINDOW_AFTER).min(text.len());
+                *region = match *region {
+                    Some((start, end)) if from <= end => Some((start, end.max(to))),
+                    Some(done) => {
+                        search_region(c, text, pid, done, caps, map, out);
+                        Some((from, to))
+                    }
+                    None => Some((from, to)),
+                };
+            }
+        }
+        for (pid, region) in regions.into_iter().enumerate() {
+            if let Some(region) = region {
+                search_region(c, text, pid, region, caps, map, out);
+            }
+        }
+    }
+    if let Some(new) = out.get_mut(first..) {
+        new.sort_by_key(|h| h.offset);
+    }
+}
+
+/// Runs windowed pattern `pid` over `text[start..end]`.
+fn search_region(
+    c: &Compiled,
+    text: &[u8],
+    pid: usize,
+    (start, end): (usize, usize),
+    caps: &mut Captures,
+    map: OffsetMap,
+    out: &mut Vec<SecretHit>,
+) {
+    let Some(Some(regex)) = c.windowed.get(pid) else {
+        return;
+    };
+    super::count(end.saturating_sub(start));
+    for m in regex.find_iter(Input::new(text).range(start..end)) {
+        report(c, text, pid, m.range(), caps, map, out);
+    }
+}
+
+/// Applies the value rules to a match of pattern `pid` and reports it.
+fn report(
+    c: &Compiled,
+    text: &[u8],
+    mut pid: usize,
+    matched: std::ops::Range<usize>,
+    caps: &mut Captures,
+    map: OffsetMap,
+    out: &mut Vec<SecretHit>,
+) {
+    let mut range = matched.clone();
+    if c.defs.get(pid).is_some_and(|d| d.pem_block)
+        && let Some(end) = pem_extent(text, range.end)
+    {
+        range.end = end;
+    }
+    if let Some(Some(group)) = c.value_group.get(pid) {
+        let Ok(id) = regex_automata::PatternID::new(pid) else {
+            return;
+        };
+        let input = Input::new(text)
+            .range(matched)
+            .anchored(Anchored::Pattern(id));
+        c.all.search_captures(&input, caps);
+        let Some(span) = caps.get_group(*group) else {
+            return;
+        };
+        range = span.range();
+        // A value that a direct pattern matches exactly is that pattern's hit
+        // (reported by the direct pass), not a generic one.
+        let input = Input::new(text)
+            .range(range.clone())
+            .anchored(Anchored::Yes);
+        if let Some(specific) = c.all.search(&input)
+            && specific.range() == range
+            && c.direct_ids.contains(&specific.pattern().as_usize())
+        {
+            return;
+        }
+        if let Some(specific) = c.all.search(&input)
+            && specific.range() == range
+            && c.value_group.get(specific.pattern().as_usize()) == Some(&None)
+        {
+            pid = specific.pattern().as_usize();
+        }
+    }
+    let (Some(def), Some(value)) = (c.defs.get(pid), text.get(range.clone())) else {
+        return;
+    };
+    if !value_ok(c, def, value) {
+        return;
+    }
+    out.push(SecretHit {
+        kind: def.kind.clone(),
+        value: String::from_utf8_lossy(value).into_owned(),
+        offset: map.at(range.start),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, String, u64)> {
+        let mut out = Vec::new();
+        let mut scratch = Scratch::new();
+        scan(
+            text.as_bytes(),
+            OffsetMap { base: 0, stride: 1 },
+            &mut scratch,
+            &mut out,
+        );
+        out.into_iter()
+            .map(|h| (h.kind, h.value, h.offset))
+            .collect()
+    }
+
+    fn kinds(text: &str) -> Vec<String> {
+        found(text).into_iter().map(|h| h.0).collect()
+    }
+
+    #[test]
+    fn patterns_compile() {
+        let c = compile(include_str!("../../data/secret_patterns.toml")).unwrap();
+        assert!(c.defs.len() >= 10);
+        assert!(c.min_len >= 12, "min_len {}", c.min_len);
+        assert!(c.defs.iter().all(|d| !d.source.is_empty()));
+    }
+
+    #[test]
+    fn specific_shapes() {
+        let text = "k=AKIAIOSFODNN7EXAMPL3 x AIzaSyD4x9Q2mN8vB3kL7pR1tW6yZ0aC5eF9hJk \
+                    https://my-app-1234.firebaseio.com sk_live_4eC39HqLyjWDarjtT1zdp7dc \
+                    xoxb-263541897012-9184726350123-Qm7TrV2pLx9WzK4nB8cY ghp_R7kLm2Qx9VbT4nW8pZc1Hy6Jd3Fs5Gt0Ae7U \
+                    SK2f6a0c9e4b7d8135a9f0e2c4b6d8a1f3";
+        assert_eq!(
+            kinds(text),
+            vec![
+                "aws-access-key-id",
+                "google-api-key",
+                "firebase-database-url",
+                "stripe-secret-key",
+                "slack-token",
+                "github-token",
+                "twilio-api-key"
+            ]
+        );
+        let first = &found(text)[0];
+        assert_eq!((first.1.as_str(), first.2), ("AKIAIOSFODNN7EXAMPL3", 2));
+    }
+
+    #[test]
+    fn private_keys() {
+        let pem = "x\"-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEA1c7+9z\\nabc=\\n-----END RSA PRIVATE KEY-----\"";
+        let hits = found(pem);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].0, "private-key");
+        assert!(hits[0].1.ends_with("-----END RSA PRIVATE KEY-----"));
+        let header = found("-----BEGIN PRIVATE KEY-----\u{0}\u{0}");
+        assert_eq!(header.len(), 1);
+        assert_eq!(header[0].1, "-----BEGIN PRIVATE KEY-----");
+        let real = "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n";
+        assert_eq!(found(real)[0].1, real.trim_end());
+    }
+
+    #[test]
+    fn generic_assignments() {
+        let hits = found(r#"{"client_secret": "q8Zr3Lx0Vb7Nw2Kp5Ty9Hs4D", "name": "x"}"#);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].0, "generic-secret");
+        assert_eq!(hits[0].1, "q8Zr3Lx0Vb7Nw2Kp5Ty9Hs4D");
+        assert_eq!(hits[0].2, 19);
+        assert_eq!(
+            kinds(r#"<string name="weibo_app_secret">9fQ2xL7vB1nK4mZ8cR3tY6wH</string>"#),
+            vec!["generic-secret"]
+        );
+        // A Google key assigned to a key-like name is reported as what it is.
+        assert_eq!(
+            kinds("api_key=AIzaSyD4x9Q2mN8vB3kL7pR1tW6yZ0aC5eF9hJk"),
+            vec!["google-api-key"]
+        );
+    }
+
+    #[test]
+    fn windowed_matches_are_not_cut() {
+        // Many keywords, one real assignment far from the first keyword.
+        let mut text = "key ".repeat(100);
+        text.push_str(&" ".repeat(300));
+        text.push_str(r#"secret_key="Zq81mXv7Lr2Tn5Wb0Kc4Pq9Sd3Fg7Hj1""#);
+        let hits = found(&text);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].1, "Zq81mXv7Lr2Tn5Wb0Kc4Pq9Sd3Fg7Hj1");
+        for shift in 0..600 {
+            let mut text = " ".repeat(shift);
+            text.push_str("token ");
+            text.push_str(&" ".repeat(500 - shift.min(500)));
+            text.push_str(r#"api_key: "Zq81mXv7Lr2Tn5Wb0Kc4Pq9Sd3Fg7Hj1Zq81mXv7Lr2Tn5Wb0Kc4""#);
+            let hits = found(&text);
+            assert_eq!(hits.len(), 1, "shift {shift}");
+            assert_eq!(hits[0].1.len(), 52, "shift {shift}");
+        }
+    }
+
+    #[test]
+    fn noise_is_not_secret() {
+        for text in [
+            r#""api_key": "YOUR_API_KEY_GOES_HERE_1234""#,
+            r#"secret_key = "aaaaaaaaaaaaaaaaaaaa1""#,
+            r#"access_token: "abcdefghijklmnopqrstuvwx""#,
+            "AKIAXXXXXXXXXXXXXXXX",
+            "AKIAIOSFODNN7EXAMPLE",
+            "SK00000000000000000000000000000000",
+            "-----BEGIN PUBLIC KEY-----",
+            "com.google.android.gms.auth.api.signin.GoogleSignInOptions",
+            "ACCESS_TOKEN_KEY_ACCESS_TOKEN_KEY",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
+    fn entropy_values() {
+        assert_eq!(entropy(b"aaaa"), 0.0);
+        assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+}
