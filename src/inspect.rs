@@ -125,8 +125,12 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
         tool: ToolInfo {
             name: "telltale".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            signatures_version: None,
-            signatures_sha256: None,
+            signatures_version: Some(
+                crate::signatures::Database::embedded()
+                    .version()
+                    .to_string(),
+            ),
+            signatures_sha256: Some(crate::signatures::Database::embedded().sha256().to_string()),
         },
         input: InputInfo {
             path: path.to_string(),
@@ -144,7 +148,7 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
     }
     let budget = Budget::new(options);
     match format {
-        Format::Apk => crate::android::apk::analyse(&archive, data, &budget, &mut report),
+        Format::Apk => crate::android::apk::analyse(&archive, data, &budget, options, &mut report),
         other => {
             report.warnings.push(Warning::new(
                 "",

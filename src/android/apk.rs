@@ -7,18 +7,27 @@ use crate::android::netsec;
 use crate::android::permissions;
 use crate::android::resources::{self, ResourceTable};
 use crate::android::signing;
+use crate::android::{dex, entries, findings};
 use crate::container::zip::Archive;
 use crate::inspect::Budget;
+use crate::inspect::Options;
 use crate::report::model::{
     AppInfo, Component, DeclaredPermission, DeepLink, MetaData, Permission, QueriedIntent, Report,
     SigningCert, Warning,
 };
+use crate::signatures::Database;
 
 const MANIFEST: &str = "AndroidManifest.xml";
 const ARSC: &str = "resources.arsc";
 
 /// Analyses an APK into `report`.
-pub fn analyse(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut Report) {
+pub fn analyse(
+    archive: &Archive<'_>,
+    data: &[u8],
+    budget: &Budget,
+    options: &Options,
+    report: &mut Report,
+) {
     report.app.platform = Some("android".into());
     let mut refusals: Vec<String> = archive.refusals().to_vec();
 
@@ -30,24 +39,29 @@ pub fn analyse(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut
     } else {
         refusals.push("AndroidManifest.xml is missing or unreadable".into());
     }
-    for dex in archive.entries().iter().filter(|e| is_code_entry(&e.name)) {
-        match budget.read_entry(archive, dex) {
-            Ok(r) => {
-                note_entry(&dex.name, &r.notes, report);
-                if let Some(f) = r.android_fails {
-                    refusals.push(format!("{}: {f}", dex.name));
-                }
-            }
-            Err(e) => report.warnings.push(Warning::new(&dex.name, e)),
+    let names: Vec<&str> = archive.entries().iter().map(|e| e.name.as_str()).collect();
+    let (loaded_dex, skipped_dex) = dex::apk_dex_entries(&names);
+    for &name in &skipped_dex {
+        report.warnings.push(Warning::new(
+            name,
+            "DEX file that ART does not load (odd name or gap in numbering); analysed anyway",
+        ));
+    }
+    let mut to_analyse = loaded_dex.clone();
+    to_analyse.extend(skipped_dex);
+    let outcomes = entries::analyse_all(archive, budget, &to_analyse);
+    for out in &outcomes {
+        for w in &out.warnings {
+            report.warnings.push(Warning::new(&out.path, w.clone()));
+        }
+        if let Some(f) = &out.android_fails {
+            refusals.push(format!("{}: {f}", out.path));
         }
     }
+    findings::fill(report, outcomes, Database::embedded(), options.show_secrets);
     read_signing(archive, data, budget, report);
     report.installable.android_accepts = Some(refusals.is_empty());
     report.installable.reasons = refusals;
-}
-
-fn is_code_entry(name: &str) -> bool {
-    name.starts_with("classes") && name.ends_with(".dex") && !name.contains('/')
 }
 
 fn read_resources(

@@ -44,9 +44,12 @@ pub fn analyse(bytes: &[u8]) -> Result<DexFacts, String> {
         }
     });
     facts.warnings.extend(walk.warnings);
-    for (idx, text) in dex.strings() {
-        let Some(offset) = dex.string_data_offset(idx) else { continue };
-        let offset = u64::from(offset);
+    // Key the users by string data offset, the key `strings()` yields.
+    let users: HashMap<u32, Vec<u32>> = users
+        .into_iter()
+        .filter_map(|(idx, classes)| Some((dex.string_data_offset(idx)?, classes)))
+        .collect();
+    for (offset, text) in dex.strings() {
         let mut text = text.into_owned();
         if text.len() > MAX_SCANNED_STRING {
             let mut cut = MAX_SCANNED_STRING;
@@ -55,16 +58,50 @@ pub fn analyse(bytes: &[u8]) -> Result<DexFacts, String> {
             }
             text.truncate(cut);
         }
-        if let Some(class_idxs) = users.get(&idx) {
+        if let Some(class_idxs) = users.get(&offset) {
             let mut names: Vec<String> = class_idxs
                 .iter()
                 .filter_map(|&c| dex.type_name(c).map(|d| descriptor_to_java(&d)))
                 .collect();
             names.sort();
             names.dedup();
-            facts.string_users.insert(offset, names);
+            facts.string_users.insert(u64::from(offset), names);
         }
-        facts.strings.push((offset, text));
+        facts.strings.push((u64::from(offset), text));
     }
+    facts.strings.sort_by_key(|(o, _)| *o);
     Ok(facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::zip::{Archive, Limits};
+
+    #[test]
+    fn strings_carry_offsets_and_their_loading_classes() {
+        let apk = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/sdk-planted.apk"
+        ))
+        .unwrap();
+        let archive = Archive::parse(&apk).unwrap();
+        let dex = archive
+            .read(archive.find("classes.dex").unwrap(), &Limits::default())
+            .unwrap();
+        let facts = analyse(&dex).unwrap();
+        let url = "https://www.cmpassport.com/unisdk/rs/getPrePhonescrip";
+        let (offset, _) = facts
+            .strings
+            .iter()
+            .find(|(_, s)| s == url)
+            .expect("planted URL");
+        let at = *offset as usize;
+        assert_eq!(&dex[at..at + url.len()], url.as_bytes());
+        assert_eq!(
+            facts.string_users[offset],
+            ["com.cmic.sso.sdk.auth.AuthnHelper"]
+        );
+        assert!(facts.classes.iter().any(|c| c == "com.facebookfan.Fan"));
+    }
 }

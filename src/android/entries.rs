@@ -23,8 +23,8 @@ pub enum EntryKind {
 
 /// Extensions whose bytes are compressed or media: scanning them finds only noise.
 const OPAQUE: [&str; 20] = [
-    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".mp4", ".ogg", ".wav", ".ttf", ".otf", ".woff", ".woff2",
-    ".zip", ".jar", ".apk", ".gz", ".9.png", ".mkv", ".webm",
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".mp4", ".ogg", ".wav", ".ttf", ".otf",
+    ".woff", ".woff2", ".zip", ".jar", ".apk", ".gz", ".9.png", ".mkv", ".webm",
 ];
 
 /// Classifies an entry by its name.
@@ -40,7 +40,9 @@ pub fn kind_of(name: &str, loaded_dex: &[&str]) -> EntryKind {
         && file.ends_with(".so")
         && !file.contains('/')
     {
-        return EntryKind::NativeLib { abi: abi.to_string() };
+        return EntryKind::NativeLib {
+            abi: abi.to_string(),
+        };
     }
     // Compiled resources other than raw files are binary XML and images:
     // their strings are layout text and namespace URIs, not endpoints.
@@ -68,7 +70,11 @@ pub struct EntryOutcome {
 
 /// Inflates and analyses every entry worth it, in parallel. Results come
 /// back in central-directory order, whatever the thread count.
-pub fn analyse_all(archive: &Archive<'_>, budget: &Budget, loaded_dex: &[&str]) -> Vec<EntryOutcome> {
+pub fn analyse_all(
+    archive: &Archive<'_>,
+    budget: &Budget,
+    loaded_dex: &[&str],
+) -> Vec<EntryOutcome> {
     let work: Vec<(&Entry, EntryKind)> = archive
         .entries()
         .iter()
@@ -77,11 +83,22 @@ pub fn analyse_all(archive: &Archive<'_>, budget: &Budget, loaded_dex: &[&str]) 
         .map(|e| (e, kind_of(&e.name, loaded_dex)))
         .filter(|(_, k)| *k != EntryKind::Skip)
         .collect();
-    work.par_iter().map(|(entry, kind)| analyse_one(archive, budget, entry, kind.clone())).collect()
+    work.par_iter()
+        .map(|(entry, kind)| analyse_one(archive, budget, entry, kind.clone()))
+        .collect()
 }
 
-fn analyse_one(archive: &Archive<'_>, budget: &Budget, entry: &Entry, kind: EntryKind) -> EntryOutcome {
-    let mut out = EntryOutcome { path: entry.name.clone(), kind: Some(kind.clone()), ..EntryOutcome::default() };
+fn analyse_one(
+    archive: &Archive<'_>,
+    budget: &Budget,
+    entry: &Entry,
+    kind: EntryKind,
+) -> EntryOutcome {
+    let mut out = EntryOutcome {
+        path: entry.name.clone(),
+        kind: Some(kind.clone()),
+        ..EntryOutcome::default()
+    };
     let read = match budget.read_entry(archive, entry) {
         Ok(r) => r,
         Err(e) => {
@@ -89,13 +106,15 @@ fn analyse_one(archive: &Archive<'_>, budget: &Budget, entry: &Entry, kind: Entr
             return out;
         }
     };
-    out.warnings.extend(read.notes.iter().map(|n| format!("zip: {n}")));
+    out.warnings
+        .extend(read.notes.iter().map(|n| format!("zip: {n}")));
     out.android_fails = read.android_fails;
     let bytes = read.bytes;
     match kind {
         EntryKind::Dex => match code::analyse(&bytes) {
             Ok(facts) => {
-                out.warnings.extend(facts.warnings.iter().map(|w| format!("DEX: {w}")));
+                out.warnings
+                    .extend(facts.warnings.iter().map(|w| format!("DEX: {w}")));
                 out.scan = scan::scan_strings(facts.strings.iter().map(|(o, s)| (*o, s.as_str())));
                 out.dex = Some(facts);
             }
@@ -104,7 +123,8 @@ fn analyse_one(archive: &Archive<'_>, budget: &Budget, entry: &Entry, kind: Entr
         EntryKind::NativeLib { .. } => {
             let sections = scan::elf_string_sections(&bytes);
             if sections.is_empty() {
-                out.warnings.push("not an ELF file; scanned as raw bytes".into());
+                out.warnings
+                    .push("not an ELF file; scanned as raw bytes".into());
                 out.scan = scan::scan_bytes(&bytes, 0);
             }
             for (offset, piece) in sections {

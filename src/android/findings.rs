@@ -15,10 +15,14 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_secrets: bool) {
     let mut facts = AppFacts::default();
     for c in &report.components {
-        facts.components.push(("AndroidManifest.xml".into(), c.name.clone()));
+        facts
+            .components
+            .push(("AndroidManifest.xml".into(), c.name.clone()));
     }
     for m in &report.meta_data {
-        facts.meta_data_keys.push(("AndroidManifest.xml".into(), m.name.clone()));
+        facts
+            .meta_data_keys
+            .push(("AndroidManifest.xml".into(), m.name.clone()));
     }
 
     // Which SDK each location's code belongs to, for endpoint attribution.
@@ -45,7 +49,11 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
                 for hit in &out.scan.endpoints {
                     location_sdk.insert((path.clone(), hit.offset), sdk.clone());
                 }
-                report.native_libraries.push(NativeLibrary { path: path.clone(), arch: Some(abi.clone()), sdk });
+                report.native_libraries.push(NativeLibrary {
+                    path: path.clone(),
+                    arch: Some(abi.clone()),
+                    sdk,
+                });
             }
             _ => {}
         }
@@ -62,7 +70,8 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
 
     report.sdks = match_sdks(db, &facts);
     let sdk_of_class = |c: &str| db.sdk_for_class(c).map(str::to_string);
-    report.identifier_apis = identifiers::collect(api_hits.iter().map(|(p, h)| (p.as_str(), h)), &sdk_of_class);
+    report.identifier_apis =
+        identifiers::collect(api_hits.iter().map(|(p, h)| (p.as_str(), h)), &sdk_of_class);
 
     let attribute = |host: &str| match db.owner_for_host(host) {
         Some((sdk, owner)) => (Some(owner), sdk.map(str::to_string)),
@@ -74,7 +83,11 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
         let sdks: BTreeSet<Option<&String>> = e
             .locations
             .iter()
-            .map(|l| location_sdk.get(&(l.path.clone(), l.offset.unwrap_or(0))).and_then(|s| s.as_ref()))
+            .map(|l| {
+                location_sdk
+                    .get(&(l.path.clone(), l.offset.unwrap_or(0)))
+                    .and_then(|s| s.as_ref())
+            })
             .collect();
         if sdks.len() == 1
             && let Some(Some(sdk)) = sdks.into_iter().next()
@@ -93,8 +106,13 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
 fn string_users_at(dex: &crate::android::code::DexFacts, offset: u64) -> &[String] {
     // Strings are keyed by their data offset; a hit lies at or after it.
     let idx = dex.strings.partition_point(|(o, _)| *o <= offset);
-    let Some((start, _)) = idx.checked_sub(1).and_then(|i| dex.strings.get(i)) else { return &[] };
-    dex.string_users.get(start).map(Vec::as_slice).unwrap_or(&[])
+    let Some((start, _)) = idx.checked_sub(1).and_then(|i| dex.strings.get(i)) else {
+        return &[];
+    };
+    dex.string_users
+        .get(start)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 /// The one SDK all `classes` belong to, if there is exactly one and every

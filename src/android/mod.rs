@@ -4,7 +4,10 @@
 pub mod apk;
 pub mod attrs;
 pub mod axml;
+pub mod code;
 pub mod dex;
+pub mod entries;
+pub mod findings;
 pub mod identifiers;
 pub mod manifest;
 pub mod netsec;

@@ -6,7 +6,7 @@
  */
 
 __attribute__((used)) static const char collect_url[] =
-    "https://sdk.planted-native.example/collect";
+    "https://sdk.planted-native.net/collect";
 
 __attribute__((visibility("default")))
 const char *Java_com_cmic_sso_sdk_auth_AuthnHelper_nativeInit(void *env, void *clazz)
