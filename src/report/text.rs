@@ -155,7 +155,7 @@ pub fn render(r: &Report) -> String {
                 s.name,
                 s.categories.join(", "),
                 owner_text(&s.owner),
-                s.evidence.len()
+                s.evidence_count
             );
         }
     }
