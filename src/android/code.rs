@@ -11,6 +11,8 @@ use std::collections::HashMap;
 pub struct DexFacts {
     /// Java names of the classes it defines.
     pub classes: Vec<String>,
+    /// Java names of classes its code refers to but it does not define.
+    pub referenced: Vec<String>,
     /// Identifier/fingerprinting API call sites.
     pub api_hits: Vec<ApiHit>,
     /// `(string data offset, text)` of every string, for the scanner.
@@ -34,6 +36,17 @@ pub fn analyse(bytes: &[u8]) -> Result<DexFacts, String> {
         warnings: dex.warnings().to_vec(),
         ..DexFacts::default()
     };
+    let defined: std::collections::HashSet<&str> =
+        facts.classes.iter().map(String::as_str).collect();
+    let mut referenced: Vec<String> = (0..dex.type_ids().count)
+        .filter_map(|t| dex.type_name(t))
+        .filter(|d| d.starts_with('L'))
+        .map(|d| descriptor_to_java(&d))
+        .filter(|c| !defined.contains(c.as_str()))
+        .collect();
+    referenced.sort();
+    referenced.dedup();
+    facts.referenced = referenced;
     let mut users: HashMap<u32, Vec<u32>> = HashMap::new();
     let walk = dex.walk_code(|r| {
         if r.kind == RefKind::ConstString {

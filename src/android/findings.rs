@@ -37,6 +37,9 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
                     for class in &dex.classes {
                         facts.classes.push((path.clone(), class.clone()));
                     }
+                    for class in &dex.referenced {
+                        facts.referenced_classes.push((path.clone(), class.clone()));
+                    }
                     for hit in &out.scan.endpoints {
                         let users = string_users_at(dex, hit.offset);
                         location_sdk.insert((path.clone(), hit.offset), sdk_of_classes(db, users));

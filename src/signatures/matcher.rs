@@ -41,6 +41,9 @@ pub struct AppFacts {
     pub objc_classes: Vec<(String, String)>,
     /// `(path, host name)` of endpoints found in the app.
     pub hosts: Vec<(String, String)>,
+    /// `(entry path, dotted class)` of classes the code refers to but does
+    /// not define (an SDK the app calls but does not bundle, or loads later).
+    pub referenced_classes: Vec<(String, String)>,
 }
 
 /// Classes grouped under one matched prefix in one entry.
@@ -115,6 +118,28 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
     for (path, class) in &facts.classes {
         if let Some((i, prefix)) = db.class_match(class) {
             hits.entry(i).or_default().code(path, &prefix, class);
+        }
+    }
+    // Classes referenced but not bundled count only for SDKs without code.
+    let mut referenced: BTreeMap<usize, BTreeMap<(String, String), usize>> = BTreeMap::new();
+    for (path, class) in &facts.referenced_classes {
+        if let Some((i, prefix)) = db.class_match(class)
+            && !hits.contains_key(&i)
+        {
+            *referenced
+                .entry(i)
+                .or_default()
+                .entry((path.clone(), prefix))
+                .or_default() += 1;
+        }
+    }
+    for (i, groups) in referenced {
+        for ((path, prefix), n) in groups {
+            hits.entry(i).or_default().item(
+                "code-reference",
+                &path,
+                format!("{prefix}.* ({n} types referenced by the app's code, not bundled)"),
+            );
         }
     }
     for (path, comp) in &facts.components {
