@@ -5,7 +5,7 @@
 //! `../shared` is absent.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use telltale::report::model::Report;
 use telltale::{Options, inspect_path};
 
@@ -23,7 +23,7 @@ fn corpus(file: &str) -> Option<PathBuf> {
     }
 }
 
-fn inspect(path: &PathBuf) -> Report {
+fn inspect(path: &Path) -> Report {
     inspect_path(path, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
