@@ -1,0 +1,113 @@
+//! Evidence holds up: for every endpoint and secret reported on the real
+//! corpus, the bytes at the reported offset of the reported entry contain
+//! what was reported. Skips when `../shared` is absent.
+
+use std::path::PathBuf;
+use telltale::container::zip::{Archive, Limits};
+use telltale::report::model::Location;
+use telltale::{Options, inspect_path};
+
+/// How far after an offset the match may end (non-ASCII DEX strings pin
+/// their hits to the start of the string).
+const WINDOW: usize = 64 * 1024;
+
+fn utf16(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(hay, needle).is_some()
+}
+
+/// Bytes of a (possibly nested, `!`-joined) entry of the package at `file`.
+fn entry_bytes(file: &[u8], path: &str) -> Option<Vec<u8>> {
+    let mut current = file.to_vec();
+    for part in path.split('!') {
+        let archive = Archive::parse(&current).ok()?;
+        let entry = archive.find(part)?;
+        current = archive.read(entry, &Limits::default()).ok()?;
+    }
+    Some(current)
+}
+
+fn holds(bytes: &[u8], loc: &Location, text: &str) -> bool {
+    let Some(at) = loc.offset.map(|o| o as usize) else {
+        return false;
+    };
+    let Some(window) = bytes.get(at..bytes.len().min(at + WINDOW)) else {
+        return false;
+    };
+    let lower: Vec<u8> = window.iter().map(u8::to_ascii_lowercase).collect();
+    contains(&lower, text.as_bytes()) || contains(&lower, &utf16(text))
+}
+
+#[test]
+fn every_reported_offset_holds_what_was_reported() {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
+    if !root.is_dir() {
+        eprintln!("skipping: ../shared/corpus is absent");
+        return;
+    }
+    let mut files: Vec<PathBuf> = ["apk-trackers", "apk"]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(root.join(d)).ok())
+        .flat_map(|rd| rd.flatten().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "apk"))
+        .collect();
+    files.push(PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/sdk-planted.apk"
+    )));
+    files.sort();
+    let options = Options {
+        show_secrets: true,
+        ..Options::default()
+    };
+    let (mut checked, mut bad) = (0usize, Vec::new());
+    for file in &files {
+        let Ok(report) = inspect_path(file, &options) else {
+            continue;
+        };
+        let data = std::fs::read(file).unwrap();
+        let mut cache: std::collections::HashMap<String, Option<Vec<u8>>> = Default::default();
+        let mut check = |loc: &Location, text: &str| {
+            let bytes = cache
+                .entry(loc.path.clone())
+                .or_insert_with(|| entry_bytes(&data, &loc.path));
+            checked += 1;
+            if !bytes.as_deref().is_some_and(|b| holds(b, loc, text)) {
+                bad.push(format!(
+                    "{}: {text} not at {}@{:?}",
+                    file.display(),
+                    loc.path,
+                    loc.offset
+                ));
+            }
+        };
+        for e in &report.endpoints {
+            // IPv6 literals may be written in another (compressed) form.
+            let needle = if e.host.contains(':') {
+                e.host.split(':').next().unwrap_or("")
+            } else {
+                &e.host
+            };
+            for loc in &e.locations {
+                check(loc, needle);
+            }
+        }
+        for s in &report.secrets {
+            let value = s.value.as_deref().expect("--show-secrets keeps the value");
+            assert_eq!(telltale::util::sha256_hex(value.as_bytes()), s.sha256);
+            for loc in &s.locations {
+                check(loc, &value.to_ascii_lowercase());
+            }
+        }
+    }
+    eprintln!(
+        "locations: {checked} checked over {} packages, {} wrong",
+        files.len(),
+        bad.len()
+    );
+    assert!(checked > 500, "only {checked} locations checked");
+    assert!(bad.is_empty(), "{bad:#?}");
+}
