@@ -34,6 +34,9 @@
 //! * the last label is not a file extension (`file_extensions`: html, js, png,
 //!   so, dex, xml, json, md, py, …) nor an identifier-like TLD
 //!   (`identifier_tlds`: id, name, top, host, app, info, …);
+//! * the last label is a two-letter country code or a long-standing generic
+//!   TLD (`bare_host_generic_tlds`: com, net, org, …); brand and newer TLDs
+//!   (`build.target`) count only inside URLs;
 //! * it is not a Java package: the first label is not a package root
 //!   (`package_roots`: java, android, kotlin, com, org, net, cn, …) unless the
 //!   last label is a common host TLD (`common_host_tlds`: com, net, org, cn, …),
@@ -74,6 +77,7 @@ struct NoiseFile {
     never_first_labels: Vec<String>,
     package_roots: Vec<String>,
     common_host_tlds: Vec<String>,
+    bare_host_generic_tlds: Vec<String>,
     code_receivers: Vec<String>,
     known_ipv4: Vec<String>,
     non_network_schemes: Vec<String>,
@@ -89,6 +93,7 @@ struct Noise {
     never_first_labels: HashSet<String>,
     package_roots: HashSet<String>,
     common_host_tlds: HashSet<String>,
+    bare_host_generic_tlds: HashSet<String>,
     code_receivers: HashSet<String>,
     known_ipv4: HashSet<String>,
     non_network_schemes: HashSet<String>,
@@ -116,6 +121,7 @@ static NOISE: LazyLock<Noise> = LazyLock::new(|| {
         never_first_labels: set(file.never_first_labels),
         package_roots: set(file.package_roots),
         common_host_tlds: set(file.common_host_tlds),
+        bare_host_generic_tlds: set(file.bare_host_generic_tlds),
         code_receivers: set(file.code_receivers),
         known_ipv4: set(file.known_ipv4),
         non_network_schemes: set(file.non_network_schemes),
@@ -383,6 +389,7 @@ fn bare_host_ok(host: &[u8]) -> bool {
         || noise.file_extensions.contains(last)
         || noise.identifier_tlds.contains(last)
         || noise.never_first_labels.contains(first)
+        || !(last.len() == 2 || noise.bare_host_generic_tlds.contains(last))
     {
         return false;
     }

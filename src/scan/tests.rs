@@ -305,3 +305,22 @@ fn scan_file() {
         println!("SECRET {} {} x{}", s.kind, s.preview, s.locations.len());
     }
 }
+
+#[test]
+fn brand_tld_property_keys_are_not_bare_hosts() {
+    let hosts = |t: &str| -> Vec<String> {
+        scan_bytes(t.as_bytes(), 0)
+            .endpoints
+            .into_iter()
+            .map(|h| h.host)
+            .collect()
+    };
+    assert!(hosts(" build.target ").is_empty());
+    assert!(hosts(" app.google ").is_empty());
+    assert_eq!(hosts(" api.example-shop.de "), ["api.example-shop.de"]);
+    // Inside a URL the scheme vouches for the host, whatever its TLD.
+    assert_eq!(
+        hosts(" https://get.example-brand.google/x "),
+        ["get.example-brand.google"]
+    );
+}
