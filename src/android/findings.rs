@@ -95,10 +95,8 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
         if sdks.len() == 1
             && let Some(Some(sdk)) = sdks.into_iter().next()
         {
+            // The owner stays the domain's: the SDK's vendor need not run the host.
             e.sdk = Some(sdk.clone());
-            if e.owner.is_none() {
-                e.owner = db.owner_of_sdk(sdk);
-            }
         }
     }
     report.endpoints = endpoints;
