@@ -166,6 +166,7 @@ fn native_library(
         arch: (!arch.is_empty()).then_some(arch),
         sdk,
         abi_from_header: header.map(str::to_string),
+        elf_kind: elf.and_then(|e| e.kind).map(str::to_string),
         soname: elf.and_then(|e| e.soname.clone()),
         needed: elf.map(|e| e.needed.clone()).unwrap_or_default(),
         jni_classes,

@@ -15,7 +15,8 @@ use goblin::elf::dynamic::{
     DT_HASH, DT_NEEDED, DT_SONAME, DT_STRSZ, DT_STRTAB, DT_SYMENT, DT_SYMTAB,
 };
 use goblin::elf::header::{EM_386, EM_AARCH64, EM_ARM, EM_MIPS, EM_RISCV, EM_X86_64, Header};
-use goblin::elf::program_header::{PT_DYNAMIC, PT_LOAD, ProgramHeader};
+use goblin::elf::header::{ET_DYN, ET_EXEC, ET_REL};
+use goblin::elf::program_header::{PT_DYNAMIC, PT_INTERP, PT_LOAD, ProgramHeader};
 use goblin::elf::section_header::{SHT_DYNAMIC, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB, SectionHeader};
 
 use super::jni;
@@ -38,6 +39,9 @@ pub struct ElfInfo {
     pub machine: Option<u16>,
     /// ELFCLASS64 rather than ELFCLASS32.
     pub is_64: bool,
+    /// `shared-library`, `executable` (also PIE), `object` or `other`, from
+    /// `e_type` and `PT_INTERP`; `None` when the header is cut off.
+    pub kind: Option<&'static str>,
     /// Android ABI name derived from the header (`arm64-v8a`, `armeabi-v7a`, …).
     pub abi: Option<&'static str>,
     /// `DT_SONAME`.
@@ -116,12 +120,11 @@ pub fn read(bytes: &[u8]) -> Option<ElfInfo> {
     };
     info.abi = abi_of(header.e_machine, is_64, arm_arch);
 
+    let segments = program_headers(bytes, &header, ctx, &mut info.warnings);
+    let interp = segments.iter().any(|p| p.p_type == PT_INTERP);
     let dynamic = match dynamic_from_sections(&r, &sections) {
         Some(d) => Some(d),
-        None => {
-            let segments = program_headers(bytes, &header, ctx, &mut info.warnings);
-            dynamic_from_segments(&r, &segments, &mut info.warnings)
-        }
+        None => dynamic_from_segments(&r, &segments, &mut info.warnings),
     };
     let symbols = symbols_from_sections(&r, &sections).or_else(|| {
         let d = dynamic.as_ref()?;
@@ -146,13 +149,22 @@ pub fn read(bytes: &[u8]) -> Option<ElfInfo> {
             info.warnings
                 .push("dynamic section cut off; later entries lost".into());
         }
-    } else {
+    } else if header.e_type == ET_DYN {
         info.warnings
-            .push("no readable dynamic section (not a shared library, or cut off)".into());
+            .push("shared library without a readable dynamic section (cut off?)".into());
     }
     if let Some(syms) = symbols {
         read_jni_symbols(&r, &syms, &mut info);
     }
+    // PIE executables are ET_DYN too; they name an interpreter and carry no
+    // SONAME (old NDK libraries name /system/bin/linker but keep a SONAME).
+    info.kind = Some(match header.e_type {
+        ET_EXEC => "executable",
+        ET_DYN if interp && info.soname.is_none() => "executable",
+        ET_DYN => "shared-library",
+        ET_REL => "object",
+        _ => "other",
+    });
     Some(info)
 }
 
@@ -590,6 +602,7 @@ mod tests {
     fn check_jni_fixture(info: &ElfInfo, abi: &str) {
         assert_eq!(info.warnings, Vec::<String>::new());
         assert_eq!(info.abi, Some(abi));
+        assert_eq!(info.kind, Some("shared-library"));
         assert_eq!(info.soname.as_deref(), Some("libjni.so"));
         assert_eq!(info.needed, ["libstub.so"]);
         assert!(info.jni_onload);

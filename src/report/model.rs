@@ -198,6 +198,9 @@ pub struct NativeLibrary {
     pub sdk: Option<String>,
     /// ABI read from the ELF header (`e_machine`, class, ARM build attributes).
     pub abi_from_header: Option<String>,
+    /// `shared-library` or `executable` (ELF `e_type`, `PT_INTERP`); `None`
+    /// when not ELF or cut off.
+    pub elf_kind: Option<String>,
     /// `DT_SONAME`.
     pub soname: Option<String>,
     /// `DT_NEEDED` libraries, in file order.
