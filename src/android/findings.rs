@@ -35,6 +35,7 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
     let mut packer_paths: Vec<String> = Vec::new();
     for out in outcomes {
         let path = out.path.clone();
+        let mut folder = None;
         match &out.kind {
             Some(EntryKind::Dex) => {
                 if let Some(dex) = &out.dex {
@@ -47,12 +48,9 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
                     }
                 }
             }
+            Some(EntryKind::NativeLib { abi }) => folder = Some(abi.as_str()),
             _ => {}
         }
-        let folder = match &out.kind {
-            Some(EntryKind::NativeLib { abi }) => Some(abi.as_str()),
-            _ => None,
-        };
         if folder.is_some() || out.elf.is_some() {
             let lib = native_library(db, &path, folder, out.elf.as_ref(), report);
             facts.native_libs.push(path.clone());

@@ -128,7 +128,7 @@ pub fn read(bytes: &[u8]) -> Option<ElfInfo> {
     };
     let symbols = symbols_from_sections(&r, &sections).or_else(|| {
         let d = dynamic.as_ref()?;
-        d.symbols.clone()
+        d.symbols
     });
     if let Some(d) = &dynamic {
         let strings = d.strings;
