@@ -10,6 +10,7 @@
 pub mod android;
 pub mod container;
 pub mod inspect;
+pub mod native;
 pub mod report;
 pub mod scan;
 pub mod signatures;

@@ -5,6 +5,7 @@
 use crate::android::code::{self, DexFacts};
 use crate::container::zip::{Archive, Entry};
 use crate::inspect::Budget;
+use crate::native::{self, ElfInfo};
 use crate::scan::{self, EntryScan};
 use rayon::prelude::*;
 
@@ -62,6 +63,8 @@ pub struct EntryOutcome {
     pub path: String,
     pub kind: Option<EntryKind>,
     pub dex: Option<DexFacts>,
+    /// ELF facts, for native libraries and any other entry that is ELF.
+    pub elf: Option<ElfInfo>,
     pub scan: EntryScan,
     pub warnings: Vec<String>,
     /// Why Android's reader would fail on this entry.
@@ -81,10 +84,19 @@ pub fn analyse_all(
         // Android reads the first of duplicate names; so does telltale.
         .filter(|e| archive.find(&e.name).is_some_and(|f| f.index == e.index))
         .map(|e| (e, kind_of(&e.name, loaded_dex)))
-        .filter(|(_, k)| *k != EntryKind::Skip)
+        // Skipped entries stay when their name is a packer's stub file
+        // (`assets/classes0.jar`…): findings names the packer from paths.
+        .filter(|(e, k)| *k != EntryKind::Skip || native::packers::is_signal_path(&e.name))
         .collect();
     work.par_iter()
-        .map(|(entry, kind)| analyse_one(archive, budget, entry, kind.clone()))
+        .map(|(entry, kind)| match kind {
+            EntryKind::Skip => EntryOutcome {
+                path: entry.name.clone(),
+                kind: Some(EntryKind::Skip),
+                ..EntryOutcome::default()
+            },
+            _ => analyse_one(archive, budget, entry, kind.clone()),
+        })
         .collect()
 }
 
@@ -121,20 +133,31 @@ fn analyse_one(
             Err(e) => out.warnings.push(e),
         },
         EntryKind::NativeLib { .. } => {
-            let sections = scan::elf_string_sections(&bytes);
-            if sections.is_empty() {
+            if !native::is_elf(&bytes) {
                 out.warnings
                     .push("not an ELF file; scanned as raw bytes".into());
                 out.scan = scan::scan_bytes(&bytes, 0);
-            }
-            for (offset, piece) in sections {
-                let found = scan::scan_bytes(piece, offset);
-                out.scan.endpoints.extend(found.endpoints);
-                out.scan.secrets.extend(found.secrets);
+            } else {
+                analyse_elf(&bytes, &mut out);
             }
         }
+        EntryKind::Raw if native::is_elf(&bytes) => analyse_elf(&bytes, &mut out),
         EntryKind::Raw => out.scan = scan::scan_bytes(&bytes, 0),
         EntryKind::Skip => {}
     }
     out
+}
+
+/// ELF facts plus the scanner over the string-bearing sections.
+fn analyse_elf(bytes: &[u8], out: &mut EntryOutcome) {
+    if let Some(info) = native::read_elf(bytes) {
+        out.warnings
+            .extend(info.warnings.iter().map(|w| format!("ELF: {w}")));
+        out.elf = Some(info);
+    }
+    for (offset, piece) in scan::elf_string_sections(bytes) {
+        let found = scan::scan_bytes(piece, offset);
+        out.scan.endpoints.extend(found.endpoints);
+        out.scan.secrets.extend(found.secrets);
+    }
 }

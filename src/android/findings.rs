@@ -4,7 +4,8 @@
 
 use crate::android::entries::{EntryKind, EntryOutcome};
 use crate::android::identifiers;
-use crate::report::model::{NativeLibrary, Report};
+use crate::native;
+use crate::report::model::{NativeLibrary, Report, Warning};
 use crate::scan;
 use crate::signatures::{AppFacts, Database, match_sdks};
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,8 +30,12 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
     let mut location_sdk: BTreeMap<(String, u64), Option<String>> = BTreeMap::new();
     let mut api_hits = Vec::new();
     let mut scans = Vec::new();
+    // Libraries whose JNI classes went into `facts.classes` (evidence kind `native`).
+    let mut jni_paths: BTreeSet<String> = BTreeSet::new();
+    let mut packer_paths: Vec<String> = Vec::new();
     for out in outcomes {
         let path = out.path.clone();
+        let mut folder = None;
         match &out.kind {
             Some(EntryKind::Dex) => {
                 if let Some(dex) = &out.dex {
@@ -46,20 +51,22 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
                     }
                 }
             }
-            Some(EntryKind::NativeLib { abi }) => {
-                facts.native_libs.push(path.clone());
-                let sdk = db.sdk_for_native_lib(&path).map(str::to_string);
-                for hit in &out.scan.endpoints {
-                    location_sdk.insert((path.clone(), hit.offset), sdk.clone());
-                }
-                report.native_libraries.push(NativeLibrary {
-                    path: path.clone(),
-                    arch: Some(abi.clone()),
-                    sdk,
-                });
-            }
+            Some(EntryKind::NativeLib { abi }) => folder = Some(abi.as_str()),
             _ => {}
         }
+        if folder.is_some() || out.elf.is_some() {
+            let lib = native_library(db, &path, folder, out.elf.as_ref(), report);
+            facts.native_libs.push(path.clone());
+            for class in &lib.jni_classes {
+                facts.classes.push((path.clone(), class.clone()));
+                jni_paths.insert(path.clone());
+            }
+            for hit in &out.scan.endpoints {
+                location_sdk.insert((path.clone(), hit.offset), lib.sdk.clone());
+            }
+            report.native_libraries.push(lib);
+        }
+        packer_paths.push(path.clone());
         if let Some(dex) = out.dex {
             api_hits.extend(dex.api_hits.into_iter().map(|h| (path.clone(), h)));
         }
@@ -71,7 +78,29 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
         }
     }
 
+    report.packers = native::detect_packers(
+        packer_paths.iter().map(String::as_str),
+        facts
+            .classes
+            .iter()
+            .chain(&facts.components)
+            .map(|(p, c)| (p.as_str(), c.as_str())),
+    );
     report.sdks = match_sdks(db, &facts);
+    // JNI classes matched as code of the library: show them as `native`.
+    for sdk in &mut report.sdks {
+        let mut relabelled = false;
+        for e in &mut sdk.evidence {
+            if e.kind == "code" && jni_paths.contains(&e.path) {
+                e.kind = "native".into();
+                e.detail = format!("JNI exports for {}", e.detail);
+                relabelled = true;
+            }
+        }
+        if relabelled {
+            sdk.evidence.sort();
+        }
+    }
     let sdk_of_class = |c: &str| db.sdk_for_class(c).map(str::to_string);
     report.identifier_apis =
         identifiers::collect(api_hits.iter().map(|(p, h)| (p.as_str(), h)), &sdk_of_class);
@@ -101,6 +130,46 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
     }
     report.endpoints = endpoints;
     report.secrets = secrets;
+}
+
+/// One `native_libraries` entry: ABI from the header cross-checked with the
+/// folder (a mismatch becomes a warning), SDK by library name, else by the
+/// classes its JNI exports serve.
+fn native_library(
+    db: &Database,
+    path: &str,
+    folder: Option<&str>,
+    elf: Option<&native::ElfInfo>,
+    report: &mut Report,
+) -> NativeLibrary {
+    let header = elf.and_then(|e| e.abi);
+    let arch = match (folder, header) {
+        (Some(f), Some(h)) => match native::abi_mismatch(f, h) {
+            Some(w) => {
+                report.warnings.push(Warning::new(path, w));
+                h.to_string()
+            }
+            None => f.to_string(),
+        },
+        (Some(f), None) => f.to_string(),
+        (None, Some(h)) => h.to_string(),
+        (None, None) => String::new(),
+    };
+    let jni_classes = elf.map(|e| e.jni_classes.clone()).unwrap_or_default();
+    let sdk = db
+        .sdk_for_native_lib(path)
+        .or_else(|| jni_classes.iter().find_map(|c| db.sdk_for_class(c)))
+        .map(str::to_string);
+    NativeLibrary {
+        path: path.to_string(),
+        arch: (!arch.is_empty()).then_some(arch),
+        sdk,
+        abi_from_header: header.map(str::to_string),
+        elf_kind: elf.and_then(|e| e.kind).map(str::to_string),
+        soname: elf.and_then(|e| e.soname.clone()),
+        needed: elf.map(|e| e.needed.clone()).unwrap_or_default(),
+        jni_classes,
+    }
 }
 
 /// The classes that load the DEX string holding `offset`.

@@ -27,6 +27,8 @@ pub struct Report {
     pub endpoints: Vec<Endpoint>,
     pub identifier_apis: Vec<IdentifierApi>,
     pub native_libraries: Vec<NativeLibrary>,
+    /// Packers/protectors found: their presence means the code seen is a stub.
+    pub packers: Vec<Packer>,
     pub frameworks: Vec<Framework>,
     pub binaries: Vec<Binary>,
     pub secrets: Vec<Secret>,
@@ -190,8 +192,31 @@ pub struct IdentifierApi {
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct NativeLibrary {
     pub path: String,
+    /// ABI the code is for: the `lib/<abi>/` folder, unless the ELF header
+    /// says otherwise (then the header's, with a warning).
     pub arch: Option<String>,
     pub sdk: Option<String>,
+    /// ABI read from the ELF header (`e_machine`, class, ARM build attributes).
+    pub abi_from_header: Option<String>,
+    /// `shared-library` or `executable` (ELF `e_type`, `PT_INTERP`); `None`
+    /// when not ELF or cut off.
+    pub elf_kind: Option<String>,
+    /// `DT_SONAME`.
+    pub soname: Option<String>,
+    /// `DT_NEEDED` libraries, in file order.
+    pub needed: Vec<String>,
+    /// Java classes whose native methods this library exports
+    /// (`Java_com_foo_Bar_method` → `com.foo.Bar`), sorted.
+    pub jni_classes: Vec<String>,
+}
+
+/// A packer or protector: it hides the app's code from static analysis and
+/// leaves only its loader stub visible.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Packer {
+    pub name: String,
+    pub vendor: String,
+    pub evidence: Vec<Evidence>,
 }
 
 /// An iOS framework.

@@ -208,17 +208,7 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
-    if !r.native_libraries.is_empty() {
-        let _ = writeln!(o, "\nNative libraries ({})", r.native_libraries.len());
-        for n in &r.native_libraries {
-            let sdk = n
-                .sdk
-                .as_deref()
-                .map(|s| format!("  [{s}]"))
-                .unwrap_or_default();
-            let _ = writeln!(o, "    {}{sdk}", n.path);
-        }
-    }
+    native_section(&mut o, r);
 
     let s = &r.security;
     let _ = writeln!(o, "\nSecurity");
@@ -265,4 +255,58 @@ pub fn render(r: &Report) -> String {
         }
     }
     o
+}
+
+/// Packers (first, they change how to read everything else) and native
+/// libraries, one line each with SONAME, DT_NEEDED and JNI classes.
+fn native_section(o: &mut String, r: &Report) {
+    for p in &r.packers {
+        let _ = writeln!(
+            o,
+            "\nCode hidden by packer {} ({}): static analysis sees only the stub",
+            p.name, p.vendor
+        );
+        for e in p.evidence.iter().take(5) {
+            let _ = writeln!(o, "    {:<8} {}", e.kind, e.path);
+        }
+    }
+    if r.native_libraries.is_empty() {
+        return;
+    }
+    let mut per_abi: std::collections::BTreeMap<&str, usize> = Default::default();
+    for n in &r.native_libraries {
+        *per_abi.entry(n.arch.as_deref().unwrap_or("?")).or_default() += 1;
+    }
+    let abis: Vec<String> = per_abi.iter().map(|(a, n)| format!("{a} {n}")).collect();
+    let _ = writeln!(
+        o,
+        "\nNative libraries ({}: {})",
+        r.native_libraries.len(),
+        abis.join(", ")
+    );
+    for n in &r.native_libraries {
+        let mut line = format!("    {}", n.path);
+        if let Some(s) = &n.sdk {
+            let _ = write!(line, "  [{s}]");
+        }
+        if let Some(k) = n.elf_kind.as_deref().filter(|k| *k != "shared-library") {
+            let _ = write!(line, "  ({k})");
+        }
+        if let Some(h) = &n.abi_from_header
+            && n.arch.as_deref() != Some(h.as_str())
+        {
+            let _ = write!(line, "  (header: {h})");
+        }
+        if !n.needed.is_empty() {
+            let _ = write!(line, "  needs {}", n.needed.join(", "));
+        }
+        if let Some(first) = n.jni_classes.first() {
+            let more = match n.jni_classes.len() {
+                1 => String::new(),
+                k => format!(" +{}", k - 1),
+            };
+            let _ = write!(line, "  JNI {first}{more}");
+        }
+        let _ = writeln!(o, "{line}");
+    }
 }

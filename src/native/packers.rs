@@ -1,0 +1,255 @@
+//! Known packers and protectors, named by the stub files they leave in a
+//! package (`data/packers.toml`).
+
+use crate::report::model::{Evidence, Packer};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Evidence items kept per packer.
+const MAX_EVIDENCE: usize = 20;
+
+#[derive(Debug, Deserialize)]
+struct File {
+    packer: Vec<Entry>,
+}
+
+/// One packer of the table.
+#[derive(Debug, Deserialize)]
+pub struct Entry {
+    pub name: String,
+    pub vendor: String,
+    pub signals: Vec<Signal>,
+}
+
+/// One claim: a file or class pattern and where it comes from.
+#[derive(Debug, Deserialize)]
+pub struct Signal {
+    /// `lib`, `asset` or `class`.
+    pub kind: String,
+    pub pattern: String,
+    pub source: String,
+}
+
+/// The embedded packer table, parsed once. A broken table is a build-time
+/// mistake caught by the tests; at run time it yields an empty table.
+pub fn table() -> &'static [Entry] {
+    static TABLE: OnceLock<Vec<Entry>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        toml::from_str::<File>(include_str!("../../data/packers.toml"))
+            .map(|f| f.packer)
+            .unwrap_or_default()
+    })
+}
+
+/// `*`-wildcard match of the whole `text`.
+fn glob(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let Some(first) = parts.next() else {
+        return text.is_empty();
+    };
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for p in middle {
+        match rest.find(p) {
+            Some(i) => rest = rest.get(i + p.len()..).unwrap_or_default(),
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+/// Whether `class` is `prefix` or lies under it (`.` or `$` boundary).
+fn class_under(prefix: &str, class: &str) -> bool {
+    class
+        .strip_prefix(prefix)
+        .is_some_and(|r| r.is_empty() || r.starts_with('.') || r.starts_with('$'))
+}
+
+/// Whether an entry name could be a packer asset (so the per-entry pass
+/// keeps it even when it would not otherwise analyse it).
+pub fn is_signal_path(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    table()
+        .iter()
+        .flat_map(|p| &p.signals)
+        .any(|s| match s.kind.as_str() {
+            "lib" => glob(&s.pattern, name),
+            "asset" => glob(&s.pattern, path),
+            _ => false,
+        })
+}
+
+/// Names the packers whose stubs appear among `paths` (entry paths) and
+/// `classes` (`(where, dotted class)`; `where` is `AndroidManifest.xml` for
+/// components). Sorted by name; evidence sorted and capped.
+pub fn detect<'a>(
+    paths: impl IntoIterator<Item = &'a str>,
+    classes: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<Packer> {
+    let table = table();
+    let mut found: BTreeMap<usize, Vec<Evidence>> = BTreeMap::new();
+    for path in paths {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        for (i, p) in table.iter().enumerate() {
+            for s in &p.signals {
+                let (hit, kind) = match s.kind.as_str() {
+                    "lib" => (name.ends_with(".so") && glob(&s.pattern, name), "native"),
+                    "asset" => (glob(&s.pattern, path), "asset"),
+                    _ => (false, ""),
+                };
+                if hit {
+                    found.entry(i).or_default().push(Evidence {
+                        kind: kind.into(),
+                        path: path.to_string(),
+                        detail: format!("{} ({})", s.pattern, s.source),
+                    });
+                }
+            }
+        }
+    }
+    // Classes: one item per (where, pattern), counting the classes.
+    let mut class_hits: BTreeMap<(usize, String, String), (String, usize)> = BTreeMap::new();
+    for (at, class) in classes {
+        for (i, p) in table.iter().enumerate() {
+            for s in p.signals.iter().filter(|s| s.kind == "class") {
+                if class_under(&s.pattern, class) {
+                    let e = class_hits
+                        .entry((i, at.to_string(), s.pattern.clone()))
+                        .or_insert_with(|| (class.to_string(), 0));
+                    e.1 += 1;
+                    if class < e.0.as_str() {
+                        e.0 = class.to_string();
+                    }
+                }
+            }
+        }
+    }
+    for ((i, at, pattern), (example, n)) in class_hits {
+        let kind = if at == "AndroidManifest.xml" {
+            "manifest"
+        } else {
+            "code"
+        };
+        let source = table
+            .get(i)
+            .and_then(|p| p.signals.iter().find(|s| s.pattern == pattern))
+            .map(|s| s.source.as_str())
+            .unwrap_or_default();
+        let detail = if n == 1 {
+            format!("{example} ({source})")
+        } else {
+            format!("{pattern}.* ({n} classes, e.g. {example}) ({source})")
+        };
+        found.entry(i).or_default().push(Evidence {
+            kind: kind.into(),
+            path: at,
+            detail,
+        });
+    }
+    let mut out: Vec<Packer> = found
+        .into_iter()
+        .filter_map(|(i, mut evidence)| {
+            let p = table.get(i)?;
+            evidence.sort();
+            evidence.dedup();
+            evidence.truncate(MAX_EVIDENCE);
+            Some(Packer {
+                name: p.name.clone(),
+                vendor: p.vendor.clone(),
+                evidence,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_well_formed() {
+        let t = table();
+        assert!(t.len() >= 15, "packers.toml failed to parse or shrank");
+        for p in t {
+            assert!(!p.name.is_empty() && !p.vendor.is_empty());
+            assert!(!p.signals.is_empty(), "{}", p.name);
+            for s in &p.signals {
+                assert!(
+                    matches!(s.kind.as_str(), "lib" | "asset" | "class"),
+                    "{}: kind {}",
+                    p.name,
+                    s.kind
+                );
+                assert!(!s.source.trim().is_empty(), "{}: {}", p.name, s.pattern);
+                if s.kind == "lib" {
+                    assert!(s.pattern.starts_with("lib") && s.pattern.ends_with(".so"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn globbing() {
+        assert!(glob("libjiagu*.so", "libjiagu.so"));
+        assert!(glob("libjiagu*.so", "libjiagu_a64.so"));
+        assert!(!glob("libjiagu*.so", "libjiagu.so.bak"));
+        assert!(glob(
+            "assets/ijm_lib/*",
+            "assets/ijm_lib/armeabi/libexec.so"
+        ));
+        assert!(glob("*ijiami.ajm", "assets/ijiami.ajm"));
+        assert!(!glob("libx.so", "liby.so"));
+    }
+
+    #[test]
+    fn detects_stub_libraries_assets_and_classes() {
+        let paths = [
+            "lib/arm64-v8a/libjiagu_a64.so",
+            "assets/libjiagu.so",
+            "lib/armeabi-v7a/libshella-3.0.0.0.so",
+            "assets/ijiami.dat",
+            "lib/arm64-v8a/libBugly.so",
+        ];
+        let classes = [
+            ("AndroidManifest.xml", "com.secneo.apkwrapper.CP"),
+            ("classes.dex", "com.tencent.StubShell.TxAppEntry"),
+            ("classes.dex", "com.tencent.StubShellX"),
+        ];
+        let found = detect(paths, classes);
+        let names: Vec<&str> = found.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Ijiami", "Jiagu", "Legu", "SecNeo"]);
+        let jiagu = &found[1];
+        assert_eq!(jiagu.vendor, "Qihoo 360");
+        assert_eq!(jiagu.evidence.len(), 2);
+        assert!(jiagu.evidence.iter().all(|e| e.kind == "native"));
+        let legu = &found[2];
+        assert!(
+            legu.evidence
+                .iter()
+                .any(|e| e.kind == "code"
+                    && e.detail.starts_with("com.tencent.StubShell.TxAppEntry"))
+        );
+        assert_eq!(found[3].evidence[0].kind, "manifest");
+    }
+
+    #[test]
+    fn plain_app_has_none() {
+        let paths = [
+            "lib/arm64-v8a/libBugly.so",
+            "classes.dex",
+            "assets/data.bin",
+        ];
+        assert!(detect(paths, [("classes.dex", "com.example.Main")]).is_empty());
+        assert!(is_signal_path("assets/classes0.jar"));
+        assert!(is_signal_path("lib/x86/libDexHelper-x86.so"));
+        assert!(!is_signal_path("assets/fonts/a.ttf"));
+    }
+}
