@@ -18,6 +18,9 @@ pub struct Options {
     pub max_total_size: u64,
     /// Print secrets in full instead of a preview.
     pub show_secrets: bool,
+    /// How many levels of packages inside packages (APK/JAR/ZIP/DEX in
+    /// assets, res/raw, lib) are opened (default 3; 0 opens none).
+    pub max_nesting_depth: usize,
 }
 
 impl Default for Options {
@@ -26,6 +29,7 @@ impl Default for Options {
             max_entry_size: 256 << 20,
             max_total_size: 2 << 30,
             show_secrets: false,
+            max_nesting_depth: 3,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod findings;
 pub mod identifiers;
 pub mod manifest;
 pub mod netsec;
+pub mod packed;
 pub mod permissions;
 pub mod resources;
 pub mod signing;
