@@ -15,3 +15,4 @@ pub mod packed;
 pub mod permissions;
 pub mod resources;
 pub mod signing;
+pub mod splits;
