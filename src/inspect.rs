@@ -206,6 +206,7 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
     let budget = Budget::new(options);
     match format {
         Format::Apk => crate::android::apk::analyse(&archive, data, &budget, options, &mut report),
+        Format::Aab => crate::android::aab::analyse(&archive, data, &budget, options, &mut report),
         Format::Apks | Format::Xapk | Format::Apkm => {
             crate::android::splits::analyse_set(&archive, format, &budget, options, &mut report)
         }

@@ -542,7 +542,12 @@ fn read_network_security_config(
     let Some(root) = doc.root.as_ref() else {
         return;
     };
-    let cfg = netsec::from_root(root);
+    apply_network_security_config(&netsec::from_root(root), report);
+}
+
+/// Sets the security flags a network security config decides.
+pub fn apply_network_security_config(cfg: &netsec::NetworkSecurityConfig, report: &mut Report) {
+    let cfg = cfg.clone();
     let sec = &mut report.security;
     if let Some(base) = cfg.base_cleartext {
         sec.cleartext = Some(base);
@@ -557,7 +562,9 @@ fn read_network_security_config(
     sec.debug_user_certs_trusted = Some(cfg.debug_user_certs_trusted);
 }
 
-fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut Report) {
+/// Reads v1 signature files and the APK Signing Block into `report.signing`
+/// and `installable.signed`.
+pub fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut Report) {
     let mut certs = Vec::new();
     let (blocks, partial) =
         signing::v1_signature_files(archive.entries().iter().map(|e| e.name.as_str()));
