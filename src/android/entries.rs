@@ -205,6 +205,12 @@ fn analyse_one(
     match kind {
         EntryKind::Dex => match code::analyse(&bytes) {
             Ok(facts) => {
+                if dex_as_data && facts.classes.is_empty() && !facts.warnings.is_empty() {
+                    out.packed = Some(format!(
+                        "DEX file that does not parse: no class readable, {} header anomalies",
+                        facts.warnings.len()
+                    ));
+                }
                 out.warnings
                     .extend(facts.warnings.iter().map(|w| format!("DEX: {w}")));
                 out.scan = scan::scan_strings(facts.strings.iter().map(|(o, s)| (*o, s.as_str())));
