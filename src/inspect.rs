@@ -18,6 +18,9 @@ pub struct Options {
     pub max_total_size: u64,
     /// Print secrets in full instead of a preview.
     pub show_secrets: bool,
+    /// How many levels of packages inside packages (APK/JAR/ZIP/DEX in
+    /// assets, res/raw, lib) are opened (default 3; 0 opens none).
+    pub max_nesting_depth: usize,
 }
 
 impl Default for Options {
@@ -26,6 +29,7 @@ impl Default for Options {
             max_entry_size: 256 << 20,
             max_total_size: 2 << 30,
             show_secrets: false,
+            max_nesting_depth: 3,
         }
     }
 }
@@ -94,33 +98,81 @@ impl Budget {
     }
 }
 
-/// Inspects the package at `path`.
+/// Inspects the package at `path`: a file, or a directory of split APKs
+/// (as apkeep writes them).
 pub fn inspect_path(path: &Path, options: &Options) -> Result<Report, InspectError> {
-    let file =
-        std::fs::File::open(path).map_err(|e| InspectError(format!("{}: {e}", path.display())))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| InspectError(format!("{}: {e}", path.display())))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| InspectError(format!("{}: {e}", path.display())))?;
     if meta.is_dir() {
-        return Err(InspectError(format!("{}: is a directory", path.display())));
+        return inspect_dir(path, options);
     }
-    // SAFETY: the map is read-only and lives for this call only; a file
-    // shrunk underneath it by another process could fault, as documented.
-    let map = if meta.len() == 0 {
-        None
-    } else {
-        Some(
-            unsafe { memmap2::Mmap::map(&file) }
-                .map_err(|e| InspectError(format!("{}: {e}", path.display())))?,
-        )
-    };
+    let map = map_file(path).map_err(InspectError)?;
     let data: &[u8] = map.as_deref().unwrap_or(&[]);
     inspect_bytes(&path.display().to_string(), data, options)
 }
 
-/// Inspects a package already in memory; `path` is only reported.
-pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Report, InspectError> {
-    let mut report = Report {
+/// Maps a file read-only (`None` for an empty file).
+fn map_file(path: &Path) -> Result<Option<memmap2::Mmap>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let len = file
+        .metadata()
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .len();
+    if len == 0 {
+        return Ok(None);
+    }
+    // SAFETY: the map is read-only and lives for this call only; a file
+    // shrunk underneath it by another process could fault, as documented.
+    unsafe { memmap2::Mmap::map(&file) }
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Inspects a directory of split APKs. `input.sha256` is the SHA-256 of the
+/// lines `name<TAB>sha256<LF>` of its files in name order; `input.size` is
+/// their total size.
+fn inspect_dir(path: &Path, options: &Options) -> Result<Report, InspectError> {
+    use crate::android::splits::{self, DirFile};
+    let files = splits::dir_files(path).map_err(InspectError)?;
+    if !files
+        .iter()
+        .any(|(n, _, _)| splits::dir_file_kind(n) == DirFile::Apk)
+    {
+        return Err(InspectError(format!(
+            "{}: is a directory without APK files",
+            path.display()
+        )));
+    }
+    let mut listing = String::new();
+    let mut size = 0u64;
+    for (name, file, len) in &files {
+        if splits::dir_file_kind(name) == DirFile::Other {
+            continue;
+        }
+        // OBB files can be gigabytes: listed by size, not hashed.
+        let digest = if splits::dir_file_kind(name) == DirFile::Obb {
+            format!("size:{len}")
+        } else {
+            let map = map_file(file).map_err(InspectError)?;
+            sha256_hex(map.as_deref().unwrap_or(&[]))
+        };
+        listing.push_str(&format!("{name}\t{digest}\n"));
+        size = size.saturating_add(*len);
+    }
+    let mut report = new_report(
+        &path.display().to_string(),
+        &sha256_hex(listing.as_bytes()),
+        size,
+    );
+    report.input.format = "apk-dir".into();
+    let budget = Budget::new(options);
+    splits::analyse_dir(&files, &map_file, &budget, options, &mut report);
+    finish(&mut report);
+    Ok(report)
+}
+
+fn new_report(path: &str, sha256: &str, size: u64) -> Report {
+    Report {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {
             name: "telltale".into(),
@@ -134,12 +186,17 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
         },
         input: InputInfo {
             path: path.to_string(),
-            sha256: sha256_hex(data),
-            size: data.len() as u64,
+            sha256: sha256.to_string(),
+            size,
             format: String::new(),
         },
         ..Report::default()
-    };
+    }
+}
+
+/// Inspects a package already in memory; `path` is only reported.
+pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Report, InspectError> {
+    let mut report = new_report(path, &sha256_hex(data), data.len() as u64);
     let archive = Archive::parse(data).map_err(|e| InspectError(format!("{path}: {e}")))?;
     let format = detect::format_of(&archive, path);
     report.input.format = format.name().to_string();
@@ -149,6 +206,10 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
     let budget = Budget::new(options);
     match format {
         Format::Apk => crate::android::apk::analyse(&archive, data, &budget, options, &mut report),
+        Format::Aab => crate::android::aab::analyse(&archive, data, &budget, options, &mut report),
+        Format::Apks | Format::Xapk | Format::Apkm => {
+            crate::android::splits::analyse_set(&archive, format, &budget, options, &mut report)
+        }
         other => {
             report.warnings.push(Warning::new(
                 "",
@@ -188,6 +249,9 @@ fn finish(report: &mut Report) {
     report.frameworks.sort();
     report.binaries.sort();
     report.secrets.sort();
+    report.packed_code.sort();
+    report.packed_code.dedup();
+    report.parts.sort();
     report.signing.sort();
     report.signing.dedup();
     report.security.cleartext_domains.sort();

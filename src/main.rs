@@ -70,6 +70,7 @@ fn main() -> ExitCode {
                 max_entry_size: max_entry_mib.saturating_mul(1 << 20),
                 max_total_size: max_total_mib.saturating_mul(1 << 20),
                 show_secrets,
+                ..Options::default()
             };
             inspect_path(&file, &options)
                 .map_err(|e| e.to_string())

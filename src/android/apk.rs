@@ -2,12 +2,13 @@
 //! security config, signing certificates and Android's install verdict.
 
 use crate::android::axml::{self, Value};
+use crate::android::entries::EntryOutcome;
 use crate::android::manifest::{self, Manifest, value_text};
 use crate::android::netsec;
 use crate::android::permissions;
 use crate::android::resources::{self, ResourceTable};
 use crate::android::signing;
-use crate::android::{dex, entries, findings};
+use crate::android::{dex, entries, findings, packed};
 use crate::container::zip::Archive;
 use crate::inspect::Budget;
 use crate::inspect::Options;
@@ -20,6 +21,24 @@ use crate::signatures::Database;
 const MANIFEST: &str = "AndroidManifest.xml";
 const ARSC: &str = "resources.arsc";
 
+/// One APK's own facts before they are merged into a report: a whole APK,
+/// or one member of a split set.
+#[derive(Debug, Default)]
+pub struct ApkPart {
+    /// Fields read from this APK alone (app identity, permissions,
+    /// components, meta-data, queries, security, signing, warnings); paths
+    /// are relative to this APK.
+    pub report: Report,
+    /// Per-entry facts, paths relative to this APK.
+    pub outcomes: Vec<EntryOutcome>,
+    /// Why Android's reader would refuse this APK.
+    pub refusals: Vec<String>,
+    /// The manifest's `split` attribute (`None` for a base APK).
+    pub split: Option<String>,
+    /// Whether a manifest was decoded.
+    pub has_manifest: bool,
+}
+
 /// Analyses an APK into `report`.
 pub fn analyse(
     archive: &Archive<'_>,
@@ -28,13 +47,37 @@ pub fn analyse(
     options: &Options,
     report: &mut Report,
 ) {
+    let part = analyse_part(archive, data, budget, options);
+    let mut merged = Merged::default();
+    merged.add(report, part, None, true);
+    merged.finish(report, options);
+}
+
+/// Reads one APK (manifest, resources, network security config, entries,
+/// signing) without SDK matching or endpoint aggregation, which run once
+/// over all parts of a package ([`Merged::finish`]).
+pub fn analyse_part(
+    archive: &Archive<'_>,
+    data: &[u8],
+    budget: &Budget,
+    options: &Options,
+) -> ApkPart {
+    let mut part = ApkPart::default();
+    let report = &mut part.report;
     report.app.platform = Some("android".into());
     let mut refusals: Vec<String> = archive.refusals().to_vec();
 
     let resources = read_resources(archive, budget, report);
     let manifest = read_manifest(archive, budget, report, &mut refusals);
-    if let Some(m) = &manifest {
-        fill_from_manifest(m, resources.as_ref(), report, &mut refusals);
+    if let Some((m, split)) = &manifest {
+        part.split = split.clone();
+        part.has_manifest = true;
+        fill_from_manifest(
+            m,
+            resources.as_ref().map(|r| r as &dyn Resolve),
+            report,
+            &mut refusals,
+        );
         read_network_security_config(archive, budget, m, report);
     } else {
         refusals.push("AndroidManifest.xml is missing or unreadable".into());
@@ -49,19 +92,146 @@ pub fn analyse(
     }
     let mut to_analyse = loaded_dex.clone();
     to_analyse.extend(skipped_dex);
-    let outcomes = entries::analyse_all(archive, budget, &to_analyse);
-    for out in &outcomes {
-        for w in &out.warnings {
-            report.warnings.push(Warning::new(&out.path, w.clone()));
+    part.outcomes = entries::analyse_nested(archive, budget, &to_analyse, nesting(options));
+    read_signing(archive, data, budget, report);
+    part.refusals = refusals;
+    part
+}
+
+/// The nesting settings for `options`.
+pub fn nesting(options: &Options) -> entries::Nesting {
+    entries::Nesting {
+        max_depth: options.max_nesting_depth,
+        depth: 0,
+    }
+}
+
+/// Parts of one package gathered into one report: identity from the base,
+/// lists merged from all, entry facts kept for the single findings pass.
+#[derive(Debug, Default)]
+pub struct Merged {
+    outcomes: Vec<EntryOutcome>,
+    refusals: Vec<String>,
+}
+
+impl Merged {
+    /// Merges `part` into `report`. `member` names the part inside the
+    /// package (`split_config.arm64_v8a.apk`); its paths become
+    /// `member!path`. The base part gives the app identity and security flags.
+    pub fn add(&mut self, report: &mut Report, part: ApkPart, member: Option<&str>, is_base: bool) {
+        let ApkPart {
+            report: r,
+            outcomes,
+            refusals,
+            ..
+        } = part;
+        let at = |path: &str| prefixed(member, path);
+        if is_base {
+            report.app = r.app;
+            report.security = r.security;
+            report.installable.signed = r.installable.signed;
+        } else if r.installable.signed == Some(false) {
+            report.installable.signed = Some(false);
         }
-        if let Some(f) = &out.android_fails {
-            refusals.push(format!("{}: {f}", out.path));
+        report.permissions.extend(r.permissions);
+        report.declared_permissions.extend(r.declared_permissions);
+        report.components.extend(r.components);
+        report.deep_links.extend(r.deep_links);
+        report.queried_packages.extend(r.queried_packages);
+        report.queried_intents.extend(r.queried_intents);
+        report.queried_schemes.extend(r.queried_schemes);
+        report.meta_data.extend(r.meta_data);
+        report.signing.extend(r.signing);
+        report
+            .warnings
+            .extend(r.warnings.into_iter().map(|w| Warning {
+                path: at(&w.path),
+                message: w.message,
+            }));
+        for out in outcomes {
+            for w in &out.warnings {
+                report.warnings.push(Warning::new(at(&out.path), w.clone()));
+            }
+            if let Some(f) = &out.android_fails {
+                self.refusals.push(format!("{}: {f}", at(&out.path)));
+            }
+            let mut out = out;
+            out.path = at(&out.path);
+            self.outcomes.push(out);
+        }
+        self.refusals
+            .extend(refusals.into_iter().map(|r| match member {
+                Some(m) => format!("{m}: {r}"),
+                None => r,
+            }));
+    }
+
+    /// Adds entry facts read outside an APK part (AAB modules), paths as given.
+    pub fn add_outcomes(&mut self, report: &mut Report, outcomes: Vec<EntryOutcome>) {
+        for out in outcomes {
+            for w in &out.warnings {
+                report.warnings.push(Warning::new(&out.path, w.clone()));
+            }
+            self.outcomes.push(out);
         }
     }
-    findings::fill(report, outcomes, Database::embedded(), options.show_secrets);
-    read_signing(archive, data, budget, report);
-    report.installable.android_accepts = Some(refusals.is_empty());
-    report.installable.reasons = refusals;
+
+    /// Adds a reason Android would refuse the package.
+    pub fn refuse(&mut self, reason: impl Into<String>) {
+        self.refusals.push(reason.into());
+    }
+
+    /// Runs SDK matching, identifier APIs, endpoint aggregation and packed
+    /// code detection once over all parts, and sets the install verdict.
+    pub fn finish(self, report: &mut Report, options: &Options) {
+        report.packed_code = packed::detect(&self.outcomes);
+        for p in &report.packed_code {
+            report.warnings.push(Warning::new(
+                &p.path,
+                format!("likely packed/encrypted code: {}", p.reason),
+            ));
+        }
+        findings::fill(
+            report,
+            self.outcomes,
+            Database::embedded(),
+            options.show_secrets,
+        );
+        report.installable.android_accepts = Some(self.refusals.is_empty());
+        report.installable.reasons = self.refusals;
+    }
+}
+
+/// `member!path`, or `member` alone for a part-level note.
+pub fn prefixed(member: Option<&str>, path: &str) -> String {
+    match (member, path.is_empty()) {
+        (None, _) => path.to_string(),
+        (Some(m), true) => m.to_string(),
+        (Some(m), false) => format!("{m}!{path}"),
+    }
+}
+
+/// Resource lookups the manifest needs (resources.arsc or an AAB's
+/// resources.pb).
+pub trait Resolve {
+    /// String value of `id` in the default configuration.
+    fn string(&self, id: u32) -> Option<String>;
+    /// File path of `id`.
+    fn file(&self, id: u32) -> Option<String>;
+    /// `type/name` of `id`.
+    fn name(&self, id: u32) -> Option<String>;
+}
+
+impl Resolve for ResourceTable {
+    fn string(&self, id: u32) -> Option<String> {
+        self.resolve_string(id)
+    }
+    fn file(&self, id: u32) -> Option<String> {
+        self.resolve_file(id)
+    }
+    fn name(&self, id: u32) -> Option<String> {
+        self.name_of(id)
+    }
 }
 
 fn read_resources(
@@ -107,7 +277,7 @@ fn read_manifest(
     budget: &Budget,
     report: &mut Report,
     refusals: &mut Vec<String>,
-) -> Option<Manifest> {
+) -> Option<(Manifest, Option<String>)> {
     let read = match budget.read(archive, MANIFEST) {
         Ok(r) => r,
         Err(e) => {
@@ -127,7 +297,7 @@ fn read_manifest(
                     .push(Warning::new(MANIFEST, format!("binary XML: {a}")));
             }
             match &doc.root {
-                Some(root) => Some(manifest::from_root(root)),
+                Some(root) => Some((manifest::from_root(root), split_of(root))),
                 None => {
                     report
                         .warnings
@@ -143,15 +313,22 @@ fn read_manifest(
     }
 }
 
+/// The `split` attribute of a `<manifest>` root (config and feature splits).
+pub fn split_of(root: &axml::Element) -> Option<String> {
+    root.plain_attr("split")
+        .and_then(value_text)
+        .filter(|s| !s.is_empty())
+}
+
 /// Text of a manifest value, resolving `@string/…` through the resources.
-fn resolve_text(value: &Value, resources: Option<&ResourceTable>) -> Option<String> {
+fn resolve_text(value: &Value, resources: Option<&dyn Resolve>) -> Option<String> {
     match value {
-        Value::Reference(id) => resources.and_then(|r| r.resolve_string(*id)),
+        Value::Reference(id) => resources.and_then(|r| r.string(*id)),
         other => value_text(other),
     }
 }
 
-fn resolve_int(value: &Value, resources: Option<&ResourceTable>) -> Option<u32> {
+fn resolve_int(value: &Value, resources: Option<&dyn Resolve>) -> Option<u32> {
     match value {
         Value::Int(i) => u32::try_from(*i).ok(),
         Value::Hex(h) => Some(*h),
@@ -161,9 +338,11 @@ fn resolve_int(value: &Value, resources: Option<&ResourceTable>) -> Option<u32> 
     }
 }
 
-fn fill_from_manifest(
+/// Fills app identity, permissions, components, deep links, queries,
+/// meta-data and security flags of `report` from a manifest.
+pub fn fill_from_manifest(
     m: &Manifest,
-    res: Option<&ResourceTable>,
+    res: Option<&dyn Resolve>,
     report: &mut Report,
     refusals: &mut Vec<String>,
 ) {
@@ -292,20 +471,18 @@ fn fill_from_manifest(
     sec.cleartext = Some(m.uses_cleartext_traffic.unwrap_or(target < 28));
     sec.user_certs_trusted = Some(target < 24);
     sec.network_security_config = m.network_security_config.as_ref().map(|v| match (v, res) {
-        (Value::Reference(id), Some(r)) => r
-            .resolve_file(*id)
-            .unwrap_or_else(|| format!("@0x{id:08x}")),
+        (Value::Reference(id), Some(r)) => r.file(*id).unwrap_or_else(|| format!("@0x{id:08x}")),
         (Value::Reference(id), None) => format!("@0x{id:08x}"),
         (other, _) => value_text(other).unwrap_or_default(),
     });
 }
 
-fn meta_value_text(value: &Value, res: Option<&ResourceTable>) -> String {
+fn meta_value_text(value: &Value, res: Option<&dyn Resolve>) -> String {
     match value {
         Value::Reference(id) => res
             .and_then(|r| {
-                r.resolve_string(*id)
-                    .or_else(|| r.name_of(*id).map(|n| format!("@{n}")))
+                r.string(*id)
+                    .or_else(|| r.name(*id).map(|n| format!("@{n}")))
             })
             .unwrap_or_else(|| format!("@0x{id:08x}")),
         Value::Color(c) => format!("#{c:08x}"),
@@ -365,7 +542,12 @@ fn read_network_security_config(
     let Some(root) = doc.root.as_ref() else {
         return;
     };
-    let cfg = netsec::from_root(root);
+    apply_network_security_config(&netsec::from_root(root), report);
+}
+
+/// Sets the security flags a network security config decides.
+pub fn apply_network_security_config(cfg: &netsec::NetworkSecurityConfig, report: &mut Report) {
+    let cfg = cfg.clone();
     let sec = &mut report.security;
     if let Some(base) = cfg.base_cleartext {
         sec.cleartext = Some(base);
@@ -380,7 +562,9 @@ fn read_network_security_config(
     sec.debug_user_certs_trusted = Some(cfg.debug_user_certs_trusted);
 }
 
-fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut Report) {
+/// Reads v1 signature files and the APK Signing Block into `report.signing`
+/// and `installable.signed`.
+pub fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut Report) {
     let mut certs = Vec::new();
     let (blocks, partial) =
         signing::v1_signature_files(archive.entries().iter().map(|e| e.name.as_str()));

@@ -3,6 +3,7 @@
 //! raw bytes for the string scanner).
 
 use crate::android::code::{self, DexFacts};
+use crate::android::dex;
 use crate::container::zip::{Archive, Entry};
 use crate::inspect::Budget;
 use crate::native::{self, ElfInfo};
@@ -36,6 +37,12 @@ pub fn kind_of(name: &str, loaded_dex: &[&str]) -> EntryKind {
     if name.ends_with('/') || name == "AndroidManifest.xml" || name.starts_with("META-INF/") {
         return EntryKind::Skip;
     }
+    let lower = name.to_ascii_lowercase();
+    // Packages and code shipped as data are read: their magic decides
+    // whether they are opened as nested packages.
+    if is_nestable(name) && NESTED_EXTENSIONS.iter().any(|ext| lower.ends_with(ext)) {
+        return EntryKind::Raw;
+    }
     if let Some(rest) = name.strip_prefix("lib/")
         && let Some((abi, file)) = rest.split_once('/')
         && file.ends_with(".so")
@@ -50,11 +57,25 @@ pub fn kind_of(name: &str, loaded_dex: &[&str]) -> EntryKind {
     if name.starts_with("res/") && !name.starts_with("res/raw/") {
         return EntryKind::Skip;
     }
-    let lower = name.to_ascii_lowercase();
     if OPAQUE.iter().any(|ext| lower.ends_with(ext)) {
         return EntryKind::Skip;
     }
     EntryKind::Raw
+}
+
+/// Extensions of packages and code that apps carry as data (plugins,
+/// hot-fix patches, packed DEX).
+const NESTED_EXTENSIONS: [&str; 5] = [".apk", ".jar", ".zip", ".dex", ".odex"];
+
+/// Whether `name` lies where apps keep loadable packages as data: `assets/`,
+/// `res/raw/` or `lib/`, at the top or under one module directory (AAB).
+pub fn is_nestable(name: &str) -> bool {
+    let under =
+        |n: &str| n.starts_with("assets/") || n.starts_with("res/raw/") || n.starts_with("lib/");
+    under(name)
+        || name
+            .split_once('/')
+            .is_some_and(|(_, rest)| under(rest) || rest.strip_prefix("root/").is_some_and(under))
 }
 
 /// What the pass learnt from one entry.
@@ -69,34 +90,87 @@ pub struct EntryOutcome {
     pub warnings: Vec<String>,
     /// Why Android's reader would fail on this entry.
     pub android_fails: Option<String>,
+    /// Why this entry looks like packed or encrypted code, when it does.
+    pub packed: Option<String>,
+    /// Shannon entropy in bits per byte, for large data files in nestable
+    /// places (assets, raw resources, lib).
+    pub entropy: Option<f64>,
 }
 
+/// How deep nested packages are opened, and how deep this pass is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nesting {
+    /// Nested packages opened at most this many levels down (0: none).
+    pub max_depth: usize,
+    /// Level of the archive being read (0: the package itself).
+    pub depth: usize,
+}
+
+impl Default for Nesting {
+    fn default() -> Self {
+        Nesting {
+            max_depth: 3,
+            depth: 0,
+        }
+    }
+}
+
+/// Smallest data file whose entropy is measured.
+pub const ENTROPY_MIN_SIZE: usize = 64 * 1024;
+
 /// Inflates and analyses every entry worth it, in parallel. Results come
-/// back in central-directory order, whatever the thread count.
+/// back in central-directory order, whatever the thread count. Nested
+/// packages are opened to the default depth.
 pub fn analyse_all(
     archive: &Archive<'_>,
     budget: &Budget,
     loaded_dex: &[&str],
 ) -> Vec<EntryOutcome> {
-    let work: Vec<(&Entry, EntryKind)> = archive
-        .entries()
-        .iter()
-        // Android reads the first of duplicate names; so does telltale.
-        .filter(|e| archive.find(&e.name).is_some_and(|f| f.index == e.index))
+    analyse_nested(archive, budget, loaded_dex, Nesting::default())
+}
+
+/// [`analyse_all`] with an explicit nesting depth.
+pub fn analyse_nested(
+    archive: &Archive<'_>,
+    budget: &Budget,
+    loaded_dex: &[&str],
+    nesting: Nesting,
+) -> Vec<EntryOutcome> {
+    let work: Vec<(&Entry, EntryKind)> = first_of_each_name(archive)
         .map(|e| (e, kind_of(&e.name, loaded_dex)))
         // Skipped entries stay when their name is a packer's stub file
         // (`assets/classes0.jar`…): findings names the packer from paths.
         .filter(|(e, k)| *k != EntryKind::Skip || native::packers::is_signal_path(&e.name))
         .collect();
+    analyse_work(archive, budget, &work, nesting)
+}
+
+/// Entries in central-directory order, duplicates of a name left out
+/// (Android reads the first of duplicate names; so does telltale).
+pub fn first_of_each_name<'x>(archive: &'x Archive<'_>) -> impl Iterator<Item = &'x Entry> + 'x {
+    archive
+        .entries()
+        .iter()
+        .filter(|e| archive.find(&e.name).is_some_and(|f| f.index == e.index))
+}
+
+/// Analyses the given entries (already classified) in parallel.
+pub fn analyse_work(
+    archive: &Archive<'_>,
+    budget: &Budget,
+    work: &[(&Entry, EntryKind)],
+    nesting: Nesting,
+) -> Vec<EntryOutcome> {
     work.par_iter()
         .map(|(entry, kind)| match kind {
-            EntryKind::Skip => EntryOutcome {
+            EntryKind::Skip => vec![EntryOutcome {
                 path: entry.name.clone(),
                 kind: Some(EntryKind::Skip),
                 ..EntryOutcome::default()
-            },
-            _ => analyse_one(archive, budget, entry, kind.clone()),
+            }],
+            _ => analyse_one(archive, budget, entry, kind.clone(), nesting),
         })
+        .flatten()
         .collect()
 }
 
@@ -105,7 +179,8 @@ fn analyse_one(
     budget: &Budget,
     entry: &Entry,
     kind: EntryKind,
-) -> EntryOutcome {
+    nesting: Nesting,
+) -> Vec<EntryOutcome> {
     let mut out = EntryOutcome {
         path: entry.name.clone(),
         kind: Some(kind.clone()),
@@ -115,22 +190,50 @@ fn analyse_one(
         Ok(r) => r,
         Err(e) => {
             out.warnings.push(e);
-            return out;
+            return vec![out];
         }
     };
     out.warnings
         .extend(read.notes.iter().map(|n| format!("zip: {n}")));
     out.android_fails = read.android_fails;
     let bytes = read.bytes;
+    let mut kind = kind;
+    let mut dex_as_data = false;
+    if kind != EntryKind::Dex && is_nestable(&entry.name) {
+        if bytes.starts_with(b"PK\x03\x04") {
+            let inner = open_nested(budget, &entry.name, &bytes, nesting, &mut out.warnings);
+            return std::iter::once(out).chain(inner).collect();
+        }
+        if bytes.starts_with(b"dex\n") {
+            kind = EntryKind::Dex;
+            out.kind = Some(EntryKind::Dex);
+            dex_as_data = true;
+        } else if looks_like_dex_name(&entry.name) {
+            out.packed = Some("named like a DEX file but has no DEX header (encrypted?)".into());
+        } else if kind == EntryKind::Raw && bytes.len() >= ENTROPY_MIN_SIZE {
+            out.entropy = Some(entropy(&bytes));
+        }
+    }
     match kind {
         EntryKind::Dex => match code::analyse(&bytes) {
             Ok(facts) => {
+                if dex_as_data && facts.classes.is_empty() && !facts.warnings.is_empty() {
+                    out.packed = Some(format!(
+                        "DEX file that does not parse: no class readable, {} header anomalies",
+                        facts.warnings.len()
+                    ));
+                }
                 out.warnings
                     .extend(facts.warnings.iter().map(|w| format!("DEX: {w}")));
                 out.scan = scan::scan_strings(facts.strings.iter().map(|(o, s)| (*o, s.as_str())));
                 out.dex = Some(facts);
             }
-            Err(e) => out.warnings.push(e),
+            Err(e) => {
+                if dex_as_data {
+                    out.packed = Some(format!("DEX file that does not parse ({e})"));
+                }
+                out.warnings.push(e);
+            }
         },
         EntryKind::NativeLib { .. } => {
             if !native::is_elf(&bytes) {
@@ -145,7 +248,70 @@ fn analyse_one(
         EntryKind::Raw => out.scan = scan::scan_bytes(&bytes, 0),
         EntryKind::Skip => {}
     }
-    out
+    vec![out]
+}
+
+/// Opens a ZIP (APK, JAR, ZIP) found inside the package and analyses its
+/// entries one level deeper; their paths become `outer!inner`.
+fn open_nested(
+    budget: &Budget,
+    outer: &str,
+    bytes: &[u8],
+    nesting: Nesting,
+    warnings: &mut Vec<String>,
+) -> Vec<EntryOutcome> {
+    if nesting.depth >= nesting.max_depth {
+        warnings.push(format!(
+            "nested package not opened: nesting depth limit ({}) reached",
+            nesting.max_depth
+        ));
+        return Vec::new();
+    }
+    let inner = match Archive::parse(bytes) {
+        Ok(a) => a,
+        Err(e) => {
+            warnings.push(format!("nested package does not open: {e}"));
+            return Vec::new();
+        }
+    };
+    warnings.extend(inner.anomalies().iter().map(|a| format!("nested zip: {a}")));
+    let names: Vec<&str> = inner.entries().iter().map(|e| e.name.as_str()).collect();
+    let (mut loaded, skipped) = dex::apk_dex_entries(&names);
+    loaded.extend(skipped);
+    let deeper = Nesting {
+        depth: nesting.depth + 1,
+        ..nesting
+    };
+    let mut outcomes = analyse_nested(&inner, budget, &loaded, deeper);
+    for o in &mut outcomes {
+        o.path = format!("{outer}!{}", o.path);
+    }
+    outcomes
+}
+
+fn looks_like_dex_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".dex") || lower.ends_with(".odex")
+}
+
+/// Shannon entropy of `bytes` in bits per byte.
+pub fn entropy(bytes: &[u8]) -> f64 {
+    if bytes.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u64; 256];
+    for &b in bytes {
+        counts[usize::from(b)] += 1;
+    }
+    let n = bytes.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 /// ELF facts plus the scanner over the string-bearing sections.

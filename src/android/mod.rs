@@ -1,6 +1,8 @@
 //! Android formats: binary XML, resources.arsc, the manifest model, DEX and
 //! signing certificates. Each module turns bytes into plain facts.
 
+pub mod aab;
+pub mod aapt_proto;
 pub mod apk;
 pub mod attrs;
 pub mod axml;
@@ -11,6 +13,8 @@ pub mod findings;
 pub mod identifiers;
 pub mod manifest;
 pub mod netsec;
+pub mod packed;
 pub mod permissions;
 pub mod resources;
 pub mod signing;
+pub mod splits;

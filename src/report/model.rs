@@ -32,6 +32,14 @@ pub struct Report {
     pub frameworks: Vec<Framework>,
     pub binaries: Vec<Binary>,
     pub secrets: Vec<Secret>,
+    /// Code that looks packed or encrypted (DEX carried as data that does not
+    /// parse, high-entropy assets next to a packer's loader stub).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub packed_code: Vec<PackedCode>,
+    /// Members of a split set or App Bundle (base, splits, modules, OBB
+    /// files, DEX metadata); empty for a single APK.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PackagePart>,
     pub signing: Vec<SigningCert>,
     pub security: Security,
     pub privacy_manifest: Option<serde_json::Value>,
@@ -245,6 +253,26 @@ pub struct Secret {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub locations: Vec<Location>,
+}
+
+/// Code that looks packed or encrypted.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PackedCode {
+    pub path: String,
+    pub reason: String,
+}
+
+/// One member of a split set, XAPK, APKM, App Bundle or split directory.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PackagePart {
+    /// Path of the member inside the package (or file name in a directory).
+    pub path: String,
+    /// `base`, `split`, `module`, `obb`, `dex-metadata` or `other`.
+    pub kind: String,
+    /// Split name from the manifest (`config.arm64_v8a`), or module name.
+    pub split: Option<String>,
+    /// Size in bytes as stored (OBB files are listed, never inflated).
+    pub size: u64,
 }
 
 /// A signing certificate.

@@ -82,6 +82,28 @@ pub fn render(r: &Report) -> String {
         );
     }
 
+    if !r.parts.is_empty() {
+        let _ = writeln!(o, "\nParts ({})", r.parts.len());
+        for p in &r.parts {
+            let split = p
+                .split
+                .as_deref()
+                .map(|s| format!("  [{s}]"))
+                .unwrap_or_default();
+            let _ = writeln!(o, "    {:<13} {}{split}  {} bytes", p.kind, p.path, p.size);
+        }
+    }
+    if !r.packed_code.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nLikely packed/encrypted code ({})",
+            r.packed_code.len()
+        );
+        for p in &r.packed_code {
+            let _ = writeln!(o, "  ! {}  ({})", p.path, p.reason);
+        }
+    }
+
     if !r.permissions.is_empty() {
         let dangerous = r
             .permissions
