@@ -140,6 +140,17 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
         },
         ..Report::default()
     };
+    if let Some(format) = detect::raw_format(data, path) {
+        report.input.format = format.name().to_string();
+        match format {
+            Format::MachO => {
+                crate::apple::analyse_macho_file(data, path, options.show_secrets, &mut report)
+            }
+            _ => crate::apple::analyse_profile_file(data, path, &mut report),
+        }
+        finish(&mut report);
+        return Ok(report);
+    }
     let archive = Archive::parse(data).map_err(|e| InspectError(format!("{path}: {e}")))?;
     let format = detect::format_of(&archive, path);
     report.input.format = format.name().to_string();
@@ -149,6 +160,7 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
     let budget = Budget::new(options);
     match format {
         Format::Apk => crate::android::apk::analyse(&archive, data, &budget, options, &mut report),
+        Format::Ipa => crate::apple::ipa::analyse(&archive, data, &budget, options, &mut report),
         other => {
             report.warnings.push(Warning::new(
                 "",
