@@ -33,13 +33,19 @@ pub fn catalogue() -> &'static [AppleApi] {
     })
 }
 
-/// The catalogued APIs a binary uses. A `requires_string` condition is only
-/// checked when every slice's C strings were readable (not encrypted).
+/// The catalogued APIs a binary uses. A `requires_string` condition is
+/// checked against the C strings of the unencrypted slices; when every slice
+/// is encrypted it cannot be checked and the API is reported on its symbol.
 pub fn detect(m: &MachOFacts) -> Vec<&'static AppleApi> {
     let imports = m.imports();
     let selectors = m.selectors();
-    let cstrings = m.cstrings();
-    let strings_readable = !m.encrypted();
+    let cstrings: std::collections::BTreeSet<&String> = m
+        .slices
+        .iter()
+        .filter(|s| !s.encrypted)
+        .flat_map(|s| s.cstrings.iter())
+        .collect();
+    let strings_readable = m.slices.iter().any(|s| !s.encrypted);
     catalogue()
         .iter()
         .filter(|a| {

@@ -497,6 +497,9 @@ pub fn finish_binaries(
         scans.push((b.path, scan));
     }
     report.identifier_apis = apis.into_values().collect();
+    if !report.binaries.is_empty() {
+        report.security.encrypted = Some(report.binaries.iter().any(|b| b.encrypted));
+    }
     for (path, scan) in &scans {
         for hit in &scan.endpoints {
             facts.hosts.push((path.clone(), hit.host.clone()));

@@ -294,7 +294,14 @@ fn read_sections(
     s: &mut SliceFacts,
     warnings: &mut Vec<String>,
 ) {
+    // (vmaddr, size, file offset) of every section, to resolve selector refs.
+    let mut map: Vec<(u64, u64, u64)> = Vec::new();
+    let mut selrefs: Option<(u64, u64)> = None;
+    let mut text_base: Option<u64> = None;
     for seg in m.segments.iter() {
+        if seg.name().is_ok_and(|n| n == "__TEXT") {
+            text_base = Some(seg.vmaddr);
+        }
         let sections = match seg.sections() {
             Ok(v) => v,
             Err(e) => {
@@ -307,6 +314,10 @@ fn read_sections(
             let (Ok(segname), Ok(sectname)) = (sect.segname(), sect.name()) else {
                 continue;
             };
+            map.push((sect.addr, sect.size, u64::from(sect.offset)));
+            if sectname == "__objc_selrefs" {
+                selrefs = Some((u64::from(sect.offset), sect.size));
+            }
             let kind = match sectname {
                 "__cstring" | "__objc_classname" | "__objc_methname" | "__ustring"
                 | "__oslogstring" => sectname,
@@ -349,6 +360,64 @@ fn read_sections(
                 }
                 _ => s.scan.extend(scan::scan_bytes(data, base + start)),
             }
+        }
+    }
+    if let Some((off, size)) = selrefs {
+        read_selrefs(bytes, off, size, &map, text_base.unwrap_or(0), crypt, s);
+    }
+}
+
+/// Selector names through `__objc_selrefs` pointers (some linkers merge
+/// `__objc_methname` into `__cstring`). A pointer is taken as a vmaddr, or
+/// for chained fixups as the low 36 bits (vmaddr or offset from `__TEXT`).
+fn read_selrefs(
+    bytes: &[u8],
+    off: u64,
+    size: u64,
+    map: &[(u64, u64, u64)],
+    text_base: u64,
+    crypt: Option<(u64, u64)>,
+    s: &mut SliceFacts,
+) {
+    let Some(refs) = usize::try_from(off)
+        .ok()
+        .zip(usize::try_from(off.saturating_add(size)).ok())
+        .and_then(|(a, b)| bytes.get(a..b))
+    else {
+        return;
+    };
+    let file_offset = |addr: u64| {
+        map.iter()
+            .find(|(a, sz, _)| addr >= *a && addr < a.saturating_add(*sz))
+            .map(|(a, _, o)| o + (addr - a))
+    };
+    for chunk in refs.chunks_exact(8).take(MAX_STRINGS) {
+        let mut raw = [0u8; 8];
+        raw.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(raw);
+        let low = v & 0xf_ffff_ffff;
+        let Some(at) = file_offset(v)
+            .or_else(|| file_offset(low))
+            .or_else(|| file_offset(text_base.saturating_add(low)))
+        else {
+            continue;
+        };
+        if let Some((c_off, c_size)) = crypt
+            && at >= c_off
+            && at < c_off.saturating_add(c_size)
+        {
+            continue;
+        }
+        let Some(rest) = usize::try_from(at).ok().and_then(|a| bytes.get(a..)) else {
+            continue;
+        };
+        let end = rest.iter().take(1024).position(|b| *b == 0);
+        if let Some(name) = end
+            .and_then(|e| rest.get(..e))
+            .and_then(|n| std::str::from_utf8(n).ok())
+            .filter(|n| !n.is_empty())
+        {
+            s.selectors.insert(name.to_string());
         }
     }
 }
