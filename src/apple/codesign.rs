@@ -42,7 +42,9 @@ pub fn parse(blob: &[u8]) -> (CodeSignature, Vec<String>) {
     }
     let count = be32(blob, 8).unwrap_or(0) as usize;
     if count > MAX_BLOBS {
-        notes.push(format!("code signature: {count} blobs; only {MAX_BLOBS} read"));
+        notes.push(format!(
+            "code signature: {count} blobs; only {MAX_BLOBS} read"
+        ));
     }
     for i in 0..count.min(MAX_BLOBS) {
         let at = 12 + i * 8;
@@ -52,7 +54,9 @@ pub fn parse(blob: &[u8]) -> (CodeSignature, Vec<String>) {
         };
         let offset = offset as usize;
         let Some(len) = be32(blob, offset + 4) else {
-            notes.push(format!("code signature: blob {kind:#x} outside the signature"));
+            notes.push(format!(
+                "code signature: blob {kind:#x} outside the signature"
+            ));
             continue;
         };
         let Some(inner) = offset

@@ -74,7 +74,10 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 fn truthy(v: Option<&Value>) -> Option<bool> {
     match v? {
         Value::Boolean(b) => Some(*b),
-        Value::String(s) => Some(matches!(s.to_ascii_lowercase().as_str(), "yes" | "true" | "1")),
+        Value::String(s) => Some(matches!(
+            s.to_ascii_lowercase().as_str(),
+            "yes" | "true" | "1"
+        )),
         Value::Integer(i) => Some(i.as_signed() != Some(0)),
         _ => None,
     }
@@ -88,8 +91,7 @@ pub fn from_dict(d: &Dictionary) -> InfoPlist {
         executable: string(d, "CFBundleExecutable"),
         short_version: string(d, "CFBundleShortVersionString"),
         version: string(d, "CFBundleVersion"),
-        minimum_os: string(d, "MinimumOSVersion")
-            .or_else(|| string(d, "LSMinimumSystemVersion")),
+        minimum_os: string(d, "MinimumOSVersion").or_else(|| string(d, "LSMinimumSystemVersion")),
         package_type: string(d, "CFBundlePackageType"),
         queried_schemes: strings(d.get("LSApplicationQueriesSchemes")),
         background_modes: strings(d.get("UIBackgroundModes")),
@@ -104,7 +106,10 @@ pub fn from_dict(d: &Dictionary) -> InfoPlist {
             p.usage_descriptions.push((k.clone(), text.to_string()));
         }
     }
-    if let Some(ats) = d.get("NSAppTransportSecurity").and_then(Value::as_dictionary) {
+    if let Some(ats) = d
+        .get("NSAppTransportSecurity")
+        .and_then(Value::as_dictionary)
+    {
         p.ats_arbitrary_loads = truthy(ats.get("NSAllowsArbitraryLoads"));
         for flag in [
             "NSAllowsArbitraryLoadsInWebContent",
@@ -194,7 +199,10 @@ mod tests {
         assert_eq!(p.ats_exception_domains, vec![("plain.test".into(), true)]);
         assert_eq!(p.url_schemes, vec!["xapp".to_string()]);
         assert_eq!(p.queried_schemes, vec!["weixin".to_string(), "fb".into()]);
-        assert_eq!(p.skadnetwork_ids, vec!["cstr6suwn9.skadnetwork".to_string()]);
+        assert_eq!(
+            p.skadnetwork_ids,
+            vec!["cstr6suwn9.skadnetwork".to_string()]
+        );
     }
 
     #[test]

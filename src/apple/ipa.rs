@@ -63,7 +63,9 @@ pub fn analyse(
         match budget.read(archive, path) {
             Ok(got) => {
                 for n in got.notes {
-                    report.warnings.push(Warning::new(path, format!("zip: {n}")));
+                    report
+                        .warnings
+                        .push(Warning::new(path, format!("zip: {n}")));
                 }
                 Some(got.bytes)
             }
@@ -176,10 +178,9 @@ pub fn analyse(
         if has(&path) {
             binary_paths.insert(path);
         } else if b.main || b.kind == BundleKind::Framework {
-            report.warnings.push(Warning::new(
-                &b.dir,
-                format!("executable {exe} is missing"),
-            ));
+            report
+                .warnings
+                .push(Warning::new(&b.dir, format!("executable {exe} is missing")));
         }
     }
     binary_paths.extend(layout.dylibs.iter().cloned());
@@ -243,7 +244,14 @@ pub fn analyse(
         }
     }
 
-    let usage = finish_binaries(report, db, &mut facts, binaries, scans, options.show_secrets);
+    let usage = finish_binaries(
+        report,
+        db,
+        &mut facts,
+        binaries,
+        scans,
+        options.show_secrets,
+    );
     plist_sdk_evidence(report, db, &main, &info_path);
 
     // Privacy manifest cross-checks.
@@ -309,7 +317,9 @@ fn fill_app(report: &mut Report, p: &info_plist::InfoPlist, path: &str) {
             component: path.to_string(),
         });
     }
-    report.queried_schemes.extend(p.queried_schemes.iter().cloned());
+    report
+        .queried_schemes
+        .extend(p.queried_schemes.iter().cloned());
     if p.queried_schemes.len() > SNIFFING_THRESHOLD {
         report.warnings.push(Warning::new(
             path,
@@ -463,7 +473,10 @@ pub fn finish_binaries(
             facts.objc_classes.push((b.path.clone(), class));
         }
         for lib in m.libs() {
-            if let Some(name) = lib.strip_prefix("@rpath/").and_then(|l| l.split('/').next()) {
+            if let Some(name) = lib
+                .strip_prefix("@rpath/")
+                .and_then(|l| l.split('/').next())
+            {
                 facts.frameworks.push((b.path.clone(), name.to_string()));
             }
         }

@@ -185,7 +185,10 @@ mod tests {
     #[test]
     fn roots_and_names() {
         assert_eq!(app_root("Payload/A.app/Info.plist"), Some("Payload/A.app/"));
-        assert_eq!(app_root("top/Payload/A b.app/x"), Some("top/Payload/A b.app/"));
+        assert_eq!(
+            app_root("top/Payload/A b.app/x"),
+            Some("top/Payload/A b.app/")
+        );
         assert_eq!(app_root("Payload/A.app"), None);
         assert_eq!(app_root("Other/A.app/x"), None);
         assert_eq!(dir_name("Payload/My App.app/"), "My App");

@@ -136,7 +136,14 @@ pub fn analyse(bytes: &[u8]) -> MachOFacts {
     let mut facts = MachOFacts::default();
     match Mach::parse_lossy(bytes) {
         Ok(Mach::Binary(m)) => {
-            facts.slices.push(slice_facts(&m, bytes, 0, &mut facts.warnings));
+            if let Err(e) = MachO::parse(bytes, 0) {
+                facts
+                    .warnings
+                    .push(format!("damaged Mach-O, read leniently: {e}"));
+            }
+            facts
+                .slices
+                .push(slice_facts(&m, bytes, 0, &mut facts.warnings));
         }
         Ok(Mach::Fat(fat)) => {
             if fat.narches > MAX_SLICES {
@@ -167,6 +174,12 @@ pub fn analyse(bytes: &[u8]) -> MachOFacts {
                 };
                 match MachO::parse_lossy(slice, 0) {
                     Ok(m) => {
+                        if let Err(e) = MachO::parse(slice, 0) {
+                            facts.warnings.push(format!(
+                                "fat slice {} ({name}) damaged, read leniently: {e}",
+                                i + 1
+                            ));
+                        }
                         let mut s = slice_facts(&m, slice, start as u64, &mut facts.warnings);
                         if s.arch.starts_with("cpu ") {
                             s.arch = name;
@@ -212,8 +225,106 @@ pub fn arch_name(cputype: u32, cpusubtype: u32) -> String {
     name.to_string()
 }
 
+/// Checks the load-command region the way dyld would refuse it: sizes
+/// below 8, misaligned, running past `sizeofcmds` or the file, and string
+/// offsets of dylib commands outside their command.
+pub fn check_load_commands(bytes: &[u8]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let rd = |at: usize, le: bool| -> Option<u32> {
+        let b = bytes.get(at..at.checked_add(4)?)?;
+        let a = [b[0], b[1], b[2], b[3]];
+        Some(if le {
+            u32::from_le_bytes(a)
+        } else {
+            u32::from_be_bytes(a)
+        })
+    };
+    let (le, is64) = match rd(0, true) {
+        Some(0xfeed_face) => (true, false),
+        Some(0xfeed_facf) => (true, true),
+        Some(0xcefa_edfe) => (false, false),
+        Some(0xcffa_edfe) => (false, true),
+        _ => return notes,
+    };
+    let (Some(ncmds), Some(sizeofcmds)) = (rd(16, le), rd(20, le)) else {
+        notes.push("truncated Mach-O header".into());
+        return notes;
+    };
+    let header = if is64 { 32usize } else { 28 };
+    let end = header.saturating_add(sizeofcmds as usize);
+    if end > bytes.len() {
+        notes.push(format!(
+            "load commands ({sizeofcmds} bytes) run past the end of the file"
+        ));
+    }
+    let align = if is64 { 8 } else { 4 };
+    let mut at = header;
+    for i in 0..ncmds.min(100_000) {
+        let (Some(cmd), Some(size)) = (rd(at, le), rd(at + 4, le)) else {
+            notes.push(format!("load command {} is truncated", i + 1));
+            break;
+        };
+        let size = size as usize;
+        if size < 8 {
+            notes.push(format!(
+                "load command {} ({cmd:#x}) has cmdsize {size}, below 8",
+                i + 1
+            ));
+            break;
+        }
+        if !size.is_multiple_of(align) {
+            notes.push(format!(
+                "load command {} ({cmd:#x}) cmdsize {size} is not a multiple of {align}",
+                i + 1
+            ));
+        }
+        // Fixed sizes: LC_SEGMENT 56, LC_SEGMENT_64 72, LC_SYMTAB 24, LC_UUID 24.
+        let min = match cmd {
+            0x1 => 56,
+            0x19 => 72,
+            0x2 | 0x1b => 24,
+            _ => 8,
+        };
+        if size < min {
+            notes.push(format!(
+                "load command {} ({cmd:#x}) has cmdsize {size}, smaller than its structure ({min})",
+                i + 1
+            ));
+        }
+        let next = at.saturating_add(size);
+        if next > end {
+            notes.push(format!(
+                "load command {} ({cmd:#x}) runs past the load-command region",
+                i + 1
+            ));
+            break;
+        }
+        // LC_ID_DYLIB, LC_LOAD_DYLIB, LC_LOAD_WEAK_DYLIB, LC_REEXPORT_DYLIB,
+        // LC_LAZY_LOAD_DYLIB, LC_LOAD_UPWARD_DYLIB, LC_RPATH, LC_ID_DYLINKER, LC_LOAD_DYLINKER.
+        let cmd_base = cmd & !0x8000_0000;
+        if matches!(
+            cmd_base,
+            0xc | 0xd | 0xe | 0xf | 0x18 | 0x1c | 0x1f | 0x20 | 0x23
+        ) && let Some(off) = rd(at + 8, le)
+            && (off as usize >= size || (off as usize) < 12)
+        {
+            notes.push(format!(
+                "load command {} ({cmd:#x}) names a string at offset {off}, outside its {size} bytes",
+                i + 1
+            ));
+        }
+        at = next;
+    }
+    notes
+}
+
 fn slice_facts(m: &MachO<'_>, bytes: &[u8], base: u64, warnings: &mut Vec<String>) -> SliceFacts {
     let arch = arch_name(m.header.cputype, m.header.cpusubtype);
+    warnings.extend(
+        check_load_commands(bytes)
+            .into_iter()
+            .map(|n| format!("{arch}: {n}")),
+    );
     let mut s = SliceFacts {
         arch: arch.clone(),
         file_offset: base,
@@ -461,7 +572,10 @@ mod tests {
 
     #[test]
     fn swift_class_names_are_demangled() {
-        assert_eq!(readable_class("_TtC7AppName9ViewModel"), "AppName.ViewModel");
+        assert_eq!(
+            readable_class("_TtC7AppName9ViewModel"),
+            "AppName.ViewModel"
+        );
         assert_eq!(readable_class("FBSDKAppEvents"), "FBSDKAppEvents");
         assert_eq!(readable_class("_TtC9"), "_TtC9");
     }

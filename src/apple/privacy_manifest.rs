@@ -54,7 +54,10 @@ pub fn parse(bytes: &[u8]) -> Result<ManifestFile, String> {
             .unwrap_or_default()
     };
     for t in items("NSPrivacyCollectedDataTypes") {
-        let Some(kind) = t.get("NSPrivacyCollectedDataType").and_then(Value::as_string) else {
+        let Some(kind) = t
+            .get("NSPrivacyCollectedDataType")
+            .and_then(Value::as_string)
+        else {
             continue;
         };
         m.collected.push(CollectedDataType {
@@ -196,9 +199,10 @@ mod tests {
 
     #[test]
     fn usage_is_found_from_symbols_and_selectors() {
-        let imports: BTreeSet<String> = ["_stat".to_string(), "_NSURLVolumeTotalCapacityKey".into()]
-            .into_iter()
-            .collect();
+        let imports: BTreeSet<String> =
+            ["_stat".to_string(), "_NSURLVolumeTotalCapacityKey".into()]
+                .into_iter()
+                .collect();
         let sels: BTreeSet<String> = ["systemUptime".to_string()].into_iter().collect();
         let used = used_categories(&imports, &sels, &BTreeSet::new());
         let cats: Vec<&str> = used.iter().map(|(c, _)| *c).collect();

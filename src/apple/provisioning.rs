@@ -45,12 +45,24 @@ pub fn is_cms(bytes: &[u8]) -> bool {
 
 /// Reads a profile; the warnings say what could not be read.
 pub fn parse(bytes: &[u8]) -> Result<(Profile, Vec<String>), String> {
-    let payload = signed_content(bytes)?;
-    let dict: Dictionary =
-        plist::from_bytes(&payload).map_err(|e| format!("profile plist: {e}"))?;
     let mut warnings = Vec::new();
+    let dict: Dictionary = match signed_content(bytes) {
+        Ok(payload) => plist::from_bytes(&payload).map_err(|e| format!("profile plist: {e}"))?,
+        Err(cms_error) => match plist::from_bytes::<Dictionary>(bytes) {
+            // A bare plist: readable, but not a signed profile.
+            Ok(d) => {
+                warnings.push("profile is a plain plist, not signed (no CMS)".to_string());
+                d
+            }
+            Err(_) => return Err(cms_error),
+        },
+    };
     let s = |k: &str| dict.get(k).and_then(Value::as_string).map(str::to_string);
-    let date = |k: &str| dict.get(k).and_then(Value::as_date).map(|d| d.to_xml_format());
+    let date = |k: &str| {
+        dict.get(k)
+            .and_then(Value::as_date)
+            .map(|d| d.to_xml_format())
+    };
     let mut p = Profile {
         name: s("Name"),
         app_id_name: s("AppIDName"),
