@@ -197,6 +197,17 @@ fn new_report(path: &str, sha256: &str, size: u64) -> Report {
 /// Inspects a package already in memory; `path` is only reported.
 pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Report, InspectError> {
     let mut report = new_report(path, &sha256_hex(data), data.len() as u64);
+    if let Some(format) = detect::raw_format(data, path) {
+        report.input.format = format.name().to_string();
+        match format {
+            Format::MachO => {
+                crate::apple::analyse_macho_file(data, path, options.show_secrets, &mut report)
+            }
+            _ => crate::apple::analyse_profile_file(data, path, &mut report),
+        }
+        finish(&mut report);
+        return Ok(report);
+    }
     let archive = Archive::parse(data).map_err(|e| InspectError(format!("{path}: {e}")))?;
     let format = detect::format_of(&archive, path);
     report.input.format = format.name().to_string();
@@ -210,6 +221,7 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
         Format::Apks | Format::Xapk | Format::Apkm => {
             crate::android::splits::analyse_set(&archive, format, &budget, options, &mut report)
         }
+        Format::Ipa => crate::apple::ipa::analyse(&archive, data, &budget, options, &mut report),
         other => {
             report.warnings.push(Warning::new(
                 "",

@@ -8,6 +8,7 @@
 //! renderers. [`inspect`] runs the whole flow.
 
 pub mod android;
+pub mod apple;
 pub mod container;
 pub mod inspect;
 pub mod native;

@@ -4,7 +4,7 @@
 //! are identified by the SHA-256 of their encoded bytes exactly as stored
 //! (the digest `apksigner --print-certs` shows).
 
-mod ber;
+pub(crate) mod ber;
 mod block;
 mod name;
 
@@ -263,6 +263,12 @@ fn parse_cms(cms: &[u8]) -> Result<Cms<'_>, String> {
         certificates,
         signers,
     })
+}
+
+/// Describes one DER certificate under `scheme` (used for iOS provisioning
+/// profiles); the warning says why it could not be parsed.
+pub fn certificate_info(scheme: &str, der: &[u8]) -> (CertInfo, Option<String>) {
+    cert_info(scheme, der)
 }
 
 /// Describes one encoded certificate; the warning says why it could not be

@@ -12,6 +12,10 @@ pub enum Format {
     Aab,
     Ipa,
     Zip,
+    /// A bare Mach-O file (thin or fat).
+    MachO,
+    /// A bare provisioning profile (CMS SignedData around a plist).
+    MobileProvision,
 }
 
 impl Format {
@@ -25,6 +29,8 @@ impl Format {
             Format::Aab => "aab",
             Format::Ipa => "ipa",
             Format::Zip => "zip",
+            Format::MachO => "macho",
+            Format::MobileProvision => "mobileprovision",
         }
     }
 }
@@ -40,7 +46,11 @@ pub fn format_of(archive: &Archive<'_>, path: &str) -> Format {
     if has("base/manifest/AndroidManifest.xml") {
         return Format::Aab;
     }
-    if names().any(|n| n.starts_with("Payload/") && n.contains(".app/")) {
+    let payload = |n: &str| n.starts_with("Payload/") || n.contains("/Payload/");
+    let macos_meta = |n: &str| n.starts_with("__MACOSX/");
+    if names().any(|n| payload(n) && !macos_meta(n))
+        && (names().any(|n| n.contains(".app/")) || lower.ends_with(".ipa"))
+    {
         return Format::Ipa;
     }
     let apks = names().filter(|n| n.ends_with(".apk")).count();
@@ -57,4 +67,27 @@ pub fn format_of(archive: &Archive<'_>, path: &str) -> Format {
         return Format::Apk;
     }
     Format::Zip
+}
+
+/// Recognises inputs that are not ZIP archives: a Mach-O file (by magic) or a
+/// provisioning profile (CMS SignedData, or the `.mobileprovision` /
+/// `.provisionprofile` extension). `None` means: try the ZIP reader.
+pub fn raw_format(data: &[u8], path: &str) -> Option<Format> {
+    let lower = path.to_ascii_lowercase();
+    if crate::apple::macho::is_macho(data) {
+        return Some(Format::MachO);
+    }
+    if data.starts_with(b"PK") {
+        return None;
+    }
+    if crate::apple::provisioning::is_cms(data)
+        || lower.ends_with(".mobileprovision")
+        || lower.ends_with(".provisionprofile")
+    {
+        return Some(Format::MobileProvision);
+    }
+    if lower.ends_with(".macho") || lower.ends_with(".dylib") {
+        return Some(Format::MachO);
+    }
+    None
 }

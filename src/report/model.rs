@@ -42,7 +42,15 @@ pub struct Report {
     pub parts: Vec<PackagePart>,
     pub signing: Vec<SigningCert>,
     pub security: Security,
-    pub privacy_manifest: Option<serde_json::Value>,
+    /// iOS privacy manifests and their cross-checks; `None` when the app
+    /// ships no manifest and no cross-check found anything.
+    pub privacy_manifest: Option<PrivacyManifest>,
+    /// iOS provisioning profile (`embedded.mobileprovision`), when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioning: Option<Provisioning>,
+    /// iOS Info.plist extras that have no Android counterpart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios: Option<IosInfo>,
     /// Whether Android's own package reader would accept this file.
     pub installable: Installability,
     pub warnings: Vec<Warning>,
@@ -242,6 +250,128 @@ pub struct Binary {
     pub path: String,
     pub archs: Vec<String>,
     pub encrypted: bool,
+    /// Architectures of the slices that are FairPlay-encrypted.
+    pub encrypted_archs: Vec<String>,
+    /// Sections that lie in an encrypted range and could not be read
+    /// (`arm64: __TEXT,__cstring`).
+    pub unreadable: Vec<String>,
+    /// Linked libraries and frameworks (install names), sorted.
+    pub linked: Vec<String>,
+    /// Team id from the code signature.
+    pub team_id: Option<String>,
+    /// Signing identifier from the code signature.
+    pub signing_id: Option<String>,
+    /// Entitlement keys from the code signature, sorted.
+    pub entitlements: Vec<String>,
+}
+
+/// What an iOS provisioning profile says.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Provisioning {
+    pub path: String,
+    pub name: Option<String>,
+    pub app_id_name: Option<String>,
+    pub team_name: Option<String>,
+    pub team_id: Option<String>,
+    pub created: Option<String>,
+    pub expires: Option<String>,
+    /// Number of devices the profile lists (0 for App Store / enterprise).
+    pub device_count: usize,
+    pub provisions_all_devices: bool,
+    /// Entitlement keys, sorted.
+    pub entitlements: Vec<String>,
+    /// Subjects of the developer certificates.
+    pub certificate_subjects: Vec<String>,
+}
+
+/// iOS Info.plist facts with no Android counterpart.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct IosInfo {
+    /// `NS*UsageDescription` keys (also listed under `permissions`) with the
+    /// purpose text shown to the user.
+    pub usage_descriptions: Vec<UsageDescription>,
+    /// `UIBackgroundModes`.
+    pub background_modes: Vec<String>,
+    /// `SKAdNetworkItems` identifiers: ad networks the app works with.
+    pub skadnetwork_ids: Vec<String>,
+    /// ATS exception domains: (domain, allows insecure HTTP).
+    pub ats_exception_domains: Vec<AtsException>,
+    /// Other ATS relaxations set (`NSAllowsArbitraryLoadsInWebContent`, …).
+    pub ats_flags: Vec<String>,
+    /// App extensions: (path, extension point).
+    pub extensions: Vec<Extension>,
+}
+
+/// A usage description: the permission key and the text shown to the user.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UsageDescription {
+    pub key: String,
+    pub text: String,
+}
+
+/// An App Transport Security exception domain.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AtsException {
+    pub domain: String,
+    pub allows_insecure_http: bool,
+}
+
+/// An app extension or nested app (Watch).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Extension {
+    pub path: String,
+    pub bundle_id: Option<String>,
+    /// `NSExtensionPointIdentifier`, or `watch-app` for a Watch app.
+    pub kind: Option<String>,
+}
+
+/// iOS privacy manifests (`PrivacyInfo.xcprivacy`) and their cross-checks.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct PrivacyManifest {
+    /// Whether any manifest sets `NSPrivacyTracking`.
+    pub tracking: bool,
+    /// Union of `NSPrivacyTrackingDomains`, sorted.
+    pub tracking_domains: Vec<String>,
+    /// Hosts of tracking SDKs found in the app but declared by no manifest.
+    pub undeclared_tracking_domains: Vec<String>,
+    pub collected_data_types: Vec<CollectedDataType>,
+    pub accessed_api_types: Vec<AccessedApiType>,
+    /// Paths of the manifests found.
+    pub files: Vec<String>,
+    /// Required-reason API categories the binaries use with no declared reason.
+    pub undeclared_api_categories: Vec<UndeclaredApi>,
+    /// Frameworks from Apple's list of commonly used SDKs shipped without
+    /// their own privacy manifest.
+    pub sdks_without_manifest: Vec<String>,
+}
+
+/// One `NSPrivacyCollectedDataTypes` item.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CollectedDataType {
+    pub data_type: String,
+    pub linked: bool,
+    pub tracking: bool,
+    pub purposes: Vec<String>,
+    /// Manifest that declares it.
+    pub path: String,
+}
+
+/// One `NSPrivacyAccessedAPITypes` item.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AccessedApiType {
+    pub category: String,
+    pub reasons: Vec<String>,
+    pub path: String,
+}
+
+/// A required-reason API category used without a declared reason.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UndeclaredApi {
+    pub category: String,
+    /// Symbols / selectors / strings that show the use.
+    pub apis: Vec<String>,
+    /// Binaries that use it.
+    pub binaries: Vec<String>,
 }
 
 /// A hard-coded secret; never carries the full value unless asked.

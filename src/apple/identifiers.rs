@@ -1,0 +1,71 @@
+//! Identifier and fingerprinting APIs in a Mach-O, from imported symbols,
+//! selectors and readable strings (`data/apple_identifier_apis.toml`).
+
+use super::macho::MachOFacts;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// One catalogued iOS API.
+#[derive(Debug, Deserialize)]
+pub struct AppleApi {
+    pub api: String,
+    pub category: String,
+    #[serde(default)]
+    pub symbols: Vec<String>,
+    #[serde(default)]
+    pub selectors: Vec<String>,
+    pub requires_string: Option<String>,
+    pub source: String,
+}
+
+#[derive(Deserialize)]
+struct ApiFile {
+    api: Vec<AppleApi>,
+}
+
+/// The catalogue.
+pub fn catalogue() -> &'static [AppleApi] {
+    static APIS: OnceLock<Vec<AppleApi>> = OnceLock::new();
+    APIS.get_or_init(|| {
+        toml::from_str::<ApiFile>(include_str!("../../data/apple_identifier_apis.toml"))
+            .map(|f| f.api)
+            .unwrap_or_default()
+    })
+}
+
+/// The catalogued APIs a binary uses. A `requires_string` condition is
+/// checked against the C strings of the unencrypted slices; when every slice
+/// is encrypted it cannot be checked and the API is reported on its symbol.
+pub fn detect(m: &MachOFacts) -> Vec<&'static AppleApi> {
+    let imports = m.imports();
+    let selectors = m.selectors();
+    let cstrings: std::collections::BTreeSet<&String> = m
+        .slices
+        .iter()
+        .filter(|s| !s.encrypted)
+        .flat_map(|s| s.cstrings.iter())
+        .collect();
+    let strings_readable = m.slices.iter().any(|s| !s.encrypted);
+    catalogue()
+        .iter()
+        .filter(|a| {
+            let used = a.symbols.iter().any(|s| imports.contains(s))
+                || a.selectors.iter().any(|s| selectors.contains(s));
+            used && match &a.requires_string {
+                Some(s) if strings_readable => cstrings.contains(s),
+                _ => true,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_loads() {
+        assert!(catalogue().len() >= 10);
+        assert!(catalogue().iter().all(|a| !a.source.is_empty()));
+    }
+}

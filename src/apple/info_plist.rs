@@ -1,0 +1,213 @@
+//! `Info.plist` (binary or XML) → the facts an inspector reports: identity,
+//! versions, usage descriptions, App Transport Security, URL schemes, queried
+//! schemes, background modes, SKAdNetwork ids and SDK keys.
+
+use plist::{Dictionary, Value};
+
+/// Most items kept from any one list in the plist.
+const MAX_ITEMS: usize = 10_000;
+
+/// What one `Info.plist` declares.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct InfoPlist {
+    pub bundle_id: Option<String>,
+    /// `CFBundleDisplayName`, else `CFBundleName`.
+    pub name: Option<String>,
+    pub executable: Option<String>,
+    /// `CFBundleShortVersionString`.
+    pub short_version: Option<String>,
+    /// `CFBundleVersion`.
+    pub version: Option<String>,
+    pub minimum_os: Option<String>,
+    /// `CFBundlePackageType` (`APPL`, `FMWK`, `BNDL`, `XPC!`).
+    pub package_type: Option<String>,
+    /// `NS*UsageDescription` keys with their text (includes
+    /// `NSUserTrackingUsageDescription`).
+    pub usage_descriptions: Vec<(String, String)>,
+    /// `NSAppTransportSecurity.NSAllowsArbitraryLoads`.
+    pub ats_arbitrary_loads: Option<bool>,
+    /// Other ATS switches set to true (`NSAllowsArbitraryLoadsInWebContent`, …).
+    pub ats_flags: Vec<String>,
+    /// `NSExceptionDomains`: (domain, allows insecure HTTP loads).
+    pub ats_exception_domains: Vec<(String, bool)>,
+    /// `CFBundleURLTypes[].CFBundleURLSchemes`.
+    pub url_schemes: Vec<String>,
+    /// `LSApplicationQueriesSchemes`.
+    pub queried_schemes: Vec<String>,
+    /// `UIBackgroundModes`.
+    pub background_modes: Vec<String>,
+    /// `SKAdNetworkItems[].SKAdNetworkIdentifier`.
+    pub skadnetwork_ids: Vec<String>,
+    /// Top-level keys, for SDK-key matching.
+    pub keys: Vec<String>,
+    /// `NSExtension.NSExtensionPointIdentifier` for app extensions.
+    pub extension_point: Option<String>,
+}
+
+/// Parses binary or XML plist bytes into [`InfoPlist`].
+pub fn parse(bytes: &[u8]) -> Result<InfoPlist, String> {
+    let dict: Dictionary = plist::from_bytes(bytes).map_err(|e| format!("plist: {e}"))?;
+    Ok(from_dict(&dict))
+}
+
+fn string(d: &Dictionary, key: &str) -> Option<String> {
+    match d.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Real(r) => Some(r.to_string()),
+        _ => None,
+    }
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .take(MAX_ITEMS)
+            .filter_map(|v| v.as_string().map(str::to_string))
+            .collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+fn truthy(v: Option<&Value>) -> Option<bool> {
+    match v? {
+        Value::Boolean(b) => Some(*b),
+        Value::String(s) => Some(matches!(
+            s.to_ascii_lowercase().as_str(),
+            "yes" | "true" | "1"
+        )),
+        Value::Integer(i) => Some(i.as_signed() != Some(0)),
+        _ => None,
+    }
+}
+
+/// Extracts the facts from a parsed plist dictionary.
+pub fn from_dict(d: &Dictionary) -> InfoPlist {
+    let mut p = InfoPlist {
+        bundle_id: string(d, "CFBundleIdentifier"),
+        name: string(d, "CFBundleDisplayName").or_else(|| string(d, "CFBundleName")),
+        executable: string(d, "CFBundleExecutable"),
+        short_version: string(d, "CFBundleShortVersionString"),
+        version: string(d, "CFBundleVersion"),
+        minimum_os: string(d, "MinimumOSVersion").or_else(|| string(d, "LSMinimumSystemVersion")),
+        package_type: string(d, "CFBundlePackageType"),
+        queried_schemes: strings(d.get("LSApplicationQueriesSchemes")),
+        background_modes: strings(d.get("UIBackgroundModes")),
+        keys: d.keys().take(MAX_ITEMS).cloned().collect(),
+        ..InfoPlist::default()
+    };
+    for (k, v) in d.iter().take(MAX_ITEMS) {
+        if k.starts_with("NS")
+            && k.ends_with("UsageDescription")
+            && let Some(text) = v.as_string()
+        {
+            p.usage_descriptions.push((k.clone(), text.to_string()));
+        }
+    }
+    if let Some(ats) = d
+        .get("NSAppTransportSecurity")
+        .and_then(Value::as_dictionary)
+    {
+        p.ats_arbitrary_loads = truthy(ats.get("NSAllowsArbitraryLoads"));
+        for flag in [
+            "NSAllowsArbitraryLoadsInWebContent",
+            "NSAllowsArbitraryLoadsForMedia",
+            "NSAllowsLocalNetworking",
+        ] {
+            if truthy(ats.get(flag)) == Some(true) {
+                p.ats_flags.push(flag.to_string());
+            }
+        }
+        if let Some(domains) = ats.get("NSExceptionDomains").and_then(Value::as_dictionary) {
+            for (domain, cfg) in domains.iter().take(MAX_ITEMS) {
+                let insecure = cfg.as_dictionary().is_some_and(|c| {
+                    truthy(c.get("NSExceptionAllowsInsecureHTTPLoads")) == Some(true)
+                        || truthy(c.get("NSThirdPartyExceptionAllowsInsecureHTTPLoads"))
+                            == Some(true)
+                        || truthy(c.get("NSTemporaryExceptionAllowsInsecureHTTPLoads"))
+                            == Some(true)
+                });
+                p.ats_exception_domains.push((domain.clone(), insecure));
+            }
+        }
+    }
+    if let Some(Value::Array(types)) = d.get("CFBundleURLTypes") {
+        for t in types.iter().take(MAX_ITEMS) {
+            if let Some(t) = t.as_dictionary() {
+                p.url_schemes.extend(strings(t.get("CFBundleURLSchemes")));
+            }
+        }
+    }
+    if let Some(Value::Array(items)) = d.get("SKAdNetworkItems") {
+        for item in items.iter().take(MAX_ITEMS) {
+            if let Some(id) = item
+                .as_dictionary()
+                .and_then(|i| i.get("SKAdNetworkIdentifier"))
+                .and_then(Value::as_string)
+            {
+                p.skadnetwork_ids.push(id.to_string());
+            }
+        }
+    }
+    p.extension_point = d
+        .get("NSExtension")
+        .and_then(Value::as_dictionary)
+        .and_then(|e| e.get("NSExtensionPointIdentifier"))
+        .and_then(Value::as_string)
+        .map(str::to_string);
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0"><dict>
+<key>CFBundleIdentifier</key><string>com.example.x</string>
+<key>CFBundleName</key><string>X</string>
+<key>CFBundleShortVersionString</key><string>1.2</string>
+<key>CFBundleVersion</key><string>7</string>
+<key>MinimumOSVersion</key><string>15.0</string>
+<key>NSCameraUsageDescription</key><string>Scan codes</string>
+<key>NSAppTransportSecurity</key><dict>
+  <key>NSAllowsArbitraryLoads</key><true/>
+  <key>NSExceptionDomains</key><dict><key>plain.test</key><dict>
+    <key>NSExceptionAllowsInsecureHTTPLoads</key><true/></dict></dict>
+</dict>
+<key>CFBundleURLTypes</key><array><dict><key>CFBundleURLSchemes</key><array><string>xapp</string></array></dict></array>
+<key>LSApplicationQueriesSchemes</key><array><string>weixin</string><string>fb</string></array>
+<key>SKAdNetworkItems</key><array><dict><key>SKAdNetworkIdentifier</key><string>cstr6suwn9.skadnetwork</string></dict></array>
+</dict></plist>"#;
+
+    #[test]
+    fn xml_info_plist() {
+        let p = parse(XML.as_bytes()).unwrap();
+        assert_eq!(p.bundle_id.as_deref(), Some("com.example.x"));
+        assert_eq!(p.name.as_deref(), Some("X"));
+        assert_eq!(p.short_version.as_deref(), Some("1.2"));
+        assert_eq!(p.version.as_deref(), Some("7"));
+        assert_eq!(p.minimum_os.as_deref(), Some("15.0"));
+        assert_eq!(
+            p.usage_descriptions,
+            vec![("NSCameraUsageDescription".into(), "Scan codes".into())]
+        );
+        assert_eq!(p.ats_arbitrary_loads, Some(true));
+        assert_eq!(p.ats_exception_domains, vec![("plain.test".into(), true)]);
+        assert_eq!(p.url_schemes, vec!["xapp".to_string()]);
+        assert_eq!(p.queried_schemes, vec!["weixin".to_string(), "fb".into()]);
+        assert_eq!(
+            p.skadnetwork_ids,
+            vec!["cstr6suwn9.skadnetwork".to_string()]
+        );
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        assert!(parse(b"bplist00\xff\xff").is_err());
+        assert!(parse(b"").is_err());
+    }
+}

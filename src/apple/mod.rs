@@ -1,0 +1,48 @@
+//! iOS: IPA layout, Info.plist, Mach-O (goblin), code signature,
+//! provisioning profiles and privacy manifests.
+
+pub mod codesign;
+pub mod identifiers;
+pub mod info_plist;
+pub mod ipa;
+pub mod layout;
+pub mod macho;
+pub mod privacy_manifest;
+pub mod provisioning;
+
+use crate::report::model::{Report, Warning};
+use crate::signatures::{AppFacts, Database};
+
+/// Inspects a bare Mach-O file (not inside an IPA).
+pub fn analyse_macho_file(data: &[u8], path: &str, show_secrets: bool, report: &mut Report) {
+    let db = Database::embedded();
+    report.app.platform = Some("ios".into());
+    let name = path.rsplit('/').next().unwrap_or(path).to_string();
+    let facts = macho::analyse(data);
+    if facts.slices.is_empty() && facts.warnings.is_empty() {
+        report
+            .warnings
+            .push(Warning::new(&name, "no readable Mach-O slice"));
+    }
+    let binaries = vec![ipa::BinaryFacts {
+        path: name,
+        sdk: None,
+        facts,
+    }];
+    let mut app_facts = AppFacts::default();
+    ipa::finish_binaries(
+        report,
+        db,
+        &mut app_facts,
+        binaries,
+        Vec::new(),
+        show_secrets,
+    );
+}
+
+/// Inspects a bare provisioning profile (`.mobileprovision`).
+pub fn analyse_profile_file(data: &[u8], path: &str, report: &mut Report) {
+    report.app.platform = Some("ios".into());
+    let name = path.rsplit('/').next().unwrap_or(path);
+    ipa::fill_profile(report, data, name);
+}
