@@ -232,28 +232,10 @@ pub fn render(r: &Report) -> String {
     }
     native_section(&mut o, r);
 
-    let s = &r.security;
-    let _ = writeln!(o, "\nSecurity");
-    let _ = writeln!(o, "  debuggable          {}", yes_no(s.debuggable));
-    let _ = writeln!(o, "  allowBackup         {}", yes_no(s.allow_backup));
-    let _ = writeln!(o, "  cleartext traffic   {}", yes_no(s.cleartext));
-    if !s.cleartext_domains.is_empty() {
-        let _ = writeln!(
-            o,
-            "  cleartext domains   {}",
-            s.cleartext_domains.join(", ")
-        );
-    }
-    let _ = writeln!(o, "  user CAs trusted    {}", yes_no(s.user_certs_trusted));
-    if let Some(nsc) = &s.network_security_config {
-        let _ = writeln!(o, "  network config      {nsc}");
-    }
-    if s.debug_overrides == Some(true) {
-        let _ = writeln!(
-            o,
-            "  debug overrides     yes (user CAs trusted in debug builds: {})",
-            yes_no(s.debug_user_certs_trusted)
-        );
+    if r.app.platform.as_deref() == Some("ios") {
+        ios_sections(&mut o, r);
+    } else {
+        android_security(&mut o, r);
     }
 
     let _ = writeln!(o, "\nSigning");
@@ -330,5 +312,122 @@ fn native_section(o: &mut String, r: &Report) {
             let _ = write!(line, "  JNI {first}{more}");
         }
         let _ = writeln!(o, "{line}");
+    }
+}
+
+fn android_security(o: &mut String, r: &Report) {
+    let s = &r.security;
+    let _ = writeln!(o, "\nSecurity");
+    let _ = writeln!(o, "  debuggable          {}", yes_no(s.debuggable));
+    let _ = writeln!(o, "  allowBackup         {}", yes_no(s.allow_backup));
+    let _ = writeln!(o, "  cleartext traffic   {}", yes_no(s.cleartext));
+    if !s.cleartext_domains.is_empty() {
+        let _ = writeln!(
+            o,
+            "  cleartext domains   {}",
+            s.cleartext_domains.join(", ")
+        );
+    }
+    let _ = writeln!(o, "  user CAs trusted    {}", yes_no(s.user_certs_trusted));
+    if let Some(nsc) = &s.network_security_config {
+        let _ = writeln!(o, "  network config      {nsc}");
+    }
+    if s.debug_overrides == Some(true) {
+        let _ = writeln!(
+            o,
+            "  debug overrides     yes (user CAs trusted in debug builds: {})",
+            yes_no(s.debug_user_certs_trusted)
+        );
+    }
+}
+
+fn ios_sections(o: &mut String, r: &Report) {
+    if let Some(ios) = &r.ios
+        && !ios.usage_descriptions.is_empty()
+    {
+        let _ = writeln!(o, "\nWhat the app tells the user it needs");
+        for u in &ios.usage_descriptions {
+            let _ = writeln!(o, "    {}: {}", u.key, u.text);
+        }
+    }
+    if !r.frameworks.is_empty() {
+        let _ = writeln!(o, "\nFrameworks ({})", r.frameworks.len());
+        for f in &r.frameworks {
+            let version = f
+                .version
+                .as_deref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default();
+            let sdk = f
+                .sdk
+                .as_deref()
+                .map(|s| format!("  [{s}]"))
+                .unwrap_or_default();
+            let _ = writeln!(o, "    {}{version}{sdk}", f.name);
+        }
+    }
+    if !r.binaries.is_empty() {
+        let _ = writeln!(o, "\nBinaries");
+        for b in &r.binaries {
+            let enc = if b.encrypted {
+                format!(
+                    "  ENCRYPTED (FairPlay) {}: code and strings there could not be inspected",
+                    b.encrypted_archs.join(", ")
+                )
+            } else {
+                String::new()
+            };
+            let _ = writeln!(o, "    {}  [{}]{enc}", b.path, b.archs.join(", "));
+        }
+    }
+    if let Some(p) = &r.privacy_manifest {
+        let _ = writeln!(o, "\nPrivacy manifest ({} file(s))", p.files.len());
+        let _ = writeln!(o, "  tracking declared   {}", yes_no(Some(p.tracking)));
+        if !p.tracking_domains.is_empty() {
+            let _ = writeln!(o, "  tracking domains    {}", p.tracking_domains.join(", "));
+        }
+        if !p.undeclared_tracking_domains.is_empty() {
+            let _ = writeln!(
+                o,
+                "  ! tracking hosts found but not declared: {}",
+                p.undeclared_tracking_domains.join(", ")
+            );
+        }
+        for u in &p.undeclared_api_categories {
+            let _ = writeln!(
+                o,
+                "  ! {} used without a declared reason ({})",
+                u.category,
+                u.apis.join(", ")
+            );
+        }
+        if !p.sdks_without_manifest.is_empty() {
+            let _ = writeln!(
+                o,
+                "  ! SDKs on Apple's list shipped without a privacy manifest: {}",
+                p.sdks_without_manifest.join(", ")
+            );
+        }
+    }
+    let s = &r.security;
+    let _ = writeln!(o, "\nSecurity");
+    let _ = writeln!(o, "  ATS arbitrary loads {}", yes_no(s.ats_arbitrary_loads));
+    if !s.cleartext_domains.is_empty() {
+        let _ = writeln!(
+            o,
+            "  cleartext domains   {}",
+            s.cleartext_domains.join(", ")
+        );
+    }
+    let _ = writeln!(o, "  encrypted           {}", yes_no(s.encrypted));
+    if let Some(p) = &r.provisioning {
+        let team = p.team_name.as_deref().unwrap_or("-");
+        let _ = writeln!(
+            o,
+            "  provisioning        team {team} ({}), {} device(s), expires {}",
+            p.team_id.as_deref().unwrap_or("-"),
+            p.device_count,
+            p.expires.as_deref().unwrap_or("-")
+        );
     }
 }
