@@ -5,8 +5,9 @@
 use crate::android::entries::{EntryKind, EntryOutcome};
 use crate::android::identifiers;
 use crate::native;
+use crate::report::model::Location;
 use crate::report::model::{NativeLibrary, Report, Warning};
-use crate::scan;
+use crate::signatures::attribution;
 use crate::signatures::{AppFacts, Database, match_sdks};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -105,29 +106,13 @@ pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, sho
     report.identifier_apis =
         identifiers::collect(api_hits.iter().map(|(p, h)| (p.as_str(), h)), &sdk_of_class);
 
-    let attribute = |host: &str| match db.owner_for_host(host) {
-        Some((sdk, owner)) => (Some(owner), sdk.map(str::to_string)),
-        None => (None, None),
+    let sdk_at = |l: &Location| {
+        location_sdk
+            .get(&(l.path.clone(), l.offset.unwrap_or(0)))
+            .cloned()
+            .flatten()
     };
-    let (mut endpoints, secrets) = scan::aggregate(scans, &attribute, show_secrets);
-    // An endpoint seen only inside one SDK's code or library belongs to it.
-    for e in endpoints.iter_mut().filter(|e| e.sdk.is_none()) {
-        let sdks: BTreeSet<Option<&String>> = e
-            .locations
-            .iter()
-            .map(|l| {
-                location_sdk
-                    .get(&(l.path.clone(), l.offset.unwrap_or(0)))
-                    .and_then(|s| s.as_ref())
-            })
-            .collect();
-        if sdks.len() == 1
-            && let Some(Some(sdk)) = sdks.into_iter().next()
-        {
-            // The owner stays the domain's: the SDK's vendor need not run the host.
-            e.sdk = Some(sdk.clone());
-        }
-    }
+    let (endpoints, secrets) = attribution::endpoints_and_secrets(db, scans, show_secrets, &sdk_at);
     report.endpoints = endpoints;
     report.secrets = secrets;
 }

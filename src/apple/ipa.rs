@@ -13,6 +13,7 @@ use crate::report::model::{
     UndeclaredApi, UsageDescription, Warning,
 };
 use crate::scan::{self, EntryScan};
+use crate::signatures::attribution;
 use crate::signatures::{AppFacts, Database, match_sdks};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -519,27 +520,9 @@ pub fn finish_binaries(
         }
     }
     report.sdks = match_sdks(db, facts);
-    let attribute = |host: &str| match db.owner_for_host(host) {
-        Some((sdk, owner)) => (Some(owner), sdk.map(str::to_string)),
-        None => (None, None),
-    };
-    let (mut endpoints, secrets) = scan::aggregate(scans, &attribute, show_secrets);
     // A host seen only inside one framework's binary belongs to its SDK.
-    for e in endpoints.iter_mut().filter(|e| e.sdk.is_none()) {
-        let sdks: BTreeSet<Option<&String>> = e
-            .locations
-            .iter()
-            .map(|l| location_sdk.get(&l.path).and_then(|s| s.as_ref()))
-            .collect();
-        if sdks.len() == 1
-            && let Some(Some(sdk)) = sdks.into_iter().next()
-        {
-            e.sdk = Some(sdk.clone());
-            if e.owner.is_none() {
-                e.owner = db.owner_of_sdk(sdk);
-            }
-        }
-    }
+    let sdk_at = |l: &Location| location_sdk.get(&l.path).cloned().flatten();
+    let (endpoints, secrets) = attribution::endpoints_and_secrets(db, scans, show_secrets, &sdk_at);
     report.endpoints = endpoints;
     report.secrets = secrets;
     usage
