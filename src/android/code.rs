@@ -4,6 +4,8 @@
 
 use crate::android::dex::{Dex, RefKind, descriptor_to_java};
 use crate::android::identifiers::{self, ApiHit};
+use crate::scan::{self, EntryScan};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// What one DEX entry holds.
@@ -15,8 +17,10 @@ pub struct DexFacts {
     pub referenced: Vec<String>,
     /// Identifier/fingerprinting API call sites.
     pub api_hits: Vec<ApiHit>,
-    /// `(string data offset, text)` of every string, for the scanner.
-    pub strings: Vec<(u64, String)>,
+    /// Data offset of every string, ascending (to find which string a hit is in).
+    pub string_offsets: Vec<u64>,
+    /// Endpoints and secrets in the string table.
+    pub scan: EntryScan,
     /// String data offset → Java names of the classes whose code loads it
     /// with `const-string`.
     pub string_users: HashMap<u64, Vec<String>>,
@@ -26,6 +30,18 @@ pub struct DexFacts {
 
 /// Longest string kept for scanning (longer ones are cut; see README).
 pub const MAX_SCANNED_STRING: usize = 64 * 1024;
+
+/// Cuts a string to [`MAX_SCANNED_STRING`] bytes at a character boundary.
+fn cap_length(text: Cow<'_, str>) -> Cow<'_, str> {
+    if text.len() <= MAX_SCANNED_STRING {
+        return text;
+    }
+    let mut cut = MAX_SCANNED_STRING;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    Cow::Owned(text[..cut].to_string())
+}
 
 /// Reads one DEX file.
 pub fn analyse(bytes: &[u8]) -> Result<DexFacts, String> {
@@ -62,27 +78,27 @@ pub fn analyse(bytes: &[u8]) -> Result<DexFacts, String> {
         .into_iter()
         .filter_map(|(idx, classes)| Some((dex.string_data_offset(idx)?, classes)))
         .collect();
-    for (offset, text) in dex.strings() {
-        let mut text = text.into_owned();
-        if text.len() > MAX_SCANNED_STRING {
-            let mut cut = MAX_SCANNED_STRING;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            text.truncate(cut);
-        }
-        if let Some(class_idxs) = users.get(&offset) {
-            let mut names: Vec<String> = class_idxs
-                .iter()
-                .filter_map(|&c| dex.type_name(c).map(|d| descriptor_to_java(&d)))
-                .collect();
-            names.sort();
-            names.dedup();
-            facts.string_users.insert(u64::from(offset), names);
-        }
-        facts.strings.push((u64::from(offset), text));
+    // Strings are borrowed from the DEX bytes (MUTF-8 that is valid UTF-8
+    // needs no copy); only over-long ones are cut to a new string.
+    let strings: Vec<(u64, Cow<'_, str>)> = dex
+        .strings()
+        .map(|(offset, text)| (u64::from(offset), cap_length(text)))
+        .collect();
+    facts.scan = scan::scan_strings(strings.iter().map(|(o, s)| (*o, s.as_ref())));
+    for (offset, _) in &strings {
+        let Some(class_idxs) = u32::try_from(*offset).ok().and_then(|o| users.get(&o)) else {
+            continue;
+        };
+        let mut names: Vec<String> = class_idxs
+            .iter()
+            .filter_map(|&c| dex.type_name(c).map(|d| descriptor_to_java(&d)))
+            .collect();
+        names.sort();
+        names.dedup();
+        facts.string_users.insert(*offset, names);
     }
-    facts.strings.sort_by_key(|(o, _)| *o);
+    facts.string_offsets = strings.iter().map(|(o, _)| *o).collect();
+    facts.string_offsets.sort_unstable();
     Ok(facts)
 }
 
@@ -104,15 +120,17 @@ mod tests {
             .unwrap();
         let facts = analyse(&dex).unwrap();
         let url = "https://www.cmpassport.com/unisdk/rs/getPrePhonescrip";
-        let (offset, _) = facts
-            .strings
+        let hit = facts
+            .scan
+            .endpoints
             .iter()
-            .find(|(_, s)| s == url)
+            .find(|h| h.url.as_deref() == Some(url))
             .expect("planted URL");
-        let at = *offset as usize;
+        let at = hit.offset as usize;
         assert_eq!(&dex[at..at + url.len()], url.as_bytes());
+        assert!(facts.string_offsets.contains(&hit.offset));
         assert_eq!(
-            facts.string_users[offset],
+            facts.string_users[&hit.offset],
             ["com.cmic.sso.sdk.auth.AuthnHelper"]
         );
         assert!(facts.classes.iter().any(|c| c == "com.facebookfan.Fan"));

@@ -216,7 +216,7 @@ fn analyse_one(
     }
     match kind {
         EntryKind::Dex => match code::analyse(&bytes) {
-            Ok(facts) => {
+            Ok(mut facts) => {
                 if dex_as_data && facts.classes.is_empty() && !facts.warnings.is_empty() {
                     out.packed = Some(format!(
                         "DEX file that does not parse: no class readable, {} header anomalies",
@@ -225,7 +225,7 @@ fn analyse_one(
                 }
                 out.warnings
                     .extend(facts.warnings.iter().map(|w| format!("DEX: {w}")));
-                out.scan = scan::scan_strings(facts.strings.iter().map(|(o, s)| (*o, s.as_str())));
+                out.scan = std::mem::take(&mut facts.scan);
                 out.dex = Some(facts);
             }
             Err(e) => {

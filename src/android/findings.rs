@@ -160,8 +160,8 @@ fn native_library(
 /// The classes that load the DEX string holding `offset`.
 fn string_users_at(dex: &crate::android::code::DexFacts, offset: u64) -> &[String] {
     // Strings are keyed by their data offset; a hit lies at or after it.
-    let idx = dex.strings.partition_point(|(o, _)| *o <= offset);
-    let Some((start, _)) = idx.checked_sub(1).and_then(|i| dex.strings.get(i)) else {
+    let idx = dex.string_offsets.partition_point(|o| *o <= offset);
+    let Some(start) = idx.checked_sub(1).and_then(|i| dex.string_offsets.get(i)) else {
         return &[];
     };
     dex.string_users
