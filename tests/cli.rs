@@ -282,3 +282,18 @@ fn unreadable_input_fails_with_one_line_on_stderr() {
     let (code, _, _) = telltale(&["inspect", "does-not-exist.apk"]);
     assert_ne!(code, 0);
 }
+
+#[test]
+fn json_does_not_depend_on_the_thread_count() {
+    let run = |threads: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_telltale"))
+            .args(["inspect", "--format", "json", "samples/splits.apks"])
+            .env("RAYON_NUM_THREADS", threads)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run telltale");
+        assert!(out.status.success());
+        out.stdout
+    };
+    assert_eq!(run("1"), run("7"));
+}
