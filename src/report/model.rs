@@ -192,6 +192,8 @@ pub struct Endpoint {
     pub owner: Option<Owner>,
     pub sdk: Option<String>,
     pub locations: Vec<Location>,
+    /// How many distinct places the host was seen in (`locations` keeps the first 50).
+    pub locations_total: usize,
 }
 
 /// A device-identifier or fingerprinting API the app calls.
@@ -383,6 +385,8 @@ pub struct Secret {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub locations: Vec<Location>,
+    /// How many distinct places the value was seen in (`locations` keeps the first 50).
+    pub locations_total: usize,
 }
 
 /// Code that looks packed or encrypted.

@@ -72,6 +72,7 @@ pub fn aggregate(
                 urls: urls.into_iter().take(MAX_URLS).collect(),
                 owner,
                 sdk,
+                locations_total: locations.len(),
                 locations: locations.into_iter().take(MAX_LOCATIONS).collect(),
                 host,
             }
@@ -84,6 +85,7 @@ pub fn aggregate(
             preview: preview(&value),
             sha256,
             value: show_secrets.then_some(value),
+            locations_total: locations.len(),
             locations: locations.into_iter().take(MAX_LOCATIONS).collect(),
         })
         .collect();
@@ -158,6 +160,8 @@ mod tests {
         assert_eq!(eps[0].locations.len(), 3);
         assert_eq!(eps[0].locations[0].path, "assets/x.js");
         assert_eq!(eps[1].locations.len(), MAX_LOCATIONS);
+        assert_eq!(eps[1].locations_total, 80);
+        assert_eq!(eps[0].locations_total, 3);
         assert_eq!(secrets.len(), 1);
         assert_eq!(secrets[0].preview, "AKIA…ZAM2");
         assert_eq!(secrets[0].sha256, sha256_hex(value.as_bytes()));
