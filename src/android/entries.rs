@@ -322,6 +322,15 @@ fn analyse_elf(bytes: &[u8], out: &mut EntryOutcome) {
         out.elf = Some(info);
     }
     for (offset, piece) in scan::elf_string_sections(bytes) {
+        if let Some(info) = out.elf.as_mut()
+            && info.class_refs.len() < native::class_refs::MAX_CLASSES
+        {
+            info.class_refs
+                .extend(native::class_refs::class_refs(piece));
+            info.class_refs.sort();
+            info.class_refs.dedup();
+            info.class_refs.truncate(native::class_refs::MAX_CLASSES);
+        }
         let found = scan::scan_bytes(piece, offset);
         out.scan.endpoints.extend(found.endpoints);
         out.scan.secrets.extend(found.secrets);

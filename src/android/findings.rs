@@ -144,7 +144,10 @@ fn native_library(
     let sdk = db
         .sdk_for_native_lib(path)
         .or_else(|| jni_classes.iter().find_map(|c| db.sdk_for_class(c)))
-        .map(str::to_string);
+        .map(str::to_string)
+        .or_else(|| {
+            sdk_of_named_classes(db, elf.map(|e| e.class_refs.as_slice()).unwrap_or_default())
+        });
     NativeLibrary {
         path: path.to_string(),
         arch: (!arch.is_empty()).then_some(arch),
@@ -154,6 +157,16 @@ fn native_library(
         soname: elf.and_then(|e| e.soname.clone()),
         needed: elf.map(|e| e.needed.clone()).unwrap_or_default(),
         jni_classes,
+    }
+}
+
+/// The SDK a library serves, judged by the Java classes its strings name:
+/// the one SDK those classes belong to, when they belong to exactly one.
+fn sdk_of_named_classes(db: &Database, classes: &[String]) -> Option<String> {
+    let sdks: BTreeSet<&str> = classes.iter().filter_map(|c| db.sdk_for_class(c)).collect();
+    match sdks.len() {
+        1 => sdks.into_iter().next().map(str::to_string),
+        _ => None,
     }
 }
 

@@ -53,6 +53,9 @@ pub struct ElfInfo {
     /// Java classes (dotted) served by `jni_symbols`, sorted, unique.
     pub jni_classes: Vec<String>,
     /// Whether `JNI_OnLoad` is exported (natives may be registered by code).
+    /// Java classes the library names in its strings (`com/x/Y`), the
+    /// classes it most likely serves when it registers natives itself.
+    pub class_refs: Vec<String>,
     pub jni_onload: bool,
     /// What could not be read, in short human words.
     pub warnings: Vec<String>,

@@ -4,6 +4,7 @@
 //! Plain facts only; the Android pass (`android::entries`,
 //! `android::findings`) maps them to SDKs and the report.
 
+pub mod class_refs;
 pub mod elf;
 pub mod jni;
 pub mod packers;
