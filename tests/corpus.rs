@@ -298,3 +298,25 @@ fn signing_agrees_with_apksigner() {
     assert!(compared > 90);
     assert!(mismatches.is_empty(), "{mismatches:#?}");
 }
+
+/// The v3 key-rotation lineage, as `apksigner lineage --in FILE --print-certs`
+/// prints it for apksig's golden lineage APK (two signers, rsa-2048 → rsa-2048_2).
+#[test]
+fn v3_lineage_matches_apksigner() {
+    let Some(root) = corpus() else { return };
+    let path = root.join("signing/apksig-golden-aligned-v3-lineage-out.apk");
+    let report = inspect_path(&path, &Options::default()).unwrap();
+    let lineage: BTreeSet<&str> = report
+        .signing
+        .iter()
+        .filter(|s| s.scheme == "v3-lineage")
+        .map(|s| s.sha256.as_str())
+        .collect();
+    assert_eq!(
+        lineage,
+        BTreeSet::from([
+            "fb5dbd3c669af9fc236c6991e6387b7f11ff0590997f22d0f5c74ff40e04fca8",
+            "681b0e56a796350c08647352a4db800cc44b2adc8f4c72fa350bd05d4d50264d",
+        ])
+    );
+}

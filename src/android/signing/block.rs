@@ -168,7 +168,10 @@ fn read_signer(
         return Err("SDK range truncated".into());
     }
     let (_digests, rest) = prefixed(signed_data).ok_or("digests truncated")?;
-    let (certs, _) = prefixed(rest).ok_or("certificates truncated")?;
+    let (certs, after_certs) = prefixed(rest).ok_or("certificates truncated")?;
+    if has_sdk {
+        read_lineage(scheme, n, after_certs, facts);
+    }
     let mut rest = certs;
     let mut i = 0usize;
     while !rest.is_empty() {
@@ -191,6 +194,54 @@ fn read_signer(
         return Err("has no certificates".into());
     }
     Ok(())
+}
+
+/// v3 "proof of rotation" attribute: the signing-certificate lineage.
+const PROOF_OF_ROTATION: u32 = 0x3ba0_6f8c;
+
+/// Reads the certificates of a v3/v3.1 signer's lineage (key rotation
+/// history), from the additional attributes that follow min/max SDK in the
+/// signed data. Each is reported with scheme `<scheme>-lineage`.
+fn read_lineage(scheme: &str, n: usize, after_certs: &[u8], facts: &mut SigningFacts) {
+    // min SDK (u32), max SDK (u32), then the additional attributes.
+    let Some((attributes, _)) = after_certs.get(8..).and_then(prefixed) else {
+        return;
+    };
+    let mut rest = attributes;
+    while let Some((attribute, after)) = prefixed(rest) {
+        rest = after;
+        if read_u32(attribute, 0) != Some(PROOF_OF_ROTATION) {
+            continue;
+        }
+        // u32 id, u32 version, then the length-prefixed nodes up to the end.
+        let mut nodes = attribute.get(8..).unwrap_or_default();
+        let mut level = 0usize;
+        while let Some((node, after)) = prefixed(nodes) {
+            nodes = after;
+            level += 1;
+            // Node: signed data = (length-prefixed certificate, u32 algorithm), then flags…
+            let der = prefixed(node)
+                .and_then(|(signed, _)| prefixed(signed))
+                .map(|(der, _)| der);
+            let Some(der) = der else {
+                facts.warnings.push(format!(
+                    "{scheme} block: signer {n} lineage node {level} truncated"
+                ));
+                return;
+            };
+            if facts.certificates.len() >= MAX_CERTS {
+                return;
+            }
+            let (mut cert, warning) = cert_info(&format!("{scheme}-lineage"), der);
+            cert.signer = true;
+            if let Some(w) = warning {
+                facts.warnings.push(format!(
+                    "{scheme} block: signer {n} lineage node {level}: {w}"
+                ));
+            }
+            facts.push_unique(cert);
+        }
+    }
 }
 
 /// Splits a u32-length-prefixed slice off the front of `data`.
