@@ -7,7 +7,7 @@
 use crate::android::aapt_proto;
 use crate::android::apk::{self, ApkPart, Merged, Resolve};
 use crate::android::entries::{self, EntryKind};
-use crate::android::{manifest, netsec};
+use crate::android::manifest;
 use crate::container::zip::{Archive, Entry};
 use crate::inspect::{Budget, Options};
 use crate::report::model::{PackagePart, Report, Warning};
@@ -129,7 +129,16 @@ fn analyse_module(
                 }
             }
             if module == "base" {
-                read_network_security_config(archive, budget, module, report);
+                let manifest = format!("{module}/manifest/AndroidManifest.xml");
+                let prefix = format!("{module}/");
+                apk::read_network_security_config(
+                    archive,
+                    budget,
+                    &manifest,
+                    &prefix,
+                    &aapt_proto::parse_xml,
+                    report,
+                );
             }
         }
         Err(e) => report.warnings.push(Warning::new(&manifest_path, e)),
@@ -147,32 +156,6 @@ fn analyse_module(
 }
 
 /// Reads the base module's network security config (protobuf XML).
-fn read_network_security_config(
-    archive: &Archive<'_>,
-    budget: &Budget,
-    module: &str,
-    report: &mut Report,
-) {
-    let Some(path) = report.security.network_security_config.clone() else {
-        return;
-    };
-    if path.starts_with('@') {
-        report.warnings.push(Warning::new(
-            format!("{module}/manifest/AndroidManifest.xml"),
-            format!("network security config {path} could not be resolved"),
-        ));
-        return;
-    }
-    let full = format!("{module}/{path}");
-    match budget
-        .read(archive, &full)
-        .and_then(|r| aapt_proto::parse_xml(&r.bytes))
-    {
-        Ok(root) => apk::apply_network_security_config(&netsec::from_root(&root), report),
-        Err(e) => report.warnings.push(Warning::new(full, e)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

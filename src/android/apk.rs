@@ -1,7 +1,7 @@
 //! Turns one APK archive into report facts: manifest, resources, network
 //! security config, signing certificates and Android's install verdict.
 
-use crate::android::axml::{self, Value};
+use crate::android::axml::{self, Element, Value};
 use crate::android::entries::EntryOutcome;
 use crate::android::manifest::{self, Manifest, value_text};
 use crate::android::netsec;
@@ -78,7 +78,7 @@ pub fn analyse_part(
             report,
             &mut refusals,
         );
-        read_network_security_config(archive, budget, m, report);
+        read_network_security_config(archive, budget, MANIFEST, "", &binary_xml_root, report);
     } else {
         refusals.push("AndroidManifest.xml is missing or unreadable".into());
     }
@@ -509,40 +509,40 @@ fn protection_text(level: Option<&Value>) -> String {
     base.to_string()
 }
 
-fn read_network_security_config(
+/// Reads the network security config the manifest at `manifest_path` names,
+/// from `prefix` + its path, decoding it with `decode` (binary XML in an APK,
+/// protobuf XML in a bundle).
+pub fn read_network_security_config(
     archive: &Archive<'_>,
     budget: &Budget,
-    m: &Manifest,
+    manifest_path: &str,
+    prefix: &str,
+    decode: &dyn Fn(&[u8]) -> Result<Element, String>,
     report: &mut Report,
 ) {
     let Some(path) = report.security.network_security_config.clone() else {
         return;
     };
-    if m.network_security_config.is_none() || path.starts_with('@') {
+    if path.starts_with('@') {
         report.warnings.push(Warning::new(
-            MANIFEST,
+            manifest_path,
             format!("network security config {path} could not be resolved"),
         ));
         return;
     }
-    let bytes = match budget.read(archive, &path) {
-        Ok(r) => r.bytes,
-        Err(e) => {
-            report.warnings.push(Warning::new(&path, e));
-            return;
-        }
-    };
-    let doc = match axml::parse(&bytes) {
-        Ok(d) => d,
-        Err(e) => {
-            report.warnings.push(Warning::new(&path, e.to_string()));
-            return;
-        }
-    };
-    let Some(root) = doc.root.as_ref() else {
-        return;
-    };
-    apply_network_security_config(&netsec::from_root(root), report);
+    let full = format!("{prefix}{path}");
+    match budget.read(archive, &full).and_then(|r| decode(&r.bytes)) {
+        Ok(root) => apply_network_security_config(&netsec::from_root(&root), report),
+        Err(e) => report.warnings.push(Warning::new(full, e)),
+    }
+}
+
+/// The root element of a binary XML file.
+pub fn binary_xml_root(bytes: &[u8]) -> Result<Element, String> {
+    axml::parse(bytes)
+        .map_err(|e| e.to_string())?
+        .root
+        .ok_or_else(|| "binary XML has no root element".to_string())
 }
 
 /// Sets the security flags a network security config decides.
