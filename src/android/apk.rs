@@ -14,7 +14,7 @@ use crate::inspect::Budget;
 use crate::inspect::Options;
 use crate::report::model::{
     AppInfo, Component, DeclaredPermission, DeepLink, MetaData, Permission, QueriedIntent, Report,
-    SigningCert, Warning,
+    Warning,
 };
 use crate::signatures::Database;
 
@@ -594,16 +594,7 @@ pub fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report:
             .push(Warning::new("", format!("APK Signing Block: {w}")));
     }
     certs.extend(signers_only(block.certificates));
-    report.signing = certs
-        .into_iter()
-        .map(|c| SigningCert {
-            scheme: c.scheme,
-            subject: c.subject,
-            issuer: c.issuer,
-            sha256: c.sha256,
-            country: c.country,
-        })
-        .collect();
+    report.signing = certs.into_iter().map(|c| c.to_report(&c.scheme)).collect();
     report.installable.signed = Some(!report.signing.is_empty());
     if report.signing.is_empty() {
         report.warnings.push(Warning::new(

@@ -91,17 +91,7 @@ fn attr_text(el: &Element, name: &str) -> Option<String> {
 }
 
 fn attr_bool(el: &Element, name: &str) -> Option<bool> {
-    match el.android_attr(name)? {
-        Value::Bool(b) => Some(*b),
-        Value::Int(i) => Some(*i != 0),
-        Value::Hex(h) => Some(*h != 0),
-        Value::String(s) => match s.trim() {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    }
+    el.android_attr(name).and_then(Value::as_bool)
 }
 
 /// Resolves a component class name the way PackageParser does: `.Foo` and

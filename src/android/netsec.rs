@@ -24,12 +24,7 @@ fn plain_attr<'a>(el: &'a Element, name: &str) -> Option<&'a Value> {
 }
 
 fn plain_bool(el: &Element, name: &str) -> Option<bool> {
-    match plain_attr(el, name)? {
-        Value::Bool(b) => Some(*b),
-        Value::Int(i) => Some(*i != 0),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+    plain_attr(el, name).and_then(Value::as_bool)
 }
 
 fn trusts_user_certs(el: &Element) -> bool {

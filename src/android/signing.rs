@@ -34,6 +34,19 @@ pub struct CertInfo {
     pub signer: bool,
 }
 
+impl CertInfo {
+    /// The report's view of this certificate, listed under `scheme`.
+    pub fn to_report(&self, scheme: &str) -> crate::report::model::SigningCert {
+        crate::report::model::SigningCert {
+            scheme: scheme.to_string(),
+            subject: self.subject.clone(),
+            issuer: self.issuer.clone(),
+            sha256: self.sha256.clone(),
+            country: self.country.clone(),
+        }
+    }
+}
+
 /// Certificates found and anomalies met.
 #[derive(Debug, Clone, Default)]
 pub struct SigningFacts {

@@ -9,8 +9,8 @@ use crate::container::zip::Archive;
 use crate::inspect::{Budget, Options};
 use crate::report::model::{
     AppInfo, AtsException, Binary, DeepLink, Evidence, Extension, Framework, IdentifierApi,
-    IosInfo, Location, Permission, PrivacyManifest, Provisioning, Report, Sdk, SigningCert,
-    UndeclaredApi, UsageDescription, Warning,
+    IosInfo, Location, Permission, PrivacyManifest, Provisioning, Report, Sdk, UndeclaredApi,
+    UsageDescription, Warning,
 };
 use crate::scan::{self, EntryScan};
 use crate::signatures::attribution;
@@ -366,15 +366,9 @@ pub fn fill_profile(report: &mut Report, bytes: &[u8], path: &str) {
             for w in warnings {
                 report.warnings.push(Warning::new(path, w));
             }
-            for c in &p.certificates {
-                report.signing.push(SigningCert {
-                    scheme: "ios".into(),
-                    subject: c.subject.clone(),
-                    issuer: c.issuer.clone(),
-                    sha256: c.sha256.clone(),
-                    country: c.country.clone(),
-                });
-            }
+            report
+                .signing
+                .extend(p.certificates.iter().map(|c| c.to_report("ios")));
             report.provisioning = Some(Provisioning {
                 path: path.to_string(),
                 name: p.name,
@@ -446,15 +440,9 @@ pub fn finish_binaries(
         }
         let sig = m.signature();
         if let Some(sig) = sig {
-            for c in &sig.certificates {
-                report.signing.push(SigningCert {
-                    scheme: "ios".into(),
-                    subject: c.subject.clone(),
-                    issuer: c.issuer.clone(),
-                    sha256: c.sha256.clone(),
-                    country: c.country.clone(),
-                });
-            }
+            report
+                .signing
+                .extend(sig.certificates.iter().map(|c| c.to_report("ios")));
         }
         report.binaries.push(Binary {
             path: b.path.clone(),
