@@ -270,6 +270,30 @@ impl Reader<'_> {
     }
 }
 
+/// Where a header table starts and how many of its `declared` entries of
+/// `entsize` bytes fit in the file; a cut-off table becomes a warning.
+fn clamped_table(
+    bytes: &[u8],
+    offset: u64,
+    declared: usize,
+    entsize: usize,
+    what: &str,
+    warnings: &mut Vec<String>,
+) -> Option<(usize, usize)> {
+    let off = usize::try_from(offset).ok()?;
+    if off == 0 || declared == 0 {
+        return None;
+    }
+    let fit = bytes.len().saturating_sub(off) / entsize.max(1);
+    let count = declared.min(fit);
+    if count < declared {
+        warnings.push(format!(
+            "{what} table cut off: {count} of {declared} entries in the file"
+        ));
+    }
+    (count > 0).then_some((off, count))
+}
+
 /// Section headers, the count clamped to what the file holds.
 fn section_headers(
     bytes: &[u8],
@@ -278,24 +302,16 @@ fn section_headers(
     warnings: &mut Vec<String>,
 ) -> Vec<SectionHeader> {
     let entsize = SectionHeader::size(ctx);
-    let declared = usize::from(header.e_shnum);
-    let Ok(off) = usize::try_from(header.e_shoff) else {
-        return Vec::new();
-    };
-    if off == 0 || declared == 0 {
-        return Vec::new();
-    }
-    let fit = bytes.len().saturating_sub(off) / entsize.max(1);
-    let count = declared.min(fit);
-    if count < declared {
-        warnings.push(format!(
-            "section header table cut off: {count} of {declared} entries in the file"
-        ));
-    }
-    if count == 0 {
-        return Vec::new();
-    }
-    SectionHeader::parse(bytes, off, count, ctx).unwrap_or_default()
+    clamped_table(
+        bytes,
+        header.e_shoff,
+        usize::from(header.e_shnum),
+        entsize,
+        "section header",
+        warnings,
+    )
+    .and_then(|(off, count)| SectionHeader::parse(bytes, off, count, ctx).ok())
+    .unwrap_or_default()
 }
 
 /// Program headers, the count clamped to what the file holds.
@@ -306,24 +322,16 @@ fn program_headers(
     warnings: &mut Vec<String>,
 ) -> Vec<ProgramHeader> {
     let entsize = ProgramHeader::size(ctx);
-    let declared = usize::from(header.e_phnum);
-    let Ok(off) = usize::try_from(header.e_phoff) else {
-        return Vec::new();
-    };
-    if off == 0 || declared == 0 {
-        return Vec::new();
-    }
-    let fit = bytes.len().saturating_sub(off) / entsize.max(1);
-    let count = declared.min(fit);
-    if count < declared {
-        warnings.push(format!(
-            "program header table cut off: {count} of {declared} entries in the file"
-        ));
-    }
-    if count == 0 {
-        return Vec::new();
-    }
-    ProgramHeader::parse(bytes, off, count, ctx).unwrap_or_default()
+    clamped_table(
+        bytes,
+        header.e_phoff,
+        usize::from(header.e_phnum),
+        entsize,
+        "program header",
+        warnings,
+    )
+    .and_then(|(off, count)| ProgramHeader::parse(bytes, off, count, ctx).ok())
+    .unwrap_or_default()
 }
 
 /// The bytes of a section that lie inside the file (possibly fewer than declared).
