@@ -9,6 +9,7 @@
 
 pub mod android;
 pub mod apple;
+pub mod batch;
 pub mod container;
 pub mod inspect;
 pub mod native;
