@@ -38,6 +38,11 @@ enum Command {
         /// Print secrets in full instead of a 4+4 character preview.
         #[arg(long)]
         show_secrets: bool,
+        /// Load the knowledge base (SDK signatures, API catalogues, patterns)
+        /// from DIR, laid out like the project's data/, instead of the copy
+        /// built in.
+        #[arg(long, value_name = "DIR")]
+        knowledge: Option<PathBuf>,
     },
     /// Inspect many apps (files, folders, a list or a chart), each in an
     /// isolated worker process, into a store that a rerun resumes.
@@ -156,11 +161,13 @@ fn main() -> ExitCode {
             max_entry_mib,
             max_total_mib,
             show_secrets,
+            knowledge,
         } => {
             let options = Options {
                 max_entry_size: max_entry_mib.saturating_mul(1 << 20),
                 max_total_size: max_total_mib.saturating_mul(1 << 20),
                 show_secrets,
+                knowledge_dir: knowledge,
                 ..Options::default()
             };
             refuse_many_apps(&file)
