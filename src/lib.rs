@@ -19,6 +19,7 @@ pub mod knowledge;
 pub mod native;
 pub mod options;
 pub mod pipeline;
+pub mod pkcs7;
 pub mod report;
 pub mod scan;
 pub mod signatures;

@@ -163,13 +163,10 @@ pub fn inspect_bytes_with(
     if let Some(format) = detect::raw_format(data, path) {
         report.input.format = format.name().to_string();
         match format {
-            Format::MachO => crate::apple::analyse_macho_file(
-                data,
-                path,
-                knowledge,
-                options.show_secrets,
-                &mut report,
-            ),
+            Format::MachO => {
+                let binaries = crate::apple::analyse_macho_file(data, path, &mut report);
+                findings::ios::run_binaries(binaries, &mut report, knowledge, options.show_secrets);
+            }
             _ => crate::apple::analyse_profile_file(data, path, &mut report),
         }
         report.normalize();
@@ -201,7 +198,9 @@ pub fn inspect_bytes_with(
             crate::android::splits::analyse_set(&archive, format, &budget, options, &mut report)
         }
         Format::Ipa => {
-            crate::apple::ipa::analyse(&archive, &budget, options, knowledge, &mut report);
+            if let Some(facts) = crate::apple::ipa::analyse(&archive, &budget, &mut report) {
+                findings::ios::run(facts, &mut report, knowledge, options.show_secrets);
+            }
             None
         }
         other => {
