@@ -65,17 +65,6 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("top_endpoints", "Top endpoints (owner, country)"),
 ];
 
-#[derive(serde::Deserialize)]
-struct TrackerFile {
-    categories: Vec<String>,
-}
-
-fn tracker_categories() -> BTreeSet<String> {
-    toml::from_str::<TrackerFile>(include_str!("../../data/tracker_categories.toml"))
-        .map(|f| f.categories.into_iter().collect())
-        .unwrap_or_default()
-}
-
 fn ownership(state: Option<bool>) -> &'static str {
     match state {
         Some(true) => "state-owned",
@@ -125,7 +114,7 @@ impl Counter {
 }
 
 fn group_stats(label: String, runs: &[&StoredRun], failed: usize, pending: usize) -> Group {
-    let trackers = tracker_categories();
+    let trackers = crate::report::trackers::tracker_categories();
     let total = runs.len();
     let mut sdks = Counter::default();
     let mut cats = Counter::default();
