@@ -9,7 +9,8 @@
 //! [`findings`] turns facts into SDKs, attributions, endpoints and secrets
 //! with the [`knowledge`] base (everything under `data/`, one hash; the SDK
 //! rules compile into [`signatures`]); [`report`] holds the one model, its
-//! merge/normalise rules and its renderers.
+//! merge/normalise rules and its renderers. [`batch`] runs many apps through
+//! isolated worker processes into a store and reads statistics back.
 
 pub mod android;
 pub mod apple;
@@ -28,5 +29,5 @@ pub mod xml;
 
 pub use knowledge::Knowledge;
 pub use options::Options;
-pub use pipeline::{inspect_bytes, inspect_path};
+pub use pipeline::{inspect_bytes, inspect_path, inspect_path_with};
 pub use report::model::Report;

@@ -92,6 +92,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../data/signatures/sdks/libchecker.toml"),
     ),
     (
+        "tracker_categories.toml",
+        include_str!("../../data/tracker_categories.toml"),
+    ),
+    (
         "x500-keywords.tsv",
         include_str!("../../data/x500-keywords.tsv"),
     ),
@@ -122,6 +126,7 @@ const KNOWN: &[&str] = &[
     "signatures/owners-libchecker.toml",
     "signatures/owners.toml",
     "signatures/schema.toml",
+    "tracker_categories.toml",
 ];
 
 /// Whether the loader reads `path`.
