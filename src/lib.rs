@@ -9,8 +9,9 @@
 //! [`findings`] turns facts into SDKs, attributions, endpoints and secrets
 //! with the [`knowledge`] base (everything under `data/`, one hash; the SDK
 //! rules compile into [`signatures`]); [`report`] holds the one model, its
-//! merge/normalise rules and its renderers. [`batch`] runs many apps through
-//! isolated worker processes into a store and reads statistics back.
+//! merge/normalise rules and its renderers; [`output`] writes it without
+//! ever touching the input. [`batch`] runs many apps through isolated worker
+//! processes into a store and reads statistics back.
 
 pub mod android;
 pub mod apple;
@@ -20,6 +21,7 @@ pub mod findings;
 pub mod knowledge;
 pub mod native;
 pub mod options;
+pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod scan;

@@ -1,9 +1,9 @@
 //! The `telltale` command line: parse arguments, call the library, render.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use telltale::output::Destination;
 use telltale::{Options, inspect_path};
 
 #[derive(Parser)]
@@ -26,14 +26,15 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Write the report to this file instead of standard output.
+        /// Write the report to this file instead of standard output (`-` is
+        /// standard output). Never the input itself.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Largest inflated size of one entry, in MiB.
-        #[arg(long, default_value_t = 256)]
+        /// Largest inflated size of one entry, in MiB (at least 1).
+        #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..))]
         max_entry_mib: u64,
-        /// Largest inflated size of all entries together, in MiB.
-        #[arg(long, default_value_t = 2048)]
+        /// Largest inflated size of all entries together, in MiB (at least 1).
+        #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u64).range(1..))]
         max_total_mib: u64,
         /// Print secrets in full instead of a 4+4 character preview.
         #[arg(long)]
@@ -177,13 +178,14 @@ fn main() -> ExitCode {
                 ..Options::default()
             };
             refuse_many_apps(&file)
-                .and_then(|()| inspect_path(&file, &options).map_err(|e| e.to_string()))
-                .and_then(|report| {
+                .and_then(|()| Destination::for_input(output.as_deref(), &file))
+                .and_then(|destination| {
+                    let report = inspect_path(&file, &options).map_err(|e| e.to_string())?;
                     let text = match format {
                         Format::Text => telltale::report::text::render(&report),
                         Format::Json => telltale::report::json::render(&report),
                     };
-                    emit(&text, output.as_ref())
+                    destination.write(&text)
                 })
         }
         Command::Batch(args) => return batch(args),
@@ -206,7 +208,7 @@ fn main() -> ExitCode {
                     StatsFormat::Json => stats::render_json(&s),
                     StatsFormat::Html => stats::render_html(&s),
                 };
-                emit(&text, output.as_ref())
+                Destination::for_output(output.as_deref())?.write(&text)
             }),
         Command::Export { db, format, output } => {
             use telltale::batch::export;
@@ -217,7 +219,7 @@ fn main() -> ExitCode {
             telltale::batch::store::open(&db).and_then(|mut store| {
                 let mut buf = Vec::new();
                 export::export(&mut store, format, &mut buf)?;
-                emit(&String::from_utf8_lossy(&buf), output.as_ref())
+                Destination::for_output(output.as_deref())?.write(&String::from_utf8_lossy(&buf))
             })
         }
         Command::Worker {
@@ -231,28 +233,14 @@ fn main() -> ExitCode {
             let code = telltale::batch::worker::serve(&options, max_memory_mib);
             return ExitCode::from(u8::try_from(code).unwrap_or(1));
         }
-        Command::Xml { file, entry } => {
-            telltale::xml::entry_as_xml(&file, &entry).and_then(|text| emit(&text, None))
-        }
+        Command::Xml { file, entry } => telltale::xml::entry_as_xml(&file, &entry)
+            .and_then(|text| Destination::Stdout.write(&text)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("telltale: {}", message.replace('\n', " "));
             ExitCode::FAILURE
-        }
-    }
-}
-
-fn emit(text: &str, output: Option<&PathBuf>) -> Result<(), String> {
-    match output {
-        Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display())),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
-                _ => Ok(()),
-            }
         }
     }
 }
