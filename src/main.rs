@@ -253,7 +253,7 @@ fn refuse_many_apps(path: &std::path::Path) -> Result<(), String> {
     }
     match telltale::batch::inputs::classify_dir(path)? {
         telltale::batch::inputs::DirClass::ManyApps { packages } => Err(format!(
-            "{}: holds {packages} packages that are not one app's split set; \
+            "{}: holds {packages} package(s) that are not one app's split set; \
              inspect each with `telltale batch {} --db results.sqlite`",
             path.display(),
             path.display()

@@ -385,6 +385,8 @@ fn svg_bars(rows: &[Row]) -> String {
     const ROW_H: usize = 20;
     const LABEL_W: usize = 300;
     let rows: Vec<&Row> = rows.iter().take(SHOWN_ROWS).collect();
+    // Bars scale to the section's largest share, so small shares stay visible.
+    let top = rows.iter().map(|r| r.share).fold(0.0, f64::max);
     let height = rows.len() * ROW_H + 4;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" role=\"img\">",
@@ -397,8 +399,16 @@ fn svg_bars(rows: &[Row]) -> String {
         } else {
             format!("{} — {}", r.key, r.detail)
         };
-        let short: String = label.chars().take(44).collect();
-        let width = (r.share * BAR_W).max(1.0);
+        let short: String = if label.chars().count() > 42 {
+            label.chars().take(41).chain(['…']).collect()
+        } else {
+            label.clone()
+        };
+        let width = if top > 0.0 {
+            (r.share / top * BAR_W).max(1.0)
+        } else {
+            1.0
+        };
         svg.push_str(&format!(
             "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" font-size=\"12\">{}</text>\
              <rect x=\"{bx}\" y=\"{ry}\" width=\"{width:.1}\" height=\"14\" fill=\"#4a7bb7\"><title>{}</title></rect>\
