@@ -3,4 +3,3 @@
 pub mod json;
 pub mod model;
 pub mod text;
-pub mod trackers;

@@ -7,7 +7,6 @@
 //! `anstyle` styles.
 
 use crate::report::model::{Owner, Report, Sdk, SigningCert, Warning};
-use crate::report::trackers;
 use anstyle::{AnsiColor, Style};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,8 +18,11 @@ pub const MAX_VALUE_CHARS: usize = 200;
 const MAX_TEXT_CHARS: usize = 400;
 
 /// How to render.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TextOptions {
+    /// SDK categories that make an SDK a tracker (the knowledge base's
+    /// `tracker_categories.toml`); empty puts every SDK under one list.
+    pub tracker_categories: BTreeSet<String>,
     /// Add ANSI colour and bold (only the renderer's own styles).
     pub color: bool,
     /// Add a legend explaining the categories and levels the report uses.
@@ -40,6 +42,7 @@ pub fn render_with(r: &Report, opts: &TextOptions) -> String {
         names: r.sdks.iter().map(|s| (s.id.as_str(), s)).collect(),
     };
     header(&mut o, r);
+    let trackers = &opts.tracker_categories;
     app(&mut o, r);
     parts(&mut o, r);
     packed_code(&mut o, r);
@@ -48,7 +51,7 @@ pub fn render_with(r: &Report, opts: &TextOptions) -> String {
     components(&mut o, r);
     deep_links(&mut o, r);
     queries(&mut o, r);
-    sdks(&mut o, r);
+    sdks(&mut o, r, trackers);
     identifier_apis(&mut o, r);
     endpoints(&mut o, r);
     secrets(&mut o, r);
@@ -66,7 +69,7 @@ pub fn render_with(r: &Report, opts: &TextOptions) -> String {
     signing(&mut o, r);
     warnings(&mut o, r);
     if opts.explain {
-        legend(&mut o, r);
+        legend(&mut o, r, &opts.tracker_categories);
     }
     o.s
 }
@@ -467,15 +470,14 @@ fn sdk_line(s: &Sdk) -> String {
 }
 
 /// Trackers first (as Exodus Privacy counts them), then other libraries.
-fn sdks(o: &mut Out, r: &Report) {
+fn sdks(o: &mut Out, r: &Report, trackers: &BTreeSet<String>) {
     if r.sdks.is_empty() {
         return;
     }
-    let cats = trackers::tracker_categories();
     let (trk, other): (Vec<&Sdk>, Vec<&Sdk>) = r
         .sdks
         .iter()
-        .partition(|s| trackers::is_tracker_by_category(&s.categories, &cats));
+        .partition(|s| s.categories.iter().any(|c| trackers.contains(c)));
     if !trk.is_empty() {
         o.section(&format!("Trackers ({})", trk.len()));
         for s in trk {
@@ -844,7 +846,7 @@ fn warnings(o: &mut Out, r: &Report) {
 }
 
 /// What the categories and levels used in this report mean (`--explain`).
-fn legend(o: &mut Out, r: &Report) {
+fn legend(o: &mut Out, r: &Report, trackers: &BTreeSet<String>) {
     let mut terms: BTreeSet<&str> = BTreeSet::new();
     for p in &r.permissions {
         for level in p.protection.split('|') {
@@ -861,11 +863,11 @@ fn legend(o: &mut Out, r: &Report) {
         .collect();
     o.section("Legend");
     o.line("    !                marks something to look at (dangerous permission, finding)");
-    o.line(
-        "    Trackers         SDKs in a tracking category (advertising, analytics, attribution,",
-    );
-    o.line("                     crash reporting, engagement, fingerprinting, identification,");
-    o.line("                     location, profiling), as Exodus Privacy counts them");
+    let cats: Vec<&str> = trackers.iter().map(String::as_str).collect();
+    o.line(format!(
+        "    Trackers         SDKs in a tracking category, as Exodus Privacy counts them ({})",
+        cats.join(", ")
+    ));
     o.line("    via NAME         the SDK whose classes make the call or hold the string");
     for (k, v) in entries {
         o.line(format!("    {k:<16} {v}"));
@@ -995,6 +997,7 @@ mod tests {
             &TextOptions {
                 color: false,
                 explain: true,
+                tracker_categories: ["identification".to_string()].into(),
             },
         );
         assert!(
@@ -1003,13 +1006,14 @@ mod tests {
         );
         assert!(t.contains("(unreachable: component not exported)"), "{t}");
         assert!(t.contains("Other SDKs and libraries (1)"), "{t}");
+        assert!(!t.contains("Trackers ("), "{t}");
         assert!(t.contains("sim-id           IMSI"), "{t}");
         assert!(!t.contains('\x1b'));
         let coloured = render_with(
             &r,
             &TextOptions {
                 color: true,
-                explain: false,
+                ..TextOptions::default()
             },
         );
         assert!(coloured.contains("\x1b["));
