@@ -38,6 +38,11 @@ enum Command {
         /// Print secrets in full instead of a 4+4 character preview.
         #[arg(long)]
         show_secrets: bool,
+        /// Load the knowledge base (SDK signatures, API catalogues, patterns)
+        /// from DIR, laid out like the project's data/, instead of the copy
+        /// built in.
+        #[arg(long, value_name = "DIR")]
+        knowledge: Option<PathBuf>,
     },
     /// Print a binary XML entry of a package as readable XML.
     Xml {
@@ -65,11 +70,13 @@ fn main() -> ExitCode {
             max_entry_mib,
             max_total_mib,
             show_secrets,
+            knowledge,
         } => {
             let options = Options {
                 max_entry_size: max_entry_mib.saturating_mul(1 << 20),
                 max_total_size: max_total_mib.saturating_mul(1 << 20),
                 show_secrets,
+                knowledge_dir: knowledge,
                 ..Options::default()
             };
             inspect_path(&file, &options)
