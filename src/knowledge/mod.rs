@@ -9,6 +9,7 @@
 //! base to the analysis and findings stages as a parameter.
 
 mod files;
+pub mod personal_data;
 
 use crate::android::identifiers::{self, ApiSpec};
 use crate::apple::identifiers::{self as apple_ids, AppleApi};
@@ -67,6 +68,8 @@ pub struct Knowledge {
     pub apple_plist_sdk_keys: Vec<PlistSdkKey>,
     /// Packers and protectors (`packers.toml`).
     pub packers: Vec<packers::Entry>,
+    /// Personal-data reads: SMS, contacts, call log … (`personal_data_apis.toml`).
+    pub personal_data_apis: Vec<personal_data::PersonalDataApi>,
 }
 
 static EMBEDDED_KB: OnceLock<Result<Knowledge, KnowledgeError>> = OnceLock::new();
@@ -135,6 +138,8 @@ impl Knowledge {
             .map_err(|m| invalid("apple_plist_sdk_keys.toml", m))?;
         let packers =
             packers::parse_table(get("packers.toml")?).map_err(|m| invalid("packers.toml", m))?;
+        let personal_data_apis = personal_data::parse_catalogue(get("personal_data_apis.toml")?)
+            .map_err(|m| invalid("personal_data_apis.toml", m))?;
         endpoints::check_noise(get("endpoint_noise.toml")?)
             .map_err(|m| invalid("endpoint_noise.toml", m))?;
         secrets::check_patterns(get("secret_patterns.toml")?)
@@ -149,6 +154,7 @@ impl Knowledge {
             apple_privacy_sdks,
             apple_plist_sdk_keys,
             packers,
+            personal_data_apis,
         })
     }
 
