@@ -9,6 +9,7 @@
 //! base to the analysis and findings stages as a parameter.
 
 mod files;
+pub mod ip_owner;
 pub mod personal_data;
 
 use crate::android::identifiers::{self, ApiSpec};
