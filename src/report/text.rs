@@ -939,6 +939,10 @@ const LEGEND: &[(&str, &str)] = &[
         "MAC addresses (Wi-Fi, Bluetooth): fixed ids of the device",
     ),
     ("phone-number", "the line's phone number"),
+    (
+        "running-apps",
+        "the apps and tasks running now: profiles the user",
+    ),
     ("sensor", "the sensor list, used in fingerprints"),
     (
         "sim-id",
