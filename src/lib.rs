@@ -10,12 +10,16 @@
 pub mod android;
 pub mod apple;
 pub mod container;
+pub mod diff;
+pub mod evidence;
 pub mod inspect;
 pub mod native;
+pub mod provenance;
 pub mod report;
 pub mod scan;
 pub mod signatures;
 pub mod util;
+pub mod verify;
 pub mod xml;
 
 pub use inspect::{Options, inspect_path};

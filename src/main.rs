@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use telltale::{Options, inspect_path};
+use telltale::Options;
 
 #[derive(Parser)]
 #[command(
@@ -38,6 +38,36 @@ enum Command {
         /// Print secrets in full instead of a 4+4 character preview.
         #[arg(long)]
         show_secrets: bool,
+        /// State the analysis time in the report (also set by SOURCE_DATE_EPOCH).
+        #[arg(long)]
+        timestamp: bool,
+    },
+    /// Compare two versions of an app (packages or JSON reports): SDKs,
+    /// permissions, endpoints, identifier reads, components, signing
+    /// certificates, SDK levels — added, removed, changed.
+    Diff {
+        /// The older package or JSON report.
+        old: PathBuf,
+        /// The newer package or JSON report.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Write the diff to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Re-check a JSON report against the package it describes: the
+    /// package hash and every location's entry hash and bytes. Prints each
+    /// check; exits non-zero on any mismatch.
+    Verify {
+        /// The JSON report (`inspect --format json`).
+        report: PathBuf,
+        /// The package the report claims to describe.
+        package: PathBuf,
+        /// Largest inflated size of one entry, in MiB.
+        #[arg(long, default_value_t = 256)]
+        max_entry_mib: u64,
     },
     /// Print a binary XML entry of a package as readable XML.
     Xml {
@@ -53,6 +83,19 @@ enum Command {
 enum Format {
     Text,
     Json,
+    /// One self-contained HTML page (inline CSS/SVG, no scripts), prints to A4.
+    Html,
+    /// SARIF 2.1.0, for code-scanning and CI gates.
+    Sarif,
+    /// One row per finding.
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Html,
 }
 
 fn main() -> ExitCode {
@@ -65,6 +108,7 @@ fn main() -> ExitCode {
             max_entry_mib,
             max_total_mib,
             show_secrets,
+            timestamp,
         } => {
             let options = Options {
                 max_entry_size: max_entry_mib.saturating_mul(1 << 20),
@@ -72,15 +116,61 @@ fn main() -> ExitCode {
                 show_secrets,
                 ..Options::default()
             };
-            inspect_path(&file, &options)
+            let clock = telltale::provenance::Clock::from_env(timestamp);
+            telltale::provenance::inspect_for_filing(&file, &options, clock)
                 .map_err(|e| e.to_string())
                 .and_then(|report| {
                     let text = match format {
                         Format::Text => telltale::report::text::render(&report),
                         Format::Json => telltale::report::json::render(&report),
+                        Format::Html => telltale::report::html::render(&report),
+                        Format::Sarif => telltale::report::sarif::render(&report),
+                        Format::Csv => telltale::report::csv::render(&report),
                     };
                     emit(&text, output.as_ref())
                 })
+        }
+        Command::Diff {
+            old,
+            new,
+            format,
+            output,
+        } => {
+            let options = Options::default();
+            telltale::diff::load(&old, &options)
+                .and_then(|a| telltale::diff::load(&new, &options).map(|b| (a, b)))
+                .map_err(|e| e.to_string())
+                .and_then(|(a, b)| {
+                    let d = telltale::diff::diff(&a, &b);
+                    let text = match format {
+                        DiffFormat::Text => d.render_text(),
+                        DiffFormat::Json => d.render_json(),
+                        DiffFormat::Html => d.render_html(),
+                    };
+                    emit(&text, output.as_ref())
+                })
+        }
+        Command::Verify {
+            report,
+            package,
+            max_entry_mib,
+        } => {
+            let limits = telltale::container::zip::Limits {
+                max_entry_size: max_entry_mib.saturating_mul(1 << 20),
+            };
+            let outcome = std::fs::read_to_string(&report)
+                .map_err(|e| format!("{}: {e}", report.display()))
+                .and_then(|text| telltale::verify::verify(&text, &package, &limits));
+            match outcome {
+                Ok(o) => {
+                    let _ = emit(&o.render(), None);
+                    if !o.passed() {
+                        return ExitCode::FAILURE;
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
         }
         Command::Xml { file, entry } => {
             telltale::xml::entry_as_xml(&file, &entry).and_then(|text| emit(&text, None))
