@@ -1,19 +1,29 @@
 //! telltale: open mobile app packages offline and tell, with evidence, what an
 //! app carries and whom it talks to.
 //!
-//! The flow is visible in the modules: [`container`] opens packages,
-//! [`android`] (and later `apple`, `native`) analyse entries into facts,
-//! [`signatures`] matches facts against the signature database, [`scan`] finds
-//! endpoints and secrets in bytes, and [`report`] holds the one model and its
-//! renderers. [`inspect`] runs the whole flow.
+//! The flow reads from the module names, top to bottom: [`pipeline`] runs
+//! open → detect → unpack → per-entry analysis → findings → normalise, with the
+//! run's [`options`]. [`container`] opens packages (ZIP with Android's rules,
+//! the inflate budget); [`android`], [`apple`] and [`native`] analyse entries
+//! into facts; [`scan`] finds endpoint and secret candidates in bytes;
+//! [`findings`] turns facts into SDKs, attributions, endpoints and secrets
+//! with the [`knowledge`] base (everything under `data/`, one hash; the SDK
+//! rules compile into [`signatures`]); [`report`] holds the one model, its
+//! merge/normalise rules and its renderers; [`output`] writes it without
+//! ever touching the input.
 
 pub mod android;
 pub mod apple;
+pub mod batch;
 pub mod container;
 pub mod diff;
 pub mod evidence;
-pub mod inspect;
+pub mod findings;
+pub mod knowledge;
 pub mod native;
+pub mod options;
+pub mod output;
+pub mod pipeline;
 pub mod provenance;
 pub mod report;
 pub mod scan;
@@ -22,5 +32,7 @@ pub mod util;
 pub mod verify;
 pub mod xml;
 
-pub use inspect::{Options, inspect_path};
+pub use knowledge::Knowledge;
+pub use options::Options;
+pub use pipeline::{inspect_bytes, inspect_path};
 pub use report::model::Report;

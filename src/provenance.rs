@@ -6,7 +6,8 @@
 
 use crate::container::zip::Limits;
 use crate::evidence::{self, Package};
-use crate::inspect::{InspectError, Options, inspect_path};
+use crate::options::Options;
+use crate::pipeline::{InspectError, inspect_path};
 use crate::report::model::{MemberDigest, Provenance, Report};
 use crate::util::sha256_hex;
 use std::collections::BTreeMap;
@@ -133,6 +134,12 @@ pub fn options_map(options: &Options) -> BTreeMap<String, String> {
         options.max_nesting_depth.to_string(),
     );
     m.insert("show_secrets".to_string(), options.show_secrets.to_string());
+    // The folder's name only: the report must not depend on where it lies.
+    let knowledge = match &options.knowledge_dir {
+        Some(dir) => format!("folder {}", evidence::file_name(dir)),
+        None => "built-in".to_string(),
+    };
+    m.insert("knowledge".to_string(), knowledge);
     m
 }
 

@@ -5,7 +5,7 @@
 //! layer.
 
 use telltale::Options;
-use telltale::inspect::inspect_bytes;
+use telltale::pipeline::inspect_bytes;
 
 const ROUNDS: usize = 1000;
 

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use telltale::container::zip::crc32;
-use telltale::inspect::inspect_bytes;
+use telltale::pipeline::inspect_bytes;
 use telltale::report::model::{PackagePart, Report};
 use telltale::{Options, inspect_path};
 

@@ -8,8 +8,9 @@ use crate::android::aapt_proto;
 use crate::android::apk::{self, ApkPart, Merged, Resolve};
 use crate::android::entries::{self, EntryKind};
 use crate::android::manifest;
+use crate::container::Budget;
 use crate::container::zip::{Archive, Entry};
-use crate::inspect::{Budget, Options};
+use crate::options::Options;
 use crate::report::model::{PackagePart, Report, Warning};
 
 /// Top-level directories of a bundle that are not modules.
@@ -48,14 +49,15 @@ fn kind_in_module(rest: &str) -> EntryKind {
     entries::kind_of(inner, &[])
 }
 
-/// Analyses an App Bundle into `report`.
+/// Analyses an App Bundle into `report`; returns the entry facts for the
+/// findings stage.
 pub fn analyse(
     archive: &Archive<'_>,
     data: &[u8],
     budget: &Budget,
     options: &Options,
     report: &mut Report,
-) {
+) -> Merged {
     report.app.platform = Some("android".into());
     let modules = modules(archive);
     if modules.first().map(String::as_str) != Some("base") {
@@ -64,7 +66,10 @@ pub fn analyse(
             "bundle without a base module: app identity is taken from the first module",
         ));
     }
-    let mut merged = Merged::default();
+    let mut merged = Merged {
+        is_bundle: true,
+        ..Merged::default()
+    };
     for (i, module) in modules.iter().enumerate() {
         let part = analyse_module(archive, budget, options, module);
         report.parts.push(PackagePart {
@@ -81,9 +86,7 @@ pub fn analyse(
         merged.add(report, part, None, i == 0);
     }
     apk::read_signing(archive, data, budget, report);
-    merged.finish(report, options);
-    // A bundle is not installed as such: bundletool builds APKs from it.
-    report.installable.android_accepts = None;
+    merged
 }
 
 /// One module as an [`ApkPart`]; its paths are already bundle paths.

@@ -8,15 +8,14 @@ use crate::android::netsec;
 use crate::android::permissions;
 use crate::android::resources::{self, ResourceTable};
 use crate::android::signing;
-use crate::android::{dex, entries, findings, packed};
+use crate::android::{dex, entries};
+use crate::container::Budget;
 use crate::container::zip::Archive;
-use crate::inspect::Budget;
-use crate::inspect::Options;
+use crate::options::Options;
 use crate::report::model::{
     AppInfo, Component, DeclaredPermission, DeepLink, MetaData, Permission, QueriedIntent, Report,
-    Warning,
+    Warning, prefixed,
 };
-use crate::signatures::Database;
 
 const MANIFEST: &str = "AndroidManifest.xml";
 const ARSC: &str = "resources.arsc";
@@ -39,18 +38,18 @@ pub struct ApkPart {
     pub has_manifest: bool,
 }
 
-/// Analyses an APK into `report`.
+/// Analyses an APK into `report`; returns the entry facts for the findings stage.
 pub fn analyse(
     archive: &Archive<'_>,
     data: &[u8],
     budget: &Budget,
     options: &Options,
     report: &mut Report,
-) {
+) -> Merged {
     let part = analyse_part(archive, data, budget, options);
     let mut merged = Merged::default();
     merged.add(report, part, None, true);
-    merged.finish(report, options);
+    merged
 }
 
 /// Reads one APK (manifest, resources, network security config, entries,
@@ -110,8 +109,12 @@ pub fn nesting(options: &Options) -> entries::Nesting {
 /// lists merged from all, entry facts kept for the single findings pass.
 #[derive(Debug, Default)]
 pub struct Merged {
-    outcomes: Vec<EntryOutcome>,
-    refusals: Vec<String>,
+    /// Per-entry facts of every part, paths relative to the package.
+    pub outcomes: Vec<EntryOutcome>,
+    /// Why Android's reader would refuse the package.
+    pub refusals: Vec<String>,
+    /// An App Bundle: not installable as such (bundletool builds APKs).
+    pub is_bundle: bool,
 }
 
 impl Merged {
@@ -126,28 +129,7 @@ impl Merged {
             ..
         } = part;
         let at = |path: &str| prefixed(member, path);
-        if is_base {
-            report.app = r.app;
-            report.security = r.security;
-            report.installable.signed = r.installable.signed;
-        } else if r.installable.signed == Some(false) {
-            report.installable.signed = Some(false);
-        }
-        report.permissions.extend(r.permissions);
-        report.declared_permissions.extend(r.declared_permissions);
-        report.components.extend(r.components);
-        report.deep_links.extend(r.deep_links);
-        report.queried_packages.extend(r.queried_packages);
-        report.queried_intents.extend(r.queried_intents);
-        report.queried_schemes.extend(r.queried_schemes);
-        report.meta_data.extend(r.meta_data);
-        report.signing.extend(r.signing);
-        report
-            .warnings
-            .extend(r.warnings.into_iter().map(|w| Warning {
-                path: at(&w.path),
-                message: w.message,
-            }));
+        report.merge(r, member, is_base);
         for out in outcomes {
             for w in &out.warnings {
                 report.warnings.push(Warning::new(at(&out.path), w.clone()));
@@ -179,35 +161,6 @@ impl Merged {
     /// Adds a reason Android would refuse the package.
     pub fn refuse(&mut self, reason: impl Into<String>) {
         self.refusals.push(reason.into());
-    }
-
-    /// Runs SDK matching, identifier APIs, endpoint aggregation and packed
-    /// code detection once over all parts, and sets the install verdict.
-    pub fn finish(self, report: &mut Report, options: &Options) {
-        report.packed_code = packed::detect(&self.outcomes);
-        for p in &report.packed_code {
-            report.warnings.push(Warning::new(
-                &p.path,
-                format!("likely packed/encrypted code: {}", p.reason),
-            ));
-        }
-        findings::fill(
-            report,
-            self.outcomes,
-            Database::embedded(),
-            options.show_secrets,
-        );
-        report.installable.android_accepts = Some(self.refusals.is_empty());
-        report.installable.reasons = self.refusals;
-    }
-}
-
-/// `member!path`, or `member` alone for a part-level note.
-pub fn prefixed(member: Option<&str>, path: &str) -> String {
-    match (member, path.is_empty()) {
-        (None, _) => path.to_string(),
-        (Some(m), true) => m.to_string(),
-        (Some(m), false) => format!("{m}!{path}"),
     }
 }
 

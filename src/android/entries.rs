@@ -4,8 +4,8 @@
 
 use crate::android::code::{self, DexFacts};
 use crate::android::dex;
+use crate::container::Budget;
 use crate::container::zip::{Archive, Entry};
-use crate::inspect::Budget;
 use crate::native::{self, ElfInfo};
 use crate::scan::{self, EntryScan};
 use rayon::prelude::*;

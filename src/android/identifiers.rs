@@ -42,7 +42,8 @@ struct CatalogueFile {
     api: Vec<ApiSpec>,
 }
 
-fn load(text: &str) -> Result<Vec<ApiSpec>, String> {
+/// Parses and checks `data/identifier_apis.toml`.
+pub fn parse_catalogue(text: &str) -> Result<Vec<ApiSpec>, String> {
     let file: CatalogueFile = toml::from_str(text).map_err(|e| e.to_string())?;
     for spec in &file.api {
         if spec.method.is_some() == spec.field.is_some() {
@@ -69,8 +70,9 @@ fn load(text: &str) -> Result<Vec<ApiSpec>, String> {
 /// which a unit test rules out).
 pub fn catalogue() -> &'static [ApiSpec] {
     static CATALOGUE: OnceLock<Vec<ApiSpec>> = OnceLock::new();
-    CATALOGUE
-        .get_or_init(|| load(include_str!("../../data/identifier_apis.toml")).unwrap_or_default())
+    CATALOGUE.get_or_init(|| {
+        parse_catalogue(include_str!("../../data/identifier_apis.toml")).unwrap_or_default()
+    })
 }
 
 /// One API called from one class of one DEX file.

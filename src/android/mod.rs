@@ -9,7 +9,6 @@ pub mod axml;
 pub mod code;
 pub mod dex;
 pub mod entries;
-pub mod findings;
 pub mod identifiers;
 pub mod manifest;
 pub mod netsec;

@@ -5,9 +5,10 @@
 //! member (`split_config.arm64_v8a.apk!lib/arm64-v8a/libfoo.so`).
 
 use crate::android::apk::{self, ApkPart, Merged};
+use crate::container::Budget;
 use crate::container::detect::Format;
 use crate::container::zip::Archive;
-use crate::inspect::{Budget, Options};
+use crate::options::Options;
 use crate::report::model::{PackagePart, Report, Warning};
 use std::path::Path;
 
@@ -74,8 +75,9 @@ impl SetParts {
         });
     }
 
-    /// Picks the base, merges every part into `report` and finishes it.
-    fn finish(self, hints: &SetHints, report: &mut Report, options: &Options) {
+    /// Picks the base and merges every part into `report`; returns the entry
+    /// facts for the findings stage.
+    fn finish(self, hints: &SetHints, report: &mut Report) -> Merged {
         let base = pick_base(&self.parts, hints);
         let mut merged = Merged::default();
         match base {
@@ -152,7 +154,7 @@ impl SetParts {
             merged.add(report, part, Some(&name), is_base);
         }
         report.parts.extend(self.listed);
-        merged.finish(report, options);
+        merged
     }
 }
 
@@ -259,7 +261,7 @@ pub fn analyse_set(
     budget: &Budget,
     options: &Options,
     report: &mut Report,
-) {
+) -> Option<Merged> {
     report.app.platform = Some("android".into());
     let hints = read_hints(archive, format, budget, report);
     let mut set = SetParts::default();
@@ -323,9 +325,9 @@ pub fn analyse_set(
             .warnings
             .push(Warning::new("", "split set holds no readable APK"));
         report.parts = set.listed;
-        return;
+        return None;
     }
-    set.finish(&hints, report, options);
+    Some(set.finish(&hints, report))
 }
 
 /// A file of a split directory, classified by name.
@@ -376,7 +378,7 @@ pub fn analyse_dir(
     budget: &Budget,
     options: &Options,
     report: &mut Report,
-) {
+) -> Option<Merged> {
     report.app.platform = Some("android".into());
     let mut set = SetParts::default();
     let mut count = 0usize;
@@ -425,13 +427,13 @@ pub fn analyse_dir(
             .warnings
             .push(Warning::new("", "directory holds no readable APK"));
         report.parts = set.listed;
-        return;
+        return None;
     }
     let hints = SetHints {
         package: package_hint,
         ..SetHints::default()
     };
-    set.finish(&hints, report, options);
+    Some(set.finish(&hints, report))
 }
 
 #[cfg(test)]

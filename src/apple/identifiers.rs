@@ -3,7 +3,6 @@
 
 use super::macho::MachOFacts;
 use serde::Deserialize;
-use std::sync::OnceLock;
 
 /// One catalogued iOS API.
 #[derive(Debug, Deserialize)]
@@ -23,20 +22,17 @@ struct ApiFile {
     api: Vec<AppleApi>,
 }
 
-/// The catalogue.
-pub fn catalogue() -> &'static [AppleApi] {
-    static APIS: OnceLock<Vec<AppleApi>> = OnceLock::new();
-    APIS.get_or_init(|| {
-        toml::from_str::<ApiFile>(include_str!("../../data/apple_identifier_apis.toml"))
-            .map(|f| f.api)
-            .unwrap_or_default()
-    })
+/// Parses `data/apple_identifier_apis.toml`.
+pub fn parse_catalogue(text: &str) -> Result<Vec<AppleApi>, String> {
+    toml::from_str::<ApiFile>(text)
+        .map(|f| f.api)
+        .map_err(|e| e.to_string())
 }
 
 /// The catalogued APIs a binary uses. A `requires_string` condition is
 /// checked against the C strings of the unencrypted slices; when every slice
 /// is encrypted it cannot be checked and the API is reported on its symbol.
-pub fn detect(m: &MachOFacts) -> Vec<&'static AppleApi> {
+pub fn detect<'k>(catalogue: &'k [AppleApi], m: &MachOFacts) -> Vec<&'k AppleApi> {
     let imports = m.imports();
     let selectors = m.selectors();
     let cstrings: std::collections::BTreeSet<&String> = m
@@ -46,7 +42,7 @@ pub fn detect(m: &MachOFacts) -> Vec<&'static AppleApi> {
         .flat_map(|s| s.cstrings.iter())
         .collect();
     let strings_readable = m.slices.iter().any(|s| !s.encrypted);
-    catalogue()
+    catalogue
         .iter()
         .filter(|a| {
             let used = a.symbols.iter().any(|s| imports.contains(s))
@@ -65,7 +61,9 @@ mod tests {
 
     #[test]
     fn catalogue_loads() {
-        assert!(catalogue().len() >= 10);
-        assert!(catalogue().iter().all(|a| !a.source.is_empty()));
+        let catalogue =
+            parse_catalogue(include_str!("../../data/apple_identifier_apis.toml")).unwrap();
+        assert!(catalogue.len() >= 10);
+        assert!(catalogue.iter().all(|a| !a.source.is_empty()));
     }
 }

@@ -1,23 +1,23 @@
 //! The IPA analysis driver: layout → Info.plists → Mach-O binaries →
-//! provisioning profile → privacy manifests → SDKs, identifier APIs,
-//! endpoints, secrets and the cross-checks, all into the report.
+//! provisioning profile → privacy manifests, then hands the facts to the iOS
+//! findings stage ([`crate::findings::ios`]) for SDKs, identifier APIs,
+//! endpoints, secrets and the cross-checks.
 
 use super::layout::{BundleKind, Layout};
-use super::macho::{self, MachOFacts};
+use super::macho::{self, BinaryFacts};
 use super::{info_plist, privacy_manifest, provisioning};
+use crate::container::Budget;
 use crate::container::zip::Archive;
-use crate::inspect::{Budget, Options};
+use crate::findings::ios;
+use crate::knowledge::Knowledge;
+use crate::options::Options;
 use crate::report::model::{
-    AppInfo, AtsException, Binary, DeepLink, Evidence, Extension, Framework, IdentifierApi,
-    IosInfo, Location, Permission, PrivacyManifest, Provisioning, Report, Sdk, UndeclaredApi,
-    UsageDescription, Warning,
+    AppInfo, AtsException, DeepLink, Extension, Framework, IosInfo, Permission, Provisioning,
+    Report, UsageDescription, Warning,
 };
 use crate::scan::{self, EntryScan};
-use crate::signatures::attribution;
-use crate::signatures::{AppFacts, Database, match_sdks};
-use serde::Deserialize;
+use crate::signatures::AppFacts;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
 /// More queried schemes than this is called app sniffing in a warning.
 pub const SNIFFING_THRESHOLD: usize = 50;
@@ -25,33 +25,16 @@ pub const SNIFFING_THRESHOLD: usize = 50;
 const SCANNED_EXTENSIONS: &[&str] = &[
     "plist", "json", "js", "jsbundle", "html", "htm", "xml", "txt", "strings", "cfg", "conf",
 ];
-/// SDK categories whose hosts count as tracking domains.
-const TRACKING_CATEGORIES: &[&str] = &[
-    "advertising",
-    "analytics",
-    "attribution",
-    "fingerprinting",
-    "identification",
-];
-
-/// One Mach-O read from the package, with where it lives.
-pub struct BinaryFacts {
-    /// Path inside the IPA (or the file path for a bare Mach-O).
-    pub path: String,
-    /// SDK of the framework holding it, if known.
-    pub sdk: Option<String>,
-    pub facts: MachOFacts,
-}
 
 /// Analyses an IPA into `report`.
 pub fn analyse(
     archive: &Archive<'_>,
-    _data: &[u8],
     budget: &Budget,
     options: &Options,
+    knowledge: &Knowledge,
     report: &mut Report,
 ) {
-    let db = Database::embedded();
+    let db = &knowledge.signatures;
     let layout = Layout::of(archive);
     for n in &layout.notes {
         report.warnings.push(Warning::new("", n.clone()));
@@ -245,15 +228,15 @@ pub fn analyse(
         }
     }
 
-    let usage = finish_binaries(
+    let usage = ios::finish_binaries(
         report,
-        db,
+        knowledge,
         &mut facts,
         binaries,
         scans,
         options.show_secrets,
     );
-    plist_sdk_evidence(report, db, &main, &info_path);
+    ios::plist_sdk_evidence(report, knowledge, &main, &info_path);
 
     // Privacy manifest cross-checks.
     let without: Vec<String> = layout
@@ -265,7 +248,7 @@ pub fn analyse(
             let name = d.rsplit('/').next().unwrap_or(d).trim_end_matches(".dylib");
             (&layout.bundles[0], name.to_string())
         }))
-        .filter(|(_, name)| privacy_manifest::privacy_sdk_names().contains(name))
+        .filter(|(_, name)| knowledge.apple_privacy_sdks.contains(name))
         .filter(|(b, name)| {
             // A framework's own manifest, or a bundle named like it anywhere.
             !layout.files.iter().any(|f| {
@@ -286,7 +269,7 @@ pub fn analyse(
         })
         .collect();
     report.ios = Some(ios);
-    report.privacy_manifest = privacy_report(report, db, manifests, usage, without);
+    report.privacy_manifest = ios::privacy_report(report, knowledge, manifests, usage, without);
 }
 
 /// App identity, permissions, schemes and ATS from the main Info.plist.
@@ -385,267 +368,4 @@ pub fn fill_profile(report: &mut Report, bytes: &[u8], path: &str) {
         }
         Err(e) => report.warnings.push(Warning::new(path, e)),
     }
-}
-
-/// Required-reason API use: (category, evidence, binary path).
-pub type ReasonUsage = Vec<(String, Vec<String>, String)>;
-
-/// Binaries, SDKs, identifier APIs, endpoints and secrets from the Mach-O
-/// facts (shared by IPAs and bare Mach-O files). Returns the required-reason
-/// API use of every binary, for the privacy-manifest check.
-pub fn finish_binaries(
-    report: &mut Report,
-    db: &Database,
-    facts: &mut AppFacts,
-    binaries: Vec<BinaryFacts>,
-    mut scans: Vec<(String, EntryScan)>,
-    show_secrets: bool,
-) -> ReasonUsage {
-    let mut apis: BTreeMap<String, IdentifierApi> = BTreeMap::new();
-    let mut location_sdk: BTreeMap<String, Option<String>> = BTreeMap::new();
-    let mut usage = Vec::new();
-    for b in binaries {
-        let m = &b.facts;
-        for w in &m.warnings {
-            report.warnings.push(Warning::new(&b.path, w.clone()));
-        }
-        let enc_archs: Vec<String> = m
-            .slices
-            .iter()
-            .filter(|s| s.encrypted)
-            .map(|s| s.arch.clone())
-            .collect();
-        let unreadable: Vec<String> = m
-            .slices
-            .iter()
-            .flat_map(|s| {
-                s.unreadable_sections
-                    .iter()
-                    .map(move |x| format!("{}: {x}", s.arch))
-            })
-            .collect();
-        if !enc_archs.is_empty() {
-            report.warnings.push(Warning::new(
-                &b.path,
-                format!(
-                    "FairPlay-encrypted ({}): code, class names, selectors and strings in the encrypted range could not be inspected{}; load commands, linked libraries, imported symbols, the code signature and every other file were",
-                    enc_archs.join(", "),
-                    if unreadable.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", unreadable.join(", "))
-                    }
-                ),
-            ));
-        }
-        let sig = m.signature();
-        if let Some(sig) = sig {
-            report
-                .signing
-                .extend(sig.certificates.iter().map(|c| c.to_report("ios")));
-        }
-        report.binaries.push(Binary {
-            path: b.path.clone(),
-            archs: m.archs(),
-            encrypted: !enc_archs.is_empty(),
-            encrypted_archs: enc_archs,
-            unreadable,
-            linked: m.libs().into_iter().collect(),
-            team_id: sig.and_then(|s| s.team_id.clone()),
-            signing_id: sig.and_then(|s| s.identifier.clone()),
-            entitlements: sig
-                .and_then(|s| s.entitlements.as_ref())
-                .map(|e| e.keys().cloned().collect())
-                .unwrap_or_default(),
-        });
-        for class in m.objc_classes() {
-            facts.objc_classes.push((b.path.clone(), class));
-        }
-        for lib in m.libs() {
-            if let Some(name) = lib
-                .strip_prefix("@rpath/")
-                .and_then(|l| l.split('/').next())
-            {
-                facts.frameworks.push((b.path.clone(), name.to_string()));
-            }
-        }
-        for api in super::identifiers::detect(m) {
-            let e = apis
-                .entry(api.api.clone())
-                .or_insert_with(|| IdentifierApi {
-                    api: api.api.clone(),
-                    category: api.category.clone(),
-                    ..IdentifierApi::default()
-                });
-            e.callers.push(b.path.clone());
-            e.locations.push(Location {
-                path: b.path.clone(),
-                offset: None,
-                ..Location::default()
-            });
-            if e.sdk.is_none() {
-                e.sdk = b.sdk.clone();
-            }
-        }
-        for (cat, found) in
-            privacy_manifest::used_categories(&m.imports(), &m.selectors(), &m.cstrings())
-        {
-            usage.push((cat.to_string(), found, b.path.clone()));
-        }
-        let mut scan = EntryScan::default();
-        for s in &m.slices {
-            scan.extend(s.scan.clone());
-        }
-        location_sdk.insert(b.path.clone(), b.sdk.clone());
-        scans.push((b.path, scan));
-    }
-    report.identifier_apis = apis.into_values().collect();
-    if !report.binaries.is_empty() {
-        report.security.encrypted = Some(report.binaries.iter().any(|b| b.encrypted));
-    }
-    for (path, scan) in &scans {
-        for hit in &scan.endpoints {
-            facts.hosts.push((path.clone(), hit.host.clone()));
-        }
-    }
-    report.sdks = match_sdks(db, facts);
-    // A host seen only inside one framework's binary belongs to its SDK.
-    let sdk_at = |l: &Location| location_sdk.get(&l.path).cloned().flatten();
-    let (endpoints, secrets) = attribution::endpoints_and_secrets(db, scans, show_secrets, &sdk_at);
-    report.endpoints = endpoints;
-    report.secrets = secrets;
-    usage
-}
-
-#[derive(Deserialize)]
-struct KeyFile {
-    key: Vec<SdkKey>,
-}
-
-#[derive(Deserialize)]
-struct SdkKey {
-    key: String,
-    sdk: String,
-    #[allow(dead_code)]
-    source: String,
-}
-
-fn sdk_keys() -> &'static [SdkKey] {
-    static KEYS: OnceLock<Vec<SdkKey>> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        toml::from_str::<KeyFile>(include_str!("../../data/apple_plist_sdk_keys.toml"))
-            .map(|f| f.key)
-            .unwrap_or_default()
-    })
-}
-
-/// SDK keys in Info.plist (`GADApplicationIdentifier`, `FacebookAppID`, …) as
-/// `plist` evidence, adding the SDK when nothing else found it.
-fn plist_sdk_evidence(report: &mut Report, db: &Database, p: &info_plist::InfoPlist, path: &str) {
-    for k in sdk_keys() {
-        if !p.keys.contains(&k.key) {
-            continue;
-        }
-        let Some(entry) = db.sdk_index(&k.sdk).and_then(|i| db.sdks.get(i)) else {
-            continue;
-        };
-        let evidence = Evidence {
-            kind: "plist".into(),
-            path: path.to_string(),
-            detail: k.key.clone(),
-        };
-        match report.sdks.iter_mut().find(|s| s.id == k.sdk) {
-            Some(s) => {
-                s.evidence.push(evidence);
-                s.evidence.sort();
-                s.evidence_count += 1;
-            }
-            None => report.sdks.push(Sdk {
-                id: entry.id.clone(),
-                name: entry.name.clone(),
-                categories: entry.categories.clone(),
-                owner: db.owner_of_sdk(&entry.id),
-                website: entry.website.clone(),
-                evidence: vec![evidence],
-                evidence_count: 1,
-            }),
-        }
-    }
-}
-
-/// Builds the privacy-manifest section: declarations merged, and the three
-/// cross-checks.
-fn privacy_report(
-    report: &Report,
-    db: &Database,
-    manifests: Vec<(String, privacy_manifest::ManifestFile)>,
-    usage: ReasonUsage,
-    sdks_without_manifest: Vec<String>,
-) -> Option<PrivacyManifest> {
-    let mut pm = PrivacyManifest::default();
-    let mut declared_domains: BTreeSet<String> = BTreeSet::new();
-    let mut declared_cats: BTreeSet<String> = BTreeSet::new();
-    for (path, m) in manifests {
-        pm.files.push(path.clone());
-        pm.tracking |= m.tracking == Some(true);
-        declared_domains.extend(m.tracking_domains.iter().map(|d| d.to_ascii_lowercase()));
-        for mut c in m.collected {
-            c.path = path.clone();
-            pm.collected_data_types.push(c);
-        }
-        for mut a in m.accessed {
-            a.path = path.clone();
-            declared_cats.insert(a.category.clone());
-            pm.accessed_api_types.push(a);
-        }
-    }
-    pm.tracking_domains = declared_domains.iter().cloned().collect();
-    let tracking_sdk = |id: &str| {
-        db.sdk_index(id)
-            .and_then(|i| db.sdks.get(i))
-            .is_some_and(|s| {
-                s.categories
-                    .iter()
-                    .any(|c| TRACKING_CATEGORIES.contains(&c.as_str()))
-            })
-    };
-    let declared = |host: &str| {
-        declared_domains
-            .iter()
-            .any(|d| host == d || host.ends_with(&format!(".{d}")))
-    };
-    pm.undeclared_tracking_domains = report
-        .endpoints
-        .iter()
-        .filter(|e| e.sdk.as_deref().is_some_and(tracking_sdk))
-        .filter(|e| !declared(&e.host.to_ascii_lowercase()))
-        .map(|e| e.host.clone())
-        .collect();
-    let mut undeclared: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
-    for (cat, apis, binary) in usage {
-        if declared_cats.contains(&cat) {
-            continue;
-        }
-        let e = undeclared.entry(cat).or_default();
-        e.0.extend(apis);
-        e.1.insert(binary);
-    }
-    pm.undeclared_api_categories = undeclared
-        .into_iter()
-        .map(|(category, (apis, bins))| UndeclaredApi {
-            category,
-            apis: apis.into_iter().collect(),
-            binaries: bins.into_iter().collect(),
-        })
-        .collect();
-    pm.sdks_without_manifest = sdks_without_manifest;
-    pm.sdks_without_manifest.sort();
-    pm.sdks_without_manifest.dedup();
-    pm.collected_data_types.sort();
-    pm.accessed_api_types.sort();
-    let empty = pm.files.is_empty()
-        && pm.undeclared_tracking_domains.is_empty()
-        && pm.undeclared_api_categories.is_empty()
-        && pm.sdks_without_manifest.is_empty();
-    (!empty).then_some(pm)
 }

@@ -566,6 +566,15 @@ fn demangle_swift_class(name: &str) -> Option<String> {
     (parts.len() == 2).then(|| parts.join("."))
 }
 
+/// One Mach-O read from the package, with where it lives.
+pub struct BinaryFacts {
+    /// Path inside the IPA (or the file path for a bare Mach-O).
+    pub path: String,
+    /// SDK of the framework holding it, if known.
+    pub sdk: Option<String>,
+    pub facts: MachOFacts,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

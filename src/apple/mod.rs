@@ -10,12 +10,19 @@ pub mod macho;
 pub mod privacy_manifest;
 pub mod provisioning;
 
+use crate::findings::ios;
+use crate::knowledge::Knowledge;
 use crate::report::model::{Report, Warning};
-use crate::signatures::{AppFacts, Database};
+use crate::signatures::AppFacts;
 
 /// Inspects a bare Mach-O file (not inside an IPA).
-pub fn analyse_macho_file(data: &[u8], path: &str, show_secrets: bool, report: &mut Report) {
-    let db = Database::embedded();
+pub fn analyse_macho_file(
+    data: &[u8],
+    path: &str,
+    knowledge: &Knowledge,
+    show_secrets: bool,
+    report: &mut Report,
+) {
     report.app.platform = Some("ios".into());
     let name = path.rsplit('/').next().unwrap_or(path).to_string();
     let facts = macho::analyse(data);
@@ -24,15 +31,15 @@ pub fn analyse_macho_file(data: &[u8], path: &str, show_secrets: bool, report: &
             .warnings
             .push(Warning::new(&name, "no readable Mach-O slice"));
     }
-    let binaries = vec![ipa::BinaryFacts {
+    let binaries = vec![macho::BinaryFacts {
         path: name,
         sdk: None,
         facts,
     }];
     let mut app_facts = AppFacts::default();
-    ipa::finish_binaries(
+    ios::finish_binaries(
         report,
-        db,
+        knowledge,
         &mut app_facts,
         binaries,
         Vec::new(),

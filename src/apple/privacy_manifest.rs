@@ -6,7 +6,6 @@ use crate::report::model::{AccessedApiType, CollectedDataType};
 use plist::{Dictionary, Value};
 use serde::Deserialize;
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 /// Most items kept from any list of one manifest.
 const MAX_ITEMS: usize = 10_000;
@@ -106,24 +105,29 @@ struct ReasonFile {
     category: Vec<ReasonCategory>,
 }
 
-/// The required-reason categories of `data/apple_required_reason_apis.toml`.
-pub fn reason_categories() -> &'static [ReasonCategory] {
-    static CATS: OnceLock<Vec<ReasonCategory>> = OnceLock::new();
-    CATS.get_or_init(|| {
-        toml::from_str::<ReasonFile>(include_str!("../../data/apple_required_reason_apis.toml"))
-            .map(|f| f.category)
-            .unwrap_or_default()
-    })
+/// Parses `data/apple_required_reason_apis.toml`.
+pub fn parse_reason_categories(text: &str) -> Result<Vec<ReasonCategory>, String> {
+    toml::from_str::<ReasonFile>(text)
+        .map(|f| f.category)
+        .map_err(|e| e.to_string())
+}
+
+/// Parses `data/apple_privacy_sdks.toml`.
+pub fn parse_privacy_sdks(text: &str) -> Result<BTreeSet<String>, String> {
+    toml::from_str::<SdkList>(text)
+        .map(|l| l.names.into_iter().collect())
+        .map_err(|e| e.to_string())
 }
 
 /// Required-reason categories a binary uses, each with the evidence found.
-pub fn used_categories(
+pub fn used_categories<'k>(
+    categories: &'k [ReasonCategory],
     imports: &BTreeSet<String>,
     selectors: &BTreeSet<String>,
     strings: &BTreeSet<String>,
-) -> Vec<(&'static str, Vec<String>)> {
+) -> Vec<(&'k str, Vec<String>)> {
     let mut out = Vec::new();
-    for c in reason_categories() {
+    for c in categories {
         let mut apis: Vec<String> = Vec::new();
         apis.extend(c.symbols.iter().filter(|s| imports.contains(*s)).cloned());
         apis.extend(
@@ -151,25 +155,19 @@ struct SdkList {
     names: Vec<String>,
 }
 
-/// Apple's list of commonly used third-party SDKs (`data/apple_privacy_sdks.toml`).
-pub fn privacy_sdk_names() -> &'static BTreeSet<String> {
-    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        toml::from_str::<SdkList>(include_str!("../../data/apple_privacy_sdks.toml"))
-            .map(|l| l.names.into_iter().collect())
-            .unwrap_or_default()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn data_files_load() {
-        assert_eq!(reason_categories().len(), 5);
-        assert_eq!(privacy_sdk_names().len(), 87);
-        assert!(privacy_sdk_names().contains("FBSDKCoreKit"));
+        let cats =
+            parse_reason_categories(include_str!("../../data/apple_required_reason_apis.toml"))
+                .unwrap();
+        assert_eq!(cats.len(), 5);
+        let names = parse_privacy_sdks(include_str!("../../data/apple_privacy_sdks.toml")).unwrap();
+        assert_eq!(names.len(), 87);
+        assert!(names.contains("FBSDKCoreKit"));
     }
 
     #[test]
@@ -204,7 +202,10 @@ mod tests {
                 .into_iter()
                 .collect();
         let sels: BTreeSet<String> = ["systemUptime".to_string()].into_iter().collect();
-        let used = used_categories(&imports, &sels, &BTreeSet::new());
+        let cats =
+            parse_reason_categories(include_str!("../../data/apple_required_reason_apis.toml"))
+                .unwrap();
+        let used = used_categories(&cats, &imports, &sels, &BTreeSet::new());
         let cats: Vec<&str> = used.iter().map(|(c, _)| *c).collect();
         assert_eq!(
             cats,

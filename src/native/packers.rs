@@ -31,6 +31,21 @@ pub struct Signal {
     pub source: String,
 }
 
+/// Parses `data/packers.toml`.
+pub fn parse_table(text: &str) -> Result<Vec<Entry>, String> {
+    let table = toml::from_str::<File>(text).map_err(|e| e.to_string())?;
+    for p in &table.packer {
+        if let Some(s) = p
+            .signals
+            .iter()
+            .find(|s| !matches!(s.kind.as_str(), "lib" | "asset" | "class"))
+        {
+            return Err(format!("{}: unknown signal kind {}", p.name, s.kind));
+        }
+    }
+    Ok(table.packer)
+}
+
 /// The embedded packer table, parsed once. A broken table is a build-time
 /// mistake caught by the tests; at run time it yields an empty table.
 pub fn table() -> &'static [Entry] {

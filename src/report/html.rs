@@ -19,7 +19,7 @@ const STYLE: &str = include_str!("html.css");
 
 #[derive(Deserialize)]
 struct TrackerCategories {
-    tracker: Vec<String>,
+    categories: Vec<String>,
 }
 
 /// Categories that make an SDK a tracker (`data/tracker_categories.toml`).
@@ -27,7 +27,7 @@ fn tracker_categories() -> &'static [String] {
     static CATS: OnceLock<Vec<String>> = OnceLock::new();
     CATS.get_or_init(|| {
         toml::from_str::<TrackerCategories>(include_str!("../../data/tracker_categories.toml"))
-            .map(|t| t.tracker)
+            .map(|t| t.categories)
             .unwrap_or_default()
     })
 }
@@ -680,16 +680,19 @@ fn appendix(r: &Report, rows: &[Row<'_>]) -> Markup {
             }
             @if rows.is_empty() { p.none { "No located evidence." } } @else {
                 table.evidence {
-                    thead { tr { th.num { "#" } th { "Finding" } th { "Entry @ offset" } th { "Bytes at the offset" } } }
+                    colgroup { col.c-num; col.c-where; col.c-bytes; }
+                    thead { tr { th.num { "#" } th { "Finding · entry @ offset · entry SHA-256" } th { "Bytes at the offset, and how to print them" } } }
                     tbody {
                         @for (i, row) in rows.iter().enumerate() {
                             @let n = i + 1;
                             @let off = row.loc.offset.unwrap_or(0);
                             tr.ev id={ "ev-" (n) } data-offset=(off) {
                                 td.num { (n) }
-                                td { (row.finding) }
-                                td { span.path { (row.loc.path) } " @ " span.offset { (off) }
-                                    @if let Some(h) = &row.loc.entry_sha256 { br; span.hash.small { "entry sha256 " (h) } } }
+                                td.loc-cell {
+                                    div.finding { (row.finding) }
+                                    div { span.path { (row.loc.path) } " @ " span.offset { (off) } }
+                                    @if let Some(h) = &row.loc.entry_sha256 { div.hash.small { (h) } }
+                                }
                                 td.bytes {
                                     @if let Some(x) = &row.loc.excerpt {
                                         code.ascii { (x.ascii) } br;

@@ -62,6 +62,65 @@ pub struct Report {
     pub warnings: Vec<Warning>,
 }
 
+impl Report {
+    /// Merges one part (a split APK, an App Bundle module) into this report:
+    /// its lists are appended, its warning paths become `prefix!path`, and
+    /// the base part gives the app identity and security flags.
+    pub fn merge(&mut self, part: Report, prefix: Option<&str>, is_base: bool) {
+        if is_base {
+            self.app = part.app;
+            self.security = part.security;
+            self.installable.signed = part.installable.signed;
+        } else if part.installable.signed == Some(false) {
+            self.installable.signed = Some(false);
+        }
+        self.permissions.extend(part.permissions);
+        self.declared_permissions.extend(part.declared_permissions);
+        self.components.extend(part.components);
+        self.deep_links.extend(part.deep_links);
+        self.queried_packages.extend(part.queried_packages);
+        self.queried_intents.extend(part.queried_intents);
+        self.queried_schemes.extend(part.queried_schemes);
+        self.meta_data.extend(part.meta_data);
+        self.signing.extend(part.signing);
+        self.warnings
+            .extend(part.warnings.into_iter().map(|w| Warning {
+                path: prefixed(prefix, &w.path),
+                message: w.message,
+            }));
+    }
+
+    /// Sorts and de-duplicates every list so output is deterministic (same
+    /// input and knowledge ⇒ byte-identical JSON, whatever the thread count).
+    pub fn normalize(&mut self) {
+        fn set<T: Ord>(v: &mut Vec<T>) {
+            v.sort();
+            v.dedup();
+        }
+        set(&mut self.permissions);
+        set(&mut self.declared_permissions);
+        set(&mut self.components);
+        set(&mut self.deep_links);
+        set(&mut self.queried_packages);
+        set(&mut self.queried_intents);
+        set(&mut self.queried_schemes);
+        set(&mut self.meta_data);
+        self.sdks.sort();
+        self.endpoints.sort();
+        self.identifier_apis.sort();
+        self.native_libraries.sort();
+        self.frameworks.sort();
+        self.binaries.sort();
+        self.secrets.sort();
+        set(&mut self.packed_code);
+        self.parts.sort();
+        set(&mut self.signing);
+        set(&mut self.security.cleartext_domains);
+        set(&mut self.installable.reasons);
+        set(&mut self.warnings);
+    }
+}
+
 /// Name and versions of the tool and signature database that made a report.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct ToolInfo {
@@ -524,5 +583,15 @@ impl Warning {
             path: path.into(),
             message: message.into(),
         }
+    }
+}
+
+/// `prefix!path`, or `prefix` alone for a part-level note, or `path` when
+/// there is no prefix: how nested paths are written in a report.
+pub fn prefixed(prefix: Option<&str>, path: &str) -> String {
+    match (prefix, path.is_empty()) {
+        (None, _) => path.to_string(),
+        (Some(m), true) => m.to_string(),
+        (Some(m), false) => format!("{m}!{path}"),
     }
 }

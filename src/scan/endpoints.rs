@@ -99,6 +99,11 @@ struct Noise {
     non_network_schemes: HashSet<String>,
 }
 
+/// Checks that `data/endpoint_noise.toml` parses.
+pub fn check_noise(text: &str) -> Result<(), String> {
+    parse_noise(text).map(|_| ()).map_err(|e| e.to_string())
+}
+
 fn parse_noise(text: &str) -> Result<NoiseFile, toml::de::Error> {
     toml::from_str(text)
 }

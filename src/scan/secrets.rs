@@ -126,6 +126,11 @@ fn build(patterns: &[&str]) -> Result<Regex, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Checks that `data/secret_patterns.toml` parses and its patterns compile.
+pub fn check_patterns(text: &str) -> Result<(), String> {
+    compile(text).map(|_| ())
+}
+
 fn compile(text: &str) -> Result<Compiled, String> {
     let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
     let defs = file.pattern;

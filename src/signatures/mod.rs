@@ -8,7 +8,6 @@
 //! segment trie (packages, bundle ids), hash maps (components, meta-data,
 //! libraries, frameworks, Objective-C prefixes, domains) and a few `*` globs.
 
-pub mod attribution;
 mod db;
 mod glob;
 mod matcher;

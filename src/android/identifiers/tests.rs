@@ -35,8 +35,8 @@ fn rec(
 fn catalogue_loads_and_is_consistent() {
     let specs = catalogue();
     assert!(specs.len() >= 60, "{}", specs.len());
-    // load() rejects inconsistent entries; make sure the bundled file passed it.
-    let again = load(include_str!("../../../data/identifier_apis.toml")).unwrap();
+    // parse_catalogue() rejects inconsistent entries; make sure the bundled file passed it.
+    let again = parse_catalogue(include_str!("../../../data/identifier_apis.toml")).unwrap();
     assert_eq!(again.len(), specs.len());
     let cats: BTreeSet<&str> = specs.iter().map(|s| s.category.as_str()).collect();
     for c in [
@@ -59,7 +59,7 @@ fn catalogue_loads_and_is_consistent() {
         assert!(cats.contains(c), "missing category {c}");
     }
     // Neither method nor field: rejected.
-    assert!(load("[[api]]\napi='x'\ncategory='c'\nclass='La;'\nsource='s'\n").is_err());
+    assert!(parse_catalogue("[[api]]\napi='x'\ncategory='c'\nclass='La;'\nsource='s'\n").is_err());
 }
 
 #[test]

@@ -1,20 +1,43 @@
-//! Turns the per-entry facts of an APK into the report's SDKs, identifier
-//! APIs, native libraries, endpoints and secrets, attributing each to its
-//! owner and SDK through the signature database.
+//! Android findings: turns the per-entry facts of an APK, split set or App
+//! Bundle into the report's packed code, SDKs, identifier APIs, native
+//! libraries, endpoints and secrets, attributing each to its owner and SDK
+//! through the knowledge base, and sets the install verdict.
 
+use crate::android::apk::Merged;
 use crate::android::entries::{EntryKind, EntryOutcome};
-use crate::android::identifiers;
+use crate::android::{identifiers, packed};
+use crate::findings::attribution;
+use crate::knowledge::Knowledge;
 use crate::native;
 use crate::report::model::Location;
 use crate::report::model::{NativeLibrary, Report, Warning};
-use crate::signatures::attribution;
 use crate::signatures::{AppFacts, Database, match_sdks};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The findings stage for Android: packed code, then SDKs, identifier APIs,
+/// endpoints and secrets once over all parts, then the install verdict.
+pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secrets: bool) {
+    report.packed_code = packed::detect(&facts.outcomes);
+    for p in &report.packed_code {
+        report.warnings.push(Warning::new(
+            &p.path,
+            format!("likely packed/encrypted code: {}", p.reason),
+        ));
+    }
+    fill(report, facts.outcomes, &knowledge.signatures, show_secrets);
+    // A bundle is not installed as such: bundletool builds APKs from it.
+    report.installable.android_accepts = if facts.is_bundle {
+        None
+    } else {
+        Some(facts.refusals.is_empty())
+    };
+    report.installable.reasons = facts.refusals;
+}
 
 /// Fills `sdks`, `identifier_apis`, `native_libraries`, `endpoints` and
 /// `secrets` of `report` from `outcomes` (manifest facts must already be in
 /// the report). `prefix` is prepended to every entry path (nested packages).
-pub fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_secrets: bool) {
+fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_secrets: bool) {
     let mut facts = AppFacts::default();
     for c in &report.components {
         facts

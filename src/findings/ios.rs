@@ -1,0 +1,277 @@
+//! iOS findings: from the Mach-O facts, Info.plist and privacy manifests of
+//! an IPA (or a bare Mach-O) to binaries, SDKs, identifier APIs, endpoints,
+//! secrets and the privacy-manifest cross-checks, through the knowledge base.
+
+use crate::apple::identifiers as apple_ids;
+use crate::apple::info_plist;
+use crate::apple::macho::BinaryFacts;
+use crate::apple::privacy_manifest;
+use crate::findings::attribution;
+use crate::knowledge::Knowledge;
+use crate::report::model::{
+    Binary, Evidence, IdentifierApi, Location, PrivacyManifest, Report, Sdk, UndeclaredApi, Warning,
+};
+use crate::scan::EntryScan;
+use crate::signatures::{AppFacts, match_sdks};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// SDK categories whose hosts count as tracking domains.
+const TRACKING_CATEGORIES: &[&str] = &[
+    "advertising",
+    "analytics",
+    "attribution",
+    "fingerprinting",
+    "identification",
+];
+
+/// Required-reason API use: (category, evidence, binary path).
+pub type ReasonUsage = Vec<(String, Vec<String>, String)>;
+
+/// Binaries, SDKs, identifier APIs, endpoints and secrets from the Mach-O
+/// facts (shared by IPAs and bare Mach-O files). Returns the required-reason
+/// API use of every binary, for the privacy-manifest check.
+pub fn finish_binaries(
+    report: &mut Report,
+    knowledge: &Knowledge,
+    facts: &mut AppFacts,
+    binaries: Vec<BinaryFacts>,
+    mut scans: Vec<(String, EntryScan)>,
+    show_secrets: bool,
+) -> ReasonUsage {
+    let mut apis: BTreeMap<String, IdentifierApi> = BTreeMap::new();
+    let mut location_sdk: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut usage = Vec::new();
+    for b in binaries {
+        let m = &b.facts;
+        for w in &m.warnings {
+            report.warnings.push(Warning::new(&b.path, w.clone()));
+        }
+        let enc_archs: Vec<String> = m
+            .slices
+            .iter()
+            .filter(|s| s.encrypted)
+            .map(|s| s.arch.clone())
+            .collect();
+        let unreadable: Vec<String> = m
+            .slices
+            .iter()
+            .flat_map(|s| {
+                s.unreadable_sections
+                    .iter()
+                    .map(move |x| format!("{}: {x}", s.arch))
+            })
+            .collect();
+        if !enc_archs.is_empty() {
+            report.warnings.push(Warning::new(
+                &b.path,
+                format!(
+                    "FairPlay-encrypted ({}): code, class names, selectors and strings in the encrypted range could not be inspected{}; load commands, linked libraries, imported symbols, the code signature and every other file were",
+                    enc_archs.join(", "),
+                    if unreadable.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", unreadable.join(", "))
+                    }
+                ),
+            ));
+        }
+        let sig = m.signature();
+        if let Some(sig) = sig {
+            report
+                .signing
+                .extend(sig.certificates.iter().map(|c| c.to_report("ios")));
+        }
+        report.binaries.push(Binary {
+            path: b.path.clone(),
+            archs: m.archs(),
+            encrypted: !enc_archs.is_empty(),
+            encrypted_archs: enc_archs,
+            unreadable,
+            linked: m.libs().into_iter().collect(),
+            team_id: sig.and_then(|s| s.team_id.clone()),
+            signing_id: sig.and_then(|s| s.identifier.clone()),
+            entitlements: sig
+                .and_then(|s| s.entitlements.as_ref())
+                .map(|e| e.keys().cloned().collect())
+                .unwrap_or_default(),
+        });
+        for class in m.objc_classes() {
+            facts.objc_classes.push((b.path.clone(), class));
+        }
+        for lib in m.libs() {
+            if let Some(name) = lib
+                .strip_prefix("@rpath/")
+                .and_then(|l| l.split('/').next())
+            {
+                facts.frameworks.push((b.path.clone(), name.to_string()));
+            }
+        }
+        for api in apple_ids::detect(&knowledge.apple_identifier_apis, m) {
+            let e = apis
+                .entry(api.api.clone())
+                .or_insert_with(|| IdentifierApi {
+                    api: api.api.clone(),
+                    category: api.category.clone(),
+                    ..IdentifierApi::default()
+                });
+            e.callers.push(b.path.clone());
+            e.locations.push(Location {
+                path: b.path.clone(),
+                offset: None,
+                ..Location::default()
+            });
+            if e.sdk.is_none() {
+                e.sdk = b.sdk.clone();
+            }
+        }
+        for (cat, found) in privacy_manifest::used_categories(
+            &knowledge.apple_reason_categories,
+            &m.imports(),
+            &m.selectors(),
+            &m.cstrings(),
+        ) {
+            usage.push((cat.to_string(), found, b.path.clone()));
+        }
+        let mut scan = EntryScan::default();
+        for s in &m.slices {
+            scan.extend(s.scan.clone());
+        }
+        location_sdk.insert(b.path.clone(), b.sdk.clone());
+        scans.push((b.path, scan));
+    }
+    report.identifier_apis = apis.into_values().collect();
+    if !report.binaries.is_empty() {
+        report.security.encrypted = Some(report.binaries.iter().any(|b| b.encrypted));
+    }
+    for (path, scan) in &scans {
+        for hit in &scan.endpoints {
+            facts.hosts.push((path.clone(), hit.host.clone()));
+        }
+    }
+    let db = &knowledge.signatures;
+    report.sdks = match_sdks(db, facts);
+    // A host seen only inside one framework's binary belongs to its SDK.
+    let sdk_at = |l: &Location| location_sdk.get(&l.path).cloned().flatten();
+    let (endpoints, secrets) = attribution::endpoints_and_secrets(db, scans, show_secrets, &sdk_at);
+    report.endpoints = endpoints;
+    report.secrets = secrets;
+    usage
+}
+
+/// SDK keys in Info.plist (`GADApplicationIdentifier`, `FacebookAppID`, …) as
+/// `plist` evidence, adding the SDK when nothing else found it.
+pub fn plist_sdk_evidence(
+    report: &mut Report,
+    knowledge: &Knowledge,
+    p: &info_plist::InfoPlist,
+    path: &str,
+) {
+    let db = &knowledge.signatures;
+    for k in &knowledge.apple_plist_sdk_keys {
+        if !p.keys.contains(&k.key) {
+            continue;
+        }
+        let Some(entry) = db.sdk_index(&k.sdk).and_then(|i| db.sdks.get(i)) else {
+            continue;
+        };
+        let evidence = Evidence {
+            kind: "plist".into(),
+            path: path.to_string(),
+            detail: k.key.clone(),
+        };
+        match report.sdks.iter_mut().find(|s| s.id == k.sdk) {
+            Some(s) => {
+                s.evidence.push(evidence);
+                s.evidence.sort();
+                s.evidence_count += 1;
+            }
+            None => report.sdks.push(Sdk {
+                id: entry.id.clone(),
+                name: entry.name.clone(),
+                categories: entry.categories.clone(),
+                owner: db.owner_of_sdk(&entry.id),
+                website: entry.website.clone(),
+                evidence: vec![evidence],
+                evidence_count: 1,
+            }),
+        }
+    }
+}
+
+/// Builds the privacy-manifest section: declarations merged, and the three
+/// cross-checks.
+pub fn privacy_report(
+    report: &Report,
+    knowledge: &Knowledge,
+    manifests: Vec<(String, privacy_manifest::ManifestFile)>,
+    usage: ReasonUsage,
+    sdks_without_manifest: Vec<String>,
+) -> Option<PrivacyManifest> {
+    let mut pm = PrivacyManifest::default();
+    let mut declared_domains: BTreeSet<String> = BTreeSet::new();
+    let mut declared_cats: BTreeSet<String> = BTreeSet::new();
+    for (path, m) in manifests {
+        pm.files.push(path.clone());
+        pm.tracking |= m.tracking == Some(true);
+        declared_domains.extend(m.tracking_domains.iter().map(|d| d.to_ascii_lowercase()));
+        for mut c in m.collected {
+            c.path = path.clone();
+            pm.collected_data_types.push(c);
+        }
+        for mut a in m.accessed {
+            a.path = path.clone();
+            declared_cats.insert(a.category.clone());
+            pm.accessed_api_types.push(a);
+        }
+    }
+    pm.tracking_domains = declared_domains.iter().cloned().collect();
+    let db = &knowledge.signatures;
+    let tracking_sdk = |id: &str| {
+        db.sdk_index(id)
+            .and_then(|i| db.sdks.get(i))
+            .is_some_and(|s| {
+                s.categories
+                    .iter()
+                    .any(|c| TRACKING_CATEGORIES.contains(&c.as_str()))
+            })
+    };
+    let declared = |host: &str| {
+        declared_domains
+            .iter()
+            .any(|d| host == d || host.ends_with(&format!(".{d}")))
+    };
+    pm.undeclared_tracking_domains = report
+        .endpoints
+        .iter()
+        .filter(|e| e.sdk.as_deref().is_some_and(tracking_sdk))
+        .filter(|e| !declared(&e.host.to_ascii_lowercase()))
+        .map(|e| e.host.clone())
+        .collect();
+    let mut undeclared: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    for (cat, apis, binary) in usage {
+        if declared_cats.contains(&cat) {
+            continue;
+        }
+        let e = undeclared.entry(cat).or_default();
+        e.0.extend(apis);
+        e.1.insert(binary);
+    }
+    pm.undeclared_api_categories = undeclared
+        .into_iter()
+        .map(|(category, (apis, bins))| UndeclaredApi {
+            category,
+            apis: apis.into_iter().collect(),
+            binaries: bins.into_iter().collect(),
+        })
+        .collect();
+    pm.sdks_without_manifest = sdks_without_manifest;
+    pm.sdks_without_manifest.sort();
+    pm.sdks_without_manifest.dedup();
+    pm.collected_data_types.sort();
+    pm.accessed_api_types.sort();
+    let empty = pm.files.is_empty()
+        && pm.undeclared_tracking_domains.is_empty()
+        && pm.undeclared_api_categories.is_empty()
+        && pm.sdks_without_manifest.is_empty();
+    (!empty).then_some(pm)
+}

@@ -1,0 +1,197 @@
+//! The knowledge base: every file under `data/`, loaded by one loader,
+//! validated (an unknown, missing or broken file is an error, never an empty
+//! table), versioned (`data/signatures/VERSION`) and hashed (one SHA-256 over
+//! all files, reported as the database hash `tool.signatures_sha256`).
+//!
+//! The copy built into the binary is [`Knowledge::embedded`]; `--knowledge
+//! DIR` loads a folder laid out like `data/` with [`Knowledge::from_dir`], so
+//! users update knowledge without rebuilding. The pipeline hands the loaded
+//! base to the analysis and findings stages as a parameter.
+
+mod files;
+
+use crate::android::identifiers::{self, ApiSpec};
+use crate::apple::identifiers::{self as apple_ids, AppleApi};
+use crate::apple::privacy_manifest::{self, ReasonCategory};
+use crate::native::packers;
+use crate::scan::{endpoints, secrets};
+use crate::signatures::{Database, hash_files};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+pub use files::EMBEDDED;
+
+/// Why a knowledge base could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KnowledgeError {
+    /// A file the loader does not know (a typo or a stale file).
+    #[error("knowledge: unknown file {0} (not one the loader reads)")]
+    Unknown(String),
+    /// A file the loader needs is absent.
+    #[error("knowledge: {0} is missing")]
+    Missing(String),
+    /// A file that does not parse or breaks a rule.
+    #[error("knowledge: {file}: {message}")]
+    Invalid { file: String, message: String },
+    /// The folder could not be read.
+    #[error("knowledge: {0}")]
+    Io(String),
+}
+
+/// One Info.plist key that names an SDK (`data/apple_plist_sdk_keys.toml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlistSdkKey {
+    pub key: String,
+    pub sdk: String,
+    pub source: String,
+}
+
+/// Everything the tool knows, compiled once.
+#[derive(Debug)]
+pub struct Knowledge {
+    version: String,
+    sha256: String,
+    /// SDK rules and owners (`data/signatures/`), compiled into matchers.
+    pub signatures: Database,
+    /// Android identifier and personal-data APIs (`identifier_apis.toml`).
+    pub identifier_apis: Vec<ApiSpec>,
+    /// Apple identifier APIs (`apple_identifier_apis.toml`).
+    pub apple_identifier_apis: Vec<AppleApi>,
+    /// Apple required-reason API categories (`apple_required_reason_apis.toml`).
+    pub apple_reason_categories: Vec<ReasonCategory>,
+    /// Apple's commonly used SDKs list (`apple_privacy_sdks.toml`).
+    pub apple_privacy_sdks: BTreeSet<String>,
+    /// Info.plist keys naming SDKs (`apple_plist_sdk_keys.toml`).
+    pub apple_plist_sdk_keys: Vec<PlistSdkKey>,
+    /// Packers and protectors (`packers.toml`).
+    pub packers: Vec<packers::Entry>,
+}
+
+static EMBEDDED_KB: OnceLock<Result<Knowledge, KnowledgeError>> = OnceLock::new();
+
+impl Knowledge {
+    /// The knowledge base built into the binary, compiled on first use.
+    pub fn embedded() -> Result<&'static Knowledge, KnowledgeError> {
+        EMBEDDED_KB
+            .get_or_init(|| Knowledge::load(EMBEDDED))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Loads every file under `dir` (laid out like `data/`).
+    pub fn from_dir(dir: &Path) -> Result<Knowledge, KnowledgeError> {
+        let mut paths = Vec::new();
+        files::walk(dir, dir, &mut paths).map_err(KnowledgeError::Io)?;
+        let mut owned: Vec<(String, String)> = Vec::new();
+        for (rel, path) in paths {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| KnowledgeError::Io(format!("{}: {e}", path.display())))?;
+            owned.push((rel, text));
+        }
+        let borrowed: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        Knowledge::load(&borrowed)
+    }
+
+    /// Loads a knowledge base from `(path relative to data/, text)` pairs.
+    pub fn load(input: &[(&str, &str)]) -> Result<Knowledge, KnowledgeError> {
+        let mut sorted: Vec<(&str, &str)> = input.to_vec();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        for (path, _) in &sorted {
+            if !files::is_known(path) {
+                return Err(KnowledgeError::Unknown((*path).to_string()));
+            }
+        }
+        let get = |name: &str| -> Result<&str, KnowledgeError> {
+            sorted
+                .iter()
+                .find(|(p, _)| *p == name)
+                .map(|(_, t)| *t)
+                .ok_or_else(|| KnowledgeError::Missing(name.to_string()))
+        };
+        let invalid = |file: &str, message: String| KnowledgeError::Invalid {
+            file: file.to_string(),
+            message,
+        };
+        for (path, text) in &sorted {
+            files::check_tsv(path, text).map_err(|m| invalid(path, m))?;
+        }
+        let signatures = load_signatures(&sorted)?;
+        let identifier_apis = identifiers::parse_catalogue(get("identifier_apis.toml")?)
+            .map_err(|m| invalid("identifier_apis.toml", m))?;
+        let apple_identifier_apis = apple_ids::parse_catalogue(get("apple_identifier_apis.toml")?)
+            .map_err(|m| invalid("apple_identifier_apis.toml", m))?;
+        let apple_reason_categories =
+            privacy_manifest::parse_reason_categories(get("apple_required_reason_apis.toml")?)
+                .map_err(|m| invalid("apple_required_reason_apis.toml", m))?;
+        let apple_privacy_sdks =
+            privacy_manifest::parse_privacy_sdks(get("apple_privacy_sdks.toml")?)
+                .map_err(|m| invalid("apple_privacy_sdks.toml", m))?;
+        let apple_plist_sdk_keys = parse_plist_keys(get("apple_plist_sdk_keys.toml")?)
+            .map_err(|m| invalid("apple_plist_sdk_keys.toml", m))?;
+        let packers =
+            packers::parse_table(get("packers.toml")?).map_err(|m| invalid("packers.toml", m))?;
+        endpoints::check_noise(get("endpoint_noise.toml")?)
+            .map_err(|m| invalid("endpoint_noise.toml", m))?;
+        secrets::check_patterns(get("secret_patterns.toml")?)
+            .map_err(|m| invalid("secret_patterns.toml", m))?;
+        Ok(Knowledge {
+            version: signatures.version().to_string(),
+            sha256: hash_files(&sorted),
+            signatures,
+            identifier_apis,
+            apple_identifier_apis,
+            apple_reason_categories,
+            apple_privacy_sdks,
+            apple_plist_sdk_keys,
+            packers,
+        })
+    }
+
+    /// The knowledge version (`signatures/VERSION`).
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// SHA-256 (hex) over every file, in path order: `path NUL text NUL`.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+}
+
+/// Compiles `signatures/*` into the SDK database; any load error fails.
+fn load_signatures(sorted: &[(&str, &str)]) -> Result<Database, KnowledgeError> {
+    let mut sig: Vec<(&str, &str)> = sorted
+        .iter()
+        .filter_map(|(p, t)| Some((p.strip_prefix("signatures/")?, *t)))
+        .filter(|(p, _)| *p != "README.md")
+        .collect();
+    // The database's own order: VERSION, schema, owners, then sdks/ by name.
+    sig.sort_by_key(|(p, _)| (files::signature_rank(p), p.to_string()));
+    let db = Database::load(&sig);
+    if let Some(first) = db.load_errors().first() {
+        return Err(KnowledgeError::Invalid {
+            file: "signatures/".into(),
+            message: first.clone(),
+        });
+    }
+    Ok(db)
+}
+
+fn parse_plist_keys(text: &str) -> Result<Vec<PlistSdkKey>, String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct KeyFile {
+        key: Vec<PlistSdkKey>,
+    }
+    toml::from_str::<KeyFile>(text)
+        .map(|f| f.key)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests;

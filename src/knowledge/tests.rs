@@ -1,0 +1,129 @@
+use super::*;
+use std::path::PathBuf;
+
+fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// A fresh copy of data/ in a temporary folder (removed on drop).
+struct TempData(PathBuf);
+
+impl TempData {
+    fn new(tag: &str) -> TempData {
+        let dir =
+            std::env::temp_dir().join(format!("telltale-knowledge-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (rel, text) in EMBEDDED {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        TempData(dir)
+    }
+}
+
+impl Drop for TempData {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn embedded_list_matches_the_data_folder() {
+    let mut on_disk = Vec::new();
+    files::walk(&data_dir(), &data_dir(), &mut on_disk).unwrap();
+    let mut on_disk: Vec<String> = on_disk.into_iter().map(|(r, _)| r).collect();
+    on_disk.sort();
+    let listed: Vec<String> = EMBEDDED.iter().map(|(p, _)| p.to_string()).collect();
+    assert_eq!(
+        listed, on_disk,
+        "knowledge/files.rs EMBEDDED is out of date"
+    );
+    for (rel, text) in EMBEDDED {
+        let disk = std::fs::read_to_string(data_dir().join(rel)).unwrap();
+        assert_eq!(&disk, text, "{rel}");
+    }
+}
+
+#[test]
+fn embedded_knowledge_loads_clean() {
+    let k = Knowledge::embedded().unwrap();
+    assert!(!k.version().is_empty());
+    assert_eq!(k.sha256().len(), 64);
+    assert!(k.signatures.sdk_count() >= 400);
+    assert!(!k.identifier_apis.is_empty());
+    assert!(!k.apple_identifier_apis.is_empty());
+    assert!(!k.packers.is_empty());
+}
+
+#[test]
+fn a_copy_of_data_gives_the_same_hash_and_an_edit_changes_it() {
+    let embedded = Knowledge::embedded().unwrap();
+    let copy = TempData::new("same");
+    let k = Knowledge::from_dir(&copy.0).unwrap();
+    assert_eq!(k.sha256(), embedded.sha256());
+    // Any file counts, not only the signatures.
+    for rel in [
+        "secret_patterns.toml",
+        "endpoint_noise.toml",
+        "identifier_apis.toml",
+        "packers.toml",
+        "apple_privacy_sdks.toml",
+        "permissions.tsv",
+        "signatures/sdks/global.toml",
+    ] {
+        let copy = TempData::new("edit");
+        let path = copy.0.join(rel);
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("\n# an edit\n");
+        std::fs::write(&path, text).unwrap();
+        let edited = Knowledge::from_dir(&copy.0).unwrap();
+        assert_ne!(edited.sha256(), embedded.sha256(), "{rel}");
+    }
+}
+
+#[test]
+fn a_broken_file_is_an_error() {
+    for rel in [
+        "secret_patterns.toml",
+        "endpoint_noise.toml",
+        "identifier_apis.toml",
+        "packers.toml",
+        "apple_identifier_apis.toml",
+        "apple_required_reason_apis.toml",
+        "apple_privacy_sdks.toml",
+        "apple_plist_sdk_keys.toml",
+        "signatures/owners.toml",
+        "signatures/sdks/global.toml",
+    ] {
+        let copy = TempData::new("broken");
+        std::fs::write(copy.0.join(rel), "this is [not toml").unwrap();
+        let err = Knowledge::from_dir(&copy.0).unwrap_err();
+        assert!(
+            matches!(&err, KnowledgeError::Invalid { .. }),
+            "{rel}: {err}"
+        );
+    }
+    let copy = TempData::new("tsv");
+    std::fs::write(copy.0.join("permissions.tsv"), "one\tcolumn too few\n").unwrap();
+    assert!(matches!(
+        Knowledge::from_dir(&copy.0),
+        Err(KnowledgeError::Invalid { .. })
+    ));
+}
+
+#[test]
+fn unknown_and_missing_files_are_errors() {
+    let copy = TempData::new("unknown");
+    std::fs::write(copy.0.join("extra.toml"), "").unwrap();
+    assert_eq!(
+        Knowledge::from_dir(&copy.0).unwrap_err(),
+        KnowledgeError::Unknown("extra.toml".into())
+    );
+    let copy = TempData::new("missing");
+    std::fs::remove_file(copy.0.join("packers.toml")).unwrap();
+    assert_eq!(
+        Knowledge::from_dir(&copy.0).unwrap_err(),
+        KnowledgeError::Missing("packers.toml".into())
+    );
+}
