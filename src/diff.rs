@@ -5,9 +5,9 @@
 //! a package (inspected here) or a JSON report; both are compared as JSON, so
 //! reports of other versions compare as far as they share fields.
 
+use crate::evidence::provenance::{Clock, inspect_for_filing};
 use crate::options::Options;
 use crate::pipeline::InspectError;
-use crate::provenance::{Clock, inspect_for_filing};
 use maud::{DOCTYPE, PreEscaped, html};
 use serde::Serialize;
 use serde_json::Value;

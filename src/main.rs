@@ -108,6 +108,8 @@ enum Command {
     Worker {
         #[arg(long, default_value_t = 0)]
         max_memory_mib: u64,
+        #[arg(long)]
+        knowledge: Option<PathBuf>,
     },
     /// Print a binary XML entry of a package as readable XML.
     Xml {
@@ -160,6 +162,10 @@ struct BatchArgs {
     /// Claims after which a queued app whose workers keep dying is recorded as failed.
     #[arg(long, default_value_t = 3)]
     max_attempts: i64,
+    /// Load the knowledge base from this folder (laid out like data/); runs
+    /// are keyed by its hash.
+    #[arg(long)]
+    knowledge: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -218,9 +224,10 @@ fn main() -> ExitCode {
             refuse_many_apps(&file)
                 .and_then(|()| Destination::for_input(output.as_deref(), &file))
                 .and_then(|destination| {
-                    let clock = telltale::provenance::Clock::from_env(timestamp);
-                    let report = telltale::provenance::inspect_for_filing(&file, &options, clock)
-                        .map_err(|e| e.to_string())?;
+                    let clock = telltale::evidence::provenance::Clock::from_env(timestamp);
+                    let report =
+                        telltale::evidence::provenance::inspect_for_filing(&file, &options, clock)
+                            .map_err(|e| e.to_string())?;
                     let text = match format {
                         Format::Text => telltale::report::text::render(&report),
                         Format::Json => telltale::report::json::render(&report),
@@ -283,7 +290,10 @@ fn main() -> ExitCode {
             .and_then(|mut store| store.load())
             .and_then(|data| {
                 use telltale::batch::stats;
-                let s = stats::compute(&data, by.as_deref());
+                let trackers = &telltale::Knowledge::embedded()
+                    .map_err(|e| e.to_string())?
+                    .tracker_categories;
+                let s = stats::compute(&data, by.as_deref(), trackers);
                 let text = match format {
                     StatsFormat::Text => stats::render_text(&s),
                     StatsFormat::Csv => stats::render_csv(&s),
@@ -304,8 +314,15 @@ fn main() -> ExitCode {
                 Destination::for_output(output.as_deref())?.write(&String::from_utf8_lossy(&buf))
             })
         }
-        Command::Worker { max_memory_mib } => {
-            let code = telltale::batch::worker::serve(&Options::default(), max_memory_mib);
+        Command::Worker {
+            max_memory_mib,
+            knowledge,
+        } => {
+            let options = Options {
+                knowledge_dir: knowledge,
+                ..Options::default()
+            };
+            let code = telltale::batch::worker::serve(&options, max_memory_mib);
             return ExitCode::from(u8::try_from(code).unwrap_or(1));
         }
         Command::Xml { file, entry } => telltale::xml::entry_as_xml(&file, &entry)
@@ -328,7 +345,7 @@ fn refuse_many_apps(path: &std::path::Path) -> Result<(), String> {
     }
     match telltale::batch::inputs::classify_dir(path)? {
         telltale::batch::inputs::DirClass::ManyApps { packages } => Err(format!(
-            "{}: holds {packages} packages that are not one app's split set; \
+            "{}: holds {packages} package(s) that are not one app's split set; \
              inspect each with `telltale batch {} --db results.sqlite`",
             path.display(),
             path.display()
@@ -367,6 +384,7 @@ fn run_batch(args: BatchArgs) -> Result<(String, bool), String> {
         jobs: jobs.max(1),
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         max_memory_mib: args.max_memory_mib,
+        knowledge_dir: args.knowledge.clone(),
     };
     if args.work {
         let summary = batch::work(&batch::WorkConfig {
@@ -403,7 +421,7 @@ fn run_batch(args: BatchArgs) -> Result<(String, bool), String> {
         return Err("no apps given (paths, --list or --chart)".into());
     }
     if args.enqueue {
-        let (n, queued) = batch::enqueue(&args.db, &apps)?;
+        let (n, queued) = batch::enqueue(&args.db, &apps, args.knowledge.as_deref())?;
         return Ok((format!("{n} apps: {queued} packages queued"), true));
     }
     let summary = batch::run(&batch::BatchConfig {

@@ -7,8 +7,7 @@
 //! the entry, offset, entry hash, the bytes, and the shell line to re-check it.
 //! Only reads the model.
 
-use crate::android::permissions::is_dangerous;
-use crate::evidence::{check_command, spaced_hex};
+use crate::report::bytes::{EXCERPT_LEN, check_command, spaced_hex};
 use crate::report::model::{Endpoint, IdentifierApi, Location, Owner, Report, Sdk};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
@@ -237,11 +236,7 @@ fn headline(r: &Report) -> Markup {
         .max()
         .unwrap_or(1)
         .max(1);
-    let dangerous = r
-        .permissions
-        .iter()
-        .filter(|p| is_dangerous(&p.protection))
-        .count();
+    let dangerous = r.permissions.iter().filter(|p| p.is_dangerous()).count();
     let owner_count: usize = countries.iter().map(|c| c.1.len()).sum();
     html! {
         section #headline {
@@ -473,18 +468,18 @@ fn sdk_table(r: &Report) -> Markup {
 
 fn permissions(r: &Report) -> Markup {
     let mut perms: Vec<_> = r.permissions.iter().collect();
-    perms.sort_by_key(|p| (!is_dangerous(&p.protection), p.name.clone()));
+    perms.sort_by_key(|p| (!p.is_dangerous(), p.name.clone()));
     html! {
         section #permissions {
-            h2 { "Permissions (" (perms.len()) ", " (perms.iter().filter(|p| is_dangerous(&p.protection)).count()) " dangerous)" }
+            h2 { "Permissions (" (perms.len()) ", " (perms.iter().filter(|p| p.is_dangerous()).count()) " dangerous)" }
             @if perms.is_empty() { p.none { "None requested." } } @else {
                 table.list {
                     thead { tr { th { "Permission" } th { "Protection level" } } }
                     tbody {
                         @for p in perms {
-                            tr class=(if is_dangerous(&p.protection) { "danger" } else { "" }) {
+                            tr class=(if p.is_dangerous() { "danger" } else { "" }) {
                                 td { code { (p.name) } @if p.sdk23_only { " " span.tag { "sdk-23+" } } }
-                                td { @if is_dangerous(&p.protection) { span.tag.tag-bad { "dangerous" } " " } (p.protection) }
+                                td { @if p.is_dangerous() { span.tag.tag-bad { "dangerous" } " " } (p.protection) }
                             }
                         }
                     }
@@ -675,7 +670,7 @@ fn appendix(r: &Report, rows: &[Row<'_>]) -> Markup {
             h2 { "Evidence appendix (" (rows.len()) " locations)" }
             p.note {
                 "Each row: the finding, the entry inside the package and the byte offset in it (decompressed), the SHA-256 of that whole entry, and the "
-                (crate::evidence::EXCERPT_LEN) " bytes that start at the offset, as hex and as text (dots for unprintable bytes). "
+                (EXCERPT_LEN) " bytes that start at the offset, as hex and as text (dots for unprintable bytes). "
                 "The command under each row prints the same bytes from the package with standard tools (unzip, dd, od)."
             }
             @if rows.is_empty() { p.none { "No located evidence." } } @else {

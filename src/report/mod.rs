@@ -1,5 +1,6 @@
 //! The report model and its renderers.
 
+pub mod bytes;
 pub mod csv;
 pub mod html;
 pub mod json;

@@ -15,7 +15,7 @@ pub struct Report {
     pub tool: ToolInfo,
     pub input: InputInfo,
     /// Who made this report from what, with which knowledge and options
-    /// (filled by [`crate::provenance`]; absent in reports of older versions).
+    /// (filled by the `evidence::provenance` module; absent in reports of older versions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
     pub app: AppInfo,
@@ -164,6 +164,13 @@ pub struct Permission {
     pub max_sdk: Option<u32>,
 }
 
+impl Permission {
+    /// Whether its protection level grants at run time only with user consent.
+    pub fn is_dangerous(&self) -> bool {
+        self.protection.split('|').next() == Some("dangerous")
+    }
+}
+
 /// A permission the app defines itself.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DeclaredPermission {
@@ -257,7 +264,7 @@ pub struct Location {
 /// A bounded run of bytes of an entry, starting at a location's offset.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Excerpt {
-    /// Number of bytes shown (at most [`crate::evidence::EXCERPT_LEN`]).
+    /// Number of bytes shown (at most `report::bytes::EXCERPT_LEN`).
     pub length: u64,
     /// The bytes as lowercase hex, two digits per byte, no separators.
     pub hex: String,

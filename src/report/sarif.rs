@@ -5,7 +5,6 @@
 //! in the run's properties; the package is the one analysis-target artifact.
 //! Only reads the model.
 
-use crate::android::permissions::is_dangerous;
 use crate::report::html::is_tracker;
 use crate::report::model::{Location, Owner, Report};
 use serde_json::{Map, Value, json};
@@ -234,7 +233,7 @@ pub fn render(r: &Report) -> String {
             p,
         );
     }
-    for perm in r.permissions.iter().filter(|p| is_dangerous(&p.protection)) {
+    for perm in r.permissions.iter().filter(|p| p.is_dangerous()) {
         let mut p = Map::new();
         p.insert("permission".into(), json!(perm.name));
         res.push(
