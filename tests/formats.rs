@@ -27,7 +27,16 @@ fn run(format: &str, sample: &str) -> String {
 
 fn schema() -> jsonschema::Validator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    // The official file's `run.language` pattern is not a valid regex (an
+    // unbalanced `]`), which the crate's check of the schema itself refuses;
+    // telltale writes no `language`, so that one pattern is dropped here.
+    if let Some(language) = schema
+        .pointer_mut("/definitions/run/properties/language")
+        .and_then(Value::as_object_mut)
+    {
+        language.remove("pattern");
+    }
     jsonschema::options()
         .should_validate_formats(true)
         .build(&schema)
