@@ -18,6 +18,8 @@ pub mod apple;
 pub mod batch;
 pub mod binread;
 pub mod container;
+pub mod diff;
+pub mod evidence;
 pub mod findings;
 pub mod knowledge;
 pub mod native;
@@ -29,6 +31,7 @@ pub mod report;
 pub mod scan;
 pub mod signatures;
 pub mod util;
+pub mod verify;
 pub mod xml;
 
 pub use knowledge::Knowledge;

@@ -342,6 +342,7 @@ pub fn collect<'h>(
                     .map(|(path, off)| Location {
                         path,
                         offset: Some(u64::from(off)),
+                        ..Location::default()
                     })
                     .collect(),
             }
