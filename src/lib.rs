@@ -10,11 +10,13 @@
 //! with the [`knowledge`] base (everything under `data/`, one hash; the SDK
 //! rules compile into [`signatures`]); [`report`] holds the one model, its
 //! merge/normalise rules and its renderers; [`output`] writes it without
-//! ever touching the input.
+//! ever touching the input. [`batch`] runs many apps through isolated worker
+//! processes into a store and reads statistics back.
 
 pub mod android;
 pub mod apple;
 pub mod batch;
+pub mod binread;
 pub mod container;
 pub mod findings;
 pub mod knowledge;
@@ -22,6 +24,7 @@ pub mod native;
 pub mod options;
 pub mod output;
 pub mod pipeline;
+pub mod pkcs7;
 pub mod report;
 pub mod scan;
 pub mod signatures;
@@ -30,5 +33,5 @@ pub mod xml;
 
 pub use knowledge::Knowledge;
 pub use options::Options;
-pub use pipeline::{inspect_bytes, inspect_path};
+pub use pipeline::{inspect_bytes, inspect_path, inspect_path_with};
 pub use report::model::Report;

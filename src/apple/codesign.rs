@@ -2,7 +2,7 @@
 //! and team id (CodeDirectory), entitlements (XML slot 5, DER slot 7) and the
 //! certificates of the CMS signature blob. Big-endian throughout.
 
-use crate::android::signing::{CertInfo, ber, v1_facts};
+use crate::pkcs7::{CertInfo, ber, v1_facts};
 
 const SUPERBLOB: u32 = 0xfade_0cc0;
 const CODE_DIRECTORY: u32 = 0xfade_0c02;
@@ -27,10 +27,7 @@ pub struct CodeSignature {
     pub certificates: Vec<CertInfo>,
 }
 
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
-}
+use crate::binread::be_u32 as be32;
 
 /// Parses a SuperBlob; the notes say what could not be read.
 pub fn parse(blob: &[u8]) -> (CodeSignature, Vec<String>) {

@@ -37,6 +37,11 @@ pub enum KnowledgeError {
     /// A file that does not parse or breaks a rule.
     #[error("knowledge: {file}: {message}")]
     Invalid { file: String, message: String },
+    /// A file this version reads from the built-in copy differs in the folder.
+    #[error(
+        "knowledge: {0} differs from the built-in copy, but this version reads it only from the binary; rebuild to change it"
+    )]
+    BuiltInOnly(String),
     /// The folder could not be read.
     #[error("knowledge: {0}")]
     Io(String),
@@ -69,6 +74,9 @@ pub struct Knowledge {
     pub apple_plist_sdk_keys: Vec<PlistSdkKey>,
     /// Packers and protectors (`packers.toml`).
     pub packers: Vec<packers::Entry>,
+    /// SDK categories that batch statistics count as trackers
+    /// (`tracker_categories.toml`).
+    pub tracker_categories: BTreeSet<String>,
     /// Personal-data reads: SMS, contacts, call log … (`personal_data_apis.toml`).
     pub personal_data_apis: Vec<personal_data::PersonalDataApi>,
 }
@@ -98,7 +106,15 @@ impl Knowledge {
             .iter()
             .map(|(p, t)| (p.as_str(), t.as_str()))
             .collect();
-        Knowledge::load(&borrowed)
+        let knowledge = Knowledge::load(&borrowed)?;
+        for name in files::BUILT_IN_ONLY {
+            let given = borrowed.iter().find(|(p, _)| p == name).map(|(_, t)| *t);
+            let built_in = EMBEDDED.iter().find(|(p, _)| p == name).map(|(_, t)| *t);
+            if given != built_in {
+                return Err(KnowledgeError::BuiltInOnly((*name).to_string()));
+            }
+        }
+        Ok(knowledge)
     }
 
     /// Loads a knowledge base from `(path relative to data/, text)` pairs.
@@ -155,6 +171,8 @@ impl Knowledge {
             apple_privacy_sdks,
             apple_plist_sdk_keys,
             packers,
+            tracker_categories: parse_tracker_categories(get("tracker_categories.toml")?)
+                .map_err(|m| invalid("tracker_categories.toml", m))?,
             personal_data_apis,
         })
     }
@@ -187,6 +205,20 @@ fn load_signatures(sorted: &[(&str, &str)]) -> Result<Database, KnowledgeError> 
         });
     }
     Ok(db)
+}
+
+/// Reads `tracker_categories.toml` (`categories = [...]`).
+fn parse_tracker_categories(text: &str) -> Result<BTreeSet<String>, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        categories: Vec<String>,
+    }
+    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    if file.categories.is_empty() {
+        return Err("no categories".into());
+    }
+    Ok(file.categories.into_iter().collect())
 }
 
 fn parse_plist_keys(text: &str) -> Result<Vec<PlistSdkKey>, String> {
