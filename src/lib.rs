@@ -18,6 +18,7 @@ pub mod batch;
 pub mod binread;
 pub mod container;
 pub mod findings;
+pub mod glob;
 pub mod knowledge;
 pub mod native;
 pub mod options;
