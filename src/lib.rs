@@ -10,13 +10,16 @@
 //! with the [`knowledge`] base (everything under `data/`, one hash; the SDK
 //! rules compile into [`signatures`]); [`report`] holds the one model, its
 //! merge/normalise rules and its renderers; [`output`] writes it without
-//! ever touching the input.
+//! ever touching the input. [`batch`] runs many apps through isolated worker
+//! processes into a store and reads statistics back.
 
 pub mod android;
 pub mod apple;
 pub mod batch;
 pub mod binread;
 pub mod container;
+pub mod diff;
+pub mod evidence;
 pub mod findings;
 pub mod glob;
 pub mod knowledge;
@@ -29,9 +32,10 @@ pub mod report;
 pub mod scan;
 pub mod signatures;
 pub mod util;
+pub mod verify;
 pub mod xml;
 
 pub use knowledge::Knowledge;
 pub use options::Options;
-pub use pipeline::{inspect_bytes, inspect_path};
+pub use pipeline::{inspect_bytes, inspect_path, inspect_path_with};
 pub use report::model::Report;

@@ -3,8 +3,8 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use telltale::Options;
 use telltale::output::Destination;
-use telltale::{Options, inspect_path};
 
 #[derive(Parser)]
 #[command(
@@ -39,11 +39,41 @@ enum Command {
         /// Print secrets in full instead of a 4+4 character preview.
         #[arg(long)]
         show_secrets: bool,
+        /// State the analysis time in the report (also set by SOURCE_DATE_EPOCH).
+        #[arg(long)]
+        timestamp: bool,
         /// Load the knowledge base (SDK signatures, API catalogues, patterns)
         /// from DIR, laid out like the project's data/, instead of the copy
         /// built in.
         #[arg(long, value_name = "DIR")]
         knowledge: Option<PathBuf>,
+    },
+    /// Compare two versions of an app (packages or JSON reports): SDKs,
+    /// permissions, endpoints, identifier reads, components, signing
+    /// certificates, SDK levels — added, removed, changed.
+    Diff {
+        /// The older package or JSON report.
+        old: PathBuf,
+        /// The newer package or JSON report.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Write the diff to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Re-check a JSON report against the package it describes: the
+    /// package hash and every location's entry hash and bytes. Prints each
+    /// check; exits non-zero on any mismatch.
+    Verify {
+        /// The JSON report (`inspect --format json`).
+        report: PathBuf,
+        /// The package the report claims to describe.
+        package: PathBuf,
+        /// Largest inflated size of one entry, in MiB.
+        #[arg(long, default_value_t = 256)]
+        max_entry_mib: u64,
     },
     /// Inspect many apps (files, folders, a list or a chart), each in an
     /// isolated worker process, into a store that a rerun resumes.
@@ -78,6 +108,8 @@ enum Command {
     Worker {
         #[arg(long, default_value_t = 0)]
         max_memory_mib: u64,
+        #[arg(long)]
+        knowledge: Option<PathBuf>,
     },
     /// Print a binary XML entry of a package as readable XML.
     Xml {
@@ -130,6 +162,10 @@ struct BatchArgs {
     /// Claims after which a queued app whose workers keep dying is recorded as failed.
     #[arg(long, default_value_t = 3)]
     max_attempts: i64,
+    /// Load the knowledge base from this folder (laid out like data/); runs
+    /// are keyed by its hash.
+    #[arg(long)]
+    knowledge: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -150,6 +186,19 @@ enum ExportFormat {
 enum Format {
     Text,
     Json,
+    /// One self-contained HTML page (inline CSS/SVG, no scripts), prints to A4.
+    Html,
+    /// SARIF 2.1.0, for code-scanning and CI gates.
+    Sarif,
+    /// One row per finding.
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Html,
 }
 
 fn main() -> ExitCode {
@@ -162,6 +211,7 @@ fn main() -> ExitCode {
             max_entry_mib,
             max_total_mib,
             show_secrets,
+            timestamp,
             knowledge,
         } => {
             let options = Options {
@@ -174,13 +224,61 @@ fn main() -> ExitCode {
             refuse_many_apps(&file)
                 .and_then(|()| Destination::for_input(output.as_deref(), &file))
                 .and_then(|destination| {
-                    let report = inspect_path(&file, &options).map_err(|e| e.to_string())?;
+                    let clock = telltale::evidence::provenance::Clock::from_env(timestamp);
+                    let report =
+                        telltale::evidence::provenance::inspect_for_filing(&file, &options, clock)
+                            .map_err(|e| e.to_string())?;
                     let text = match format {
                         Format::Text => telltale::report::text::render(&report),
                         Format::Json => telltale::report::json::render(&report),
+                        Format::Html => telltale::report::html::render(&report),
+                        Format::Sarif => telltale::report::sarif::render(&report),
+                        Format::Csv => telltale::report::csv::render(&report),
                     };
                     destination.write(&text)
                 })
+        }
+        Command::Diff {
+            old,
+            new,
+            format,
+            output,
+        } => {
+            let options = Options::default();
+            telltale::diff::load(&old, &options)
+                .and_then(|a| telltale::diff::load(&new, &options).map(|b| (a, b)))
+                .map_err(|e| e.to_string())
+                .and_then(|(a, b)| {
+                    let d = telltale::diff::diff(&a, &b);
+                    let text = match format {
+                        DiffFormat::Text => d.render_text(),
+                        DiffFormat::Json => d.render_json(),
+                        DiffFormat::Html => d.render_html(),
+                    };
+                    Destination::for_output(output.as_deref())?.write(&text)
+                })
+        }
+        Command::Verify {
+            report,
+            package,
+            max_entry_mib,
+        } => {
+            let limits = telltale::container::zip::Limits {
+                max_entry_size: max_entry_mib.saturating_mul(1 << 20),
+            };
+            let outcome = std::fs::read_to_string(&report)
+                .map_err(|e| format!("{}: {e}", report.display()))
+                .and_then(|text| telltale::verify::verify(&text, &package, &limits));
+            match outcome {
+                Ok(o) => {
+                    let _ = Destination::Stdout.write(&o.render());
+                    if !o.passed() {
+                        return ExitCode::FAILURE;
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
         }
         Command::Batch(args) => return batch(args),
         Command::Stats {
@@ -192,7 +290,10 @@ fn main() -> ExitCode {
             .and_then(|mut store| store.load())
             .and_then(|data| {
                 use telltale::batch::stats;
-                let s = stats::compute(&data, by.as_deref());
+                let trackers = &telltale::Knowledge::embedded()
+                    .map_err(|e| e.to_string())?
+                    .tracker_categories;
+                let s = stats::compute(&data, by.as_deref(), trackers);
                 let text = match format {
                     StatsFormat::Text => stats::render_text(&s),
                     StatsFormat::Csv => stats::render_csv(&s),
@@ -213,8 +314,15 @@ fn main() -> ExitCode {
                 Destination::for_output(output.as_deref())?.write(&String::from_utf8_lossy(&buf))
             })
         }
-        Command::Worker { max_memory_mib } => {
-            let code = telltale::batch::worker::serve(&Options::default(), max_memory_mib);
+        Command::Worker {
+            max_memory_mib,
+            knowledge,
+        } => {
+            let options = Options {
+                knowledge_dir: knowledge,
+                ..Options::default()
+            };
+            let code = telltale::batch::worker::serve(&options, max_memory_mib);
             return ExitCode::from(u8::try_from(code).unwrap_or(1));
         }
         Command::Xml { file, entry } => telltale::xml::entry_as_xml(&file, &entry)
@@ -237,7 +345,7 @@ fn refuse_many_apps(path: &std::path::Path) -> Result<(), String> {
     }
     match telltale::batch::inputs::classify_dir(path)? {
         telltale::batch::inputs::DirClass::ManyApps { packages } => Err(format!(
-            "{}: holds {packages} packages that are not one app's split set; \
+            "{}: holds {packages} package(s) that are not one app's split set; \
              inspect each with `telltale batch {} --db results.sqlite`",
             path.display(),
             path.display()
@@ -276,6 +384,7 @@ fn run_batch(args: BatchArgs) -> Result<(String, bool), String> {
         jobs: jobs.max(1),
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         max_memory_mib: args.max_memory_mib,
+        knowledge_dir: args.knowledge.clone(),
     };
     if args.work {
         let summary = batch::work(&batch::WorkConfig {
@@ -312,7 +421,7 @@ fn run_batch(args: BatchArgs) -> Result<(String, bool), String> {
         return Err("no apps given (paths, --list or --chart)".into());
     }
     if args.enqueue {
-        let (n, queued) = batch::enqueue(&args.db, &apps)?;
+        let (n, queued) = batch::enqueue(&args.db, &apps, args.knowledge.as_deref())?;
         return Ok((format!("{n} apps: {queued} packages queued"), true));
     }
     let summary = batch::run(&batch::BatchConfig {

@@ -186,6 +186,7 @@ pub fn finish_binaries(
             e.locations.push(Location {
                 path: b.path.clone(),
                 offset: None,
+                ..Location::default()
             });
             if e.sdk.is_none() {
                 e.sdk = b.sdk.clone();

@@ -2,9 +2,11 @@
 //! `../shared/design/REPORT.md`. Renderers only read it.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 
-/// Version of the JSON contract.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the JSON contract (`docs/report.md`; 2 added `provenance` and
+/// per-location `entry_sha256`/`excerpt`).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything telltale found in one package.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -12,6 +14,10 @@ pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
     pub input: InputInfo,
+    /// Who made this report from what, with which knowledge and options
+    /// (filled by the `evidence::provenance` module; absent in reports of older versions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
     pub app: AppInfo,
     pub permissions: Vec<Permission>,
     /// Permissions the app itself declares (`<permission>`), not part of the
@@ -247,6 +253,57 @@ pub struct Evidence {
 pub struct Location {
     pub path: String,
     pub offset: Option<u64>,
+    /// SHA-256 of the whole (decompressed) entry named by `path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_sha256: Option<String>,
+    /// The bytes of the entry from `offset` on (bounded), to check by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<Excerpt>,
+}
+
+/// A bounded run of bytes of an entry, starting at a location's offset.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Excerpt {
+    /// Number of bytes shown (at most `report::bytes::EXCERPT_LEN`).
+    pub length: u64,
+    /// The bytes as lowercase hex, two digits per byte, no separators.
+    pub hex: String,
+    /// The bytes as ASCII, `.` for anything not printable.
+    pub ascii: String,
+}
+
+/// Where a report came from: the input's identity, the tool and knowledge
+/// that made it, the options used, and (only when asked) the time.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Provenance {
+    /// File name of the input (never the path as typed).
+    pub input_name: String,
+    pub input_size: u64,
+    pub input_sha256: String,
+    /// Members of a split set or split directory, each with its own hash.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberDigest>,
+    pub tool_name: String,
+    pub tool_version: String,
+    /// Source commit the tool was built from (`unknown` outside a git checkout).
+    pub source_commit: String,
+    pub knowledge_version: Option<String>,
+    pub knowledge_sha256: Option<String>,
+    /// Options that change what is reported, by name.
+    pub options: BTreeMap<String, String>,
+    /// RFC 3339 UTC time of the analysis: only with `--timestamp` or
+    /// `SOURCE_DATE_EPOCH`, so reports are deterministic by default.
+    pub analysed_at: Option<String>,
+    /// Where `analysed_at` came from: `clock` or `SOURCE_DATE_EPOCH`.
+    pub time_source: Option<String>,
+}
+
+/// One member of a split set: name, size and SHA-256.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MemberDigest {
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
 }
 
 /// A hard-coded network endpoint.

@@ -1,6 +1,7 @@
 //! Text renderer: a person's summary of the report.
 
-use crate::report::model::{Owner, Report};
+use crate::report::bytes;
+use crate::report::model::{Location, Owner, Report};
 use std::fmt::Write;
 
 fn opt(v: &Option<String>) -> &str {
@@ -40,6 +41,7 @@ pub fn render(r: &Report) -> String {
         "{}  ({}, {} bytes, sha256 {})",
         r.input.path, r.input.format, r.input.size, r.input.sha256
     );
+    provenance_header(&mut o, r);
     let _ = writeln!(o);
     let _ = writeln!(o, "App");
     let _ = writeln!(o, "  id        {}", opt(&app.id));
@@ -207,6 +209,9 @@ pub fn render(r: &Report) -> String {
                 String::new()
             };
             let _ = writeln!(o, "    {}{owner}{sdk}", e.host);
+            if let Some(l) = e.locations.first() {
+                location_line(&mut o, l, e.locations_total.max(e.locations.len()));
+            }
         }
     }
     if !r.secrets.is_empty() {
@@ -219,6 +224,9 @@ pub fn render(r: &Report) -> String {
                 s.kind,
                 s.locations.len()
             );
+            if let Some(l) = s.locations.first() {
+                location_line(&mut o, l, s.locations_total.max(s.locations.len()));
+            }
         }
     }
     native_section(&mut o, r);
@@ -238,6 +246,8 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "        sha256 {}", c.sha256);
     }
 
+    check_by_hand(&mut o, r);
+
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "\nWarnings ({})", r.warnings.len());
         for w in &r.warnings {
@@ -250,6 +260,92 @@ pub fn render(r: &Report) -> String {
         }
     }
     o
+}
+
+/// Tool, knowledge base, options and time under the input line.
+fn provenance_header(o: &mut String, r: &Report) {
+    let Some(p) = &r.provenance else {
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "  made by   {} {} (source {})",
+        p.tool_name, p.tool_version, p.source_commit
+    );
+    let _ = writeln!(
+        o,
+        "  knowledge {} (sha256 {})",
+        opt(&p.knowledge_version),
+        opt(&p.knowledge_sha256)
+    );
+    let options: Vec<String> = p.options.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let _ = writeln!(o, "  options   {}", options.join(" "));
+    match (&p.analysed_at, &p.time_source) {
+        (Some(at), Some(source)) => {
+            let _ = writeln!(o, "  analysed  {at} ({source})");
+        }
+        _ => {
+            let _ = writeln!(
+                o,
+                "  analysed  time not stated (deterministic; --timestamp or SOURCE_DATE_EPOCH)"
+            );
+        }
+    }
+    for m in &p.members {
+        let _ = writeln!(
+            o,
+            "  member    {}  {} bytes  sha256 {}",
+            m.name, m.size, m.sha256
+        );
+    }
+}
+
+/// One location under a finding: where, and the bytes there.
+fn location_line(o: &mut String, l: &Location, total: usize) {
+    let at = l.offset.map(|v| format!("@{v}")).unwrap_or_default();
+    let more = if total > 1 {
+        format!("  (+{} more)", total - 1)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(o, "        at {}{at}{more}", l.path);
+    if let Some(x) = &l.excerpt {
+        let _ = writeln!(o, "           bytes \"{}\"", x.ascii);
+    }
+}
+
+/// How to check one finding by hand, with the first located endpoint or secret.
+fn check_by_hand(o: &mut String, r: &Report) {
+    let first = r
+        .endpoints
+        .iter()
+        .flat_map(|e| e.locations.iter())
+        .chain(r.secrets.iter().flat_map(|s| s.locations.iter()))
+        .find(|l| l.offset.is_some() && l.excerpt.is_some());
+    let (Some(l), Some(offset)) = (first, first.and_then(|l| l.offset)) else {
+        return;
+    };
+    let count = l.excerpt.as_ref().map(|x| x.length).unwrap_or(0);
+    let _ = writeln!(
+        o,
+        "\nCheck it by hand (every location above works the same way)"
+    );
+    let _ = writeln!(
+        o,
+        "  {}",
+        bytes::check_command(
+            &r.input.path,
+            r.input.format == "apk-dir",
+            &l.path,
+            offset,
+            count
+        )
+    );
+    let _ = writeln!(
+        o,
+        "  or: telltale verify REPORT.json {}   (checks every location of a JSON report)",
+        r.input.path
+    );
 }
 
 /// Packers (first, they change how to read everything else) and native

@@ -50,6 +50,7 @@ pub fn aggregate(
             entry.1.insert(Location {
                 path: path.clone(),
                 offset: Some(hit.offset),
+                ..Location::default()
             });
         }
         for hit in scan.secrets {
@@ -60,6 +61,7 @@ pub fn aggregate(
             entry.1.insert(Location {
                 path: path.clone(),
                 offset: Some(hit.offset),
+                ..Location::default()
             });
         }
     }

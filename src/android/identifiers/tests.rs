@@ -25,6 +25,7 @@ fn rec(
             .map(|(p, o)| Location {
                 path: p.to_string(),
                 offset: Some(*o),
+                ..Location::default()
             })
             .collect(),
     }
