@@ -21,6 +21,7 @@ pub mod container;
 pub mod diff;
 pub mod evidence;
 pub mod findings;
+pub mod glob;
 pub mod knowledge;
 pub mod native;
 pub mod options;

@@ -13,6 +13,7 @@ pub mod identifiers;
 pub mod manifest;
 pub mod netsec;
 pub mod permissions;
+pub mod res_value;
 pub mod resources;
 pub mod signing;
 pub mod splits;

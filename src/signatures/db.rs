@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::glob::Glob;
 use super::trie::DottedTrie;
+use crate::glob::Glob;
 use crate::report::model::Owner;
 
 /// One SDK as written in `data/signatures/sdks/*.toml`.

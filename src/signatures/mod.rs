@@ -9,7 +9,6 @@
 //! libraries, frameworks, Objective-C prefixes, domains) and a few `*` globs.
 
 mod db;
-mod glob;
 mod matcher;
 mod trie;
 
