@@ -34,7 +34,7 @@ fn names(list: &Value, key: &str) -> Vec<String> {
 #[test]
 fn basic_sample_reports_manifest_resources_and_signing() {
     let r = json("samples/basic.apk");
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], 2);
     assert_eq!(r["input"]["format"], "apk");
     assert_eq!(r["input"]["size"], 12772);
     let app = &r["app"];

@@ -199,7 +199,7 @@ fn well_known_endpoints_are_found_and_attributed() {
             .iter()
             .find(|e| e.host == host)
             .unwrap_or_else(|| panic!("{file}: {host} missing"));
-        assert_eq!(ep.sdk.as_deref(), Some(sdk), "{file}");
+        assert_eq!(ep.sdks, [sdk], "{file}");
         assert!(ep.owner.is_some(), "{file}: {host} has no owner");
     }
 }
@@ -238,19 +238,19 @@ fn planted_fixture_is_detected_exactly() {
     };
     let mac = api("android.net.wifi.WifiInfo.getMacAddress");
     assert_eq!(mac.callers, ["org.telltale.sample.FacebookShareButton"]);
-    assert_eq!(mac.sdk, None);
+    assert!(mac.sdks.iter().all(|s| s == "app"), "{mac:?}");
     for name in [
         "android.telephony.TelephonyManager.getDeviceId",
         "android.telephony.TelephonyManager.getSubscriberId",
     ] {
         let a = api(name);
         assert_eq!(a.callers, ["com.cmic.sso.sdk.auth.AuthnHelper"]);
-        assert_eq!(a.sdk.as_deref(), Some("cmic-sso"));
+        assert_eq!(a.sdks, ["cmic-sso"]);
     }
     assert!(
         r.identifier_apis
             .iter()
-            .any(|i| i.category == "android-id" && i.sdk.as_deref() == Some("cmic-sso"))
+            .any(|i| i.category == "android-id" && i.sdks == ["cmic-sso"])
     );
     assert_eq!(r.identifier_apis.len(), 4);
 
@@ -273,7 +273,7 @@ fn planted_fixture_is_detected_exactly() {
         .iter()
         .find(|e| e.host == "www.cmpassport.com")
         .unwrap();
-    assert_eq!(cmp.sdk.as_deref(), Some("cmic-sso"));
+    assert_eq!(cmp.sdks, ["cmic-sso"]);
     assert_eq!(cmp.owner.as_ref().unwrap().state_owned, Some(true));
     assert_eq!(
         cmp.urls,

@@ -36,6 +36,12 @@ pub struct RawSdk {
     pub objc_prefixes: Vec<String>,
     #[serde(default)]
     pub domains: Vec<String>,
+    /// Class names relative to one of `packages` (`AuthnHelper`,
+    /// `auth.AuthnHelper`) that identify the SDK even when its package
+    /// prefix was renamed (matched by `matcher`: a package subtree holding
+    /// enough of them is the SDK, repackaged).
+    #[serde(default)]
+    pub distinctive_classes: Vec<String>,
     #[serde(default)]
     pub source: Vec<String>,
     /// Free-text remarks for maintainers; not used at run time.
@@ -107,6 +113,7 @@ pub(crate) struct SdkEntry {
     pub categories: Vec<String>,
     pub owner: usize,
     pub website: Option<String>,
+    pub distinctive_classes: Vec<String>,
 }
 
 /// A compiled owner record.
@@ -171,8 +178,12 @@ pub struct Database {
     objc_max_len: usize,
     sdk_domains: HashMap<String, usize>,
     owner_domains: HashMap<String, usize>,
+    pub(crate) distinctive: HashMap<String, usize>,
     errors: Vec<String>,
 }
+
+/// Most distinctive class names one SDK may list.
+const MAX_DISTINCTIVE_CLASSES: usize = 64;
 
 /// Maximum walk up an owner's parent chain (guards against cycles).
 const MAX_PARENT_DEPTH: usize = 16;
@@ -445,6 +456,26 @@ impl Database {
                 problems.push(format!("domain {d:?} already belongs to {}", self.id(old)));
             }
         }
+        if !s.distinctive_classes.is_empty() && s.packages.is_empty() {
+            problems.push("distinctive_classes need packages".into());
+        }
+        if s.distinctive_classes.len() > MAX_DISTINCTIVE_CLASSES {
+            problems.push(format!(
+                "more than {MAX_DISTINCTIVE_CLASSES} distinctive_classes"
+            ));
+        }
+        for c in &s.distinctive_classes {
+            if let Err(e) = check_distinctive_class(c) {
+                problems.push(format!("distinctive class {c:?}: {e}"));
+            } else if let Some(old) = first_wins(&mut self.distinctive, c, idx)
+                && old != idx
+            {
+                problems.push(format!(
+                    "distinctive class {c:?} already belongs to {}",
+                    self.id(old)
+                ));
+            }
+        }
         for p in problems {
             self.errors.push(format!("{here}: {p}"));
         }
@@ -455,6 +486,7 @@ impl Database {
             categories: s.categories.clone(),
             owner,
             website: s.website.clone(),
+            distinctive_classes: s.distinctive_classes.clone(),
         });
     }
 
@@ -672,6 +704,30 @@ fn check_class_like(name: &str) -> Result<(), String> {
     }
     if segs.iter().any(|s| s.is_empty()) {
         return Err("empty segment".into());
+    }
+    Ok(())
+}
+
+/// A distinctive class is a relative dotted class name whose last segment
+/// reads as a real name: ≥ 6 characters, starting upper-case
+/// (`AuthnHelper`, `SMSSDK`; never an R8 name like `a` or `AB`).
+fn check_distinctive_class(c: &str) -> Result<(), &'static str> {
+    let segs: Vec<&str> = c.split('.').collect();
+    if segs.iter().any(|s| {
+        s.is_empty()
+            || !s
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+    }) {
+        return Err("segments must be identifiers");
+    }
+    let last = segs.last().copied().unwrap_or("");
+    let outer = last.split('$').next().unwrap_or(last);
+    if outer.len() < 6 || !outer.starts_with(|ch: char| ch.is_ascii_uppercase()) {
+        return Err("class name must be ≥ 6 chars and start upper-case (not an obfuscated name)");
+    }
+    if ["BuildConfig", "Manifest"].contains(&outer) {
+        return Err("generated classes are not distinctive");
     }
     Ok(())
 }
