@@ -9,15 +9,18 @@
 //! [`findings`] turns facts into SDKs, attributions, endpoints and secrets
 //! with the [`knowledge`] base (everything under `data/`, one hash; the SDK
 //! rules compile into [`signatures`]); [`report`] holds the one model, its
-//! merge/normalise rules and its renderers.
+//! merge/normalise rules and its renderers; [`output`] writes it without
+//! ever touching the input.
 
 pub mod android;
 pub mod apple;
+pub mod batch;
 pub mod container;
 pub mod findings;
 pub mod knowledge;
 pub mod native;
 pub mod options;
+pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod scan;

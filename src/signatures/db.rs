@@ -17,6 +17,11 @@ pub struct RawSdk {
     pub id: String,
     pub name: String,
     pub categories: Vec<String>,
+    /// Whether the SDK collects data about users or devices for analytics,
+    /// advertising, attribution, profiling or fingerprinting (see README).
+    /// Required; `Option` only so a missing flag is reported, not a parse error.
+    #[serde(default)]
+    pub tracker: Option<bool>,
     pub owner: String,
     #[serde(default)]
     pub website: Option<String>,
@@ -96,11 +101,25 @@ struct RawValidation {
     namespace_roots: Vec<String>,
 }
 
+/// `[tracker]` in `schema.toml`: which categories make an SDK a tracker.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrackerRules {
+    /// An SDK with one of these categories must have `tracker = true`.
+    #[serde(default)]
+    required_for: Vec<String>,
+    /// `tracker = true` needs at least one of these categories.
+    #[serde(default)]
+    allowed_for: Vec<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSchema {
     #[serde(default)]
     categories: BTreeMap<String, String>,
+    #[serde(default)]
+    tracker: RawTrackerRules,
     #[serde(default)]
     validation: RawValidation,
 }
@@ -111,6 +130,7 @@ pub(crate) struct SdkEntry {
     pub id: String,
     pub name: String,
     pub categories: Vec<String>,
+    pub tracker: bool,
     pub owner: usize,
     pub website: Option<String>,
     pub distinctive_classes: Vec<String>,
@@ -234,7 +254,7 @@ impl Database {
         db.compile_owners(&owners_raw);
         let rules = PrefixRules::new(&schema.validation);
         for (path, sdk) in &sdks_raw {
-            db.compile_sdk(path, sdk, &schema.categories, &rules);
+            db.compile_sdk(path, sdk, &schema, &rules);
         }
         db.objc_max_len = db.objc_prefixes.keys().map(String::len).max().unwrap_or(0);
         db
@@ -303,13 +323,8 @@ impl Database {
         self.owner_keys = keys.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     }
 
-    fn compile_sdk(
-        &mut self,
-        path: &str,
-        s: &RawSdk,
-        categories: &BTreeMap<String, String>,
-        rules: &PrefixRules,
-    ) {
+    fn compile_sdk(&mut self, path: &str, s: &RawSdk, schema: &RawSchema, rules: &PrefixRules) {
+        let categories = &schema.categories;
         let here = format!("{path}: sdk {}", s.id);
         let mut problems: Vec<String> = Vec::new();
         let mut err = |m: String| problems.push(m);
@@ -330,6 +345,29 @@ impl Database {
         for c in &s.categories {
             if !categories.contains_key(c) {
                 err(format!("unknown category {c:?}"));
+            }
+        }
+        match s.tracker {
+            None => err("no tracker flag (tracker = true/false)".into()),
+            Some(true) => {
+                if !s
+                    .categories
+                    .iter()
+                    .any(|c| schema.tracker.allowed_for.contains(c))
+                {
+                    err(
+                        "tracker = true without a tracking category ([tracker] allowed_for)".into(),
+                    );
+                }
+            }
+            Some(false) => {
+                if let Some(c) = s
+                    .categories
+                    .iter()
+                    .find(|c| schema.tracker.required_for.contains(c))
+                {
+                    err(format!("category {c:?} requires tracker = true"));
+                }
             }
         }
         if s.source.is_empty() {
@@ -484,6 +522,7 @@ impl Database {
             id: s.id.clone(),
             name: s.name.clone(),
             categories: s.categories.clone(),
+            tracker: s.tracker.unwrap_or(false),
             owner,
             website: s.website.clone(),
             distinctive_classes: s.distinctive_classes.clone(),
@@ -522,6 +561,24 @@ impl Database {
     /// All SDK ids, in database order.
     pub fn sdk_ids(&self) -> impl Iterator<Item = &str> {
         self.sdks.iter().map(|s| s.id.as_str())
+    }
+
+    /// Whether the SDK `id` is a tracker (`tracker = true` in the data).
+    pub fn is_tracker(&self, id: &str) -> Option<bool> {
+        Some(self.sdks.get(self.sdk_index(id)?)?.tracker)
+    }
+
+    /// Categories of the SDK `id`.
+    pub fn categories(&self, id: &str) -> Option<&[String]> {
+        Some(self.sdks.get(self.sdk_index(id)?)?.categories.as_slice())
+    }
+
+    /// Distinctive class names of the SDK `id`, relative to its package
+    /// prefixes (empty when none are listed or the id is unknown).
+    pub fn distinctive_classes(&self, id: &str) -> &[String] {
+        self.sdk_index(id)
+            .and_then(|i| self.sdks.get(i))
+            .map_or(&[], |s| s.distinctive_classes.as_slice())
     }
 
     pub(crate) fn sdk_index(&self, id: &str) -> Option<usize> {
