@@ -22,6 +22,7 @@ pub mod native;
 pub mod options;
 pub mod output;
 pub mod pipeline;
+pub mod pkcs7;
 pub mod report;
 pub mod scan;
 pub mod signatures;

@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use telltale::signatures::Database;
+use telltale::knowledge::Knowledge;
 use telltale::{Options, inspect_path};
 
 const GOLDEN: &str = include_str!("golden/corpus-sdks.tsv");
@@ -121,7 +121,9 @@ fn reported(path: &Path, bin: Option<&str>) -> BTreeSet<String> {
 
 #[test]
 fn golden_lists_name_known_sdks() {
-    let db = Database::embedded();
+    let db = &Knowledge::embedded()
+        .expect("embedded knowledge")
+        .signatures;
     let known: BTreeSet<&str> = db.sdk_ids().collect();
     let mut files = BTreeSet::new();
     for e in expectations() {
@@ -153,7 +155,9 @@ fn corpus_sdk_precision_and_recall() {
         return;
     }
     let bin = std::env::var("TELLTALE_BIN").ok();
-    let db = Database::embedded();
+    let db = &Knowledge::embedded()
+        .expect("embedded knowledge")
+        .signatures;
     let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
     let mut gaps_now: BTreeMap<(String, String, String), String> = BTreeMap::new();
     let mut tracker_in_negative = Vec::new();

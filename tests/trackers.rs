@@ -4,27 +4,15 @@
 //! recall) are checked by `corpus_sdks.rs`. Corpus parts skip when
 //! `../shared` is absent.
 
+mod common;
+
+use common::inspect;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use telltale::report::model::Report;
-use telltale::{Options, inspect_path};
 
 fn corpus(file: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/apk-trackers"
-    ))
-    .join(file);
-    if p.is_file() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} is absent", p.display());
-        None
-    }
-}
-
-fn inspect(path: &Path) -> Report {
-    inspect_path(path, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::corpus(&format!("apk-trackers/{file}"))
 }
 
 fn sdk_ids(r: &Report) -> BTreeSet<&str> {

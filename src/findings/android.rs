@@ -5,8 +5,9 @@
 
 use crate::android::apk::Merged;
 use crate::android::entries::{EntryKind, EntryOutcome};
-use crate::android::{identifiers, packed};
+use crate::android::identifiers;
 use crate::findings::attribution::{self, CodeOwners};
+use crate::findings::packed;
 use crate::knowledge::Knowledge;
 use crate::native;
 use crate::report::model::Location;

@@ -119,7 +119,9 @@ impl ToolKey {
     pub fn current() -> ToolKey {
         ToolKey {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            knowledge_sha256: crate::signatures::Database::embedded().sha256().to_string(),
+            knowledge_sha256: crate::knowledge::Knowledge::embedded()
+                .map(|k| k.sha256().to_string())
+                .unwrap_or_default(),
         }
     }
 }
