@@ -10,7 +10,8 @@
 //! with the [`knowledge`] base (everything under `data/`, one hash; the SDK
 //! rules compile into [`signatures`]); [`report`] holds the one model, its
 //! merge/normalise rules and its renderers; [`output`] writes it without
-//! ever touching the input.
+//! ever touching the input. [`batch`] runs many apps through isolated worker
+//! processes into a store and reads statistics back.
 
 pub mod android;
 pub mod apple;
@@ -31,5 +32,5 @@ pub mod xml;
 
 pub use knowledge::Knowledge;
 pub use options::Options;
-pub use pipeline::{inspect_bytes, inspect_path};
+pub use pipeline::{inspect_bytes, inspect_path, inspect_path_with};
 pub use report::model::Report;

@@ -78,6 +78,8 @@ enum Command {
     Worker {
         #[arg(long, default_value_t = 0)]
         max_memory_mib: u64,
+        #[arg(long)]
+        knowledge: Option<PathBuf>,
     },
     /// Print a binary XML entry of a package as readable XML.
     Xml {
@@ -130,6 +132,10 @@ struct BatchArgs {
     /// Claims after which a queued app whose workers keep dying is recorded as failed.
     #[arg(long, default_value_t = 3)]
     max_attempts: i64,
+    /// Load the knowledge base from this folder (laid out like data/); runs
+    /// are keyed by its hash.
+    #[arg(long)]
+    knowledge: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -192,7 +198,10 @@ fn main() -> ExitCode {
             .and_then(|mut store| store.load())
             .and_then(|data| {
                 use telltale::batch::stats;
-                let s = stats::compute(&data, by.as_deref());
+                let trackers = &telltale::Knowledge::embedded()
+                    .map_err(|e| e.to_string())?
+                    .tracker_categories;
+                let s = stats::compute(&data, by.as_deref(), trackers);
                 let text = match format {
                     StatsFormat::Text => stats::render_text(&s),
                     StatsFormat::Csv => stats::render_csv(&s),
@@ -213,8 +222,15 @@ fn main() -> ExitCode {
                 Destination::for_output(output.as_deref())?.write(&String::from_utf8_lossy(&buf))
             })
         }
-        Command::Worker { max_memory_mib } => {
-            let code = telltale::batch::worker::serve(&Options::default(), max_memory_mib);
+        Command::Worker {
+            max_memory_mib,
+            knowledge,
+        } => {
+            let options = Options {
+                knowledge_dir: knowledge,
+                ..Options::default()
+            };
+            let code = telltale::batch::worker::serve(&options, max_memory_mib);
             return ExitCode::from(u8::try_from(code).unwrap_or(1));
         }
         Command::Xml { file, entry } => telltale::xml::entry_as_xml(&file, &entry)
@@ -237,7 +253,7 @@ fn refuse_many_apps(path: &std::path::Path) -> Result<(), String> {
     }
     match telltale::batch::inputs::classify_dir(path)? {
         telltale::batch::inputs::DirClass::ManyApps { packages } => Err(format!(
-            "{}: holds {packages} packages that are not one app's split set; \
+            "{}: holds {packages} package(s) that are not one app's split set; \
              inspect each with `telltale batch {} --db results.sqlite`",
             path.display(),
             path.display()
@@ -276,6 +292,7 @@ fn run_batch(args: BatchArgs) -> Result<(String, bool), String> {
         jobs: jobs.max(1),
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         max_memory_mib: args.max_memory_mib,
+        knowledge_dir: args.knowledge.clone(),
     };
     if args.work {
         let summary = batch::work(&batch::WorkConfig {
@@ -312,7 +329,7 @@ fn run_batch(args: BatchArgs) -> Result<(String, bool), String> {
         return Err("no apps given (paths, --list or --chart)".into());
     }
     if args.enqueue {
-        let (n, queued) = batch::enqueue(&args.db, &apps)?;
+        let (n, queued) = batch::enqueue(&args.db, &apps, args.knowledge.as_deref())?;
         return Ok((format!("{n} apps: {queued} packages queued"), true));
     }
     let summary = batch::run(&batch::BatchConfig {

@@ -5,7 +5,7 @@
 //! or the SDK matcher.
 //!
 //! Layers, top to bottom (a file may import its own layer or lower ones):
-//! pipeline; findings; knowledge; drivers (per-package unpacking and the
+//! commands over whole packages (batch, diff, verify, evidence); pipeline; findings; knowledge; drivers (per-package unpacking and the
 //! per-entry pass); signatures (SDK matcher); scan; parsers (android, apple,
 //! native formats); options; container, pkcs7, report, util (the ground).
 
@@ -34,6 +34,8 @@ fn layer(module: &str) -> u8 {
     }
     match top {
         "lib" => 100,
+        // Commands over whole packages and reports, above the one flow.
+        "batch" | "diff" | "verify" | "evidence" => 95,
         "pipeline" => 90,
         "findings" => 80,
         "knowledge" => 70,

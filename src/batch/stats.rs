@@ -62,19 +62,9 @@ pub const SECTIONS: &[(&str, &str)] = &[
         "identifier_reads",
         "Apps reading identifiers and personal data, by SDK",
     ),
+    ("endpoint_owners", "Apps talking to hosts of each owner"),
     ("top_endpoints", "Top endpoints (owner, country)"),
 ];
-
-#[derive(serde::Deserialize)]
-struct TrackerFile {
-    categories: Vec<String>,
-}
-
-fn tracker_categories() -> BTreeSet<String> {
-    toml::from_str::<TrackerFile>(include_str!("../../data/tracker_categories.toml"))
-        .map(|f| f.categories.into_iter().collect())
-        .unwrap_or_default()
-}
 
 fn ownership(state: Option<bool>) -> &'static str {
     match state {
@@ -124,8 +114,12 @@ impl Counter {
     }
 }
 
-fn group_stats(label: String, runs: &[&StoredRun], failed: usize, pending: usize) -> Group {
-    let trackers = tracker_categories();
+fn group_stats(
+    label: String,
+    runs: &[&StoredRun],
+    (failed, pending): (usize, usize),
+    trackers: &BTreeSet<String>,
+) -> Group {
     let total = runs.len();
     let mut sdks = Counter::default();
     let mut cats = Counter::default();
@@ -133,6 +127,7 @@ fn group_stats(label: String, runs: &[&StoredRun], failed: usize, pending: usize
     let mut state = Counter::default();
     let mut reads = Counter::default();
     let mut hosts = Counter::default();
+    let mut host_owners = Counter::default();
     let mut per_app: BTreeMap<usize, usize> = BTreeMap::new();
     for run in runs {
         let id = run.id;
@@ -177,6 +172,13 @@ fn group_stats(label: String, runs: &[&StoredRun], failed: usize, pending: usize
                 (None, None) => String::new(),
             };
             hosts.add(id, host.as_str(), who);
+            if let Some(o) = owner {
+                host_owners.add(
+                    id,
+                    o.as_str(),
+                    country.clone().unwrap_or_else(|| "unknown".into()),
+                );
+            }
             if *state_owned == Some(true) {
                 state.add(id, "(any state-owned company)", "");
                 state.add(
@@ -217,6 +219,7 @@ fn group_stats(label: String, runs: &[&StoredRun], failed: usize, pending: usize
     sections.insert("owner_countries".to_string(), countries.rows(total, None));
     sections.insert("state_owned_hosts".to_string(), state.rows(total, None));
     sections.insert("identifier_reads".to_string(), reads.rows(total, None));
+    sections.insert("endpoint_owners".to_string(), host_owners.rows(total, None));
     sections.insert(
         "top_endpoints".to_string(),
         hosts.rows(total, Some(TOP_ENDPOINTS)),
@@ -230,9 +233,10 @@ fn group_stats(label: String, runs: &[&StoredRun], failed: usize, pending: usize
     }
 }
 
-/// Computes the statistics, per value of label `by` when given. An app is a
-/// distinct package within its group.
-pub fn compute(data: &Dataset, by: Option<&str>) -> Stats {
+/// Computes the statistics, per value of label `by` when given; SDKs of the
+/// `trackers` categories count as trackers. An app is a distinct package
+/// within its group.
+pub fn compute(data: &Dataset, by: Option<&str>, trackers: &BTreeSet<String>) -> Stats {
     let mut groups: BTreeMap<String, BTreeSet<(String, Option<i64>)>> = BTreeMap::new();
     for app in &data.apps {
         let label = match by {
@@ -264,7 +268,7 @@ pub fn compute(data: &Dataset, by: Option<&str>) -> Stats {
                     None => pending += 1,
                 }
             }
-            group_stats(label, &ok, failed, pending)
+            group_stats(label, &ok, (failed, pending), trackers)
         })
         .collect();
     Stats {
@@ -381,6 +385,8 @@ fn svg_bars(rows: &[Row]) -> String {
     const ROW_H: usize = 20;
     const LABEL_W: usize = 300;
     let rows: Vec<&Row> = rows.iter().take(SHOWN_ROWS).collect();
+    // Bars scale to the section's largest share, so small shares stay visible.
+    let top = rows.iter().map(|r| r.share).fold(0.0, f64::max);
     let height = rows.len() * ROW_H + 4;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" role=\"img\">",
@@ -393,8 +399,16 @@ fn svg_bars(rows: &[Row]) -> String {
         } else {
             format!("{} — {}", r.key, r.detail)
         };
-        let short: String = label.chars().take(44).collect();
-        let width = (r.share * BAR_W).max(1.0);
+        let short: String = if label.chars().count() > 42 {
+            label.chars().take(41).chain(['…']).collect()
+        } else {
+            label.clone()
+        };
+        let width = if top > 0.0 {
+            (r.share / top * BAR_W).max(1.0)
+        } else {
+            1.0
+        };
         svg.push_str(&format!(
             "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" font-size=\"12\">{}</text>\
              <rect x=\"{bx}\" y=\"{ry}\" width=\"{width:.1}\" height=\"14\" fill=\"#4a7bb7\"><title>{}</title></rect>\
@@ -515,7 +529,8 @@ mod tests {
 
     #[test]
     fn shares_and_groups() {
-        let s = compute(&data(), None);
+        let trackers: BTreeSet<String> = ["advertising".to_string()].into();
+        let s = compute(&data(), None, &trackers);
         let g = &s.groups[0];
         assert_eq!(g.apps, 3);
         assert_eq!(g.sections["sdks"][0].apps, 2);
@@ -525,7 +540,7 @@ mod tests {
             g.sections["state_owned_hosts"][0].key,
             "(any state-owned company)"
         );
-        let by = compute(&data(), Some("country"));
+        let by = compute(&data(), Some("country"), &trackers);
         assert_eq!(by.groups.len(), 2);
         assert_eq!(by.groups[0].label, "DE");
         assert_eq!(by.groups[0].sections["sdks"][0].share, 0.5);

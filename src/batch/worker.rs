@@ -136,6 +136,26 @@ pub fn serve(options: &crate::Options, max_memory_mib: u64) -> i32 {
         eprintln!("telltale worker: cannot limit memory: {e}");
         return 2;
     }
+    let owned;
+    let knowledge = match &options.knowledge_dir {
+        Some(dir) => match crate::Knowledge::from_dir(dir) {
+            Ok(k) => {
+                owned = k;
+                &owned
+            }
+            Err(e) => {
+                eprintln!("telltale worker: {e}");
+                return 2;
+            }
+        },
+        None => match crate::Knowledge::embedded() {
+            Ok(k) => k,
+            Err(e) => {
+                eprintln!("telltale worker: {e}");
+                return 2;
+            }
+        },
+    };
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
@@ -144,7 +164,9 @@ pub fn serve(options: &crate::Options, max_memory_mib: u64) -> i32 {
             Err(e) => Response::Error(format!("bad request: {e}")),
             Ok(req) => {
                 injected_fault(&req.path);
-                let result = std::panic::catch_unwind(|| crate::inspect_path(&req.path, options));
+                let result = std::panic::catch_unwind(|| {
+                    crate::inspect_path_with(&req.path, options, knowledge)
+                });
                 match result {
                     Ok(Ok(report)) => Response::Report(crate::report::json::render(&report)),
                     Ok(Err(e)) => Response::Error(e.to_string()),
@@ -180,6 +202,8 @@ pub struct PoolConfig {
     pub timeout: Duration,
     /// Address-space limit of one worker, MiB (0: none).
     pub max_memory_mib: u64,
+    /// `--knowledge DIR` handed to every worker.
+    pub knowledge_dir: Option<PathBuf>,
 }
 
 /// One app to inspect; `id` comes back with its outcome.
@@ -259,10 +283,15 @@ struct Worker {
 
 impl Worker {
     fn spawn(config: &PoolConfig) -> Result<Worker, String> {
-        let mut child = Command::new(&config.exe)
+        let mut command = Command::new(&config.exe);
+        command
             .arg(WORKER_COMMAND)
             .arg("--max-memory-mib")
-            .arg(config.max_memory_mib.to_string())
+            .arg(config.max_memory_mib.to_string());
+        if let Some(dir) = &config.knowledge_dir {
+            command.arg("--knowledge").arg(dir);
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -115,14 +115,24 @@ pub struct ToolKey {
 }
 
 impl ToolKey {
-    /// The key of this build: its version and its embedded knowledge hash.
-    pub fn current() -> ToolKey {
-        ToolKey {
+    /// The key of this build with the knowledge base in `dir` (`None`: the
+    /// built-in one): the tool version and the knowledge hash, as the
+    /// report's `tool` section states them.
+    pub fn current(dir: Option<&Path>) -> Result<ToolKey, String> {
+        let knowledge_sha256 = match dir {
+            Some(d) => crate::Knowledge::from_dir(d)
+                .map_err(|e| e.to_string())?
+                .sha256()
+                .to_string(),
+            None => crate::Knowledge::embedded()
+                .map_err(|e| e.to_string())?
+                .sha256()
+                .to_string(),
+        };
+        Ok(ToolKey {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            knowledge_sha256: crate::knowledge::Knowledge::embedded()
-                .map(|k| k.sha256().to_string())
-                .unwrap_or_default(),
-        }
+            knowledge_sha256,
+        })
     }
 }
 
