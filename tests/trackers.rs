@@ -215,7 +215,11 @@ fn repackaged_carrier_sdk_is_found_and_its_reads_attributed() {
         return;
     };
     let r = inspect(&path);
-    let cm = r.sdks.iter().find(|s| s.id == "cmic-sso").expect("cmic-sso");
+    let cm = r
+        .sdks
+        .iter()
+        .find(|s| s.id == "cmic-sso")
+        .expect("cmic-sso");
     assert_eq!(cm.found, "repackaged");
     assert_eq!(cm.repackaged_under, ["com.cmic.soo.sdk"]);
     let imsi = r
