@@ -94,7 +94,7 @@ pub fn render(r: &Report) -> String {
         rows.push(
             Row::new("endpoint", &e.host, e.domain.as_deref().unwrap_or(""))
                 .owner(&e.owner)
-                .sdk(&e.sdk)
+                .sdk(&joined(&e.sdks))
                 .detail(e.urls.first().map(String::as_str).unwrap_or(""))
                 .at(&e.locations, e.locations_total),
         );
@@ -102,7 +102,7 @@ pub fn render(r: &Report) -> String {
     for i in &r.identifier_apis {
         rows.push(
             Row::new("identifier-read", &i.api, &i.category)
-                .sdk(&i.sdk)
+                .sdk(&joined(&i.sdks))
                 .detail(&i.callers.join(";"))
                 .at(&i.locations, i.locations.len()),
         );
@@ -155,4 +155,9 @@ mod tests {
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
+}
+
+/// Several SDK ids as one cell (`a;b`), or none.
+fn joined(ids: &[String]) -> Option<String> {
+    (!ids.is_empty()).then(|| ids.join(";"))
 }

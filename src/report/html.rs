@@ -334,14 +334,20 @@ fn country_chart(countries: &[(String, BTreeSet<String>)], max: usize) -> Markup
 fn reads_of<'a>(r: &'a Report, sdk: Option<&str>) -> Vec<&'a IdentifierApi> {
     r.identifier_apis
         .iter()
-        .filter(|i| i.sdk.as_deref() == sdk)
+        .filter(|i| match sdk {
+            Some(id) => i.sdks.iter().any(|s| s == id),
+            None => i.sdks.is_empty() || i.sdks.iter().any(|s| s == "app"),
+        })
         .collect()
 }
 
 fn sends_of<'a>(r: &'a Report, sdk: Option<&str>) -> Vec<&'a Endpoint> {
     r.endpoints
         .iter()
-        .filter(|e| e.sdk.as_deref() == sdk)
+        .filter(|e| match sdk {
+            Some(id) => e.sdks.iter().any(|s| s == id),
+            None => e.sdks.is_empty(),
+        })
         .collect()
 }
 
@@ -540,7 +546,7 @@ fn endpoints(r: &Report, rows: &[Row<'_>]) -> Markup {
                                 td { code.host { (e.host) }
                                     @if let Some(u) = e.urls.first() { br; code.small { (u) } @if e.urls.len() > 1 { " +" (e.urls.len() - 1) } } }
                                 td { (owner_line(&e.owner)) }
-                                td { (e.sdk.as_deref().unwrap_or("—")) }
+                                td { (if e.sdks.is_empty() { "—".to_string() } else { e.sdks.join(", ") }) }
                                 td.num { (e.locations_total.max(e.locations.len())) }
                                 td { (evidence_link(rows, &e.locations)) }
                             }

@@ -4,8 +4,9 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Version of the JSON contract (`docs/report.md`; 2 added `provenance` and
-/// per-location `entry_sha256`/`excerpt`).
+/// Version of the JSON contract (`docs/report.md`; 2 added `provenance`,
+/// per-location `entry_sha256`/`excerpt`, SDK `found`, and attribution by
+/// code location).
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything telltale found in one package.
@@ -233,6 +234,15 @@ pub struct Sdk {
     pub categories: Vec<String>,
     pub owner: Option<Owner>,
     pub website: Option<String>,
+    /// How the SDK was found: `bundled` (its code, native library or
+    /// framework ships in the package), `repackaged` (its code ships under
+    /// another package prefix, see `repackaged_under`), `declared` (only
+    /// manifest / Info.plist declarations, no code) or `referenced` (the app's
+    /// code calls it but does not bundle it).
+    pub found: String,
+    /// Package prefixes the SDK's code was found renamed under (its class
+    /// names after the prefix match the SDK's distinctive classes).
+    pub repackaged_under: Vec<String>,
     /// Evidence items (capped per kind; code collapsed per package prefix).
     pub evidence: Vec<Evidence>,
     /// Number of raw facts that matched (classes, components, libraries…),
@@ -313,7 +323,9 @@ pub struct Endpoint {
     pub domain: Option<String>,
     pub urls: Vec<String>,
     pub owner: Option<Owner>,
-    pub sdk: Option<String>,
+    /// SDKs (listed under `sdks`) whose code or native library holds the
+    /// host: never inferred from the host name.
+    pub sdks: Vec<String>,
     pub locations: Vec<Location>,
     /// How many distinct places the host was seen in (`locations` keeps the first 50).
     pub locations_total: usize,
@@ -325,8 +337,20 @@ pub struct IdentifierApi {
     pub api: String,
     pub category: String,
     pub callers: Vec<String>,
-    pub sdk: Option<String>,
+    /// Every SDK (listed under `sdks`) whose code calls the API, and `app`
+    /// when the app's own code does; sorted.
+    pub sdks: Vec<String>,
+    /// The callers grouped by where they are: an SDK id, `app`, or `other`
+    /// (code that is neither a listed SDK nor the app's own namespace).
+    pub callers_by_sdk: Vec<CallerGroup>,
     pub locations: Vec<Location>,
+}
+
+/// Callers of an API that lie in one SDK's code (or the app's, or other code).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CallerGroup {
+    pub sdk: String,
+    pub callers: Vec<String>,
 }
 
 /// A native library shipped in the package.

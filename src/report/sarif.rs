@@ -187,7 +187,7 @@ pub fn render(r: &Report) -> String {
     for e in &r.endpoints {
         let mut p = Map::new();
         p.insert("host".into(), json!(e.host));
-        p.insert("sdk".into(), json!(e.sdk));
+        p.insert("sdks".into(), json!(e.sdks));
         owner_props(&mut p, &e.owner);
         res.push(
             1,
@@ -209,7 +209,7 @@ pub fn render(r: &Report) -> String {
         let mut p = Map::new();
         p.insert("api".into(), json!(i.api));
         p.insert("category".into(), json!(i.category));
-        p.insert("sdk".into(), json!(i.sdk));
+        p.insert("sdks".into(), json!(i.sdks));
         p.insert("callers".into(), json!(i.callers));
         res.push(
             2,

@@ -161,12 +161,28 @@ pub fn render(r: &Report) -> String {
     if !r.queried_schemes.is_empty() {
         let _ = writeln!(o, "\nQueried URL schemes: {}", r.queried_schemes.join(", "));
     }
-    if !r.sdks.is_empty() {
-        let _ = writeln!(o, "\nSDKs ({})", r.sdks.len());
-        for s in &r.sdks {
+    // Bundled and repackaged SDKs first; declared (manifest only) and
+    // referenced (called, not shipped) ones are kept apart.
+    for (found, title) in [
+        ("bundled", "SDKs"),
+        ("repackaged", "SDKs repackaged under another package prefix"),
+        ("declared", "SDKs declared in the manifest only (no code)"),
+        ("referenced", "SDKs referenced by the code but not bundled"),
+    ] {
+        let group: Vec<_> = r.sdks.iter().filter(|s| s.found == found).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "\n{title} ({})", group.len());
+        for s in group {
+            let under = if s.repackaged_under.is_empty() {
+                String::new()
+            } else {
+                format!("  under {}", s.repackaged_under.join(", "))
+            };
             let _ = writeln!(
                 o,
-                "    {}  [{}]  {}  ({} evidence)",
+                "    {}  [{}]  {}  ({} evidence){under}",
                 s.name,
                 s.categories.join(", "),
                 owner_text(&s.owner),
@@ -181,11 +197,11 @@ pub fn render(r: &Report) -> String {
             r.identifier_apis.len()
         );
         for i in &r.identifier_apis {
-            let sdk = i
-                .sdk
-                .as_deref()
-                .map(|s| format!("  via {s}"))
-                .unwrap_or_default();
+            let sdk = if i.sdks.is_empty() {
+                String::new()
+            } else {
+                format!("  via {}", i.sdks.join(", "))
+            };
             let _ = writeln!(
                 o,
                 "    {:<16} {}  ({} callers){sdk}",
@@ -198,11 +214,11 @@ pub fn render(r: &Report) -> String {
     if !r.endpoints.is_empty() {
         let _ = writeln!(o, "\nEndpoints ({})", r.endpoints.len());
         for e in &r.endpoints {
-            let sdk = e
-                .sdk
-                .as_deref()
-                .map(|s| format!("  [{s}]"))
-                .unwrap_or_default();
+            let sdk = if e.sdks.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", e.sdks.join(", "))
+            };
             let owner = if e.owner.is_some() {
                 format!("  {}", owner_text(&e.owner))
             } else {

@@ -15,8 +15,10 @@ mod trie;
 #[cfg(test)]
 use std::sync::OnceLock;
 
+pub(crate) use db::normalize_class;
 pub use db::{Database, hash_files};
 pub use matcher::{AppFacts, MAX_EVIDENCE_PER_KIND, match_sdks};
+pub(crate) use matcher::{app_namespace_sdks, code_owner, in_app_namespace, under};
 
 /// The database files in hashing order: `VERSION`, `schema.toml`,
 /// `owners.toml`, then `sdks/*.toml` sorted by name. A test checks this list
