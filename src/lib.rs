@@ -16,6 +16,7 @@
 pub mod android;
 pub mod apple;
 pub mod batch;
+pub mod binread;
 pub mod container;
 pub mod findings;
 pub mod knowledge;

@@ -16,8 +16,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use telltale::knowledge::Knowledge;
-use telltale::{Options, inspect_path};
+use telltale::signatures::Database;
+use telltale::{Knowledge, Options, inspect_path};
 
 const GOLDEN: &str = include_str!("golden/corpus-sdks.tsv");
 const GAPS: &str = include_str!("golden/corpus-sdks-known-gaps.tsv");
@@ -75,6 +75,12 @@ fn known_gaps() -> BTreeMap<(String, String, String), String> {
         .collect()
 }
 
+fn db() -> &'static Database {
+    &Knowledge::embedded()
+        .expect("embedded knowledge")
+        .signatures
+}
+
 fn corpus_root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"))
 }
@@ -110,9 +116,7 @@ fn reported(path: &Path, bin: Option<&str>) -> BTreeSet<String> {
 
 #[test]
 fn golden_lists_name_known_sdks() {
-    let db = &Knowledge::embedded()
-        .expect("embedded knowledge")
-        .signatures;
+    let db = db();
     let known: BTreeSet<&str> = db.sdk_ids().collect();
     let mut files = BTreeSet::new();
     for e in expectations() {
@@ -144,9 +148,7 @@ fn corpus_sdk_precision_and_recall() {
         return;
     }
     let bin = std::env::var("TELLTALE_BIN").ok();
-    let db = &Knowledge::embedded()
-        .expect("embedded knowledge")
-        .signatures;
+    let db = db();
     let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
     let mut gaps_now: BTreeMap<(String, String, String), String> = BTreeMap::new();
     let mut tracker_in_negative = Vec::new();

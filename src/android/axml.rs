@@ -252,18 +252,7 @@ impl Anomalies {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Little-endian readers that never panic.
-
-pub(crate) fn le_u16(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at.checked_add(2)?)?;
-    Some(u16::from_le_bytes([*s.first()?, *s.get(1)?]))
-}
-
-pub(crate) fn le_u32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes(s.try_into().ok()?))
-}
+pub(crate) use crate::binread::{le_u16, le_u32};
 
 // ---------------------------------------------------------------------------
 // Chunk walking.

@@ -121,30 +121,11 @@ pub struct Dex<'a> {
     warnings: Vec<String>,
 }
 
-/// Little-endian u16 at `off`, if in bounds.
-fn u16_at(data: &[u8], off: usize) -> Option<u16> {
-    let b = data.get(off..off.checked_add(2)?)?;
-    Some(u16::from_le_bytes([b[0], b[1]]))
-}
+use crate::binread::{le_u16 as u16_at, le_u32 as u32_at};
 
-/// Little-endian u32 at `off`, if in bounds.
-fn u32_at(data: &[u8], off: usize) -> Option<u32> {
-    let b = data.get(off..off.checked_add(4)?)?;
-    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-}
-
-/// Reads an unsigned LEB128 (at most five bytes) at `*pos`, advancing it.
+/// DEX's unsigned LEB128: at most five bytes, kept to 32 bits.
 fn uleb128(data: &[u8], pos: &mut usize) -> Option<u32> {
-    let mut result: u32 = 0;
-    for i in 0..5 {
-        let b = *data.get(*pos)?;
-        *pos += 1;
-        result |= u32::from(b & 0x7F) << (7 * i);
-        if b & 0x80 == 0 {
-            return Some(result);
-        }
-    }
-    None
+    crate::binread::uleb128(data, pos, 5).map(|v| v as u32)
 }
 
 /// `Lcom/foo/Bar$1;` → `com.foo.Bar$1`. Other descriptors (arrays,

@@ -23,6 +23,8 @@ pub struct ApiSpec {
     pub api: String,
     /// Category, e.g. `hardware-id`.
     pub category: String,
+    /// Why reading it matters for privacy (one sentence).
+    pub reason: String,
     /// Class descriptor, e.g. `Landroid/telephony/TelephonyManager;`.
     pub class: String,
     /// Method name (every overload unless `proto` is set).
@@ -48,6 +50,9 @@ pub fn parse_catalogue(text: &str) -> Result<Vec<ApiSpec>, String> {
     for spec in &file.api {
         if spec.method.is_some() == spec.field.is_some() {
             return Err(format!("{}: exactly one of method/field", spec.api));
+        }
+        if spec.reason.trim().is_empty() || spec.source.trim().is_empty() {
+            return Err(format!("{}: empty reason or source", spec.api));
         }
         if spec.proto.is_some() && spec.method.is_none() {
             return Err(format!("{}: proto without method", spec.api));

@@ -27,10 +27,7 @@ pub struct CodeSignature {
     pub certificates: Vec<CertInfo>,
 }
 
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
-}
+use crate::binread::be_u32 as be32;
 
 /// Parses a SuperBlob; the notes say what could not be read.
 pub fn parse(blob: &[u8]) -> (CodeSignature, Vec<String>) {

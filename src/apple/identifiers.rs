@@ -9,6 +9,8 @@ use serde::Deserialize;
 pub struct AppleApi {
     pub api: String,
     pub category: String,
+    /// Why reading it matters for privacy (one sentence).
+    pub reason: String,
     #[serde(default)]
     pub symbols: Vec<String>,
     #[serde(default)]
@@ -24,9 +26,16 @@ struct ApiFile {
 
 /// Parses `data/apple_identifier_apis.toml`.
 pub fn parse_catalogue(text: &str) -> Result<Vec<AppleApi>, String> {
-    toml::from_str::<ApiFile>(text)
+    let apis = toml::from_str::<ApiFile>(text)
         .map(|f| f.api)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    if let Some(a) = apis
+        .iter()
+        .find(|a| a.reason.trim().is_empty() || a.source.trim().is_empty())
+    {
+        return Err(format!("{}: empty reason or source", a.api));
+    }
+    Ok(apis)
 }
 
 /// The catalogued APIs a binary uses. A `requires_string` condition is

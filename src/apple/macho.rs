@@ -212,13 +212,11 @@ pub fn arch_name(cputype: u32, cpusubtype: u32) -> String {
 pub fn check_load_commands(bytes: &[u8]) -> Vec<String> {
     let mut notes = Vec::new();
     let rd = |at: usize, le: bool| -> Option<u32> {
-        let b = bytes.get(at..at.checked_add(4)?)?;
-        let a = [b[0], b[1], b[2], b[3]];
-        Some(if le {
-            u32::from_le_bytes(a)
+        if le {
+            crate::binread::le_u32(bytes, at)
         } else {
-            u32::from_be_bytes(a)
-        })
+            crate::binread::be_u32(bytes, at)
+        }
     };
     let (le, is64) = match rd(0, true) {
         Some(0xfeed_face) => (true, false),
@@ -484,9 +482,9 @@ fn read_selrefs(
             .map(|(a, _, o)| o + (addr - a))
     };
     for chunk in refs.chunks_exact(8).take(MAX_STRINGS) {
-        let mut raw = [0u8; 8];
-        raw.copy_from_slice(chunk);
-        let v = u64::from_le_bytes(raw);
+        let Some(v) = crate::binread::le_u64(chunk, 0) else {
+            continue;
+        };
         let low = v & 0xf_ffff_ffff;
         let Some(at) = file_offset(v)
             .or_else(|| file_offset(low))

@@ -1,6 +1,7 @@
 //! Tells which kind of package an input is: a ZIP archive from what it holds,
 //! or a bare Mach-O file or provisioning profile from its first bytes.
 
+use crate::binread::be_u32;
 use crate::container::zip::Archive;
 use crate::pkcs7::ber;
 
@@ -100,16 +101,12 @@ pub fn raw_format(data: &[u8], path: &str) -> Option<Format> {
 /// the class version (45 and up); like file(1), a fat file is only recognised
 /// with fewer than 20 architectures.
 pub fn is_macho(bytes: &[u8]) -> bool {
-    let Some(head) = bytes.get(..8) else {
+    let (Some(magic_be), Some(n)) = (be_u32(bytes, 0), be_u32(bytes, 4)) else {
         return false;
     };
-    let magic_be = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
     match magic_be {
         0xfeedface | 0xfeedfacf | 0xcefaedfe | 0xcffaedfe => true,
-        0xcafebabe | 0xcafebabf => {
-            let n = u32::from_be_bytes([head[4], head[5], head[6], head[7]]);
-            (1..20).contains(&n)
-        }
+        0xcafebabe | 0xcafebabf => (1..20).contains(&n),
         _ => false,
     }
 }

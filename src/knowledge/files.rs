@@ -52,6 +52,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../data/permissions.tsv"),
     ),
     (
+        "personal_data_apis.toml",
+        include_str!("../../data/personal_data_apis.toml"),
+    ),
+    (
         "secret_patterns.toml",
         include_str!("../../data/secret_patterns.toml"),
     ),
@@ -137,6 +141,7 @@ const KNOWN: &[&str] = &[
     "endpoint_noise.toml",
     "identifier_apis.toml",
     "packers.toml",
+    "personal_data_apis.toml",
     "secret_patterns.toml",
     "signatures/README.md",
     "signatures/VERSION",
@@ -145,6 +150,9 @@ const KNOWN: &[&str] = &[
     "signatures/schema.toml",
     "tracker_categories.toml",
 ];
+
+/// The folder under `data/` with downloaded IP tables, skipped by [`walk`].
+pub const IP_DIR: &str = "ip";
 
 /// Whether the loader reads `path`.
 pub fn is_known(path: &str) -> bool {
@@ -193,6 +201,11 @@ pub fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> Result
         let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
         let path = entry.path();
         if path.is_dir() {
+            // `ip/` holds the optional downloaded IP tables
+            // (scripts/fetch-ip-data), loaded on their own by `ip_owner`.
+            if dir == root && entry.file_name() == IP_DIR {
+                continue;
+            }
             walk(root, &path, out)?;
             continue;
         }

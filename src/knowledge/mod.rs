@@ -9,6 +9,8 @@
 //! base to the analysis and findings stages as a parameter.
 
 mod files;
+pub mod ip_owner;
+pub mod personal_data;
 
 use crate::android::identifiers::{self, ApiSpec};
 use crate::apple::identifiers::{self as apple_ids, AppleApi};
@@ -75,6 +77,8 @@ pub struct Knowledge {
     /// SDK categories that batch statistics count as trackers
     /// (`tracker_categories.toml`).
     pub tracker_categories: BTreeSet<String>,
+    /// Personal-data reads: SMS, contacts, call log … (`personal_data_apis.toml`).
+    pub personal_data_apis: Vec<personal_data::PersonalDataApi>,
 }
 
 static EMBEDDED_KB: OnceLock<Result<Knowledge, KnowledgeError>> = OnceLock::new();
@@ -161,6 +165,8 @@ impl Knowledge {
             .map_err(|m| invalid("apple_plist_sdk_keys.toml", m))?;
         let packers =
             packers::parse_table(get("packers.toml")?).map_err(|m| invalid("packers.toml", m))?;
+        let personal_data_apis = personal_data::parse_catalogue(get("personal_data_apis.toml")?)
+            .map_err(|m| invalid("personal_data_apis.toml", m))?;
         endpoints::check_noise(get("endpoint_noise.toml")?)
             .map_err(|m| invalid("endpoint_noise.toml", m))?;
         secret_check?;
@@ -176,6 +182,7 @@ impl Knowledge {
             packers,
             tracker_categories: parse_tracker_categories(get("tracker_categories.toml")?)
                 .map_err(|m| invalid("tracker_categories.toml", m))?,
+            personal_data_apis,
         })
     }
 

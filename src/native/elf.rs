@@ -20,6 +20,7 @@ use goblin::elf::program_header::{PT_DYNAMIC, PT_INTERP, PT_LOAD, ProgramHeader}
 use goblin::elf::section_header::{SHT_DYNAMIC, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB, SectionHeader};
 
 use super::jni;
+use crate::binread;
 
 /// `SHT_ARM_ATTRIBUTES`: the `.ARM.attributes` build-attributes section.
 const SHT_ARM_ATTRIBUTES: u32 = 0x7000_0003;
@@ -208,11 +209,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn array<const N: usize>(&self, off: u64) -> Option<[u8; N]> {
-        let start = usize::try_from(off).ok()?;
-        self.bytes
-            .get(start..start.checked_add(N)?)?
-            .try_into()
-            .ok()
+        binread::array(self.bytes, usize::try_from(off).ok()?)
     }
     fn u16(&self, off: u64) -> Option<u16> {
         let a = self.array::<2>(off)?;
@@ -520,11 +517,10 @@ fn read_jni_symbols(r: &Reader<'_>, t: &SymTable, info: &mut ElfInfo) {
 fn arm_cpu_arch(section: &[u8], little: bool) -> Option<u64> {
     let mut rest = section.strip_prefix(b"A")?;
     while rest.len() >= 4 {
-        let len_bytes: [u8; 4] = rest.get(..4)?.try_into().ok()?;
         let len = if little {
-            u32::from_le_bytes(len_bytes)
+            binread::le_u32(rest, 0)?
         } else {
-            u32::from_be_bytes(len_bytes)
+            binread::be_u32(rest, 0)?
         } as usize;
         let sub = rest.get(4..len.min(rest.len()))?;
         rest = rest.get(len.max(4)..).unwrap_or_default();
@@ -558,15 +554,10 @@ fn arm_cpu_arch(section: &[u8], little: bool) -> Option<u64> {
 }
 
 fn uleb(data: &mut &[u8]) -> Option<u64> {
-    let mut value = 0u64;
-    for (i, &b) in data.iter().enumerate().take(10) {
-        value |= u64::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            *data = data.get(i + 1..)?;
-            return Some(value);
-        }
-    }
-    None
+    let mut pos = 0;
+    let value = binread::uleb128(data, &mut pos, 10)?;
+    *data = data.get(pos..)?;
+    Some(value)
 }
 
 fn skip_cstr(data: &mut &[u8]) -> Option<()> {

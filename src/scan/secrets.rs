@@ -33,6 +33,85 @@ struct PatternFile {
     #[serde(default)]
     placeholder_substrings: Vec<String>,
     pattern: Vec<PatternDef>,
+    #[serde(default)]
+    key_names: KeyNames,
+}
+
+/// `[key_names]`: names of manifest meta-data, SDK XML attributes and config
+/// keys whose value is a secret, or a public app identifier. Each entry is a
+/// case-insensitive name with an optional `*` at the start and/or end
+/// (`*AppSecret`, `Mob-AppSecret`, `*_APPKEY`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyNames {
+    /// The value is a credential that must stay on a server.
+    #[serde(default)]
+    pub secret: Vec<String>,
+    /// The value identifies the app to a service and ships in every copy.
+    #[serde(default)]
+    pub public: Vec<String>,
+}
+
+/// What a key name says about its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyNameClass {
+    Secret,
+    Public,
+}
+
+impl KeyNames {
+    /// Parses and validates the `[key_names]` of `secret_patterns.toml`.
+    pub fn parse(text: &str) -> Result<KeyNames, String> {
+        let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        file.key_names.check()?;
+        Ok(file.key_names)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for n in self.secret.iter().chain(&self.public) {
+            let core = n.trim_start_matches('*').trim_end_matches('*');
+            if core.len() < 3
+                || core.contains('*')
+                || !core
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+            {
+                return Err(format!(
+                    "key name {n:?}: ≥ 3 of [A-Za-z0-9_.-], '*' only at the ends"
+                ));
+            }
+            if !seen.insert(n.to_ascii_lowercase()) {
+                return Err(format!("key name {n:?} listed twice"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Classifies a key name: the longest matching pattern (fewest wildcards
+    /// on a tie) decides, so `Mob-AppSecret` (secret) beats `*AppKey`.
+    pub fn classify(&self, name: &str) -> Option<KeyNameClass> {
+        let name = name.to_ascii_lowercase();
+        let score = |p: &String| -> Option<(usize, usize)> {
+            let p = p.to_ascii_lowercase();
+            let (lead, trail) = (p.starts_with('*'), p.ends_with('*') && p.len() > 1);
+            let core = p.trim_start_matches('*').trim_end_matches('*');
+            let hit = match (lead, trail) {
+                (false, false) => name == core,
+                (true, false) => name.ends_with(core),
+                (false, true) => name.starts_with(core),
+                (true, true) => name.contains(core),
+            };
+            hit.then_some((core.len(), 2 - usize::from(lead) - usize::from(trail)))
+        };
+        let best = |list: &[String]| list.iter().filter_map(score).max();
+        match (best(&self.secret), best(&self.public)) {
+            (Some(s), Some(p)) if p > s => Some(KeyNameClass::Public),
+            (Some(_), _) => Some(KeyNameClass::Secret),
+            (None, Some(_)) => Some(KeyNameClass::Public),
+            (None, None) => None,
+        }
+    }
 }
 
 /// One secret shape.
@@ -147,6 +226,7 @@ pub fn check_patterns(text: &str) -> Result<(), String> {
 
 fn compile(text: &str) -> Result<Compiled, String> {
     let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    file.key_names.check()?;
     let defs = file.pattern;
     let all = build(
         &defs.iter().map(|p| p.regex.as_str()).collect::<Vec<_>>(),
@@ -569,5 +649,50 @@ mod tests {
     fn entropy_values() {
         assert_eq!(entropy(b"aaaa"), 0.0);
         assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+}
+
+#[cfg(test)]
+mod key_name_tests {
+    use super::{KeyNameClass, KeyNames};
+
+    #[test]
+    fn key_names_separate_secrets_from_public_app_keys() {
+        let k = KeyNames::parse(include_str!("../../data/secret_patterns.toml")).expect("valid");
+        for (name, want) in [
+            ("Mob-AppSecret", Some(KeyNameClass::Secret)),
+            ("AppSecret", Some(KeyNameClass::Secret)),
+            ("ConsumerSecret", Some(KeyNameClass::Secret)),
+            ("Secret", Some(KeyNameClass::Secret)),
+            ("WEIBO_APP_SECRET", Some(KeyNameClass::Secret)),
+            ("Mob-AppKey", Some(KeyNameClass::Public)),
+            ("UMENG_APPKEY", Some(KeyNameClass::Public)),
+            ("ConsumerKey", Some(KeyNameClass::Public)),
+            ("com.google.android.geo.API_KEY", Some(KeyNameClass::Public)),
+            ("UMENG_CHANNEL", Some(KeyNameClass::Public)),
+            ("SortId", None),
+            ("Enable", None),
+        ] {
+            assert_eq!(k.classify(name), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn bad_key_names_are_rejected() {
+        let file = |list: &str| {
+            format!(
+                "[[pattern]]\nkind = \"k\"\nregex = \"x\"\nsource = \"s\"\n[key_names]\nsecret = [{list}]\n"
+            )
+        };
+        assert!(KeyNames::parse(&file("\"*AppSecret\"")).is_ok());
+        for bad in [
+            "\"*\"",
+            "\"a*b\"",
+            "\"ok\"",
+            "\"App Secret\"",
+            "\"X1x\", \"x1X\"",
+        ] {
+            assert!(KeyNames::parse(&file(bad)).is_err(), "{bad}");
+        }
     }
 }

@@ -1,23 +1,7 @@
-//! Bounds-checked little-endian reads and an anomaly collector with a cap.
+//! Chunk walking over resource tables and an anomaly collector with a cap
+//! (integers are read through `crate::binread`).
 
-/// Byte at `off`, if inside `b`.
-pub(super) fn u8_at(b: &[u8], off: usize) -> Option<u8> {
-    b.get(off).copied()
-}
-
-/// Little-endian u16 at `off`, if the two bytes are inside `b`.
-pub(super) fn u16_at(b: &[u8], off: usize) -> Option<u16> {
-    let s = b.get(off..off.checked_add(2)?)?;
-    Some(u16::from_le_bytes([*s.first()?, *s.get(1)?]))
-}
-
-/// Little-endian u32 at `off`, if the four bytes are inside `b`.
-pub(super) fn u32_at(b: &[u8], off: usize) -> Option<u32> {
-    let s = b.get(off..off.checked_add(4)?)?;
-    let mut a = [0u8; 4];
-    a.copy_from_slice(s);
-    Some(u32::from_le_bytes(a))
-}
+pub(super) use crate::binread::{le_u16 as u16_at, le_u32 as u32_at, u8_at};
 
 /// Most anomalies kept verbatim; the rest are only counted.
 const MAX_ANOMALIES: usize = 64;

@@ -254,15 +254,7 @@ fn prefixed(data: &[u8]) -> Option<(&[u8], &[u8])> {
     Some(body.split_at(len))
 }
 
-fn read_u32(data: &[u8], at: usize) -> Option<u32> {
-    let b = data.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes(b.try_into().ok()?))
-}
-
-fn read_u64(data: &[u8], at: usize) -> Option<u64> {
-    let b = data.get(at..at.checked_add(8)?)?;
-    Some(u64::from_le_bytes(b.try_into().ok()?))
-}
+use crate::binread::{le_u32 as read_u32, le_u64 as read_u64};
 
 #[cfg(test)]
 mod tests {
