@@ -16,6 +16,16 @@ pub enum Format {
     MachO,
     /// A bare provisioning profile (CMS SignedData around a plist).
     MobileProvision,
+    /// A bare DEX file.
+    Dex,
+    /// A bare ELF file (a native library).
+    Elf,
+    /// A bare Android binary XML file (a compiled AndroidManifest.xml…).
+    BinaryXml,
+    /// A bare resources.arsc.
+    ResourceTable,
+    /// A bare property list (an Info.plist, binary or XML).
+    Plist,
 }
 
 impl Format {
@@ -31,6 +41,11 @@ impl Format {
             Format::Zip => "zip",
             Format::MachO => "macho",
             Format::MobileProvision => "mobileprovision",
+            Format::Dex => "dex",
+            Format::Elf => "elf",
+            Format::BinaryXml => "axml",
+            Format::ResourceTable => "arsc",
+            Format::Plist => "plist",
         }
     }
 }
@@ -71,7 +86,8 @@ pub fn format_of(archive: &Archive<'_>, path: &str) -> Format {
 
 /// Recognises inputs that are not ZIP archives: a Mach-O file (by magic) or a
 /// provisioning profile (CMS SignedData, or the `.mobileprovision` /
-/// `.provisionprofile` extension). `None` means: try the ZIP reader.
+/// `.provisionprofile` extension). `None` means: try the ZIP reader (and
+/// then [`bare_format`]).
 pub fn raw_format(data: &[u8], path: &str) -> Option<Format> {
     let lower = path.to_ascii_lowercase();
     if crate::apple::macho::is_macho(data) {
@@ -90,4 +106,34 @@ pub fn raw_format(data: &[u8], path: &str) -> Option<Format> {
         return Some(Format::MachO);
     }
     None
+}
+
+/// Recognises a bare file that is not a ZIP archive, by magic: a DEX, ELF,
+/// binary XML or resources.arsc file, or a property list. Asked only when
+/// the ZIP reader fails, so a package with junk prepended (an ELF header, as
+/// in some polyglots) still opens as the package it is.
+pub fn bare_format(data: &[u8]) -> Option<Format> {
+    use crate::android::bare::{self, Bare};
+    match bare::detect(data) {
+        Some(Bare::Dex) => Some(Format::Dex),
+        Some(Bare::Elf) => Some(Format::Elf),
+        Some(Bare::BinaryXml) => Some(Format::BinaryXml),
+        Some(Bare::ResourceTable) => Some(Format::ResourceTable),
+        None => is_plist(data).then_some(Format::Plist),
+    }
+}
+
+/// Whether `data` is a property list: binary (`bplist00`) or XML with a
+/// `<plist` element near the start.
+pub fn is_plist(data: &[u8]) -> bool {
+    if data.starts_with(b"bplist00") {
+        return true;
+    }
+    let head = &data[..data.len().min(1024)];
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    text[start..].starts_with(b"<") && head.windows(6).any(|w| w == b"<plist")
 }
