@@ -14,6 +14,7 @@
 
 pub mod android;
 pub mod apple;
+pub mod batch;
 pub mod container;
 pub mod findings;
 pub mod knowledge;
@@ -21,6 +22,7 @@ pub mod native;
 pub mod options;
 pub mod output;
 pub mod pipeline;
+pub mod pkcs7;
 pub mod report;
 pub mod scan;
 pub mod signatures;

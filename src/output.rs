@@ -34,6 +34,15 @@ impl Destination {
         Ok(Destination::File(out.to_path_buf()))
     }
 
+    /// The destination `-o` names when there is no input file to protect
+    /// (`None` or `-` mean standard output).
+    pub fn for_output(output: Option<&Path>) -> Result<Destination, String> {
+        match output {
+            Some(out) if out.as_os_str() != "-" => Ok(Destination::File(out.to_path_buf())),
+            _ => Ok(Destination::Stdout),
+        }
+    }
+
     /// Writes `text`: to standard output (a closed pipe is not an error), or
     /// to a temporary file beside the target that is then renamed over it.
     pub fn write(&self, text: &str) -> Result<(), String> {

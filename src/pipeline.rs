@@ -3,6 +3,9 @@
 //! identifier APIs, endpoints, secrets; knowledge base as a parameter) →
 //! normalise the report. Nothing below this module imports it.
 
+use crate::android::apk::Merged;
+use crate::apple::binary::BinaryFacts;
+use crate::apple::ipa::IpaFacts;
 use crate::container::detect::{self, Format};
 use crate::container::zip::Archive;
 use crate::findings;
@@ -10,6 +13,7 @@ use crate::knowledge::Knowledge;
 use crate::options::Options;
 use crate::report::model::{InputInfo, Report, SCHEMA_VERSION, ToolInfo, Warning};
 use crate::util::sha256_hex;
+use crate::{android, apple};
 use std::fmt;
 use std::path::Path;
 
@@ -134,15 +138,15 @@ fn inspect_dir(
     );
     report.input.format = "apk-dir".into();
     let budget = options.budget();
-    if let Some(facts) = splits::analyse_dir(
+    let facts = splits::analyse_dir(
         &files,
         &|p: &Path| read_file(p).map(|(bytes, _)| bytes),
         &budget,
         options,
         &mut report,
-    ) {
-        findings::android::run(facts, &mut report, knowledge, options.show_secrets);
-    }
+    )
+    .map_or(Facts::None, Facts::Android);
+    find(facts, &mut report, knowledge, options.show_secrets);
     report.normalize();
     Ok(report)
 }
@@ -166,6 +170,18 @@ fn new_report(path: &str, sha256: &str, size: u64, knowledge: &Knowledge) -> Rep
     }
 }
 
+/// What the unpack stage hands to the findings stage.
+enum Facts {
+    /// An APK, split set or App Bundle: per-entry facts of all parts.
+    Android(Merged),
+    /// An IPA.
+    Ios(Box<IpaFacts>),
+    /// A bare Mach-O file.
+    Binaries(Vec<BinaryFacts>),
+    /// Nothing to match (a profile, an unreadable set, an unknown kind).
+    None,
+}
+
 /// [`inspect_bytes`] with an already loaded knowledge base: open → detect →
 /// unpack and analyse → findings → normalise.
 pub fn inspect_bytes_with(
@@ -175,53 +191,89 @@ pub fn inspect_bytes_with(
     knowledge: &Knowledge,
 ) -> Result<Report, InspectError> {
     let mut report = new_report(path, &sha256_hex(data), data.len() as u64, knowledge);
-    if let Some(format) = detect::raw_format(data, path) {
-        inspect_bare(format, data, path, options, knowledge, &mut report);
-        return Ok(report);
-    }
-    let archive = match Archive::parse(data) {
-        Ok(archive) => archive,
-        Err(e) => match detect::bare_format(data) {
-            Some(format) => {
-                inspect_bare(format, data, path, options, knowledge, &mut report);
-                return Ok(report);
+    let facts = match detect::raw_format(data, path) {
+        Some(format) => unpack_raw(format, data, path, options, &mut report),
+        None => match Archive::parse(data) {
+            Ok(archive) => {
+                if archive.entries().is_empty() {
+                    return Err(InspectError(format!(
+                        "{path}: an empty ZIP archive (no entries): nothing to inspect"
+                    )));
+                }
+                let format = detect::format_of(&archive, path);
+                report.input.format = format.name().to_string();
+                for a in archive.anomalies() {
+                    report.warnings.push(Warning::new("", format!("zip: {a}")));
+                }
+                unpack(&archive, format, data, options, &mut report)
             }
-            None => return Err(InspectError(format!("{path}: {e}"))),
+            // Not an archive: a bare file, when its magic says which.
+            Err(e) => match detect::bare_format(data) {
+                Some(format) => unpack_raw(format, data, path, options, &mut report),
+                None => return Err(InspectError(format!("{path}: {e}"))),
+            },
         },
     };
-    if archive.entries().is_empty() {
-        return Err(InspectError(format!(
-            "{path}: an empty ZIP archive (no entries): nothing to inspect"
-        )));
-    }
-    let format = detect::format_of(&archive, path);
+    find(facts, &mut report, knowledge, options.show_secrets);
+    report.normalize();
+    Ok(report)
+}
+
+/// Unpack stage for inputs that are not archives: a Mach-O, a provisioning
+/// profile, an Info.plist, or a bare DEX, ELF, binary XML or resources.arsc
+/// file; the report gets the sections that apply.
+fn unpack_raw(
+    format: Format,
+    data: &[u8],
+    path: &str,
+    options: &Options,
+    report: &mut Report,
+) -> Facts {
+    use crate::android::bare::{self, Bare};
     report.input.format = format.name().to_string();
-    for a in archive.anomalies() {
-        report.warnings.push(Warning::new("", format!("zip: {a}")));
+    let android = |kind: Bare, report: &mut Report| {
+        Facts::Android(bare::analyse(kind, data, path, &options.budget(), report))
+    };
+    match format {
+        Format::MachO => Facts::Binaries(apple::analyse_macho_file(data, path, report)),
+        Format::Dex => android(Bare::Dex, report),
+        Format::Elf => android(Bare::Elf, report),
+        Format::BinaryXml => android(Bare::BinaryXml, report),
+        Format::ResourceTable => android(Bare::ResourceTable, report),
+        Format::Plist => {
+            apple::analyse_info_plist_file(data, path, report);
+            Facts::None
+        }
+        _ => {
+            apple::analyse_profile_file(data, path, report);
+            Facts::None
+        }
     }
+}
+
+/// Unpack stage: the package kind's driver reads every entry into facts
+/// (and the report's own facts: manifest, Info.plist, signing, …).
+fn unpack(
+    archive: &Archive<'_>,
+    format: Format,
+    data: &[u8],
+    options: &Options,
+    report: &mut Report,
+) -> Facts {
     let budget = options.budget();
-    let android = match format {
-        Format::Apk => Some(crate::android::apk::analyse(
-            &archive,
-            data,
-            &budget,
-            options,
-            &mut report,
+    match format {
+        Format::Apk => Facts::Android(android::apk::analyse(
+            archive, data, &budget, options, report,
         )),
-        Format::Aab => Some(crate::android::aab::analyse(
-            &archive,
-            data,
-            &budget,
-            options,
-            &mut report,
+        Format::Aab => Facts::Android(android::aab::analyse(
+            archive, data, &budget, options, report,
         )),
         Format::Apks | Format::Xapk | Format::Apkm => {
-            crate::android::splits::analyse_set(&archive, format, &budget, options, &mut report)
+            android::splits::analyse_set(archive, format, &budget, options, report)
+                .map_or(Facts::None, Facts::Android)
         }
-        Format::Ipa => {
-            crate::apple::ipa::analyse(&archive, &budget, options, knowledge, &mut report);
-            None
-        }
+        Format::Ipa => apple::ipa::analyse(archive, &budget, report)
+            .map_or(Facts::None, |f| Facts::Ios(Box::new(f))),
         other => {
             report.warnings.push(Warning::new(
                 "",
@@ -230,43 +282,17 @@ pub fn inspect_bytes_with(
                     other.name()
                 ),
             ));
-            None
+            Facts::None
         }
-    };
-    if let Some(facts) = android {
-        findings::android::run(facts, &mut report, knowledge, options.show_secrets);
     }
-    report.normalize();
-    Ok(report)
 }
 
-/// A file that is not a package: a Mach-O, a provisioning profile, an
-/// Info.plist, or a bare DEX, ELF, binary XML or resources.arsc file; the
-/// report gets the sections that apply.
-fn inspect_bare(
-    format: Format,
-    data: &[u8],
-    path: &str,
-    options: &Options,
-    knowledge: &Knowledge,
-    report: &mut Report,
-) {
-    use crate::android::bare::{self, Bare};
-    report.input.format = format.name().to_string();
-    let android = |kind: Bare, report: &mut Report| {
-        let facts = bare::analyse(kind, data, path, &options.budget(), report);
-        findings::android::run(facts, report, knowledge, options.show_secrets);
-    };
-    match format {
-        Format::MachO => {
-            crate::apple::analyse_macho_file(data, path, knowledge, options.show_secrets, report)
-        }
-        Format::Dex => android(Bare::Dex, report),
-        Format::Elf => android(Bare::Elf, report),
-        Format::BinaryXml => android(Bare::BinaryXml, report),
-        Format::ResourceTable => android(Bare::ResourceTable, report),
-        Format::Plist => crate::apple::analyse_info_plist_file(data, path, report),
-        _ => crate::apple::analyse_profile_file(data, path, report),
+/// Findings stage: facts + knowledge → SDKs, attributions, endpoints, secrets.
+fn find(facts: Facts, report: &mut Report, knowledge: &Knowledge, show_secrets: bool) {
+    match facts {
+        Facts::Android(f) => findings::android::run(f, report, knowledge, show_secrets),
+        Facts::Ios(f) => findings::ios::run(*f, report, knowledge, show_secrets),
+        Facts::Binaries(b) => findings::ios::run_binaries(b, report, knowledge, show_secrets),
+        Facts::None => {}
     }
-    report.normalize();
 }

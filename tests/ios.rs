@@ -1,14 +1,13 @@
 //! iOS inspection: the built fixtures reported exactly, the real corpus IPAs
 //! against `plistutil` / `llvm-otool -L`, and hostile inputs without a panic.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use telltale::{Options, Report, inspect_path};
 
 fn sample(name: &str) -> Report {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples/ios")
-        .join(name);
-    inspect_path(&path, &Options::default()).expect("fixture inspects")
+    common::sample(&format!("ios/{name}"))
 }
 
 fn shared() -> Option<PathBuf> {

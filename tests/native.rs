@@ -3,23 +3,11 @@
 //! belong to, on the samples and on real corpus APKs (skipped when
 //! `../shared/corpus` is absent).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{corpus, inspect};
+use std::path::Path;
 use telltale::report::model::{NativeLibrary, Report};
-use telltale::{Options, inspect_path};
-
-fn inspect(path: &Path) -> Report {
-    inspect_path(path, &Options::default()).expect("inspect")
-}
-
-fn corpus(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")).join(rel);
-    if p.is_file() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} is absent", p.display());
-        None
-    }
-}
 
 fn lib<'a>(r: &'a Report, path: &str) -> &'a NativeLibrary {
     r.native_libraries

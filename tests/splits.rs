@@ -4,28 +4,14 @@
 //! `../shared/corpus/{split,aab}` against what aapt/aapt2 print (values
 //! written below; see the comments for how each was obtained).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{corpus, sample};
+use std::path::Path;
 use telltale::container::zip::crc32;
 use telltale::pipeline::inspect_bytes;
 use telltale::report::model::{PackagePart, Report};
 use telltale::{Options, inspect_path};
-
-fn sample(name: &str) -> Report {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name);
-    inspect_path(&path, &Options::default()).expect("sample inspects")
-}
-
-fn corpus(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")).join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} is absent", p.display());
-        None
-    }
-}
 
 fn permissions(r: &Report) -> Vec<&str> {
     r.permissions.iter().map(|p| p.name.as_str()).collect()

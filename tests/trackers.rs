@@ -1,123 +1,22 @@
-//! SDKs, owners, identifier APIs and endpoints on the real tracker APKs of
-//! `../shared/corpus/apk-trackers` (the SDKs each file is known to embed,
-//! from that folder's MANIFEST notes and a dexdump check), and on the
-//! planted fixture `samples/sdk-planted.apk`. Corpus parts skip when
+//! Owners, identifier APIs and endpoints on the real tracker APKs of
+//! `../shared/corpus/apk-trackers`, and the planted fixture
+//! `samples/sdk-planted.apk`. The SDK lists of the corpus (precision and
+//! recall) are checked by `corpus_sdks.rs`. Corpus parts skip when
 //! `../shared` is absent.
 
+mod common;
+
+use common::inspect;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use telltale::report::model::Report;
-use telltale::{Options, inspect_path};
 
 fn corpus(file: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/apk-trackers"
-    ))
-    .join(file);
-    if p.is_file() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} is absent", p.display());
-        None
-    }
-}
-
-fn inspect(path: &Path) -> Report {
-    inspect_path(path, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::corpus(&format!("apk-trackers/{file}"))
 }
 
 fn sdk_ids(r: &Report) -> BTreeSet<&str> {
     r.sdks.iter().map(|s| s.id.as_str()).collect()
-}
-
-/// (file, SDK ids that must be found).
-const EXPECTED: &[(&str, &[&str])] = &[
-    ("AndroidProject-436af49-umeng.apk", &["umeng-analytics"]),
-    (
-        "AndroidProject-8d44588-umeng-bugly.apk",
-        &["umeng-analytics", "umeng-share", "bugly", "tencent-open-qq"],
-    ),
-    ("acra-CrashReport.apk", &["acra"]),
-    ("adgain-sdk-demo-release.apk", &["adgain"]),
-    (
-        "android-cn-oaid-demo.apk",
-        &[
-            "android-cn-oaid",
-            "huawei-ads-identifier",
-            "honor-ads-identifier",
-        ],
-    ),
-    ("bilibilias-old-release-bugly.apk", &["bugly"]),
-    (
-        "bitlib-quicklogin-demo.apk",
-        &["cmic-sso", "ctcc-login", "bitlib-quicklogin"],
-    ),
-    ("branch-sdk-testbed-release-unsigned.apk", &["branch"]),
-    (
-        "branch-sdk-testbed.apk",
-        &["branch", "google-ads-identifier", "huawei-ads-identifier"],
-    ),
-    (
-        "bugly-hotfix-demo-release.apk",
-        &["bugly", "tencent-tinker"],
-    ),
-    (
-        "exodus-blooddonation.apk",
-        &[
-            "google-admob",
-            "firebase-messaging",
-            "google-ads-identifier",
-        ],
-    ),
-    ("facebook-sdk-example-stream.apk", &["facebook"]),
-    ("facebook-sdk-facedroid.apk", &["facebook"]),
-    ("fusion-anti-addiction-demo.apk", &["msa-oaid"]),
-    ("hello-mixpanel.apk", &["mixpanel"]),
-    ("hockeyapp-sample.apk", &["hockeyapp"]),
-    ("lionu-attribution-sdk-demo.apk", &["lionu"]),
-    ("matomo-demo_app-debug.apk", &["matomo"]),
-    ("mixpanel-MPMetrics.apk", &["mixpanel"]),
-    ("superads-adsdk-demo.apk", &["superads"]),
-    ("unity-ads-androidTest.apk", &["unity-ads"]),
-    (
-        "upyun-loginDemo.apk",
-        &[
-            "cmic-sso",
-            "cucc-login",
-            "ctcc-login",
-            "jiguang-jverification",
-            "jiguang-jcore",
-            "jpush",
-            "msa-oaid",
-        ],
-    ),
-];
-
-#[test]
-fn every_known_sdk_of_the_tracker_corpus_is_found() {
-    let mut found = 0;
-    let mut expected = 0;
-    let mut missing = Vec::new();
-    for (file, sdks) in EXPECTED {
-        let Some(path) = corpus(file) else { return };
-        let report = inspect(&path);
-        let ids = sdk_ids(&report);
-        for sdk in *sdks {
-            expected += 1;
-            if ids.contains(sdk) {
-                found += 1;
-            } else {
-                missing.push(format!("{file}: {sdk} (found {ids:?})"));
-            }
-        }
-        // Every SDK says who owns it when the database knows.
-        for s in &report.sdks {
-            assert!(!s.evidence.is_empty(), "{file}: {} without evidence", s.id);
-        }
-    }
-    eprintln!("tracker corpus: {found}/{expected} expected SDKs found");
-    assert!(missing.is_empty(), "{missing:#?}");
 }
 
 #[test]

@@ -358,7 +358,7 @@ impl ResourceTable {
     }
 }
 
-impl crate::android::apk::Resolve for ResourceTable {
+impl crate::android::manifest::Resolve for ResourceTable {
     fn string(&self, id: u32) -> Option<String> {
         self.resolve(id, 0)
     }
@@ -374,8 +374,8 @@ impl crate::android::apk::Resolve for ResourceTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::android::apk::Resolve;
     use crate::android::manifest;
+    use crate::android::manifest::Resolve;
 
     const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/aab");
 

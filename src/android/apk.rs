@@ -3,6 +3,7 @@
 
 use crate::android::axml::{self, Element, Value};
 use crate::android::entries::EntryOutcome;
+pub use crate::android::manifest::Resolve;
 use crate::android::manifest::{self, Manifest, value_text};
 use crate::android::netsec;
 use crate::android::permissions;
@@ -189,17 +190,6 @@ impl Merged {
             Some(true)
         }
     }
-}
-
-/// Resource lookups the manifest needs (resources.arsc or an AAB's
-/// resources.pb).
-pub trait Resolve {
-    /// String value of `id` in the default configuration.
-    fn string(&self, id: u32) -> Option<String>;
-    /// File path of `id`.
-    fn file(&self, id: u32) -> Option<String>;
-    /// `type/name` of `id`.
-    fn name(&self, id: u32) -> Option<String>;
 }
 
 impl Resolve for ResourceTable {

@@ -19,26 +19,6 @@ pub enum Bare {
     ResourceTable,
 }
 
-/// Magic of a binary XML file (chunk type 0x0003, header size 8).
-const AXML_MAGIC: [u8; 4] = [0x03, 0x00, 0x08, 0x00];
-/// Magic of a resource table (chunk type 0x0002, header size 12).
-const ARSC_MAGIC: [u8; 4] = [0x02, 0x00, 0x0c, 0x00];
-
-/// Recognises a bare Android file by its magic.
-pub fn detect(data: &[u8]) -> Option<Bare> {
-    if data.starts_with(b"dex\n") {
-        Some(Bare::Dex)
-    } else if crate::native::elf::is_elf(data) {
-        Some(Bare::Elf)
-    } else if data.starts_with(&AXML_MAGIC) {
-        Some(Bare::BinaryXml)
-    } else if data.starts_with(&ARSC_MAGIC) {
-        Some(Bare::ResourceTable)
-    } else {
-        None
-    }
-}
-
 /// Analyses the bare file `data` (named `path`) into `report`; returns the
 /// entry facts for the findings stage.
 pub fn analyse(

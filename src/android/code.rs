@@ -4,7 +4,6 @@
 
 use crate::android::dex::{Dex, RefKind, descriptor_to_java};
 use crate::android::identifiers::{self, ApiHit};
-use crate::scan::{self, EntryScan};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -19,14 +18,17 @@ pub struct DexFacts {
     pub api_hits: Vec<ApiHit>,
     /// Data offset of every string, ascending (to find which string a hit is in).
     pub string_offsets: Vec<u64>,
-    /// Endpoints and secrets in the string table.
-    pub scan: EntryScan,
     /// String data offset → Java names of the classes whose code loads it
     /// with `const-string`.
     pub string_users: HashMap<u64, Vec<String>>,
     /// Anomalies met while reading.
     pub warnings: Vec<String>,
 }
+
+/// The (data offset, text) pairs of a DEX string table.
+pub type Strings<'s> = dyn Iterator<Item = (u64, &'s str)> + 's;
+/// Where [`analyse`] hands the string table (the caller's scanner).
+pub type StringSink<'f> = dyn for<'s> FnMut(&mut Strings<'s>) + 'f;
 
 /// Longest string kept for scanning (longer ones are cut; see README).
 pub const MAX_SCANNED_STRING: usize = 64 * 1024;
@@ -43,8 +45,9 @@ fn cap_length(text: Cow<'_, str>) -> Cow<'_, str> {
     Cow::Owned(text[..cut].to_string())
 }
 
-/// Reads one DEX file.
-pub fn analyse(bytes: &[u8]) -> Result<DexFacts, String> {
+/// Reads one DEX file. Its string table (data offset, text) is handed once
+/// to `on_strings` (the caller's scanner), so this reader never scans.
+pub fn analyse(bytes: &[u8], on_strings: &mut StringSink<'_>) -> Result<DexFacts, String> {
     let dex = Dex::parse(bytes).map_err(|e| format!("DEX: {e}"))?;
     let mut facts = DexFacts {
         classes: dex.class_names(),
@@ -84,7 +87,7 @@ pub fn analyse(bytes: &[u8]) -> Result<DexFacts, String> {
         .strings()
         .map(|(offset, text)| (u64::from(offset), cap_length(text)))
         .collect();
-    facts.scan = scan::scan_strings(strings.iter().map(|(o, s)| (*o, s.as_ref())));
+    on_strings(&mut strings.iter().map(|(o, s)| (*o, s.as_ref())));
     for (offset, _) in &strings {
         let Some(class_idxs) = u32::try_from(*offset).ok().and_then(|o| users.get(&o)) else {
             continue;
@@ -118,10 +121,10 @@ mod tests {
         let dex = archive
             .read(archive.find("classes.dex").unwrap(), &Limits::default())
             .unwrap();
-        let facts = analyse(&dex).unwrap();
+        let mut found = crate::scan::EntryScan::default();
+        let facts = analyse(&dex, &mut |s| found = crate::scan::scan_strings(s)).unwrap();
         let url = "https://www.cmpassport.com/unisdk/rs/getPrePhonescrip";
-        let hit = facts
-            .scan
+        let hit = found
             .endpoints
             .iter()
             .find(|h| h.url.as_deref() == Some(url))

@@ -243,9 +243,10 @@ fn analyse_read(
             out.entropy = Some(entropy(&bytes));
         }
     }
+    let mut found = EntryScan::default();
     match kind {
-        EntryKind::Dex => match code::analyse(&bytes) {
-            Ok(mut facts) => {
+        EntryKind::Dex => match code::analyse(&bytes, &mut |s| found = scan::scan_strings(s)) {
+            Ok(facts) => {
                 if dex_as_data && facts.classes.is_empty() && !facts.warnings.is_empty() {
                     out.packed = Some(format!(
                         "DEX file that does not parse: no class readable, {} header anomalies",
@@ -254,7 +255,7 @@ fn analyse_read(
                 }
                 out.warnings
                     .extend(facts.warnings.iter().map(|w| format!("DEX: {w}")));
-                out.scan = std::mem::take(&mut facts.scan);
+                out.scan = std::mem::take(&mut found);
                 out.dex = Some(facts);
             }
             Err(e) => {

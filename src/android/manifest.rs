@@ -285,6 +285,17 @@ impl IntentFilter {
     }
 }
 
+/// Resource lookups the manifest needs (resources.arsc or an AAB's
+/// resources.pb).
+pub trait Resolve {
+    /// String value of `id` in the default configuration.
+    fn string(&self, id: u32) -> Option<String>;
+    /// File path of `id`.
+    fn file(&self, id: u32) -> Option<String>;
+    /// `type/name` of `id`.
+    fn name(&self, id: u32) -> Option<String>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

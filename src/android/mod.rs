@@ -14,7 +14,6 @@ pub mod entries;
 pub mod identifiers;
 pub mod manifest;
 pub mod netsec;
-pub mod packed;
 pub mod permissions;
 pub mod resources;
 pub mod signing;

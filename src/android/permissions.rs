@@ -26,11 +26,6 @@ pub fn protection_of(name: &str) -> Option<&'static str> {
     table().get(name).copied()
 }
 
-/// Whether a protection level string grants at runtime only with user consent.
-pub fn is_dangerous(protection: &str) -> bool {
-    protection.split('|').next() == Some("dangerous")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

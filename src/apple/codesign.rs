@@ -2,7 +2,7 @@
 //! and team id (CodeDirectory), entitlements (XML slot 5, DER slot 7) and the
 //! certificates of the CMS signature blob. Big-endian throughout.
 
-use crate::android::signing::{CertInfo, ber, v1_facts};
+use crate::pkcs7::{CertInfo, ber, v1_facts};
 
 const SUPERBLOB: u32 = 0xfade_0cc0;
 const CODE_DIRECTORY: u32 = 0xfade_0c02;

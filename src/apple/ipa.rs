@@ -3,14 +3,11 @@
 //! findings stage ([`crate::findings::ios`]) for SDKs, identifier APIs,
 //! endpoints, secrets and the cross-checks.
 
+use super::binary::{self, BinaryFacts};
 use super::layout::{BundleKind, Layout};
-use super::macho::{self, BinaryFacts};
 use super::{info_plist, privacy_manifest, provisioning};
 use crate::container::Budget;
 use crate::container::zip::Archive;
-use crate::findings::ios;
-use crate::knowledge::Knowledge;
-use crate::options::Options;
 use crate::report::model::{
     AppInfo, AtsException, DeepLink, Extension, Framework, IosInfo, Permission, Provisioning,
     Report, UsageDescription, Warning,
@@ -26,23 +23,45 @@ const SCANNED_EXTENSIONS: &[&str] = &[
     "plist", "json", "js", "jsbundle", "html", "htm", "xml", "txt", "strings", "cfg", "conf",
 ];
 
-/// Analyses an IPA into `report`.
-pub fn analyse(
-    archive: &Archive<'_>,
-    budget: &Budget,
-    options: &Options,
-    knowledge: &Knowledge,
-    report: &mut Report,
-) {
-    let db = &knowledge.signatures;
+/// A framework, resource bundle or loose dylib whose SDK the findings stage
+/// looks up (by name, then by bundle id).
+#[derive(Debug, Clone)]
+pub struct SdkCandidate {
+    /// The bundle folder or dylib path; binaries inside it inherit the SDK.
+    pub key: String,
+    /// Framework name (dylib name without `.dylib`).
+    pub name: String,
+    pub bundle_id: Option<String>,
+    /// Index of its entry in `report.frameworks`, if it has one.
+    pub framework: Option<usize>,
+}
+
+/// What an IPA holds, for the iOS findings stage.
+pub struct IpaFacts {
+    /// Frameworks and bundle ids, for SDK matching.
+    pub app: AppFacts,
+    pub candidates: Vec<SdkCandidate>,
+    pub binaries: Vec<BinaryFacts>,
+    /// Scanner hits of resource files.
+    pub scans: Vec<(String, EntryScan)>,
+    pub manifests: Vec<(String, privacy_manifest::ManifestFile)>,
+    /// The main Info.plist and its path.
+    pub main: info_plist::InfoPlist,
+    pub info_path: String,
+    /// Framework and dylib names that carry no privacy manifest of their own.
+    pub without_manifest: Vec<String>,
+}
+
+/// Analyses an IPA into `report` (layout, plists, binaries, profile,
+/// manifests); returns the facts for the findings stage, or `None` when
+/// there is no app bundle.
+pub fn analyse(archive: &Archive<'_>, budget: &Budget, report: &mut Report) -> Option<IpaFacts> {
     let layout = Layout::of(archive);
     for n in &layout.notes {
         report.warnings.push(Warning::new("", n.clone()));
     }
     report.app.platform = Some("ios".into());
-    let Some(root) = layout.root.clone() else {
-        return;
-    };
+    let root = layout.root.clone()?;
     let read = |path: &str, report: &mut Report| -> Option<Vec<u8>> {
         match budget.read(archive, path) {
             Ok(got) => {
@@ -88,33 +107,32 @@ pub fn analyse(
 
     // Frameworks, extensions and their SDKs.
     let mut facts = AppFacts::default();
-    let mut bundle_sdk: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut candidates: Vec<SdkCandidate> = Vec::new();
     let mut ios = report.ios.take().unwrap_or_default();
     for b in layout.bundles.iter().filter(|b| !b.main) {
         let p = plists.get(&b.dir);
         let bundle_id = p.and_then(|p| p.bundle_id.clone());
-        let mut sdk = db.sdk_for_framework(&b.name).map(str::to_string);
         if let Some(id) = &bundle_id {
             facts
                 .bundle_ids
                 .push((format!("{}Info.plist", b.dir), id.clone()));
-            if sdk.is_none() {
-                sdk = db
-                    .bundle_ids
-                    .longest(id)
-                    .and_then(|(i, _)| db.sdks.get(i))
-                    .map(|s| s.id.clone());
-            }
         }
+        let mut candidate = SdkCandidate {
+            key: b.dir.clone(),
+            name: b.name.clone(),
+            bundle_id: bundle_id.clone(),
+            framework: None,
+        };
         match b.kind {
             BundleKind::Framework | BundleKind::Resources => {
                 facts.frameworks.push((b.dir.clone(), b.name.clone()));
                 if b.kind == BundleKind::Framework {
+                    candidate.framework = Some(report.frameworks.len());
                     report.frameworks.push(Framework {
                         name: b.name.clone(),
                         bundle_id,
                         version: p.and_then(|p| p.short_version.clone().or(p.version.clone())),
-                        sdk: sdk.clone(),
+                        sdk: None,
                     });
                 }
             }
@@ -130,20 +148,24 @@ pub fn analyse(
                 });
             }
         }
-        bundle_sdk.insert(b.dir.clone(), sdk);
+        candidates.push(candidate);
     }
     for d in &layout.dylibs {
         let name = d.rsplit('/').next().unwrap_or(d);
         let base = name.trim_end_matches(".dylib");
-        let sdk = db.sdk_for_framework(base).map(str::to_string);
         facts.frameworks.push((d.clone(), base.to_string()));
+        candidates.push(SdkCandidate {
+            key: d.clone(),
+            name: base.to_string(),
+            bundle_id: None,
+            framework: Some(report.frameworks.len()),
+        });
         report.frameworks.push(Framework {
             name: name.to_string(),
             bundle_id: None,
             version: None,
-            sdk: sdk.clone(),
+            sdk: None,
         });
-        bundle_sdk.insert(d.clone(), sdk);
     }
 
     // Mach-O binaries: bundle executables and loose dylibs.
@@ -179,16 +201,11 @@ pub fn analyse(
                 .push(Warning::new(path, "empty file where a Mach-O was expected"));
             continue;
         }
-        let sdk = layout
+        let bundle = layout
             .bundle_of(path)
             .filter(|b| !b.main)
-            .and_then(|b| bundle_sdk.get(&b.dir).cloned().flatten())
-            .or_else(|| bundle_sdk.get(path).cloned().flatten());
-        binaries.push(BinaryFacts {
-            path: path.clone(),
-            sdk,
-            facts: macho::analyse(&bytes),
-        });
+            .map(|b| b.dir.clone());
+        binaries.push(binary::read(path.clone(), bundle, &bytes));
     }
 
     // Resource files through the scanner.
@@ -228,18 +245,9 @@ pub fn analyse(
         }
     }
 
-    let usage = ios::finish_binaries(
-        report,
-        knowledge,
-        &mut facts,
-        binaries,
-        scans,
-        options.show_secrets,
-    );
-    ios::plist_sdk_evidence(report, knowledge, &main, &info_path);
-
-    // Privacy manifest cross-checks.
-    let without: Vec<String> = layout
+    // Bundles without their own privacy manifest (checked against Apple's
+    // list in the findings stage).
+    let without_manifest: Vec<String> = layout
         .bundles
         .iter()
         .filter(|b| matches!(b.kind, BundleKind::Framework | BundleKind::Resources))
@@ -248,7 +256,6 @@ pub fn analyse(
             let name = d.rsplit('/').next().unwrap_or(d).trim_end_matches(".dylib");
             (&layout.bundles[0], name.to_string())
         }))
-        .filter(|(_, name)| knowledge.apple_privacy_sdks.contains(name))
         .filter(|(b, name)| {
             // A framework's own manifest, or a bundle named like it anywhere.
             !layout.files.iter().any(|f| {
@@ -269,7 +276,16 @@ pub fn analyse(
         })
         .collect();
     report.ios = Some(ios);
-    report.privacy_manifest = ios::privacy_report(report, knowledge, manifests, usage, without);
+    Some(IpaFacts {
+        app: facts,
+        candidates,
+        binaries,
+        scans,
+        manifests,
+        main,
+        info_path,
+        without_manifest,
+    })
 }
 
 /// App identity, permissions, schemes and ATS from the main Info.plist.

@@ -7,7 +7,6 @@
 //! export trie (shared/research/crates.md 2.5).
 
 use super::codesign::{self, CodeSignature};
-use crate::scan::{self, EntryScan};
 use goblin::mach::load_command::CommandVariant;
 use goblin::mach::{Mach, MachO};
 use std::collections::BTreeSet;
@@ -50,9 +49,9 @@ pub struct SliceFacts {
     pub selectors: BTreeSet<String>,
     /// Readable C strings (`__cstring`), for the checks that need a string.
     pub cstrings: BTreeSet<String>,
-    /// Endpoints and secrets found in the string sections; offsets are
-    /// relative to the start of the file (not the slice).
-    pub scan: EntryScan,
+    /// String sections for the scanner: (offset from the start of the file,
+    /// not the slice; length), in load-command order.
+    pub string_sections: Vec<(u64, u64)>,
     /// What the code signature holds, when there is one.
     pub signature: Option<CodeSignature>,
 }
@@ -111,25 +110,7 @@ impl MachOFacts {
     }
 }
 
-/// Whether `bytes` start like a Mach-O file (thin, either byte order, or fat).
-///
-/// A fat header shares its magic with Java class files, whose second word is
-/// the class version (45 and up); like file(1), a fat file is only recognised
-/// with fewer than 20 architectures.
-pub fn is_macho(bytes: &[u8]) -> bool {
-    let Some(head) = bytes.get(..8) else {
-        return false;
-    };
-    let magic_be = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
-    match magic_be {
-        0xfeedface | 0xfeedfacf | 0xcefaedfe | 0xcffaedfe => true,
-        0xcafebabe | 0xcafebabf => {
-            let n = u32::from_be_bytes([head[4], head[5], head[6], head[7]]);
-            (1..20).contains(&n)
-        }
-        _ => false,
-    }
-}
+pub use crate::container::detect::is_macho;
 
 /// Reads every slice of a Mach-O file. Never fails: problems become warnings.
 pub fn analyse(bytes: &[u8]) -> MachOFacts {
@@ -467,9 +448,9 @@ fn read_sections(
                 }
                 "__cstring" => {
                     s.cstrings.extend(c_strings(data).map(str::to_string));
-                    s.scan.extend(scan::scan_bytes(data, base + start));
+                    s.string_sections.push((base + start, end - start));
                 }
-                _ => s.scan.extend(scan::scan_bytes(data, base + start)),
+                _ => s.string_sections.push((base + start, end - start)),
             }
         }
     }
@@ -564,15 +545,6 @@ fn demangle_swift_class(name: &str) -> Option<String> {
         rest = rest.get(digits + len..)?;
     }
     (parts.len() == 2).then(|| parts.join("."))
-}
-
-/// One Mach-O read from the package, with where it lives.
-pub struct BinaryFacts {
-    /// Path inside the IPA (or the file path for a bare Mach-O).
-    pub path: String,
-    /// SDK of the framework holding it, if known.
-    pub sdk: Option<String>,
-    pub facts: MachOFacts,
 }
 
 #[cfg(test)]

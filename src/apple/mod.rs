@@ -1,6 +1,7 @@
 //! iOS: IPA layout, Info.plist, Mach-O (goblin), code signature,
 //! provisioning profiles and privacy manifests.
 
+pub mod binary;
 pub mod codesign;
 pub mod identifiers;
 pub mod info_plist;
@@ -10,41 +11,21 @@ pub mod macho;
 pub mod privacy_manifest;
 pub mod provisioning;
 
-use crate::findings::ios;
-use crate::knowledge::Knowledge;
 use crate::report::model::{Report, Warning};
-use crate::signatures::AppFacts;
+use binary::BinaryFacts;
 
-/// Inspects a bare Mach-O file (not inside an IPA).
-pub fn analyse_macho_file(
-    data: &[u8],
-    path: &str,
-    knowledge: &Knowledge,
-    show_secrets: bool,
-    report: &mut Report,
-) {
+/// Reads a bare Mach-O file (not inside an IPA) into binary facts for the
+/// findings stage.
+pub fn analyse_macho_file(data: &[u8], path: &str, report: &mut Report) -> Vec<BinaryFacts> {
     report.app.platform = Some("ios".into());
     let name = path.rsplit('/').next().unwrap_or(path).to_string();
-    let facts = macho::analyse(data);
-    if facts.slices.is_empty() && facts.warnings.is_empty() {
+    let binary = binary::read(name, None, data);
+    if binary.facts.slices.is_empty() && binary.facts.warnings.is_empty() {
         report
             .warnings
-            .push(Warning::new(&name, "no readable Mach-O slice"));
+            .push(Warning::new(&binary.path, "no readable Mach-O slice"));
     }
-    let binaries = vec![macho::BinaryFacts {
-        path: name,
-        sdk: None,
-        facts,
-    }];
-    let mut app_facts = AppFacts::default();
-    ios::finish_binaries(
-        report,
-        knowledge,
-        &mut app_facts,
-        binaries,
-        Vec::new(),
-        show_secrets,
-    );
+    vec![binary]
 }
 
 /// Inspects a bare Info.plist (binary or XML): app identity, usage

@@ -2,7 +2,7 @@
 //! lengths and a chunked OCTET STRING) whose content is a plist. The payload
 //! is reassembled with the bounded BER walker, never cut out of raw bytes.
 
-use crate::android::signing::{CertInfo, ber, certificate_info};
+use crate::pkcs7::{CertInfo, ber, certificate_info};
 use plist::{Dictionary, Value};
 
 /// Deepest constructed OCTET STRING nesting followed.
@@ -33,15 +33,7 @@ pub struct Profile {
     pub certificates: Vec<CertInfo>,
 }
 
-/// Whether `bytes` look like a CMS ContentInfo of SignedData (a SEQUENCE
-/// whose first child is the signedData OID).
-pub fn is_cms(bytes: &[u8]) -> bool {
-    let Ok((top, _)) = ber::read(bytes) else {
-        return false;
-    };
-    top.is(ber::CLASS_UNIVERSAL, ber::TAG_SEQUENCE, true)
-        && ber::read(top.content).is_ok_and(|(oid, _)| oid.content == OID_SIGNED_DATA)
-}
+pub use crate::container::detect::is_cms;
 
 /// Reads a profile; the warnings say what could not be read.
 pub fn parse(bytes: &[u8]) -> Result<(Profile, Vec<String>), String> {

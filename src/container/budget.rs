@@ -5,6 +5,7 @@
 //! bytes being inflated at any moment, on any number of threads, never add
 //! up to more than the total cap.
 
+pub use crate::container::zip::mib;
 use crate::container::zip::{Archive, Entry, EntryBytes, Limits, SIZE_SLACK};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,15 +36,6 @@ impl fmt::Display for ReadError {
 impl From<ReadError> for String {
     fn from(e: ReadError) -> String {
         e.message
-    }
-}
-
-/// `bytes` in MiB for messages (`0.5 MiB`, `256 MiB`).
-pub fn mib(bytes: u64) -> String {
-    if bytes.is_multiple_of(1 << 20) {
-        format!("{} MiB", bytes >> 20)
-    } else {
-        format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
     }
 }
 

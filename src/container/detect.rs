@@ -1,6 +1,11 @@
-//! Tells which kind of package an archive is, from what it holds.
+//! Tells which kind of package an input is: a ZIP archive from what it holds,
+//! or a bare Mach-O file or provisioning profile from its first bytes.
 
 use crate::container::zip::Archive;
+use crate::pkcs7::ber;
+
+/// The CMS content type SignedData (1.2.840.113549.1.7.2), DER-encoded.
+const OID_SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
 
 /// Package kinds telltale knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,16 +95,13 @@ pub fn format_of(archive: &Archive<'_>, path: &str) -> Format {
 /// then [`bare_format`]).
 pub fn raw_format(data: &[u8], path: &str) -> Option<Format> {
     let lower = path.to_ascii_lowercase();
-    if crate::apple::macho::is_macho(data) {
+    if is_macho(data) {
         return Some(Format::MachO);
     }
     if data.starts_with(b"PK") {
         return None;
     }
-    if crate::apple::provisioning::is_cms(data)
-        || lower.ends_with(".mobileprovision")
-        || lower.ends_with(".provisionprofile")
-    {
+    if is_cms(data) || lower.ends_with(".mobileprovision") || lower.ends_with(".provisionprofile") {
         return Some(Format::MobileProvision);
     }
     if lower.ends_with(".macho") || lower.ends_with(".dylib") {
@@ -113,13 +115,18 @@ pub fn raw_format(data: &[u8], path: &str) -> Option<Format> {
 /// the ZIP reader fails, so a package with junk prepended (an ELF header, as
 /// in some polyglots) still opens as the package it is.
 pub fn bare_format(data: &[u8]) -> Option<Format> {
-    use crate::android::bare::{self, Bare};
-    match bare::detect(data) {
-        Some(Bare::Dex) => Some(Format::Dex),
-        Some(Bare::Elf) => Some(Format::Elf),
-        Some(Bare::BinaryXml) => Some(Format::BinaryXml),
-        Some(Bare::ResourceTable) => Some(Format::ResourceTable),
-        None => is_plist(data).then_some(Format::Plist),
+    // Binary XML: chunk type 0x0003, header size 8; resource table: chunk
+    // type 0x0002, header size 12.
+    if data.starts_with(b"dex\n") {
+        Some(Format::Dex)
+    } else if data.starts_with(b"\x7fELF") {
+        Some(Format::Elf)
+    } else if data.starts_with(&[0x03, 0x00, 0x08, 0x00]) {
+        Some(Format::BinaryXml)
+    } else if data.starts_with(&[0x02, 0x00, 0x0c, 0x00]) {
+        Some(Format::ResourceTable)
+    } else {
+        is_plist(data).then_some(Format::Plist)
     }
 }
 
@@ -136,4 +143,34 @@ pub fn is_plist(data: &[u8]) -> bool {
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(0);
     text[start..].starts_with(b"<") && head.windows(6).any(|w| w == b"<plist")
+}
+
+/// Whether `bytes` start like a Mach-O file (thin, either byte order, or fat).
+///
+/// A fat header shares its magic with Java class files, whose second word is
+/// the class version (45 and up); like file(1), a fat file is only recognised
+/// with fewer than 20 architectures.
+pub fn is_macho(bytes: &[u8]) -> bool {
+    let Some(head) = bytes.get(..8) else {
+        return false;
+    };
+    let magic_be = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+    match magic_be {
+        0xfeedface | 0xfeedfacf | 0xcefaedfe | 0xcffaedfe => true,
+        0xcafebabe | 0xcafebabf => {
+            let n = u32::from_be_bytes([head[4], head[5], head[6], head[7]]);
+            (1..20).contains(&n)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `bytes` look like a CMS ContentInfo of SignedData (a SEQUENCE
+/// whose first child is the signedData OID).
+pub fn is_cms(bytes: &[u8]) -> bool {
+    let Ok((top, _)) = ber::read(bytes) else {
+        return false;
+    };
+    top.is(ber::CLASS_UNIVERSAL, ber::TAG_SEQUENCE, true)
+        && ber::read(top.content).is_ok_and(|(oid, _)| oid.content == OID_SIGNED_DATA)
 }

@@ -677,9 +677,13 @@ pub fn inflate(raw: &[u8], cap: u64) -> Result<Vec<u8>, InflateError> {
     Ok(out)
 }
 
-/// `bytes` in MiB for messages.
-fn mib(bytes: u64) -> String {
-    crate::container::budget::mib(bytes)
+/// `bytes` in MiB for messages (`0.5 MiB`, `256 MiB`).
+pub fn mib(bytes: u64) -> String {
+    if bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
+    }
 }
 
 /// CRC-32 (IEEE) of `bytes`.

@@ -5,8 +5,8 @@
 
 use crate::android::apk::Merged;
 use crate::android::entries::{EntryKind, EntryOutcome};
-use crate::android::{identifiers, packed};
-use crate::findings::attribution;
+use crate::android::identifiers;
+use crate::findings::{attribution, packed};
 use crate::knowledge::Knowledge;
 use crate::native;
 use crate::report::model::Location;

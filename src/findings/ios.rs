@@ -2,9 +2,10 @@
 //! an IPA (or a bare Mach-O) to binaries, SDKs, identifier APIs, endpoints,
 //! secrets and the privacy-manifest cross-checks, through the knowledge base.
 
+use crate::apple::binary::BinaryFacts;
 use crate::apple::identifiers as apple_ids;
 use crate::apple::info_plist;
-use crate::apple::macho::BinaryFacts;
+use crate::apple::ipa::IpaFacts;
 use crate::apple::privacy_manifest;
 use crate::findings::attribution;
 use crate::knowledge::Knowledge;
@@ -12,8 +13,75 @@ use crate::report::model::{
     Binary, Evidence, IdentifierApi, Location, PrivacyManifest, Report, Sdk, UndeclaredApi, Warning,
 };
 use crate::scan::EntryScan;
-use crate::signatures::{AppFacts, match_sdks};
+use crate::signatures::{AppFacts, Database, match_sdks};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The findings stage for an IPA: SDKs of frameworks and binaries, then
+/// binaries, identifier APIs, endpoints and secrets, Info.plist SDK keys and
+/// the privacy-manifest cross-checks.
+pub fn run(facts: IpaFacts, report: &mut Report, knowledge: &Knowledge, show_secrets: bool) {
+    let IpaFacts {
+        mut app,
+        candidates,
+        mut binaries,
+        scans,
+        manifests,
+        main,
+        info_path,
+        without_manifest,
+    } = facts;
+    let db = &knowledge.signatures;
+    let mut bundle_sdk: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for c in candidates {
+        let sdk = framework_sdk(db, &c.name, c.bundle_id.as_deref());
+        if let Some(f) = c.framework.and_then(|i| report.frameworks.get_mut(i)) {
+            f.sdk = sdk.clone();
+        }
+        bundle_sdk.insert(c.key, sdk);
+    }
+    for b in &mut binaries {
+        b.sdk = b
+            .bundle
+            .as_ref()
+            .and_then(|d| bundle_sdk.get(d).cloned().flatten())
+            .or_else(|| bundle_sdk.get(&b.path).cloned().flatten());
+    }
+    let usage = finish_binaries(report, knowledge, &mut app, binaries, scans, show_secrets);
+    plist_sdk_evidence(report, knowledge, &main, &info_path);
+    let without: Vec<String> = without_manifest
+        .into_iter()
+        .filter(|name| knowledge.apple_privacy_sdks.contains(name))
+        .collect();
+    report.privacy_manifest = privacy_report(report, knowledge, manifests, usage, without);
+}
+
+/// The findings stage for a bare Mach-O file.
+pub fn run_binaries(
+    binaries: Vec<BinaryFacts>,
+    report: &mut Report,
+    knowledge: &Knowledge,
+    show_secrets: bool,
+) {
+    let mut app = AppFacts::default();
+    finish_binaries(
+        report,
+        knowledge,
+        &mut app,
+        binaries,
+        Vec::new(),
+        show_secrets,
+    );
+}
+
+/// The SDK of a framework: by its name, else by its bundle id.
+fn framework_sdk(db: &Database, name: &str, bundle_id: Option<&str>) -> Option<String> {
+    db.sdk_for_framework(name).map(str::to_string).or_else(|| {
+        db.bundle_ids
+            .longest(bundle_id?)
+            .and_then(|(i, _)| db.sdks.get(i))
+            .map(|s| s.id.clone())
+    })
+}
 
 /// SDK categories whose hosts count as tracking domains.
 const TRACKING_CATEGORIES: &[&str] = &[
@@ -131,12 +199,8 @@ pub fn finish_binaries(
         ) {
             usage.push((cat.to_string(), found, b.path.clone()));
         }
-        let mut scan = EntryScan::default();
-        for s in &m.slices {
-            scan.extend(s.scan.clone());
-        }
         location_sdk.insert(b.path.clone(), b.sdk.clone());
-        scans.push((b.path, scan));
+        scans.push((b.path, b.scan));
     }
     report.identifier_apis = apis.into_values().collect();
     if !report.binaries.is_empty() {

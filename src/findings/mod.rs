@@ -8,3 +8,4 @@
 pub mod android;
 pub mod attribution;
 pub mod ios;
+pub mod packed;

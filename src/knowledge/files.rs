@@ -92,9 +92,30 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../data/signatures/sdks/libchecker.toml"),
     ),
     (
+        "tracker_categories.toml",
+        include_str!("../../data/tracker_categories.toml"),
+    ),
+    (
         "x500-keywords.tsv",
         include_str!("../../data/x500-keywords.tsv"),
     ),
+];
+
+/// Files this version still reads from the copy built into the binary (their
+/// readers are not yet handed the loaded base). A folder given with
+/// `--knowledge` must hold them unchanged, so the reported hash never names
+/// knowledge that was not used.
+pub const BUILT_IN_ONLY: &[&str] = &[
+    "android_attrs.tsv",
+    "apk-signing-block-ids.tsv",
+    "endpoint_noise.toml",
+    "identifier_apis.toml",
+    "packer-stubs.tsv",
+    "packers.toml",
+    "permissions-extra.tsv",
+    "permissions.tsv",
+    "secret_patterns.toml",
+    "x500-keywords.tsv",
 ];
 
 /// Tab-separated tables and their column count.
@@ -122,6 +143,7 @@ const KNOWN: &[&str] = &[
     "signatures/owners-libchecker.toml",
     "signatures/owners.toml",
     "signatures/schema.toml",
+    "tracker_categories.toml",
 ];
 
 /// Whether the loader reads `path`.

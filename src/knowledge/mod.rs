@@ -35,6 +35,11 @@ pub enum KnowledgeError {
     /// A file that does not parse or breaks a rule.
     #[error("knowledge: {file}: {message}")]
     Invalid { file: String, message: String },
+    /// A file this version reads from the built-in copy differs in the folder.
+    #[error(
+        "knowledge: {0} differs from the built-in copy, but this version reads it only from the binary; rebuild to change it"
+    )]
+    BuiltInOnly(String),
     /// The folder could not be read.
     #[error("knowledge: {0}")]
     Io(String),
@@ -94,7 +99,15 @@ impl Knowledge {
             .iter()
             .map(|(p, t)| (p.as_str(), t.as_str()))
             .collect();
-        Knowledge::load(&borrowed)
+        let knowledge = Knowledge::load(&borrowed)?;
+        for name in files::BUILT_IN_ONLY {
+            let given = borrowed.iter().find(|(p, _)| p == name).map(|(_, t)| *t);
+            let built_in = EMBEDDED.iter().find(|(p, _)| p == name).map(|(_, t)| *t);
+            if given != built_in {
+                return Err(KnowledgeError::BuiltInOnly((*name).to_string()));
+            }
+        }
+        Ok(knowledge)
     }
 
     /// Loads a knowledge base from `(path relative to data/, text)` pairs.

@@ -63,23 +63,39 @@ fn a_copy_of_data_gives_the_same_hash_and_an_edit_changes_it() {
     let k = Knowledge::from_dir(&copy.0).unwrap();
     assert_eq!(k.sha256(), embedded.sha256());
     // Any file counts, not only the signatures.
-    for rel in [
-        "secret_patterns.toml",
-        "endpoint_noise.toml",
-        "identifier_apis.toml",
-        "packers.toml",
-        "apple_privacy_sdks.toml",
-        "permissions.tsv",
-        "signatures/sdks/global.toml",
-    ] {
-        let copy = TempData::new("edit");
-        let path = copy.0.join(rel);
-        let mut text = std::fs::read_to_string(&path).unwrap();
-        text.push_str("\n# an edit\n");
-        std::fs::write(&path, text).unwrap();
-        let edited = Knowledge::from_dir(&copy.0).unwrap();
-        assert_ne!(edited.sha256(), embedded.sha256(), "{rel}");
+    for (rel, _) in EMBEDDED {
+        let mut edited: Vec<(&str, String)> =
+            EMBEDDED.iter().map(|(p, t)| (*p, t.to_string())).collect();
+        for (p, t) in &mut edited {
+            if p == rel {
+                t.push_str("\n# an edit\n");
+            }
+        }
+        let input: Vec<(&str, &str)> = edited.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let k = Knowledge::load(&input).unwrap();
+        assert_ne!(k.sha256(), embedded.sha256(), "{rel}");
     }
+    // Through a folder too, for a file the loaded base applies.
+    let copy = TempData::new("edit");
+    let path = copy.0.join("apple_privacy_sdks.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n# an edit\n");
+    std::fs::write(&path, text).unwrap();
+    let edited = Knowledge::from_dir(&copy.0).unwrap();
+    assert_ne!(edited.sha256(), embedded.sha256());
+}
+
+#[test]
+fn a_folder_may_not_change_a_built_in_only_file() {
+    let copy = TempData::new("builtin");
+    let path = copy.0.join("secret_patterns.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n# an edit\n");
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(
+        Knowledge::from_dir(&copy.0).unwrap_err(),
+        KnowledgeError::BuiltInOnly("secret_patterns.toml".into())
+    );
 }
 
 #[test]

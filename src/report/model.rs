@@ -193,6 +193,13 @@ pub struct Permission {
     pub max_sdk: Option<u32>,
 }
 
+impl Permission {
+    /// Whether its protection level grants at run time only with user consent.
+    pub fn is_dangerous(&self) -> bool {
+        self.protection.split('|').next() == Some("dangerous")
+    }
+}
+
 /// A permission the app defines itself.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DeclaredPermission {

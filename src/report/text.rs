@@ -1,6 +1,5 @@
 //! Text renderer: a person's summary of the report.
 
-use crate::android::permissions::is_dangerous;
 use crate::report::model::{Owner, Report};
 use std::fmt::Write;
 
@@ -105,22 +104,14 @@ pub fn render(r: &Report) -> String {
     }
 
     if !r.permissions.is_empty() {
-        let dangerous = r
-            .permissions
-            .iter()
-            .filter(|p| is_dangerous(&p.protection))
-            .count();
+        let dangerous = r.permissions.iter().filter(|p| p.is_dangerous()).count();
         let _ = writeln!(
             o,
             "\nPermissions ({}, {dangerous} dangerous)",
             r.permissions.len()
         );
         for p in &r.permissions {
-            let mark = if is_dangerous(&p.protection) {
-                "!"
-            } else {
-                " "
-            };
+            let mark = if p.is_dangerous() { "!" } else { " " };
             let sdk23 = if p.sdk23_only { "  [sdk-23+]" } else { "" };
             let _ = writeln!(o, "  {mark} {}  ({}){sdk23}", p.name, p.protection);
         }

@@ -17,6 +17,11 @@ pub struct RawSdk {
     pub id: String,
     pub name: String,
     pub categories: Vec<String>,
+    /// Whether the SDK collects data about users or devices for analytics,
+    /// advertising, attribution, profiling or fingerprinting (see README).
+    /// Required; `Option` only so a missing flag is reported, not a parse error.
+    #[serde(default)]
+    pub tracker: Option<bool>,
     pub owner: String,
     #[serde(default)]
     pub website: Option<String>,
@@ -36,6 +41,11 @@ pub struct RawSdk {
     pub objc_prefixes: Vec<String>,
     #[serde(default)]
     pub domains: Vec<String>,
+    /// Class names relative to one of `packages` (`AuthnHelper`,
+    /// `auth.AuthnHelper`) that identify the SDK even when its package
+    /// prefix was renamed; not matched yet, validated only.
+    #[serde(default)]
+    pub distinctive_classes: Vec<String>,
     #[serde(default)]
     pub source: Vec<String>,
     /// Free-text remarks for maintainers; not used at run time.
@@ -90,11 +100,25 @@ struct RawValidation {
     namespace_roots: Vec<String>,
 }
 
+/// `[tracker]` in `schema.toml`: which categories make an SDK a tracker.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrackerRules {
+    /// An SDK with one of these categories must have `tracker = true`.
+    #[serde(default)]
+    required_for: Vec<String>,
+    /// `tracker = true` needs at least one of these categories.
+    #[serde(default)]
+    allowed_for: Vec<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSchema {
     #[serde(default)]
     categories: BTreeMap<String, String>,
+    #[serde(default)]
+    tracker: RawTrackerRules,
     #[serde(default)]
     validation: RawValidation,
 }
@@ -105,8 +129,10 @@ pub(crate) struct SdkEntry {
     pub id: String,
     pub name: String,
     pub categories: Vec<String>,
+    pub tracker: bool,
     pub owner: usize,
     pub website: Option<String>,
+    pub distinctive_classes: Vec<String>,
 }
 
 /// A compiled owner record.
@@ -171,8 +197,12 @@ pub struct Database {
     objc_max_len: usize,
     sdk_domains: HashMap<String, usize>,
     owner_domains: HashMap<String, usize>,
+    distinctive: HashMap<String, usize>,
     errors: Vec<String>,
 }
+
+/// Most distinctive class names one SDK may list.
+const MAX_DISTINCTIVE_CLASSES: usize = 64;
 
 /// Maximum walk up an owner's parent chain (guards against cycles).
 const MAX_PARENT_DEPTH: usize = 16;
@@ -223,7 +253,7 @@ impl Database {
         db.compile_owners(&owners_raw);
         let rules = PrefixRules::new(&schema.validation);
         for (path, sdk) in &sdks_raw {
-            db.compile_sdk(path, sdk, &schema.categories, &rules);
+            db.compile_sdk(path, sdk, &schema, &rules);
         }
         db.objc_max_len = db.objc_prefixes.keys().map(String::len).max().unwrap_or(0);
         db
@@ -292,13 +322,8 @@ impl Database {
         self.owner_keys = keys.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     }
 
-    fn compile_sdk(
-        &mut self,
-        path: &str,
-        s: &RawSdk,
-        categories: &BTreeMap<String, String>,
-        rules: &PrefixRules,
-    ) {
+    fn compile_sdk(&mut self, path: &str, s: &RawSdk, schema: &RawSchema, rules: &PrefixRules) {
+        let categories = &schema.categories;
         let here = format!("{path}: sdk {}", s.id);
         let mut problems: Vec<String> = Vec::new();
         let mut err = |m: String| problems.push(m);
@@ -319,6 +344,29 @@ impl Database {
         for c in &s.categories {
             if !categories.contains_key(c) {
                 err(format!("unknown category {c:?}"));
+            }
+        }
+        match s.tracker {
+            None => err("no tracker flag (tracker = true/false)".into()),
+            Some(true) => {
+                if !s
+                    .categories
+                    .iter()
+                    .any(|c| schema.tracker.allowed_for.contains(c))
+                {
+                    err(
+                        "tracker = true without a tracking category ([tracker] allowed_for)".into(),
+                    );
+                }
+            }
+            Some(false) => {
+                if let Some(c) = s
+                    .categories
+                    .iter()
+                    .find(|c| schema.tracker.required_for.contains(c))
+                {
+                    err(format!("category {c:?} requires tracker = true"));
+                }
             }
         }
         if s.source.is_empty() {
@@ -445,6 +493,26 @@ impl Database {
                 problems.push(format!("domain {d:?} already belongs to {}", self.id(old)));
             }
         }
+        if !s.distinctive_classes.is_empty() && s.packages.is_empty() {
+            problems.push("distinctive_classes need packages".into());
+        }
+        if s.distinctive_classes.len() > MAX_DISTINCTIVE_CLASSES {
+            problems.push(format!(
+                "more than {MAX_DISTINCTIVE_CLASSES} distinctive_classes"
+            ));
+        }
+        for c in &s.distinctive_classes {
+            if let Err(e) = check_distinctive_class(c) {
+                problems.push(format!("distinctive class {c:?}: {e}"));
+            } else if let Some(old) = first_wins(&mut self.distinctive, c, idx)
+                && old != idx
+            {
+                problems.push(format!(
+                    "distinctive class {c:?} already belongs to {}",
+                    self.id(old)
+                ));
+            }
+        }
         for p in problems {
             self.errors.push(format!("{here}: {p}"));
         }
@@ -453,8 +521,10 @@ impl Database {
             id: s.id.clone(),
             name: s.name.clone(),
             categories: s.categories.clone(),
+            tracker: s.tracker.unwrap_or(false),
             owner,
             website: s.website.clone(),
+            distinctive_classes: s.distinctive_classes.clone(),
         });
     }
 
@@ -490,6 +560,24 @@ impl Database {
     /// All SDK ids, in database order.
     pub fn sdk_ids(&self) -> impl Iterator<Item = &str> {
         self.sdks.iter().map(|s| s.id.as_str())
+    }
+
+    /// Whether the SDK `id` is a tracker (`tracker = true` in the data).
+    pub fn is_tracker(&self, id: &str) -> Option<bool> {
+        Some(self.sdks.get(self.sdk_index(id)?)?.tracker)
+    }
+
+    /// Categories of the SDK `id`.
+    pub fn categories(&self, id: &str) -> Option<&[String]> {
+        Some(self.sdks.get(self.sdk_index(id)?)?.categories.as_slice())
+    }
+
+    /// Distinctive class names of the SDK `id`, relative to its package
+    /// prefixes (empty when none are listed or the id is unknown).
+    pub fn distinctive_classes(&self, id: &str) -> &[String] {
+        self.sdk_index(id)
+            .and_then(|i| self.sdks.get(i))
+            .map_or(&[], |s| s.distinctive_classes.as_slice())
     }
 
     pub(crate) fn sdk_index(&self, id: &str) -> Option<usize> {
@@ -672,6 +760,30 @@ fn check_class_like(name: &str) -> Result<(), String> {
     }
     if segs.iter().any(|s| s.is_empty()) {
         return Err("empty segment".into());
+    }
+    Ok(())
+}
+
+/// A distinctive class is a relative dotted class name whose last segment
+/// reads as a real name: ≥ 6 characters, starting upper-case
+/// (`AuthnHelper`, `SMSSDK`; never an R8 name like `a` or `AB`).
+fn check_distinctive_class(c: &str) -> Result<(), &'static str> {
+    let segs: Vec<&str> = c.split('.').collect();
+    if segs.iter().any(|s| {
+        s.is_empty()
+            || !s
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+    }) {
+        return Err("segments must be identifiers");
+    }
+    let last = segs.last().copied().unwrap_or("");
+    let outer = last.split('$').next().unwrap_or(last);
+    if outer.len() < 6 || !outer.starts_with(|ch: char| ch.is_ascii_uppercase()) {
+        return Err("class name must be ≥ 6 chars and start upper-case (not an obfuscated name)");
+    }
+    if ["BuildConfig", "Manifest"].contains(&outer) {
+        return Err("generated classes are not distinctive");
     }
     Ok(())
 }

@@ -3,8 +3,8 @@
 //! The database is data, not code: `data/signatures/` (see its `README.md`)
 //! holds the SDK rules (`sdks/*.toml`), the organisations behind them
 //! (`owners.toml`), the category list and prefix-validation rules
-//! (`schema.toml`) and a `VERSION`. The files are embedded at build time,
-//! parsed and validated once ([`Database::embedded`]) and compiled into a
+//! (`schema.toml`) and a `VERSION`. The knowledge base ([`crate::knowledge`])
+//! loads the files and compiles them ([`Database::load`]) into a
 //! segment trie (packages, bundle ids), hash maps (components, meta-data,
 //! libraries, frameworks, Objective-C prefixes, domains) and a few `*` globs.
 
@@ -13,6 +13,7 @@ mod glob;
 mod matcher;
 mod trie;
 
+#[cfg(test)]
 use std::sync::OnceLock;
 
 pub use db::{Database, hash_files};
@@ -21,6 +22,7 @@ pub use matcher::{AppFacts, MAX_EVIDENCE_PER_KIND, match_sdks};
 /// The database files in hashing order: `VERSION`, `schema.toml`,
 /// `owners.toml`, then `sdks/*.toml` sorted by name. A test checks this list
 /// against the directory so a new file cannot be forgotten.
+#[cfg(test)]
 pub const FILES: &[(&str, &str)] = &[
     ("VERSION", include_str!("../../data/signatures/VERSION")),
     (
@@ -53,8 +55,10 @@ pub const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+#[cfg(test)]
 static EMBEDDED: OnceLock<Database> = OnceLock::new();
 
+#[cfg(test)]
 impl Database {
     /// The database built into the binary, compiled on first use.
     pub fn embedded() -> &'static Database {

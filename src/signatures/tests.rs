@@ -216,7 +216,18 @@ fn longest_prefix_wins() {
         ),
         ("cn.jiguang.ar.a", "jiguang-jcore"),
         ("com.mob.secverify.SecVerify", "mob-secverify"),
-        ("com.mob.MobSDK", "mob-sharesdk"),
+        ("com.mob.MobSDK", "mob-commons"),
+        ("com.mob.moblink.MobLink", "mob-moblink"),
+        ("cn.sharesdk.framework.ShareSDK", "mob-sharesdk"),
+        (
+            "com.microsoft.azure.mobile.analytics.Analytics",
+            "appcenter",
+        ),
+        ("com.google.android.gms.iid.InstanceID", "google-gcm"),
+        (
+            "com.google.firebase.messaging.FirebaseMessagingService",
+            "firebase-messaging",
+        ),
     ];
     for (class, id) in cases {
         assert_eq!(db.sdk_for_class(class), Some(id), "{class}");
@@ -438,7 +449,7 @@ fn validation_rejects_bad_data() {
         ("VERSION", "1"),
         (
             "schema.toml",
-            "[categories]\nanalytics = \"a\"\n[validation]\ntoo_broad_prefixes = [\"com.google\"]\nnamespace_roots = [\"com\"]\ngeneric_segments = [\"sdk\"]\n",
+            "[categories]\nanalytics = \"a\"\nads = \"b\"\ndev = \"c\"\n[tracker]\nrequired_for = [\"ads\"]\nallowed_for = [\"analytics\", \"ads\"]\n[validation]\ntoo_broad_prefixes = [\"com.google\"]\nnamespace_roots = [\"com\"]\ngeneric_segments = [\"sdk\"]\n",
         ),
         (
             "owners.toml",
@@ -451,6 +462,7 @@ fn validation_rejects_bad_data() {
 id = "one"
 name = "One"
 categories = ["analytics", "nope"]
+tracker = true
 owner = "a"
 packages = ["com.google", "com", "com.sdk", "com.ab", "okio", "com.good.one"]
 domains = ["one.example", "https://x"]
@@ -461,6 +473,7 @@ source = ["s"]
 id = "two"
 name = "Two"
 categories = ["analytics"]
+tracker = true
 owner = "zzz"
 packages = ["com.good.one"]
 source = []
@@ -469,9 +482,47 @@ source = []
 id = "three"
 name = "Three"
 categories = ["analytics"]
+tracker = true
 owner = "a"
 packages = ["com.good.one"]
 domains = ["one.example"]
+source = ["s"]
+
+[[sdk]]
+id = "four"
+name = "Four"
+categories = ["ads"]
+owner = "a"
+packages = ["com.four.sdk"]
+distinctive_classes = ["a", "BuildConfig", "x.AuthHelper", "web.AuthHelper"]
+source = ["s"]
+
+[[sdk]]
+id = "five"
+name = "Five"
+categories = ["analytics"]
+tracker = false
+owner = "a"
+packages = ["com.five.sdk"]
+distinctive_classes = ["x.AuthHelper"]
+source = ["s"]
+
+[[sdk]]
+id = "six"
+name = "Six"
+categories = ["ads"]
+tracker = false
+owner = "a"
+packages = ["com.six.sdk"]
+source = ["s"]
+
+[[sdk]]
+id = "seven"
+name = "Seven"
+categories = ["dev"]
+tracker = true
+owner = "a"
+packages = ["com.seven.sdk"]
 source = ["s"]
 "#,
         ),
@@ -493,10 +544,22 @@ source = ["s"]
         "sdk two: no source",
         "package \"com.good.one\" already belongs to one",
         "domain \"one.example\" already belongs to one",
+        "sdk four: no tracker flag",
+        "sdk four: distinctive class \"a\"",
+        "sdk four: distinctive class \"BuildConfig\"",
+        "sdk five: distinctive class \"x.AuthHelper\" already belongs to four",
+        "sdk six: category \"ads\" requires tracker = true",
+        "sdk seven: tracker = true without a tracking category",
     ] {
         assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
     }
     assert!(!all.contains("\"okio\""), "{all}");
     assert_eq!(db.sdk_for_class("com.good.one.X"), Some("one"));
-    assert_eq!(db.sdk_count(), 2);
+    assert!(!all.contains("\"web.AuthHelper\""), "{all}");
+    assert_eq!(db.sdk_count(), 6);
+    assert_eq!(db.is_tracker("one"), Some(true));
+    assert_eq!(db.is_tracker("five"), Some(false));
+    assert_eq!(db.is_tracker("nope"), None);
+    assert_eq!(db.distinctive_classes("five"), ["x.AuthHelper"]);
+    assert_eq!(db.categories("six"), Some(&["ads".to_owned()][..]));
 }

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use super::{SigningFacts, cert_info};
+use crate::pkcs7::{SigningFacts, cert_info};
 
 /// The magic that ends the block, just before the central directory.
 pub const BLOCK_MAGIC: &[u8; 16] = b"APK Sig Block 42";

@@ -12,7 +12,7 @@ use x509_parser::x509::{AttributeTypeAndValue, X509Name};
 fn keywords() -> &'static HashMap<&'static str, &'static str> {
     static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        include_str!("../../../data/x500-keywords.tsv")
+        include_str!("../../data/x500-keywords.tsv")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.starts_with("oid\t"))
             .filter_map(|l| l.split_once('\t'))

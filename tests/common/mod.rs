@@ -1,0 +1,32 @@
+//! Helpers shared by the integration tests: the samples, the shared corpus
+//! (skipped with a message when `../shared/corpus` is absent) and one call
+//! that inspects a path with the default options.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use telltale::{Options, Report, inspect_path};
+
+/// Inspects `path` with the default options; panics with the path on error.
+pub fn inspect(path: &Path) -> Report {
+    inspect_path(path, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Inspects `samples/<rel>`.
+pub fn sample(rel: &str) -> Report {
+    inspect(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(rel),
+    )
+}
+
+/// `../shared/corpus/<rel>` when present; `None` (with a note) otherwise.
+pub fn corpus(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")).join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipping: {} is absent", p.display());
+        None
+    }
+}
