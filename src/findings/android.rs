@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The findings stage for Android: packed code, then SDKs, identifier APIs,
 /// endpoints and secrets once over all parts, then the install verdict.
 pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secrets: bool) {
+    let verdict = facts.android_accepts();
     report.packed_code = packed::detect(&facts.outcomes);
     for p in &report.packed_code {
         report.warnings.push(Warning::new(
@@ -26,12 +27,9 @@ pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secre
         ));
     }
     fill(report, facts.outcomes, &knowledge.signatures, show_secrets);
-    // A bundle is not installed as such: bundletool builds APKs from it.
-    report.installable.android_accepts = if facts.is_bundle {
-        None
-    } else {
-        Some(facts.refusals.is_empty())
-    };
+    // A bundle is not installed as such (bundletool builds APKs from it);
+    // what telltale's caps kept from being checked leaves the verdict open.
+    report.installable.android_accepts = verdict;
     report.installable.reasons = facts.refusals;
 }
 

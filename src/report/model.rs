@@ -119,7 +119,42 @@ impl Report {
         set(&mut self.security.cleartext_domains);
         set(&mut self.installable.reasons);
         set(&mut self.warnings);
+        self.warnings = collapse_warnings(std::mem::take(&mut self.warnings));
     }
+}
+
+/// More warnings than this with one message are collapsed into one.
+const MAX_SAME_WARNING: usize = 3;
+
+/// Collapses warnings that repeat one message over many paths (250 entries
+/// of one overlapping zip) into one warning with a count: the first path
+/// keeps it, the message names how many more and the next two. `warnings`
+/// is sorted; the result stays sorted and deterministic.
+fn collapse_warnings(warnings: Vec<Warning>) -> Vec<Warning> {
+    let mut by_message: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for w in &warnings {
+        by_message.entry(&w.message).or_default().push(&w.path);
+    }
+    let mut out: Vec<Warning> = Vec::with_capacity(warnings.len());
+    for w in &warnings {
+        let paths = &by_message[w.message.as_str()];
+        if paths.len() <= MAX_SAME_WARNING {
+            out.push(w.clone());
+        } else if paths.first() == Some(&w.path.as_str()) {
+            let examples: Vec<&str> = paths.iter().skip(1).take(2).copied().collect();
+            out.push(Warning::new(
+                w.path.clone(),
+                format!(
+                    "{} [and {} more: {}, …]",
+                    w.message,
+                    paths.len() - 1,
+                    examples.join(", ")
+                ),
+            ));
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Name and versions of the tool and signature database that made a report.
@@ -624,5 +659,30 @@ pub fn prefixed(prefix: Option<&str>, path: &str) -> String {
         (None, _) => path.to_string(),
         (Some(m), true) => m.to_string(),
         (Some(m), false) => format!("{m}!{path}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_warnings_collapse_into_one_with_a_count() {
+        let mut r = Report::default();
+        for i in 0..250 {
+            r.warnings
+                .push(Warning::new(format!("e{i:03}"), "entry data overlaps"));
+        }
+        r.warnings.push(Warning::new("a", "other"));
+        r.warnings.push(Warning::new("b", "other"));
+        r.normalize();
+        assert_eq!(
+            r.warnings,
+            vec![
+                Warning::new("a", "other"),
+                Warning::new("b", "other"),
+                Warning::new("e000", "entry data overlaps [and 249 more: e001, e002, …]"),
+            ]
+        );
     }
 }

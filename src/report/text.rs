@@ -255,7 +255,21 @@ pub fn render(r: &Report) -> String {
 
     let _ = writeln!(o, "\nSigning");
     if r.signing.is_empty() {
-        let _ = writeln!(o, "  unsigned");
+        let bare = matches!(
+            r.input.format.as_str(),
+            "dex" | "elf" | "axml" | "arsc" | "plist"
+        );
+        let capped = r
+            .warnings
+            .iter()
+            .any(|w| w.message.starts_with("signing not checked (cap)"));
+        let _ = if bare {
+            writeln!(o, "  not applicable (a lone file, not a package)")
+        } else if capped {
+            writeln!(o, "  not checked (cap)")
+        } else {
+            writeln!(o, "  unsigned")
+        };
     }
     for c in &r.signing {
         let _ = writeln!(o, "  {:<5} {}", c.scheme, c.subject);
