@@ -279,8 +279,8 @@ pub fn diff(old: &Value, new: &Value) -> Diff {
             v,
             "components",
             |x| format!("{} {}", s(x, "kind"), s(x, "name")),
-            |x| comp_state(x),
-            |x| comp_state(x),
+            comp_state,
+            comp_state,
         )
     };
     compare(&mut changes, "components", comp(old), comp(new));

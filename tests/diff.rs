@@ -84,10 +84,11 @@ fn an_update_that_adds_the_china_mobile_sdk() {
         .as_array_mut()
         .unwrap()
         .retain(|s| s["id"] != "cmic-sso");
-    old["endpoints"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|e| e["sdk"] != "cmic-sso");
+    old["endpoints"].as_array_mut().unwrap().retain(|e| {
+        !e["sdks"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|s| s == "cmic-sso"))
+    });
     let old_path = tmp("old.json");
     std::fs::write(&old_path, serde_json::to_string(&old).unwrap()).unwrap();
     let d = diff_json(old_path.to_str().unwrap(), "samples/sdk-planted.apk");
@@ -110,7 +111,10 @@ fn an_update_that_adds_the_china_mobile_sdk() {
         "cmic-sso".to_string(),
     )];
     for e in new["endpoints"].as_array().unwrap() {
-        if e["sdk"] == "cmic-sso" {
+        if e["sdks"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|s| s == "cmic-sso"))
+        {
             expected.push((
                 "endpoints".into(),
                 "added".into(),

@@ -31,11 +31,13 @@ fn schema() -> jsonschema::Validator {
     // The official file's `run.language` pattern is not a valid regex (an
     // unbalanced `]`), which the crate's check of the schema itself refuses;
     // telltale writes no `language`, so that one pattern is dropped here.
-    if let Some(language) = schema
-        .pointer_mut("/definitions/run/properties/language")
-        .and_then(Value::as_object_mut)
-    {
-        language.remove("pattern");
+    for pointer in [
+        "/definitions/run/properties/language",
+        "/definitions/toolComponent/properties/language",
+    ] {
+        if let Some(language) = schema.pointer_mut(pointer).and_then(Value::as_object_mut) {
+            language.remove("pattern");
+        }
     }
     jsonschema::options()
         .should_validate_formats(true)

@@ -57,18 +57,24 @@ pub fn inspect_for_filing(
     clock: Clock,
 ) -> Result<Report, InspectError> {
     let mut report = inspect_path(path, options)?;
+    file_report(&mut report, path, options, clock);
+    Ok(report)
+}
+
+/// Turns a fresh report of `path` into the report as filed (see
+/// [`inspect_for_filing`]); the batch worker calls it after its own inspection.
+pub fn file_report(report: &mut Report, path: &Path, options: &Options, clock: Clock) {
     let limits = Limits {
         max_entry_size: options.max_entry_size,
     };
     report.input.path = evidence::file_name(path);
     match Package::open(path) {
         Ok(package) => {
-            evidence::enrich(&mut report, &package, &limits);
-            stamp(&mut report, Some(&package), options, clock, &limits);
+            evidence::enrich(report, &package, &limits);
+            stamp(report, Some(&package), options, clock, &limits);
         }
-        Err(_) => stamp(&mut report, None, options, clock, &limits),
+        Err(_) => stamp(report, None, options, clock, &limits),
     }
-    Ok(report)
 }
 
 /// Fills `report.provenance`.

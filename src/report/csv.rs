@@ -145,6 +145,11 @@ pub fn render(r: &Report) -> String {
     out
 }
 
+/// Several SDK ids as one cell (`a;b`), or none.
+fn joined(ids: &[String]) -> Option<String> {
+    (!ids.is_empty()).then(|| ids.join(";"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,9 +160,4 @@ mod tests {
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
-}
-
-/// Several SDK ids as one cell (`a;b`), or none.
-fn joined(ids: &[String]) -> Option<String> {
-    (!ids.is_empty()).then(|| ids.join(";"))
 }
