@@ -22,7 +22,7 @@
 //! - `repackaged`: a package subtree whose class names after the prefix
 //!   match at least two (or all, when fewer are listed) of the SDK's
 //!   `distinctive_classes`; every class under that prefix is the SDK's code;
-//! - `declared`: manifest components / meta-data (or Info.plist keys) only;
+//! - `declared`: manifest components (or Info.plist keys) only — meta-data alone is not enough;
 //! - `referenced`: the app's code refers to its classes without bundling them.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -109,6 +109,10 @@ struct Hits {
     shipped: bool,
     /// Prefixes the SDK's code was found repackaged under.
     repackaged: BTreeSet<String>,
+    /// A manifest component of the SDK is declared (its class not shipped).
+    /// Meta-data keys alone are configuration an app may set to switch an
+    /// SDK off, so they never declare one.
+    declared_component: bool,
 }
 
 impl Hits {
@@ -143,7 +147,7 @@ impl Hits {
             Some("bundled")
         } else if self.items.contains_key("code-reference") {
             Some("referenced")
-        } else if self.items.contains_key("manifest") || self.items.contains_key("declared") {
+        } else if self.declared_component || self.items.contains_key("declared") {
             Some("declared")
         } else {
             None
@@ -357,6 +361,7 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
             );
         } else {
             h.item("manifest", path, format!("component {name}"));
+            h.declared_component = true;
         }
     }
     for (path, key) in &facts.meta_data_keys {
