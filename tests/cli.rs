@@ -4,18 +4,8 @@
 use serde_json::Value;
 use std::process::Command;
 
-fn telltale(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_telltale"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run telltale");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::telltale;
 
 fn json(sample: &str) -> Value {
     let (code, out, err) = telltale(&["inspect", "--format", "json", sample]);
