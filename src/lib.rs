@@ -18,7 +18,10 @@ pub mod apple;
 pub mod batch;
 pub mod binread;
 pub mod container;
+pub mod diff;
+pub mod evidence;
 pub mod findings;
+pub mod glob;
 pub mod knowledge;
 pub mod native;
 pub mod options;
@@ -29,6 +32,7 @@ pub mod report;
 pub mod scan;
 pub mod signatures;
 pub mod util;
+pub mod verify;
 pub mod xml;
 
 pub use knowledge::Knowledge;

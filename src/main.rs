@@ -3,8 +3,8 @@
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use telltale::Options;
 use telltale::output::Destination;
-use telltale::{Options, inspect_path};
 
 #[derive(Parser)]
 #[command(
@@ -49,11 +49,41 @@ enum Command {
         /// Print secrets in full instead of a 4+4 character preview.
         #[arg(long)]
         show_secrets: bool,
+        /// State the analysis time in the report (also set by SOURCE_DATE_EPOCH).
+        #[arg(long)]
+        timestamp: bool,
         /// Load the knowledge base (SDK signatures, API catalogues, patterns)
         /// from DIR, laid out like the project's data/, instead of the copy
         /// built in.
         #[arg(long, value_name = "DIR")]
         knowledge: Option<PathBuf>,
+    },
+    /// Compare two versions of an app (packages or JSON reports): SDKs,
+    /// permissions, endpoints, identifier reads, components, signing
+    /// certificates, SDK levels — added, removed, changed.
+    Diff {
+        /// The older package or JSON report.
+        old: PathBuf,
+        /// The newer package or JSON report.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Write the diff to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Re-check a JSON report against the package it describes: the
+    /// package hash and every location's entry hash and bytes. Prints each
+    /// check; exits non-zero on any mismatch.
+    Verify {
+        /// The JSON report (`inspect --format json`).
+        report: PathBuf,
+        /// The package the report claims to describe.
+        package: PathBuf,
+        /// Largest inflated size of one entry, in MiB.
+        #[arg(long, default_value_t = 256)]
+        max_entry_mib: u64,
     },
     /// Inspect many apps (files, folders, a list or a chart), each in an
     /// isolated worker process, into a store that a rerun resumes.
@@ -182,6 +212,19 @@ enum ColorWhen {
 enum Format {
     Text,
     Json,
+    /// One self-contained HTML page (inline CSS/SVG, no scripts), prints to A4.
+    Html,
+    /// SARIF 2.1.0, for code-scanning and CI gates.
+    Sarif,
+    /// One row per finding.
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Html,
 }
 
 /// The version line: the tool's and the built-in knowledge base's version
@@ -219,6 +262,7 @@ fn main() -> ExitCode {
             max_entry_mib,
             max_total_mib,
             show_secrets,
+            timestamp,
             knowledge,
         } => {
             let options = Options {
@@ -231,7 +275,10 @@ fn main() -> ExitCode {
             refuse_many_apps(&file)
                 .and_then(|()| Destination::for_input(output.as_deref(), &file))
                 .and_then(|destination| {
-                    let report = inspect_path(&file, &options).map_err(|e| e.to_string())?;
+                    let clock = telltale::evidence::provenance::Clock::from_env(timestamp);
+                    let report =
+                        telltale::evidence::provenance::inspect_for_filing(&file, &options, clock)
+                            .map_err(|e| e.to_string())?;
                     let text = match format {
                         Format::Text => {
                             let opts = telltale::report::text::TextOptions {
@@ -244,9 +291,54 @@ fn main() -> ExitCode {
                             telltale::report::text::render_with(&report, &opts)
                         }
                         Format::Json => telltale::report::json::render(&report),
+                        Format::Html => telltale::report::html::render(&report),
+                        Format::Sarif => telltale::report::sarif::render(&report),
+                        Format::Csv => telltale::report::csv::render(&report),
                     };
                     destination.write(&text)
                 })
+        }
+        Command::Diff {
+            old,
+            new,
+            format,
+            output,
+        } => {
+            let options = Options::default();
+            telltale::diff::load(&old, &options)
+                .and_then(|a| telltale::diff::load(&new, &options).map(|b| (a, b)))
+                .map_err(|e| e.to_string())
+                .and_then(|(a, b)| {
+                    let d = telltale::diff::diff(&a, &b);
+                    let text = match format {
+                        DiffFormat::Text => d.render_text(),
+                        DiffFormat::Json => d.render_json(),
+                        DiffFormat::Html => d.render_html(),
+                    };
+                    Destination::for_output(output.as_deref())?.write(&text)
+                })
+        }
+        Command::Verify {
+            report,
+            package,
+            max_entry_mib,
+        } => {
+            let limits = telltale::container::zip::Limits {
+                max_entry_size: max_entry_mib.saturating_mul(1 << 20),
+            };
+            let outcome = std::fs::read_to_string(&report)
+                .map_err(|e| format!("{}: {e}", report.display()))
+                .and_then(|text| telltale::verify::verify(&text, &package, &limits));
+            match outcome {
+                Ok(o) => {
+                    let _ = Destination::Stdout.write(&o.render());
+                    if !o.passed() {
+                        return ExitCode::FAILURE;
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
         }
         Command::Batch(args) => return batch(args),
         Command::Stats {

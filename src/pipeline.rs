@@ -64,26 +64,35 @@ pub fn inspect_path_with(
     if meta.is_dir() {
         return inspect_dir(path, options, knowledge);
     }
-    let map = map_file(path).map_err(InspectError)?;
-    let data: &[u8] = map.as_deref().unwrap_or(&[]);
-    inspect_bytes_with(&path.display().to_string(), data, options, knowledge)
+    let (data, changed) = read_file(path).map_err(InspectError)?;
+    let name = path.display().to_string();
+    let mut report = inspect_bytes_with(&name, &data, options, knowledge)?;
+    if let Some(why) = changed {
+        report.warnings.push(Warning::new("", why));
+        report.normalize();
+    }
+    Ok(report)
 }
 
-/// Maps a file read-only (`None` for an empty file).
-fn map_file(path: &Path) -> Result<Option<memmap2::Mmap>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let len = file
-        .metadata()
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .len();
-    if len == 0 {
-        return Ok(None);
-    }
-    // SAFETY: the map is read-only and lives for this call only; a file
-    // shrunk underneath it by another process could fault, as documented.
-    unsafe { memmap2::Mmap::map(&file) }
-        .map(Some)
-        .map_err(|e| format!("{}: {e}", path.display()))
+/// Reads a whole file into memory: a private copy, not a memory map. A map
+/// faults (SIGBUS kills the process) when another process truncates the
+/// file during the run; a copy only ever sees a shorter read, which is
+/// reported (the second value) and then handled like any truncated file.
+/// The measured cost is in README ("Reading the input").
+pub fn read_file(path: &Path) -> Result<(Vec<u8>, Option<String>), String> {
+    use std::io::Read;
+    let at = |e: std::io::Error| format!("{}: {e}", path.display());
+    let mut file = std::fs::File::open(path).map_err(at)?;
+    let expected = file.metadata().map_err(at)?.len();
+    let mut data = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+    file.read_to_end(&mut data).map_err(at)?;
+    let changed = (data.len() as u64 != expected).then(|| {
+        format!(
+            "the input changed size while it was read ({expected} bytes, then {} read): another process is writing it",
+            data.len()
+        )
+    });
+    Ok((data, changed))
 }
 
 /// Inspects a directory of split APKs. `input.sha256` is the SHA-256 of the
@@ -115,8 +124,8 @@ fn inspect_dir(
         let digest = if splits::dir_file_kind(name) == DirFile::Obb {
             format!("size:{len}")
         } else {
-            let map = map_file(file).map_err(InspectError)?;
-            sha256_hex(map.as_deref().unwrap_or(&[]))
+            let (bytes, _) = read_file(file).map_err(InspectError)?;
+            sha256_hex(&bytes)
         };
         listing.push_str(&format!("{name}\t{digest}\n"));
         size = size.saturating_add(*len);
@@ -129,8 +138,14 @@ fn inspect_dir(
     );
     report.input.format = "apk-dir".into();
     let budget = options.budget();
-    let facts = splits::analyse_dir(&files, &map_file, &budget, options, &mut report)
-        .map_or(Facts::None, Facts::Android);
+    let facts = splits::analyse_dir(
+        &files,
+        &|p: &Path| read_file(p).map(|(bytes, _)| bytes),
+        &budget,
+        options,
+        &mut report,
+    )
+    .map_or(Facts::None, Facts::Android);
     find(facts, &mut report, knowledge, options.show_secrets);
     report.normalize();
     Ok(report)
@@ -177,29 +192,58 @@ pub fn inspect_bytes_with(
 ) -> Result<Report, InspectError> {
     let mut report = new_report(path, &sha256_hex(data), data.len() as u64, knowledge);
     let facts = match detect::raw_format(data, path) {
-        Some(format) => {
-            report.input.format = format.name().to_string();
-            unpack_raw(format, data, path, &mut report)
-        }
-        None => {
-            let archive = Archive::parse(data).map_err(|e| InspectError(format!("{path}: {e}")))?;
-            let format = detect::format_of(&archive, path);
-            report.input.format = format.name().to_string();
-            for a in archive.anomalies() {
-                report.warnings.push(Warning::new("", format!("zip: {a}")));
+        Some(format) => unpack_raw(format, data, path, options, &mut report),
+        None => match Archive::parse(data) {
+            Ok(archive) => {
+                if archive.entries().is_empty() {
+                    return Err(InspectError(format!(
+                        "{path}: an empty ZIP archive (no entries): nothing to inspect"
+                    )));
+                }
+                let format = detect::format_of(&archive, path);
+                report.input.format = format.name().to_string();
+                for a in archive.anomalies() {
+                    report.warnings.push(Warning::new("", format!("zip: {a}")));
+                }
+                unpack(&archive, format, data, options, &mut report)
             }
-            unpack(&archive, format, data, options, &mut report)
-        }
+            // Not an archive: a bare file, when its magic says which.
+            Err(e) => match detect::bare_format(data) {
+                Some(format) => unpack_raw(format, data, path, options, &mut report),
+                None => return Err(InspectError(format!("{path}: {e}"))),
+            },
+        },
     };
     find(facts, &mut report, knowledge, options.show_secrets);
     report.normalize();
     Ok(report)
 }
 
-/// Unpack stage for inputs that are not archives.
-fn unpack_raw(format: Format, data: &[u8], path: &str, report: &mut Report) -> Facts {
+/// Unpack stage for inputs that are not archives: a Mach-O, a provisioning
+/// profile, an Info.plist, or a bare DEX, ELF, binary XML or resources.arsc
+/// file; the report gets the sections that apply.
+fn unpack_raw(
+    format: Format,
+    data: &[u8],
+    path: &str,
+    options: &Options,
+    report: &mut Report,
+) -> Facts {
+    use crate::android::bare::{self, Bare};
+    report.input.format = format.name().to_string();
+    let android = |kind: Bare, report: &mut Report| {
+        Facts::Android(bare::analyse(kind, data, path, &options.budget(), report))
+    };
     match format {
         Format::MachO => Facts::Binaries(apple::analyse_macho_file(data, path, report)),
+        Format::Dex => android(Bare::Dex, report),
+        Format::Elf => android(Bare::Elf, report),
+        Format::BinaryXml => android(Bare::BinaryXml, report),
+        Format::ResourceTable => android(Bare::ResourceTable, report),
+        Format::Plist => {
+            apple::analyse_info_plist_file(data, path, report);
+            Facts::None
+        }
         _ => {
             apple::analyse_profile_file(data, path, report);
             Facts::None

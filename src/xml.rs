@@ -1,9 +1,12 @@
 //! `telltale xml`: any compiled XML entry of a package as readable XML —
 //! binary XML (APK) or aapt2's protobuf XML (App Bundle), also inside nested
-//! packages (`member.apk!AndroidManifest.xml`).
+//! packages (`member.apk!AndroidManifest.xml`); property lists (an IPA's
+//! Info.plist, binary or XML) print as XML plists; a bare binary XML file or
+//! property list prints whole. Errors never show a decoder's internals.
 
 use crate::android::axml::{self, AxmlDocument};
 use crate::android::{aapt_proto, resources};
+use crate::container::detect::is_plist;
 use crate::container::zip::{Archive, Limits};
 use std::path::Path;
 
@@ -15,6 +18,16 @@ const AAB_MANIFEST: &str = "base/manifest/AndroidManifest.xml";
 /// may name an entry inside a nested package with `!` (`split.apk!res/xml/a.xml`).
 pub fn entry_as_xml(path: &Path, entry: &str) -> Result<String, String> {
     let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // A bare file: a compiled XML file or a property list, printed whole.
+    if !data.starts_with(b"PK") {
+        if data.starts_with(&[0x03, 0x00, 0x08, 0x00]) {
+            let doc = decode(&data).map_err(|e| format!("{}: {e}", path.display()))?;
+            return Ok(render(&doc, &|_| None));
+        }
+        if is_plist(&data) {
+            return plist_as_xml(&data).map_err(|e| format!("{}: {e}", path.display()));
+        }
+    }
     let limits = Limits::default();
     let mut container = data;
     let mut parts: Vec<&str> = entry.split('!').collect();
@@ -40,6 +53,9 @@ pub fn entry_as_xml(path: &Path, entry: &str) -> Result<String, String> {
     let bytes = archive
         .read(wanted, &limits)
         .map_err(|e| format!("{entry}: {e}"))?;
+    if is_plist(&bytes) {
+        return plist_as_xml(&bytes).map_err(|e| format!("{entry}: {e}"));
+    }
     let doc = decode(&bytes).map_err(|e| format!("{entry}: {e}"))?;
     let table = archive
         .find("resources.arsc")
@@ -51,11 +67,28 @@ pub fn entry_as_xml(path: &Path, entry: &str) -> Result<String, String> {
             .and_then(|t| t.name_of(id))
             .map(|n| format!("@{n}"))
     };
-    let mut text = axml::to_xml(&doc, &resolve);
+    Ok(render(&doc, &resolve))
+}
+
+/// The document as XML text, anomalies as comments at the end.
+fn render(doc: &AxmlDocument, resolve: &dyn Fn(u32) -> Option<String>) -> String {
+    let mut text = axml::to_xml(doc, resolve);
     for a in &doc.anomalies {
         text.push_str(&format!("<!-- anomaly: {} -->\n", a.replace("--", "- -")));
     }
-    Ok(text)
+    text
+}
+
+/// A property list (binary or XML) as XML plist text.
+fn plist_as_xml(bytes: &[u8]) -> Result<String, String> {
+    let value = plist::Value::from_reader(std::io::Cursor::new(bytes))
+        .map_err(|_| "not a readable property list".to_string())?;
+    let mut out = Vec::new();
+    value
+        .to_writer_xml(&mut out)
+        .map_err(|_| "property list could not be written as XML".to_string())?;
+    out.push(b'\n');
+    String::from_utf8(out).map_err(|_| "property list is not valid UTF-8".to_string())
 }
 
 /// Binary XML when it looks like it (chunk type 0x0003, or any AXML that
@@ -70,7 +103,10 @@ fn decode(bytes: &[u8]) -> Result<AxmlDocument, String> {
             root: Some(root),
             anomalies: Vec::new(),
         }),
-        Err(proto) => binary.map_err(|e| format!("{e}; {proto}")),
+        Err(_) => binary.map_err(|_| {
+            "not a compiled XML file (neither Android binary XML nor aapt2 protobuf XML) nor a property list"
+                .to_string()
+        }),
     }
 }
 

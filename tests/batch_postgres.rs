@@ -182,10 +182,11 @@ fn apps(name: &str) -> PathBuf {
         ("nested.apk", "nested.apk"),
         ("splits.apks", "splits.apks"),
         ("splits.xapk", "splits.xapk"),
-        ("identifiers.dex", "identifiers.dex"),
     ] {
         std::fs::copy(root().join("samples").join(from), d.join(to)).unwrap();
     }
+    // One input that cannot be inspected (a bare DEX now can).
+    std::fs::write(d.join("broken.apk"), "not a package").unwrap();
     d
 }
 
@@ -297,7 +298,7 @@ fn sqlite_and_postgres_give_the_same_stats() {
     let lite = sqlite_path(&out);
     let d = dir.to_str().unwrap();
     let (code, err) = telltale(&["batch", d, "--db", &lite, "--label", "country=DE"], &[]);
-    assert_eq!(code, 2, "identifiers.dex fails: {err}");
+    assert_eq!(code, 2, "broken.apk fails: {err}");
     let (code, err) = telltale(
         &[
             "batch",

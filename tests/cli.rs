@@ -4,18 +4,8 @@
 use serde_json::Value;
 use std::process::Command;
 
-fn telltale(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_telltale"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run telltale");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::telltale;
 
 fn json(sample: &str) -> Value {
     let (code, out, err) = telltale(&["inspect", "--format", "json", sample]);
@@ -34,7 +24,7 @@ fn names(list: &Value, key: &str) -> Vec<String> {
 #[test]
 fn basic_sample_reports_manifest_resources_and_signing() {
     let r = json("samples/basic.apk");
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], 2);
     assert_eq!(r["input"]["format"], "apk");
     assert_eq!(r["input"]["size"], 12772);
     let app = &r["app"];

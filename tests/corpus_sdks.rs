@@ -85,13 +85,23 @@ fn corpus_root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"))
 }
 
-/// Reported SDK ids, from this library or from `TELLTALE_BIN`'s JSON.
+/// Whether a reported SDK counts as found in the package: its code ships
+/// (`bundled`, `repackaged`). `declared` (manifest only) and `referenced`
+/// (called, not shipped) SDKs are reported apart and are not detections.
+/// Reports before schema 2 have no `found`: every SDK counts.
+fn in_code(found: Option<&str>) -> bool {
+    found.is_none_or(|f| f == "bundled" || f == "repackaged")
+}
+
+/// Reported SDK ids (found in the code), from this library or from
+/// `TELLTALE_BIN`'s JSON.
 fn reported(path: &Path, bin: Option<&str>) -> BTreeSet<String> {
     match bin {
         None => inspect_path(path, &Options::default())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
             .sdks
             .into_iter()
+            .filter(|s| in_code(Some(&s.found)))
             .map(|s| s.id)
             .collect(),
         Some(bin) => {
@@ -106,6 +116,7 @@ fn reported(path: &Path, bin: Option<&str>) -> BTreeSet<String> {
                 .as_array()
                 .map(|a| {
                     a.iter()
+                        .filter(|s| in_code(s["found"].as_str()))
                         .filter_map(|s| s["id"].as_str().map(str::to_owned))
                         .collect()
                 })

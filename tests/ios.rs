@@ -114,11 +114,7 @@ fn tracking_app_fixture_is_reported_exactly() {
     );
 
     assert_eq!(
-        names(&r.endpoints, |e| format!(
-            "{} {}",
-            e.host,
-            e.sdk.clone().unwrap_or_default()
-        )),
+        names(&r.endpoints, |e| format!("{} {}", e.host, e.sdks.join(","))),
         [
             "api.telltale-fixture.net ",
             "graph.facebook.com facebook",

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 const DRIVERS: &[&str] = &[
     "android::aab",
     "android::apk",
+    "android::bare",
     "android::entries",
     "android::splits",
     "apple",

@@ -98,7 +98,7 @@ fn well_known_endpoints_are_found_and_attributed() {
             .iter()
             .find(|e| e.host == host)
             .unwrap_or_else(|| panic!("{file}: {host} missing"));
-        assert_eq!(ep.sdk.as_deref(), Some(sdk), "{file}");
+        assert_eq!(ep.sdks, [sdk], "{file}");
         assert!(ep.owner.is_some(), "{file}: {host} has no owner");
     }
 }
@@ -137,19 +137,19 @@ fn planted_fixture_is_detected_exactly() {
     };
     let mac = api("android.net.wifi.WifiInfo.getMacAddress");
     assert_eq!(mac.callers, ["org.telltale.sample.FacebookShareButton"]);
-    assert_eq!(mac.sdk, None);
+    assert!(mac.sdks.iter().all(|s| s == "app"), "{mac:?}");
     for name in [
         "android.telephony.TelephonyManager.getDeviceId",
         "android.telephony.TelephonyManager.getSubscriberId",
     ] {
         let a = api(name);
         assert_eq!(a.callers, ["com.cmic.sso.sdk.auth.AuthnHelper"]);
-        assert_eq!(a.sdk.as_deref(), Some("cmic-sso"));
+        assert_eq!(a.sdks, ["cmic-sso"]);
     }
     assert!(
         r.identifier_apis
             .iter()
-            .any(|i| i.category == "android-id" && i.sdk.as_deref() == Some("cmic-sso"))
+            .any(|i| i.category == "android-id" && i.sdks == ["cmic-sso"])
     );
     assert_eq!(r.identifier_apis.len(), 4);
 
@@ -172,7 +172,7 @@ fn planted_fixture_is_detected_exactly() {
         .iter()
         .find(|e| e.host == "www.cmpassport.com")
         .unwrap();
-    assert_eq!(cmp.sdk.as_deref(), Some("cmic-sso"));
+    assert_eq!(cmp.sdks, ["cmic-sso"]);
     assert_eq!(cmp.owner.as_ref().unwrap().state_owned, Some(true));
     assert_eq!(
         cmp.urls,
@@ -204,4 +204,39 @@ fn planted_fixture_is_detected_exactly() {
         key.sha256,
         "8cedb9789329bf2b4ae1efb09e9ead527fc80f885e9e8f4f948cb1befd2f8320"
     );
+}
+
+#[test]
+fn repackaged_carrier_sdk_is_found_and_its_reads_attributed() {
+    // bitlib's quick-login demo ships China Mobile's SDK renamed to
+    // com.cmic.soo.sdk: found by its distinctive class names, and the SIM
+    // reads and cmpassport.com hosts in that code are attributed to it.
+    let Some(path) = corpus("bitlib-quicklogin-demo.apk") else {
+        return;
+    };
+    let r = inspect(&path);
+    let cm = r
+        .sdks
+        .iter()
+        .find(|s| s.id == "cmic-sso")
+        .expect("cmic-sso");
+    assert_eq!(cm.found, "repackaged");
+    assert_eq!(cm.repackaged_under, ["com.cmic.soo.sdk"]);
+    let imsi = r
+        .identifier_apis
+        .iter()
+        .find(|a| a.api == "android.telephony.TelephonyManager.getSubscriberId")
+        .expect("getSubscriberId");
+    assert!(imsi.sdks.contains(&"cmic-sso".to_string()), "{imsi:?}");
+    // The hosts name the code that holds them: the renamed SDK, and the
+    // vendor's wrapper where it configures them too.
+    let held_by_cmic = r
+        .endpoints
+        .iter()
+        .filter(|e| e.host.ends_with("cmpassport.com"))
+        .filter(|e| e.sdks.iter().any(|s| s == "cmic-sso"))
+        .count();
+    assert!(held_by_cmic >= 3, "{held_by_cmic}");
+    // China Unicom appears only as a URL: not an SDK, and no endpoint names it.
+    assert!(!r.sdks.iter().any(|s| s.id == "cucc-login"));
 }

@@ -7,6 +7,8 @@ use telltale::android::{axml, manifest, netsec};
 fuzz_target!(|data: &[u8]| {
     let Ok(doc) = axml::parse(data) else { return };
     let _ = axml::to_xml(&doc, &|id| Some(format!("0x{id:08x}")));
-    let _ = manifest::from_root(&doc.root);
-    let _ = netsec::from_root(&doc.root);
+    if let Some(root) = &doc.root {
+        let _ = manifest::from_root(root);
+        let _ = netsec::from_root(root);
+    }
 });

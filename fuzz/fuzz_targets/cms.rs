@@ -4,9 +4,10 @@
 use libfuzzer_sys::fuzz_target;
 use telltale::android::signing;
 use telltale::apple::provisioning;
+use telltale::pkcs7;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = signing::v1_facts(data, "META-INF/CERT.RSA");
+    let _ = pkcs7::v1_facts(data, "META-INF/CERT.RSA");
     let _ = provisioning::parse(data);
     let _ = provisioning::signed_content(data);
     // The signing block ends where a central directory would start.

@@ -3,7 +3,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use telltale::native::elf;
-use telltale::scan::elf::elf_string_sections;
+use telltale::scan::elf_string_sections;
 
 fuzz_target!(|data: &[u8]| {
     let _ = elf::read(data);

@@ -114,6 +114,7 @@ fn analyse_module(
     });
     let root = budget
         .read(archive, &manifest_path)
+        .map_err(String::from)
         .and_then(|r| aapt_proto::parse_xml(&r.bytes));
     match root {
         Ok(root) => {

@@ -161,7 +161,10 @@ pub struct Empty {}
 
 /// Decodes a compiled XML file and converts its root element.
 pub fn parse_xml(bytes: &[u8]) -> Result<Element, String> {
-    let node = XmlNode::decode(bytes).map_err(|e| format!("protobuf XML: {e}"))?;
+    // The decoder's own error names message fields and wire types: not
+    // something to show a user.
+    let node = XmlNode::decode(bytes)
+        .map_err(|_| "not a valid compiled XML file (aapt2 protobuf XML)".to_string())?;
     match node.node {
         Some(xml_node::Node::Element(e)) => Ok(convert_element(e)),
         _ => Err("protobuf XML: the root node is not an element".into()),
@@ -309,7 +312,8 @@ const MAX_REFERENCE_DEPTH: usize = 8;
 
 /// Decodes `resources.pb`.
 pub fn parse_table(bytes: &[u8]) -> Result<ResourceTable, String> {
-    ResourceTable::decode(bytes).map_err(|e| format!("resources.pb: {e}"))
+    ResourceTable::decode(bytes)
+        .map_err(|_| "resources.pb: not a valid protobuf resource table".to_string())
 }
 
 impl ResourceTable {

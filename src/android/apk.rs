@@ -33,6 +33,9 @@ pub struct ApkPart {
     pub outcomes: Vec<EntryOutcome>,
     /// Why Android's reader would refuse this APK.
     pub refusals: Vec<String>,
+    /// What telltale's own caps kept from being checked: the verdict is then
+    /// unknown, never "refused".
+    pub unchecked: Vec<String>,
     /// The manifest's `split` attribute (`None` for a base APK).
     pub split: Option<String>,
     /// Whether a manifest was decoded.
@@ -68,7 +71,8 @@ pub fn analyse_part(
     let mut refusals: Vec<String> = archive.refusals().to_vec();
 
     let resources = read_resources(archive, budget, report);
-    let manifest = read_manifest(archive, budget, report, &mut refusals);
+    let mut unchecked = Vec::new();
+    let manifest = read_manifest(archive, budget, report, &mut refusals, &mut unchecked);
     if let Some((m, split)) = &manifest {
         part.split = split.clone();
         part.has_manifest = true;
@@ -79,7 +83,7 @@ pub fn analyse_part(
             &mut refusals,
         );
         read_network_security_config(archive, budget, MANIFEST, "", &binary_xml_root, report);
-    } else {
+    } else if unchecked.is_empty() {
         refusals.push("AndroidManifest.xml is missing or unreadable".into());
     }
     let names: Vec<&str> = archive.entries().iter().map(|e| e.name.as_str()).collect();
@@ -95,6 +99,7 @@ pub fn analyse_part(
     part.outcomes = entries::analyse_nested(archive, budget, &to_analyse, nesting(options));
     read_signing(archive, data, budget, report);
     part.refusals = refusals;
+    part.unchecked = unchecked;
     part
 }
 
@@ -114,8 +119,13 @@ pub struct Merged {
     pub outcomes: Vec<EntryOutcome>,
     /// Why Android's reader would refuse the package.
     pub refusals: Vec<String>,
+    /// What telltale's own caps kept from being checked.
+    pub unchecked: Vec<String>,
     /// An App Bundle: not installable as such (bundletool builds APKs).
     pub is_bundle: bool,
+    /// A bare file (DEX, ELF, binary XML, resource table): no package, so
+    /// no install verdict.
+    pub bare: bool,
 }
 
 impl Merged {
@@ -127,6 +137,7 @@ impl Merged {
             report: r,
             outcomes,
             refusals,
+            unchecked,
             ..
         } = part;
         let at = |path: &str| prefixed(member, path);
@@ -142,11 +153,12 @@ impl Merged {
             out.path = at(&out.path);
             self.outcomes.push(out);
         }
-        self.refusals
-            .extend(refusals.into_iter().map(|r| match member {
-                Some(m) => format!("{m}: {r}"),
-                None => r,
-            }));
+        let prefix = |r: String| match member {
+            Some(m) => format!("{m}: {r}"),
+            None => r,
+        };
+        self.refusals.extend(refusals.into_iter().map(prefix));
+        self.unchecked.extend(unchecked.into_iter().map(prefix));
     }
 
     /// Adds entry facts read outside an APK part (AAB modules), paths as given.
@@ -162,6 +174,21 @@ impl Merged {
     /// Adds a reason Android would refuse the package.
     pub fn refuse(&mut self, reason: impl Into<String>) {
         self.refusals.push(reason.into());
+    }
+
+    /// The install verdict: refused when Android would refuse, unknown when
+    /// a bundle or when telltale's own caps kept something from being
+    /// checked, accepted otherwise.
+    pub fn android_accepts(&self) -> Option<bool> {
+        if self.is_bundle || self.bare {
+            None
+        } else if !self.refusals.is_empty() {
+            Some(false)
+        } else if !self.unchecked.is_empty() {
+            None
+        } else {
+            Some(true)
+        }
     }
 }
 
@@ -220,10 +247,14 @@ fn read_manifest(
     budget: &Budget,
     report: &mut Report,
     refusals: &mut Vec<String>,
+    unchecked: &mut Vec<String>,
 ) -> Option<(Manifest, Option<String>)> {
     let read = match budget.read(archive, MANIFEST) {
         Ok(r) => r,
         Err(e) => {
+            if e.cap {
+                unchecked.push(format!("{MANIFEST}: {e}"));
+            }
             report.warnings.push(Warning::new(MANIFEST, e));
             return None;
         }
@@ -474,7 +505,11 @@ pub fn read_network_security_config(
         return;
     }
     let full = format!("{prefix}{path}");
-    match budget.read(archive, &full).and_then(|r| decode(&r.bytes)) {
+    match budget
+        .read(archive, &full)
+        .map_err(String::from)
+        .and_then(|r| decode(&r.bytes))
+    {
         Ok(root) => apply_network_security_config(&netsec::from_root(&root), report),
         Err(e) => report.warnings.push(Warning::new(full, e)),
     }
@@ -509,6 +544,7 @@ pub fn apply_network_security_config(cfg: &netsec::NetworkSecurityConfig, report
 /// and `installable.signed`.
 pub fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut Report) {
     let mut certs = Vec::new();
+    let mut capped = Vec::new();
     let (blocks, partial) =
         signing::v1_signature_files(archive.entries().iter().map(|e| e.name.as_str()));
     for w in partial {
@@ -525,9 +561,14 @@ pub fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report:
                     .extend(facts.warnings.into_iter().map(|w| Warning::new(name, w)));
                 certs.extend(signers_only(facts.certificates));
             }
-            Err(e) => report
-                .warnings
-                .push(Warning::new(name, format!("v1 signature: {e}"))),
+            Err(e) => {
+                if e.cap {
+                    capped.push(name);
+                }
+                report
+                    .warnings
+                    .push(Warning::new(name, format!("v1 signature: {e}")))
+            }
         }
     }
     let block = signing::signing_block_certificates(data, archive.cd_offset());
@@ -539,7 +580,17 @@ pub fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report:
     certs.extend(signers_only(block.certificates));
     report.signing = certs.into_iter().map(|c| c.to_report(&c.scheme)).collect();
     report.installable.signed = Some(!report.signing.is_empty());
-    if report.signing.is_empty() {
+    if report.signing.is_empty() && !capped.is_empty() {
+        // Telltale's own cap, not the package: signing not checked.
+        report.installable.signed = None;
+        report.warnings.push(Warning::new(
+            "",
+            format!(
+                "signing not checked (cap): {} skipped by a size cap",
+                capped.join(", ")
+            ),
+        ));
+    } else if report.signing.is_empty() {
         report.warnings.push(Warning::new(
             "",
             "unsigned: no v1 signature files and no APK Signing Block (Android installs only signed packages)",

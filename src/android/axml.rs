@@ -281,20 +281,11 @@ const MAX_ATTRIBUTES: usize = 200_000;
 /// "No string" index.
 const NO_INDEX: u32 = 0xFFFF_FFFF;
 
-const TYPE_NULL: u8 = 0x00;
-const TYPE_REFERENCE: u8 = 0x01;
-const TYPE_ATTRIBUTE: u8 = 0x02;
-const TYPE_STRING: u8 = 0x03;
-const TYPE_FLOAT: u8 = 0x04;
-const TYPE_DIMENSION: u8 = 0x05;
-const TYPE_FRACTION: u8 = 0x06;
-const TYPE_DYNAMIC_REFERENCE: u8 = 0x07;
-const TYPE_DYNAMIC_ATTRIBUTE: u8 = 0x08;
-const TYPE_INT_DEC: u8 = 0x10;
-const TYPE_INT_HEX: u8 = 0x11;
-const TYPE_INT_BOOLEAN: u8 = 0x12;
-const TYPE_FIRST_COLOR: u8 = 0x1c;
-const TYPE_LAST_COLOR: u8 = 0x1f;
+use super::res_value::{
+    TYPE_ATTRIBUTE, TYPE_DIMENSION, TYPE_DYNAMIC_ATTRIBUTE, TYPE_DYNAMIC_REFERENCE,
+    TYPE_FIRST_COLOR, TYPE_FLOAT, TYPE_FRACTION, TYPE_INT_BOOLEAN, TYPE_INT_DEC, TYPE_INT_HEX,
+    TYPE_LAST_COLOR, TYPE_NULL, TYPE_REFERENCE, TYPE_STRING,
+};
 
 /// A chunk header as read from the file.
 #[derive(Debug, Clone, Copy)]

@@ -189,26 +189,55 @@ fn analyse_one(
     let read = match budget.read_entry(archive, entry) {
         Ok(r) => r,
         Err(e) => {
-            out.warnings.push(e);
+            out.warnings.push(e.into());
             return vec![out];
         }
     };
     out.warnings
         .extend(read.notes.iter().map(|n| format!("zip: {n}")));
     out.android_fails = read.android_fails;
-    let bytes = read.bytes;
+    analyse_read(budget, out, read.bytes, kind, nesting)
+}
+
+/// Analyses a file that is not inside an archive (a bare DEX or ELF file)
+/// as if it were the entry `name` of kind `kind`.
+pub fn analyse_bytes(
+    budget: &Budget,
+    name: &str,
+    bytes: Vec<u8>,
+    kind: EntryKind,
+    nesting: Nesting,
+) -> Vec<EntryOutcome> {
+    let out = EntryOutcome {
+        path: name.to_string(),
+        kind: Some(kind.clone()),
+        ..EntryOutcome::default()
+    };
+    analyse_read(budget, out, bytes, kind, nesting)
+}
+
+/// The analysis of one entry's bytes once read; `out` carries its path and
+/// the notes of reading it.
+fn analyse_read(
+    budget: &Budget,
+    mut out: EntryOutcome,
+    bytes: Vec<u8>,
+    kind: EntryKind,
+    nesting: Nesting,
+) -> Vec<EntryOutcome> {
+    let name = out.path.clone();
     let mut kind = kind;
     let mut dex_as_data = false;
-    if kind != EntryKind::Dex && is_nestable(&entry.name) {
+    if kind != EntryKind::Dex && is_nestable(&name) {
         if bytes.starts_with(b"PK\x03\x04") {
-            let inner = open_nested(budget, &entry.name, &bytes, nesting, &mut out.warnings);
+            let inner = open_nested(budget, &name, &bytes, nesting, &mut out.warnings);
             return std::iter::once(out).chain(inner).collect();
         }
         if bytes.starts_with(b"dex\n") {
             kind = EntryKind::Dex;
             out.kind = Some(EntryKind::Dex);
             dex_as_data = true;
-        } else if looks_like_dex_name(&entry.name) {
+        } else if looks_like_dex_name(&name) {
             out.packed = Some("named like a DEX file but has no DEX header (encrypted?)".into());
         } else if kind == EntryKind::Raw && bytes.len() >= ENTROPY_MIN_SIZE {
             out.entropy = Some(entropy(&bytes));

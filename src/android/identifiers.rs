@@ -13,7 +13,12 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::dex::{CodeRef, Dex, RefKind, descriptor_to_java};
-use crate::report::model::{IdentifierApi, Location};
+use crate::report::model::{CallerGroup, IdentifierApi, Location};
+
+/// The place of code that is neither a listed SDK nor the app's namespace.
+pub const OTHER: &str = "other";
+/// The place of the app's own code.
+pub const APP: &str = "app";
 
 /// One catalogue entry: one DEX reference reported as one API.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -283,11 +288,12 @@ pub fn scan_dex(dex: &Dex) -> Vec<ApiHit> {
 /// per DEX entry whose `offset` is the file offset (within that entry) of the
 /// first matching instruction.
 ///
-/// `sdk` is the SDK that most distinct callers map to (ties broken by name);
-/// `None` when no caller maps to an SDK.
+/// `place_of(caller)` says where a caller class lies: an SDK id, `app` or
+/// `other`. The callers are grouped by place (`callers_by_sdk`), and `sdks`
+/// lists every place but `other`.
 pub fn collect<'h>(
     hits: impl IntoIterator<Item = (&'h str, &'h ApiHit)>,
-    sdk_of_class: &dyn Fn(&str) -> Option<String>,
+    place_of: &dyn Fn(&str) -> String,
 ) -> Vec<IdentifierApi> {
     struct Acc {
         category: String,
@@ -309,39 +315,34 @@ pub fn collect<'h>(
         let off = acc.locations.entry(path.to_string()).or_insert(hit.offset);
         *off = (*off).min(hit.offset);
     }
-    let mut sdk_cache: HashMap<String, Option<String>> = HashMap::new();
+    let mut cache: HashMap<String, String> = HashMap::new();
     let mut out: Vec<IdentifierApi> = by_api
         .into_iter()
         .map(|(api, acc)| {
-            let mut votes: BTreeMap<String, usize> = BTreeMap::new();
+            let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for c in &acc.callers {
-                let sdk = sdk_cache
+                let place = cache
                     .entry(c.clone())
-                    .or_insert_with(|| sdk_of_class(c))
+                    .or_insert_with(|| place_of(c))
                     .clone();
-                if let Some(s) = sdk {
-                    *votes.entry(s).or_default() += 1;
-                }
+                groups.entry(place).or_default().push(c.clone());
             }
-            // Most votes; on a tie the smallest name (BTreeMap order, first max kept).
-            let sdk = votes
-                .into_iter()
-                .fold(None::<(String, usize)>, |best, (s, n)| match best {
-                    Some((_, bn)) if bn >= n => best,
-                    _ => Some((s, n)),
-                })
-                .map(|(s, _)| s);
             IdentifierApi {
                 api: api.to_string(),
                 category: acc.category,
                 callers: acc.callers.into_iter().collect(),
-                sdk,
+                sdks: groups.keys().filter(|p| *p != OTHER).cloned().collect(),
+                callers_by_sdk: groups
+                    .into_iter()
+                    .map(|(sdk, callers)| CallerGroup { sdk, callers })
+                    .collect(),
                 locations: acc
                     .locations
                     .into_iter()
                     .map(|(path, off)| Location {
                         path,
                         offset: Some(u64::from(off)),
+                        ..Location::default()
                     })
                     .collect(),
             }
@@ -352,15 +353,12 @@ pub fn collect<'h>(
 }
 
 /// [`scan_dex`] over every `(entry path, dex)` and [`collect`] of the hits.
-pub fn detect(
-    dexes: &[(String, &Dex)],
-    sdk_of_class: &dyn Fn(&str) -> Option<String>,
-) -> Vec<IdentifierApi> {
+pub fn detect(dexes: &[(String, &Dex)], place_of: &dyn Fn(&str) -> String) -> Vec<IdentifierApi> {
     let hits: Vec<(&str, ApiHit)> = dexes
         .iter()
         .flat_map(|(path, dex)| scan_dex(dex).into_iter().map(move |h| (path.as_str(), h)))
         .collect();
-    collect(hits.iter().map(|(p, h)| (*p, h)), sdk_of_class)
+    collect(hits.iter().map(|(p, h)| (*p, h)), place_of)
 }
 
 #[cfg(test)]

@@ -8,15 +8,14 @@ mod bytes;
 mod config;
 mod package;
 mod pool;
-mod value;
 
 use std::fmt;
 
+use super::res_value::{TYPE_DYNAMIC_REFERENCE, TYPE_REFERENCE, TYPE_STRING, render_scalar};
 use bytes::{Anomalies, for_each_chunk, read_chunk, u32_at};
 pub use config::Config;
 use package::{Entry, Package, TypeChunk, parse_package};
 use pool::{STRING_POOL_TYPE, StringPool};
-use value::{TYPE_DYNAMIC_REFERENCE, TYPE_REFERENCE, TYPE_STRING, render_scalar};
 
 const TABLE_TYPE: u16 = 0x0002;
 const PACKAGE_TYPE: u16 = 0x0200;

@@ -33,6 +33,8 @@ pub struct SetHints {
 struct SetParts {
     parts: Vec<(String, u64, ApkPart)>,
     listed: Vec<PackagePart>,
+    /// Members telltale's own caps kept from being read.
+    capped: Vec<String>,
 }
 
 impl SetParts {
@@ -96,7 +98,11 @@ impl SetParts {
                     "",
                     "split set without a readable base APK: app identity is taken from the first readable split, and the report shows only what the splits hold",
                 ));
-                merged.refuse("the split set has no readable base APK");
+                if self.capped.is_empty() {
+                    merged.refuse("the split set has no readable base APK");
+                } else {
+                    merged.unchecked.extend(self.capped.iter().cloned());
+                }
             }
         }
         let identity = base.or_else(|| self.parts.iter().position(|(_, _, p)| p.has_manifest));
@@ -297,6 +303,9 @@ pub fn analyse_set(
         let bytes = match budget.read_entry(archive, entry) {
             Ok(r) => r.bytes,
             Err(e) => {
+                if e.cap {
+                    set.capped.push(entry.name.clone());
+                }
                 report.warnings.push(Warning::new(entry.name.as_str(), e));
                 continue;
             }
@@ -374,7 +383,7 @@ pub fn dir_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf, u64)>, S
 /// [`dir_files`]; `read` maps one file to its bytes.
 pub fn analyse_dir(
     files: &[(String, std::path::PathBuf, u64)],
-    read: &dyn Fn(&Path) -> Result<Option<memmap2::Mmap>, String>,
+    read: &dyn Fn(&Path) -> Result<Vec<u8>, String>,
     budget: &Budget,
     options: &Options,
     report: &mut Report,
@@ -397,15 +406,14 @@ pub fn analyse_dir(
                     ));
                     break;
                 }
-                let map = match read(path) {
-                    Ok(m) => m,
+                let bytes = match read(path) {
+                    Ok(b) => b,
                     Err(e) => {
                         report.warnings.push(Warning::new(name.as_str(), e));
                         continue;
                     }
                 };
-                let bytes: &[u8] = map.as_deref().unwrap_or(&[]);
-                set.add_apk(name, bytes, budget, options, report);
+                set.add_apk(name, &bytes, budget, options, report);
             }
         }
     }

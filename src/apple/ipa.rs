@@ -289,7 +289,7 @@ pub fn analyse(archive: &Archive<'_>, budget: &Budget, report: &mut Report) -> O
 }
 
 /// App identity, permissions, schemes and ATS from the main Info.plist.
-fn fill_app(report: &mut Report, p: &info_plist::InfoPlist, path: &str) {
+pub(crate) fn fill_app(report: &mut Report, p: &info_plist::InfoPlist, path: &str) {
     report.app = AppInfo {
         platform: Some("ios".into()),
         id: p.bundle_id.clone(),

@@ -27,6 +27,18 @@ pub fn analyse_macho_file(data: &[u8], path: &str, report: &mut Report) -> Vec<B
     }
     vec![binary]
 }
+
+/// Inspects a bare Info.plist (binary or XML): app identity, usage
+/// descriptions, URL schemes, ATS and the other Info.plist sections.
+pub fn analyse_info_plist_file(data: &[u8], path: &str, report: &mut Report) {
+    report.app.platform = Some("ios".into());
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match info_plist::parse(data) {
+        Ok(p) => ipa::fill_app(report, &p, name),
+        Err(e) => report.warnings.push(Warning::new(name, e)),
+    }
+}
+
 /// Inspects a bare provisioning profile (`.mobileprovision`).
 pub fn analyse_profile_file(data: &[u8], path: &str, report: &mut Report) {
     report.app.platform = Some("ios".into());

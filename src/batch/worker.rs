@@ -165,7 +165,15 @@ pub fn serve(options: &crate::Options, max_memory_mib: u64) -> i32 {
             Ok(req) => {
                 injected_fault(&req.path);
                 let result = std::panic::catch_unwind(|| {
-                    crate::inspect_path_with(&req.path, options, knowledge)
+                    crate::inspect_path_with(&req.path, options, knowledge).map(|mut report| {
+                        crate::evidence::provenance::file_report(
+                            &mut report,
+                            &req.path,
+                            options,
+                            crate::evidence::provenance::Clock::from_env(false),
+                        );
+                        report
+                    })
                 });
                 match result {
                     Ok(Ok(report)) => Response::Report(crate::report::json::render(&report)),

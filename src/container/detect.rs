@@ -22,6 +22,16 @@ pub enum Format {
     MachO,
     /// A bare provisioning profile (CMS SignedData around a plist).
     MobileProvision,
+    /// A bare DEX file.
+    Dex,
+    /// A bare ELF file (a native library).
+    Elf,
+    /// A bare Android binary XML file (a compiled AndroidManifest.xml…).
+    BinaryXml,
+    /// A bare resources.arsc.
+    ResourceTable,
+    /// A bare property list (an Info.plist, binary or XML).
+    Plist,
 }
 
 impl Format {
@@ -37,6 +47,11 @@ impl Format {
             Format::Zip => "zip",
             Format::MachO => "macho",
             Format::MobileProvision => "mobileprovision",
+            Format::Dex => "dex",
+            Format::Elf => "elf",
+            Format::BinaryXml => "axml",
+            Format::ResourceTable => "arsc",
+            Format::Plist => "plist",
         }
     }
 }
@@ -77,7 +92,8 @@ pub fn format_of(archive: &Archive<'_>, path: &str) -> Format {
 
 /// Recognises inputs that are not ZIP archives: a Mach-O file (by magic) or a
 /// provisioning profile (CMS SignedData, or the `.mobileprovision` /
-/// `.provisionprofile` extension). `None` means: try the ZIP reader.
+/// `.provisionprofile` extension). `None` means: try the ZIP reader (and
+/// then [`bare_format`]).
 pub fn raw_format(data: &[u8], path: &str) -> Option<Format> {
     let lower = path.to_ascii_lowercase();
     if is_macho(data) {
@@ -93,6 +109,41 @@ pub fn raw_format(data: &[u8], path: &str) -> Option<Format> {
         return Some(Format::MachO);
     }
     None
+}
+
+/// Recognises a bare file that is not a ZIP archive, by magic: a DEX, ELF,
+/// binary XML or resources.arsc file, or a property list. Asked only when
+/// the ZIP reader fails, so a package with junk prepended (an ELF header, as
+/// in some polyglots) still opens as the package it is.
+pub fn bare_format(data: &[u8]) -> Option<Format> {
+    // Binary XML: chunk type 0x0003, header size 8; resource table: chunk
+    // type 0x0002, header size 12.
+    if data.starts_with(b"dex\n") {
+        Some(Format::Dex)
+    } else if data.starts_with(b"\x7fELF") {
+        Some(Format::Elf)
+    } else if data.starts_with(&[0x03, 0x00, 0x08, 0x00]) {
+        Some(Format::BinaryXml)
+    } else if data.starts_with(&[0x02, 0x00, 0x0c, 0x00]) {
+        Some(Format::ResourceTable)
+    } else {
+        is_plist(data).then_some(Format::Plist)
+    }
+}
+
+/// Whether `data` is a property list: binary (`bplist00`) or XML with a
+/// `<plist` element near the start.
+pub fn is_plist(data: &[u8]) -> bool {
+    if data.starts_with(b"bplist00") {
+        return true;
+    }
+    let head = &data[..data.len().min(1024)];
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    text[start..].starts_with(b"<") && head.windows(6).any(|w| w == b"<plist")
 }
 
 /// Whether `bytes` start like a Mach-O file (thin, either byte order, or fat).

@@ -30,6 +30,10 @@ const MAX_COMMENT: usize = 65_535;
 /// Most CD records read from one archive; real APKs have a few thousand.
 const MAX_ENTRIES: usize = 1_000_000;
 
+/// How far an entry may inflate past its declared size before it is stopped
+/// and reported as a size lie (Android's reader fails on any difference).
+pub const SIZE_SLACK: u64 = 64 << 10;
+
 /// Compression method "stored".
 pub const METHOD_STORED: u16 = 0;
 /// Compression method "deflate".
@@ -130,7 +134,7 @@ fn decode(
                     entry.method
                 ));
             }
-            inflate(raw, limits.max_entry_size)
+            inflate_declared(raw, entry.uncompressed_size, limits.max_entry_size)
         }
     }
 }
@@ -249,6 +253,7 @@ impl<'a> Archive<'a> {
                     refusals.push(format!("libziparchive: {msg}"));
                     c
                 }
+                _ if eocd.entry_count == 0 && eocd.cd_size == 0 => eocd.offset as u64,
                 _ => return err("central directory not found at its declared offset"),
             }
         };
@@ -348,8 +353,9 @@ impl<'a> Archive<'a> {
         }
         if entry.uncompressed_size > limits.max_entry_size && entry.method == METHOD_DEFLATE {
             return err(format!(
-                "entry declares {} bytes, over the {}-byte cap; not inflated",
-                entry.uncompressed_size, limits.max_entry_size
+                "entry declares {}, over the {} cap; not inflated",
+                mib(entry.uncompressed_size),
+                mib(limits.max_entry_size)
             ));
         }
         let mut offsets = Vec::with_capacity(2);
@@ -605,31 +611,79 @@ fn e_cd_extra(e: &Entry) -> u64 {
 }
 
 fn stored(raw: &[u8], entry: &Entry, limits: &Limits) -> Result<Vec<u8>, ZipError> {
-    let take = raw
-        .len()
-        .min(entry.uncompressed_size.min(limits.max_entry_size) as usize);
-    if (raw.len() as u64) > limits.max_entry_size {
+    let take = (raw.len() as u64).min(entry.uncompressed_size);
+    if take > limits.max_entry_size {
         return err(format!(
-            "stored entry is over the {}-byte cap",
-            limits.max_entry_size
+            "stored entry of {} is over the {} cap; not read",
+            mib(take),
+            mib(limits.max_entry_size)
         ));
     }
-    Ok(raw[..take].to_vec())
+    Ok(raw[..take as usize].to_vec())
 }
 
-/// Raw-deflate `raw`, refusing to produce more than `cap` bytes.
-pub fn inflate(raw: &[u8], cap: u64) -> Result<Vec<u8>, ZipError> {
-    let mut out = Vec::with_capacity(raw.len().saturating_mul(3).min(cap as usize).min(64 << 20));
+/// Raw-deflate `raw` that declares `declared` bytes: stops past
+/// `declared` + [`SIZE_SLACK`] (a size lie) or past `cap`.
+fn inflate_declared(raw: &[u8], declared: u64, cap: u64) -> Result<Vec<u8>, ZipError> {
+    let stop = declared.saturating_add(SIZE_SLACK).min(cap);
+    match inflate(raw, stop) {
+        Err(InflateError::PastCap) if stop >= declared => err(format!(
+            "entry inflates past its declared size of {declared} bytes (a size lie, a sign of tampering; Android's reader fails on it); stopped at {stop} bytes, not read"
+        )),
+        Err(InflateError::PastCap) => err(format!(
+            "entry inflates past the {} cap (zip bomb?); not read",
+            mib(cap)
+        )),
+        Err(InflateError::Corrupt(e)) => err(format!("inflate failed: {e}")),
+        Ok(out) => Ok(out),
+    }
+}
+
+/// Why [`inflate`] stopped.
+#[derive(Debug)]
+pub enum InflateError {
+    /// The output would have been longer than the cap.
+    PastCap,
+    /// The deflate stream is corrupt.
+    Corrupt(std::io::Error),
+}
+
+/// Raw-deflate `raw`, refusing to produce more than `cap` bytes. Memory is
+/// bounded by `cap` (plus one byte): the output buffer never grows past it.
+pub fn inflate(raw: &[u8], cap: u64) -> Result<Vec<u8>, InflateError> {
+    let limit = usize::try_from(cap.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut out = Vec::with_capacity(raw.len().saturating_mul(4).min(limit).min(1 << 20));
     let mut decoder = DeflateDecoder::new(raw).take(cap.saturating_add(1));
-    decoder
-        .read_to_end(&mut out)
-        .map_err(|e| ZipError(format!("inflate failed: {e}")))?;
+    let mut chunk = [0u8; 64 << 10];
+    loop {
+        let n = decoder.read(&mut chunk).map_err(InflateError::Corrupt)?;
+        if n == 0 {
+            break;
+        }
+        if out.len() + n > out.capacity() {
+            // Grow by doubling, but never past the cap.
+            let want = out
+                .capacity()
+                .saturating_mul(2)
+                .max(out.len() + n)
+                .min(limit);
+            out.reserve_exact(want - out.len());
+        }
+        out.extend_from_slice(&chunk[..n]);
+    }
     if out.len() as u64 > cap {
-        return err(format!(
-            "entry inflates past the {cap}-byte cap (zip bomb?); not read"
-        ));
+        return Err(InflateError::PastCap);
     }
     Ok(out)
+}
+
+/// `bytes` in MiB for messages (`0.5 MiB`, `256 MiB`).
+pub fn mib(bytes: u64) -> String {
+    if bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
+    }
 }
 
 /// CRC-32 (IEEE) of `bytes`.

@@ -6,7 +6,8 @@
 use crate::android::apk::Merged;
 use crate::android::entries::{EntryKind, EntryOutcome};
 use crate::android::identifiers;
-use crate::findings::{attribution, packed};
+use crate::findings::attribution::{self, CodeOwners};
+use crate::findings::packed;
 use crate::knowledge::Knowledge;
 use crate::native;
 use crate::report::model::Location;
@@ -17,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The findings stage for Android: packed code, then SDKs, identifier APIs,
 /// endpoints and secrets once over all parts, then the install verdict.
 pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secrets: bool) {
+    let verdict = facts.android_accepts();
     report.packed_code = packed::detect(&facts.outcomes);
     for p in &report.packed_code {
         report.warnings.push(Warning::new(
@@ -25,20 +27,28 @@ pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secre
         ));
     }
     fill(report, facts.outcomes, &knowledge.signatures, show_secrets);
-    // A bundle is not installed as such: bundletool builds APKs from it.
-    report.installable.android_accepts = if facts.is_bundle {
-        None
-    } else {
-        Some(facts.refusals.is_empty())
-    };
+    // A bundle is not installed as such (bundletool builds APKs from it);
+    // what telltale's caps kept from being checked leaves the verdict open.
+    report.installable.android_accepts = verdict;
     report.installable.reasons = facts.refusals;
+}
+
+/// What holds an endpoint hit: the classes that load the DEX string, or a
+/// native library (index into `report.native_libraries`).
+enum Holder {
+    Classes(Vec<String>),
+    Library(usize),
 }
 
 /// Fills `sdks`, `identifier_apis`, `native_libraries`, `endpoints` and
 /// `secrets` of `report` from `outcomes` (manifest facts must already be in
-/// the report). `prefix` is prepended to every entry path (nested packages).
+/// the report). SDKs first; then everything else is attributed by where it
+/// lies ([`CodeOwners`]).
 fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_secrets: bool) {
-    let mut facts = AppFacts::default();
+    let mut facts = AppFacts {
+        app_id: report.app.id.clone(),
+        ..AppFacts::default()
+    };
     for c in &report.components {
         facts
             .components
@@ -50,13 +60,14 @@ fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_se
             .push(("AndroidManifest.xml".into(), m.name.clone()));
     }
 
-    // Which SDK each location's code belongs to, for endpoint attribution.
-    let mut location_sdk: BTreeMap<(String, u64), Option<String>> = BTreeMap::new();
+    // What holds each endpoint hit, for attribution by location.
+    let mut holders: BTreeMap<(String, u64), Holder> = BTreeMap::new();
     let mut api_hits = Vec::new();
     let mut scans = Vec::new();
     // Libraries whose JNI classes went into `facts.classes` (evidence kind `native`).
     let mut jni_paths: BTreeSet<String> = BTreeSet::new();
     let mut packer_paths: Vec<String> = Vec::new();
+    let mut lib_refs: Vec<Vec<String>> = Vec::new();
     for out in outcomes {
         let path = out.path.clone();
         let mut folder = None;
@@ -70,8 +81,8 @@ fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_se
                         facts.referenced_classes.push((path.clone(), class.clone()));
                     }
                     for hit in &out.scan.endpoints {
-                        let users = string_users_at(dex, hit.offset);
-                        location_sdk.insert((path.clone(), hit.offset), sdk_of_classes(db, users));
+                        let users = string_users_at(dex, hit.offset).to_vec();
+                        holders.insert((path.clone(), hit.offset), Holder::Classes(users));
                     }
                 }
             }
@@ -79,15 +90,24 @@ fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_se
             _ => {}
         }
         if folder.is_some() || out.elf.is_some() {
-            let lib = native_library(db, &path, folder, out.elf.as_ref(), report);
+            let lib = native_library(&path, folder, out.elf.as_ref(), report);
             facts.native_libs.push(path.clone());
             for class in &lib.jni_classes {
                 facts.classes.push((path.clone(), class.clone()));
                 jni_paths.insert(path.clone());
             }
             for hit in &out.scan.endpoints {
-                location_sdk.insert((path.clone(), hit.offset), lib.sdk.clone());
+                holders.insert(
+                    (path.clone(), hit.offset),
+                    Holder::Library(report.native_libraries.len()),
+                );
             }
+            lib_refs.push(
+                out.elf
+                    .as_ref()
+                    .map(|e| e.class_refs.clone())
+                    .unwrap_or_default(),
+            );
             report.native_libraries.push(lib);
         }
         packer_paths.push(path.clone());
@@ -125,26 +145,39 @@ fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_se
             sdk.evidence.sort();
         }
     }
-    let sdk_of_class = |c: &str| db.sdk_for_class(c).map(str::to_string);
+    let owners = CodeOwners::new(db, &report.sdks, report.app.id.as_deref(), &facts.classes);
+    for (lib, refs) in report.native_libraries.iter_mut().zip(&lib_refs) {
+        lib.sdk = library_sdk(db, &owners, lib, refs);
+    }
+    let place_of = |c: &str| owners.place_of(c);
     report.identifier_apis =
-        identifiers::collect(api_hits.iter().map(|(p, h)| (p.as_str(), h)), &sdk_of_class);
+        identifiers::collect(api_hits.iter().map(|(p, h)| (p.as_str(), h)), &place_of);
 
-    let sdk_at = |l: &Location| {
-        location_sdk
-            .get(&(l.path.clone(), l.offset.unwrap_or(0)))
-            .cloned()
-            .flatten()
+    let libs = &report.native_libraries;
+    let sdks_at = |l: &Location| -> Vec<String> {
+        match holders.get(&(l.path.clone(), l.offset.unwrap_or(0))) {
+            Some(Holder::Classes(users)) => {
+                let set: BTreeSet<String> = users.iter().filter_map(|c| owners.sdk_of(c)).collect();
+                set.into_iter().collect()
+            }
+            Some(Holder::Library(i)) => libs
+                .get(*i)
+                .and_then(|l| l.sdk.clone())
+                .into_iter()
+                .collect(),
+            None => Vec::new(),
+        }
     };
-    let (endpoints, secrets) = attribution::endpoints_and_secrets(db, scans, show_secrets, &sdk_at);
+    let (endpoints, secrets) =
+        attribution::endpoints_and_secrets(db, scans, show_secrets, &sdks_at);
     report.endpoints = endpoints;
     report.secrets = secrets;
 }
 
 /// One `native_libraries` entry: ABI from the header cross-checked with the
-/// folder (a mismatch becomes a warning), SDK by library name, else by the
-/// classes its JNI exports serve.
+/// folder (a mismatch becomes a warning); its SDK is set once SDKs are known
+/// ([`library_sdk`]).
 fn native_library(
-    db: &Database,
     path: &str,
     folder: Option<&str>,
     elf: Option<&native::ElfInfo>,
@@ -163,32 +196,38 @@ fn native_library(
         (None, Some(h)) => h.to_string(),
         (None, None) => String::new(),
     };
-    let jni_classes = elf.map(|e| e.jni_classes.clone()).unwrap_or_default();
-    let sdk = db
-        .sdk_for_native_lib(path)
-        .or_else(|| jni_classes.iter().find_map(|c| db.sdk_for_class(c)))
-        .map(str::to_string)
-        .or_else(|| {
-            sdk_of_named_classes(db, elf.map(|e| e.class_refs.as_slice()).unwrap_or_default())
-        });
     NativeLibrary {
         path: path.to_string(),
         arch: (!arch.is_empty()).then_some(arch),
-        sdk,
+        sdk: None,
         abi_from_header: header.map(str::to_string),
         elf_kind: elf.and_then(|e| e.kind).map(str::to_string),
         soname: elf.and_then(|e| e.soname.clone()),
         needed: elf.map(|e| e.needed.clone()).unwrap_or_default(),
-        jni_classes,
+        jni_classes: elf.map(|e| e.jni_classes.clone()).unwrap_or_default(),
     }
 }
 
-/// The SDK a library serves, judged by the Java classes its strings name:
-/// the one SDK those classes belong to, when they belong to exactly one.
-fn sdk_of_named_classes(db: &Database, classes: &[String]) -> Option<String> {
-    let sdks: BTreeSet<&str> = classes.iter().filter_map(|c| db.sdk_for_class(c)).collect();
+/// The listed SDK a native library belongs to: by its file name, else by
+/// the classes its JNI exports serve, else by the Java classes its strings
+/// name (when they lie in exactly one listed SDK).
+fn library_sdk(
+    db: &Database,
+    owners: &CodeOwners,
+    lib: &NativeLibrary,
+    class_refs: &[String],
+) -> Option<String> {
+    if let Some(s) = db.sdk_for_native_lib(&lib.path)
+        && owners.is_present(s)
+    {
+        return Some(s.to_string());
+    }
+    if let Some(s) = lib.jni_classes.iter().find_map(|c| owners.sdk_of(c)) {
+        return Some(s);
+    }
+    let sdks: BTreeSet<String> = class_refs.iter().filter_map(|c| owners.sdk_of(c)).collect();
     match sdks.len() {
-        1 => sdks.into_iter().next().map(str::to_string),
+        1 => sdks.into_iter().next(),
         _ => None,
     }
 }
@@ -204,18 +243,4 @@ fn string_users_at(dex: &crate::android::code::DexFacts, offset: u64) -> &[Strin
         .get(start)
         .map(Vec::as_slice)
         .unwrap_or(&[])
-}
-
-/// The one SDK all `classes` belong to, if there is exactly one and every
-/// class maps to it.
-fn sdk_of_classes(db: &Database, classes: &[String]) -> Option<String> {
-    let mut found: Option<&str> = None;
-    for c in classes {
-        let sdk = db.sdk_for_class(c)?;
-        if found.is_some_and(|f| f != sdk) {
-            return None;
-        }
-        found = Some(sdk);
-    }
-    found.map(str::to_string)
 }

@@ -2,15 +2,17 @@
 //! an IPA (or a bare Mach-O) to binaries, SDKs, identifier APIs, endpoints,
 //! secrets and the privacy-manifest cross-checks, through the knowledge base.
 
+use crate::android::identifiers::{APP, OTHER};
 use crate::apple::binary::BinaryFacts;
 use crate::apple::identifiers as apple_ids;
 use crate::apple::info_plist;
 use crate::apple::ipa::IpaFacts;
 use crate::apple::privacy_manifest;
-use crate::findings::attribution;
+use crate::findings::attribution::{self, CodeOwners};
 use crate::knowledge::Knowledge;
 use crate::report::model::{
-    Binary, Evidence, IdentifierApi, Location, PrivacyManifest, Report, Sdk, UndeclaredApi, Warning,
+    Binary, CallerGroup, Evidence, IdentifierApi, Location, PrivacyManifest, Report, Sdk,
+    UndeclaredApi, Warning,
 };
 use crate::scan::EntryScan;
 use crate::signatures::{AppFacts, Database, match_sdks};
@@ -108,6 +110,8 @@ pub fn finish_binaries(
 ) -> ReasonUsage {
     let mut apis: BTreeMap<String, IdentifierApi> = BTreeMap::new();
     let mut location_sdk: BTreeMap<String, Option<String>> = BTreeMap::new();
+    // (api, binary path) pairs: callers are binaries, placed once SDKs are known.
+    let mut api_binaries: Vec<(String, String)> = Vec::new();
     let mut usage = Vec::new();
     for b in binaries {
         let m = &b.facts;
@@ -186,10 +190,9 @@ pub fn finish_binaries(
             e.locations.push(Location {
                 path: b.path.clone(),
                 offset: None,
+                ..Location::default()
             });
-            if e.sdk.is_none() {
-                e.sdk = b.sdk.clone();
-            }
+            api_binaries.push((api.api.clone(), b.path.clone()));
         }
         for (cat, found) in privacy_manifest::used_categories(
             &knowledge.apple_reason_categories,
@@ -202,7 +205,6 @@ pub fn finish_binaries(
         location_sdk.insert(b.path.clone(), b.sdk.clone());
         scans.push((b.path, b.scan));
     }
-    report.identifier_apis = apis.into_values().collect();
     if !report.binaries.is_empty() {
         report.security.encrypted = Some(report.binaries.iter().any(|b| b.encrypted));
     }
@@ -213,9 +215,50 @@ pub fn finish_binaries(
     }
     let db = &knowledge.signatures;
     report.sdks = match_sdks(db, facts);
-    // A host seen only inside one framework's binary belongs to its SDK.
-    let sdk_at = |l: &Location| location_sdk.get(&l.path).cloned().flatten();
-    let (endpoints, secrets) = attribution::endpoints_and_secrets(db, scans, show_secrets, &sdk_at);
+    let owners = CodeOwners::new(db, &report.sdks, report.app.id.as_deref(), &[]);
+    // A binary's place: the listed SDK of its framework, other frameworks'
+    // code, or the app.
+    let place = |path: &str| -> String {
+        match location_sdk.get(path).cloned().flatten() {
+            Some(s) if owners.is_present(&s) => s,
+            _ if path.contains("Frameworks/") => OTHER.into(),
+            _ => APP.into(),
+        }
+    };
+    for (api, binary) in api_binaries {
+        if let Some(e) = apis.get_mut(&api) {
+            let p = place(&binary);
+            match e.callers_by_sdk.iter_mut().find(|g| g.sdk == p) {
+                Some(g) => g.callers.push(binary),
+                None => e.callers_by_sdk.push(CallerGroup {
+                    sdk: p,
+                    callers: vec![binary],
+                }),
+            }
+        }
+    }
+    for e in apis.values_mut() {
+        e.callers_by_sdk.sort();
+        e.sdks = e
+            .callers_by_sdk
+            .iter()
+            .map(|g| g.sdk.clone())
+            .filter(|s| s != OTHER)
+            .collect();
+    }
+    report.identifier_apis = apis.into_values().collect();
+    // A host seen inside a framework's binary belongs to its listed SDK.
+    let sdks_at = |l: &Location| -> Vec<String> {
+        location_sdk
+            .get(&l.path)
+            .cloned()
+            .flatten()
+            .filter(|s| owners.is_present(s))
+            .into_iter()
+            .collect()
+    };
+    let (endpoints, secrets) =
+        attribution::endpoints_and_secrets(db, scans, show_secrets, &sdks_at);
     report.endpoints = endpoints;
     report.secrets = secrets;
     usage
@@ -254,6 +297,8 @@ pub fn plist_sdk_evidence(
                 categories: entry.categories.clone(),
                 owner: db.owner_of_sdk(&entry.id),
                 website: entry.website.clone(),
+                found: "declared".into(),
+                repackaged_under: Vec::new(),
                 evidence: vec![evidence],
                 evidence_count: 1,
             }),
@@ -306,7 +351,7 @@ pub fn privacy_report(
     pm.undeclared_tracking_domains = report
         .endpoints
         .iter()
-        .filter(|e| e.sdk.as_deref().is_some_and(tracking_sdk))
+        .filter(|e| e.sdks.iter().any(|s| tracking_sdk(s)))
         .filter(|e| !declared(&e.host.to_ascii_lowercase()))
         .map(|e| e.host.clone())
         .collect();

@@ -140,7 +140,17 @@ impl Knowledge {
         for (path, text) in &sorted {
             files::check_tsv(path, text).map_err(|m| invalid(path, m))?;
         }
-        let signatures = load_signatures(&sorted)?;
+        // The signature database (TOML parsing) and the secret patterns
+        // (regex compilation) are the two large costs of start-up; they run
+        // side by side while a second core is free.
+        let (signatures, secret_check) = rayon::join(
+            || load_signatures(&sorted),
+            || {
+                secrets::check_patterns(get("secret_patterns.toml")?)
+                    .map_err(|m| invalid("secret_patterns.toml", m))
+            },
+        );
+        let signatures = signatures?;
         let identifier_apis = identifiers::parse_catalogue(get("identifier_apis.toml")?)
             .map_err(|m| invalid("identifier_apis.toml", m))?;
         let apple_identifier_apis = apple_ids::parse_catalogue(get("apple_identifier_apis.toml")?)
@@ -159,8 +169,7 @@ impl Knowledge {
             .map_err(|m| invalid("personal_data_apis.toml", m))?;
         endpoints::check_noise(get("endpoint_noise.toml")?)
             .map_err(|m| invalid("endpoint_noise.toml", m))?;
-        secrets::check_patterns(get("secret_patterns.toml")?)
-            .map_err(|m| invalid("secret_patterns.toml", m))?;
+        secret_check?;
         Ok(Knowledge {
             version: signatures.version().to_string(),
             sha256: hash_files(&sorted),

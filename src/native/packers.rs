@@ -57,27 +57,7 @@ pub fn table() -> &'static [Entry] {
     })
 }
 
-/// `*`-wildcard match of the whole `text`.
-fn glob(pattern: &str, text: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let Some(first) = parts.next() else {
-        return text.is_empty();
-    };
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
-    let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else {
-        return rest.is_empty();
-    };
-    for p in middle {
-        match rest.find(p) {
-            Some(i) => rest = rest.get(i + p.len()..).unwrap_or_default(),
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
-}
+use crate::glob::matches as glob;
 
 /// Whether `class` is `prefix` or lies under it (`.` or `$` boundary).
 fn class_under(prefix: &str, class: &str) -> bool {

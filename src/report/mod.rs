@@ -1,5 +1,9 @@
 //! The report model and its renderers.
 
+pub mod bytes;
+pub mod csv;
+pub mod html;
 pub mod json;
 pub mod model;
+pub mod sarif;
 pub mod text;

@@ -2,9 +2,12 @@
 //! `../shared/design/REPORT.md`. Renderers only read it.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 
-/// Version of the JSON contract.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the JSON contract (`docs/report.md`; 2 added `provenance`,
+/// per-location `entry_sha256`/`excerpt`, SDK `found`, and attribution by
+/// code location).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything telltale found in one package.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -12,6 +15,10 @@ pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
     pub input: InputInfo,
+    /// Who made this report from what, with which knowledge and options
+    /// (filled by the `evidence::provenance` module; absent in reports of older versions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
     pub app: AppInfo,
     pub permissions: Vec<Permission>,
     /// Permissions the app itself declares (`<permission>`), not part of the
@@ -108,7 +115,42 @@ impl Report {
         set(&mut self.security.cleartext_domains);
         set(&mut self.installable.reasons);
         set(&mut self.warnings);
+        self.warnings = collapse_warnings(std::mem::take(&mut self.warnings));
     }
+}
+
+/// More warnings than this with one message are collapsed into one.
+const MAX_SAME_WARNING: usize = 3;
+
+/// Collapses warnings that repeat one message over many paths (250 entries
+/// of one overlapping zip) into one warning with a count: the first path
+/// keeps it, the message names how many more and the next two. `warnings`
+/// is sorted; the result stays sorted and deterministic.
+fn collapse_warnings(warnings: Vec<Warning>) -> Vec<Warning> {
+    let mut by_message: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for w in &warnings {
+        by_message.entry(&w.message).or_default().push(&w.path);
+    }
+    let mut out: Vec<Warning> = Vec::with_capacity(warnings.len());
+    for w in &warnings {
+        let paths = &by_message[w.message.as_str()];
+        if paths.len() <= MAX_SAME_WARNING {
+            out.push(w.clone());
+        } else if paths.first() == Some(&w.path.as_str()) {
+            let examples: Vec<&str> = paths.iter().skip(1).take(2).copied().collect();
+            out.push(Warning::new(
+                w.path.clone(),
+                format!(
+                    "{} [and {} more: {}, …]",
+                    w.message,
+                    paths.len() - 1,
+                    examples.join(", ")
+                ),
+            ));
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Name and versions of the tool and signature database that made a report.
@@ -223,6 +265,15 @@ pub struct Sdk {
     pub categories: Vec<String>,
     pub owner: Option<Owner>,
     pub website: Option<String>,
+    /// How the SDK was found: `bundled` (its code, native library or
+    /// framework ships in the package), `repackaged` (its code ships under
+    /// another package prefix, see `repackaged_under`), `declared` (only
+    /// manifest / Info.plist declarations, no code) or `referenced` (the app's
+    /// code calls it but does not bundle it).
+    pub found: String,
+    /// Package prefixes the SDK's code was found renamed under (its class
+    /// names after the prefix match the SDK's distinctive classes).
+    pub repackaged_under: Vec<String>,
     /// Evidence items (capped per kind; code collapsed per package prefix).
     pub evidence: Vec<Evidence>,
     /// Number of raw facts that matched (classes, components, libraries…),
@@ -243,6 +294,57 @@ pub struct Evidence {
 pub struct Location {
     pub path: String,
     pub offset: Option<u64>,
+    /// SHA-256 of the whole (decompressed) entry named by `path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_sha256: Option<String>,
+    /// The bytes of the entry from `offset` on (bounded), to check by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<Excerpt>,
+}
+
+/// A bounded run of bytes of an entry, starting at a location's offset.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Excerpt {
+    /// Number of bytes shown (at most `report::bytes::EXCERPT_LEN`).
+    pub length: u64,
+    /// The bytes as lowercase hex, two digits per byte, no separators.
+    pub hex: String,
+    /// The bytes as ASCII, `.` for anything not printable.
+    pub ascii: String,
+}
+
+/// Where a report came from: the input's identity, the tool and knowledge
+/// that made it, the options used, and (only when asked) the time.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Provenance {
+    /// File name of the input (never the path as typed).
+    pub input_name: String,
+    pub input_size: u64,
+    pub input_sha256: String,
+    /// Members of a split set or split directory, each with its own hash.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberDigest>,
+    pub tool_name: String,
+    pub tool_version: String,
+    /// Source commit the tool was built from (`unknown` outside a git checkout).
+    pub source_commit: String,
+    pub knowledge_version: Option<String>,
+    pub knowledge_sha256: Option<String>,
+    /// Options that change what is reported, by name.
+    pub options: BTreeMap<String, String>,
+    /// RFC 3339 UTC time of the analysis: only with `--timestamp` or
+    /// `SOURCE_DATE_EPOCH`, so reports are deterministic by default.
+    pub analysed_at: Option<String>,
+    /// Where `analysed_at` came from: `clock` or `SOURCE_DATE_EPOCH`.
+    pub time_source: Option<String>,
+}
+
+/// One member of a split set: name, size and SHA-256.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MemberDigest {
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
 }
 
 /// A hard-coded network endpoint.
@@ -252,7 +354,9 @@ pub struct Endpoint {
     pub domain: Option<String>,
     pub urls: Vec<String>,
     pub owner: Option<Owner>,
-    pub sdk: Option<String>,
+    /// SDKs (listed under `sdks`) whose code or native library holds the
+    /// host: never inferred from the host name.
+    pub sdks: Vec<String>,
     pub locations: Vec<Location>,
     /// How many distinct places the host was seen in (`locations` keeps the first 50).
     pub locations_total: usize,
@@ -264,8 +368,20 @@ pub struct IdentifierApi {
     pub api: String,
     pub category: String,
     pub callers: Vec<String>,
-    pub sdk: Option<String>,
+    /// Every SDK (listed under `sdks`) whose code calls the API, and `app`
+    /// when the app's own code does; sorted.
+    pub sdks: Vec<String>,
+    /// The callers grouped by where they are: an SDK id, `app`, or `other`
+    /// (code that is neither a listed SDK nor the app's own namespace).
+    pub callers_by_sdk: Vec<CallerGroup>,
     pub locations: Vec<Location>,
+}
+
+/// Callers of an API that lie in one SDK's code (or the app's, or other code).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CallerGroup {
+    pub sdk: String,
+    pub callers: Vec<String>,
 }
 
 /// A native library shipped in the package.
@@ -538,5 +654,30 @@ pub fn prefixed(prefix: Option<&str>, path: &str) -> String {
         (None, _) => path.to_string(),
         (Some(m), true) => m.to_string(),
         (Some(m), false) => format!("{m}!{path}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_warnings_collapse_into_one_with_a_count() {
+        let mut r = Report::default();
+        for i in 0..250 {
+            r.warnings
+                .push(Warning::new(format!("e{i:03}"), "entry data overlaps"));
+        }
+        r.warnings.push(Warning::new("a", "other"));
+        r.warnings.push(Warning::new("b", "other"));
+        r.normalize();
+        assert_eq!(
+            r.warnings,
+            vec![
+                Warning::new("a", "other"),
+                Warning::new("b", "other"),
+                Warning::new("e000", "entry data overlaps [and 249 more: e001, e002, …]"),
+            ]
+        );
     }
 }

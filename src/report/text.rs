@@ -6,7 +6,8 @@
 //! values). Colour, when asked for, comes only from the renderer's own
 //! `anstyle` styles.
 
-use crate::report::model::{Owner, Report, Sdk, SigningCert, Warning};
+use crate::report::bytes;
+use crate::report::model::{Location, Owner, Report, Sdk, SigningCert, Warning};
 use anstyle::{AnsiColor, Style};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,6 +43,7 @@ pub fn render_with(r: &Report, opts: &TextOptions) -> String {
         names: r.sdks.iter().map(|s| (s.id.as_str(), s)).collect(),
     };
     header(&mut o, r);
+    provenance_header(&mut o, r);
     let trackers = &opts.tracker_categories;
     app(&mut o, r);
     parts(&mut o, r);
@@ -67,6 +69,7 @@ pub fn render_with(r: &Report, opts: &TextOptions) -> String {
         android_security(&mut o, r);
     }
     signing(&mut o, r);
+    check_by_hand(&mut o, r);
     warnings(&mut o, r);
     if opts.explain {
         legend(&mut o, r, &opts.tracker_categories);
@@ -199,10 +202,20 @@ impl Out<'_> {
         }
     }
 
+    /// `via A, B` with the SDKs' names, or nothing for an empty list.
+    fn via(&self, ids: &[String], before: &str, after: &str) -> String {
+        if ids.is_empty() {
+            return String::new();
+        }
+        let names: Vec<String> = ids.iter().map(|id| self.sdk_name(id)).collect();
+        format!("{before}{}{after}", names.join(", "))
+    }
+
     /// The SDK's name for an id (ids are internal), cleaned.
     fn sdk_name(&self, id: &str) -> String {
         match self.names.get(id) {
             Some(s) => clean(&s.name).into_owned(),
+            None if id == "app" => "the app's own code".into(),
             None => clean(id).into_owned(),
         }
     }
@@ -234,6 +247,101 @@ fn header(o: &mut Out, r: &Report) {
     );
     let line = o.paint(HEAD, &line);
     o.line(line);
+}
+
+/// Tool, knowledge base, options and time under the input line.
+fn provenance_header(o: &mut Out, r: &Report) {
+    let Some(p) = &r.provenance else {
+        return;
+    };
+    let dim = |o: &Out, t: String| o.paint(DIM, &t);
+    let l = dim(
+        o,
+        format!(
+            "  made by   {} {} (source {})",
+            clean(&p.tool_name),
+            clean(&p.tool_version),
+            clean(&p.source_commit)
+        ),
+    );
+    o.line(l);
+    let l = dim(
+        o,
+        format!(
+            "  knowledge {} (sha256 {})",
+            opt(&p.knowledge_version),
+            opt(&p.knowledge_sha256)
+        ),
+    );
+    o.line(l);
+    let options: Vec<String> = p
+        .options
+        .iter()
+        .map(|(k, v)| format!("{}={}", clean(k), clean(v)))
+        .collect();
+    let l = dim(o, format!("  options   {}", options.join(" ")));
+    o.line(l);
+    let at = match (&p.analysed_at, &p.time_source) {
+        (Some(at), Some(source)) => format!("  analysed  {} ({})", clean(at), clean(source)),
+        _ => "  analysed  time not stated (deterministic; --timestamp or SOURCE_DATE_EPOCH)".into(),
+    };
+    let l = dim(o, at);
+    o.line(l);
+    for m in &p.members {
+        o.line(format!(
+            "  member    {}  {} bytes  sha256 {}",
+            clean(&m.name),
+            m.size,
+            clean(&m.sha256)
+        ));
+    }
+}
+
+/// One location under a finding: where, and the bytes there.
+fn location_line(o: &mut Out, l: &Location, total: usize) {
+    let at = l.offset.map(|v| format!("@{v}")).unwrap_or_default();
+    let more = if total > 1 {
+        format!("  (+{} more)", total - 1)
+    } else {
+        String::new()
+    };
+    let line = format!("        at {}{at}{more}", clean(&l.path));
+    let line = o.paint(DIM, &line);
+    o.line(line);
+    if let Some(x) = &l.excerpt {
+        let line = format!("           bytes \"{}\"", clean(&x.ascii));
+        let line = o.paint(DIM, &line);
+        o.line(line);
+    }
+}
+
+/// How to check one finding by hand, with the first located endpoint or
+/// secret. The command quotes the paths for the shell (see
+/// [`bytes::check_command`]); they are cleaned for the terminal too.
+fn check_by_hand(o: &mut Out, r: &Report) {
+    let first = r
+        .endpoints
+        .iter()
+        .flat_map(|e| e.locations.iter())
+        .chain(r.secrets.iter().flat_map(|s| s.locations.iter()))
+        .find(|l| l.offset.is_some() && l.excerpt.is_some());
+    let (Some(l), Some(offset)) = (first, first.and_then(|l| l.offset)) else {
+        return;
+    };
+    let count = l.excerpt.as_ref().map(|x| x.length).unwrap_or(0);
+    o.section("Check it by hand (every location above works the same way)");
+    let command = bytes::check_command(
+        &r.input.path,
+        r.input.format == "apk-dir",
+        &l.path,
+        offset,
+        count,
+    );
+    o.line(format!("  {}", clean_max(&command, MAX_TEXT_CHARS)));
+    o.line(format!(
+        "  or: telltale verify REPORT.json {}   (checks every location of a JSON report)",
+        clean(&r.input.path)
+    ));
 }
 
 /// The Apple OS a bundle is for, from its minimum-OS key or `-`.
@@ -460,8 +568,13 @@ fn queries(o: &mut Out, r: &Report) {
 }
 
 fn sdk_line(s: &Sdk) -> String {
+    let under = if s.repackaged_under.is_empty() {
+        String::new()
+    } else {
+        format!("  repackaged under {}", join(&s.repackaged_under))
+    };
     format!(
-        "    {}  [{}]  {}  ({} evidence)",
+        "    {}  [{}]  {}  ({} evidence){under}",
         clean(&s.name),
         join(&s.categories),
         owner_text(&s.owner),
@@ -469,25 +582,30 @@ fn sdk_line(s: &Sdk) -> String {
     )
 }
 
-/// Trackers first (as Exodus Privacy counts them), then other libraries.
+/// SDKs whose code ships (`bundled`, `repackaged`): trackers first (as
+/// Exodus Privacy counts them), then other libraries. SDKs only declared in
+/// the manifest or only referenced by the code are listed apart: they are
+/// not detections.
 fn sdks(o: &mut Out, r: &Report, trackers: &BTreeSet<String>) {
-    if r.sdks.is_empty() {
-        return;
-    }
+    let shipped = |s: &&Sdk| matches!(s.found.as_str(), "bundled" | "repackaged");
     let (trk, other): (Vec<&Sdk>, Vec<&Sdk>) = r
         .sdks
         .iter()
+        .filter(shipped)
         .partition(|s| s.categories.iter().any(|c| trackers.contains(c)));
-    if !trk.is_empty() {
-        o.section(&format!("Trackers ({})", trk.len()));
-        for s in trk {
-            let l = sdk_line(s);
-            o.line(l);
+    let declared: Vec<&Sdk> = r.sdks.iter().filter(|s| s.found == "declared").collect();
+    let referenced: Vec<&Sdk> = r.sdks.iter().filter(|s| s.found == "referenced").collect();
+    for (title, group) in [
+        ("Trackers", trk),
+        ("Other SDKs and libraries", other),
+        ("SDKs declared in the manifest only (no code)", declared),
+        ("SDKs referenced by the code but not bundled", referenced),
+    ] {
+        if group.is_empty() {
+            continue;
         }
-    }
-    if !other.is_empty() {
-        o.section(&format!("Other SDKs and libraries ({})", other.len()));
-        for s in other {
+        o.section(&format!("{title} ({})", group.len()));
+        for s in group {
             let l = sdk_line(s);
             o.line(l);
         }
@@ -503,11 +621,7 @@ fn identifier_apis(o: &mut Out, r: &Report) {
         r.identifier_apis.len()
     ));
     for i in &r.identifier_apis {
-        let sdk = i
-            .sdk
-            .as_deref()
-            .map(|s| format!("  via {}", o.sdk_name(s)))
-            .unwrap_or_default();
+        let sdk = o.via(&i.sdks, "  via ", "");
         o.line(format!(
             "    {:<16} {}  ({}){sdk}",
             clean(&i.category),
@@ -523,17 +637,16 @@ fn endpoints(o: &mut Out, r: &Report) {
     }
     o.section(&format!("Endpoints ({})", r.endpoints.len()));
     for e in &r.endpoints {
-        let sdk = e
-            .sdk
-            .as_deref()
-            .map(|s| format!("  via {}", o.sdk_name(s)))
-            .unwrap_or_default();
+        let sdk = o.via(&e.sdks, "  via ", "");
         let owner = if e.owner.is_some() {
             format!("  {}", owner_text(&e.owner))
         } else {
             String::new()
         };
         o.line(format!("    {}{owner}{sdk}", clean(&e.host)));
+        if let Some(l) = e.locations.first() {
+            location_line(o, l, e.locations_total.max(e.locations.len()));
+        }
     }
 }
 
@@ -551,6 +664,9 @@ fn secrets(o: &mut Out, r: &Report) {
             clean(shown),
             count(places, "place", "places")
         ));
+        if let Some(l) = s.locations.first() {
+            location_line(o, l, places);
+        }
     }
 }
 
@@ -773,7 +889,23 @@ fn is_apple_ca(c: &SigningCert) -> bool {
 fn signing(o: &mut Out, r: &Report) {
     o.section("Signing");
     if r.signing.is_empty() {
-        let t = o.paint(NOTE, "unsigned");
+        // A lone file has no signature to have; a signature skipped by a
+        // size cap is not a missing one.
+        let bare = matches!(
+            r.input.format.as_str(),
+            "dex" | "elf" | "axml" | "arsc" | "plist"
+        );
+        let capped = r
+            .warnings
+            .iter()
+            .any(|w| w.message.starts_with("signing not checked (cap)"));
+        let t = if bare {
+            "not applicable (a lone file, not a package)".to_string()
+        } else if capped {
+            o.paint(NOTE, "not checked (cap)")
+        } else {
+            o.paint(NOTE, "unsigned")
+        };
         o.line(format!("  {t}"));
     }
     let apple = is_apple(r);
@@ -976,13 +1108,15 @@ mod tests {
             id: "cmic-sso".into(),
             name: "China Mobile one-click login".into(),
             categories: vec!["one-click-login".into()],
+            found: "bundled".into(),
             ..Sdk::default()
         });
         r.identifier_apis.push(IdentifierApi {
             api: "x.getSubscriberId".into(),
             category: "sim-id".into(),
             callers: vec!["a.B".into()],
-            sdk: Some("cmic-sso".into()),
+            sdks: vec!["cmic-sso".into()],
+            callers_by_sdk: vec![],
             locations: vec![],
         });
         r.components.push(Component {

@@ -11,8 +11,9 @@ pub const MAX_URLS: usize = 20;
 /// Most locations kept per endpoint or secret (sorted, the first ones kept).
 pub const MAX_LOCATIONS: usize = 50;
 
-/// What the caller's signature database says about a host: owner and SDK id.
-pub type Attribution = (Option<Owner>, Option<String>);
+/// What the caller's signature database says about a host: its owner (the
+/// SDKs of an endpoint come from where it was seen, not from its name).
+pub type Attribution = Option<Owner>;
 
 /// `AKIA…MPLE`: 4 characters at each end joined by `…`; values shorter than
 /// 12 characters show only `…` so the preview never reveals most of a value.
@@ -29,7 +30,7 @@ pub fn preview(value: &str) -> String {
 /// Folds hits from many entries into report endpoints/secrets: endpoints are
 /// grouped by host with their URLs (sorted, deduplicated, at most
 /// [`MAX_URLS`]) and locations (sorted, deduplicated, at most
-/// [`MAX_LOCATIONS`]); `attribute(host)` supplies owner and SDK id. Secrets
+/// [`MAX_LOCATIONS`]); `attribute(host)` supplies the owner. Secrets
 /// are grouped by (kind, sha256 of the value) with a [`preview`] and their
 /// locations; `show_secrets` keeps the full value. Output is sorted (endpoints
 /// by host, secrets by kind then hash), so it does not depend on input order.
@@ -50,6 +51,7 @@ pub fn aggregate(
             entry.1.insert(Location {
                 path: path.clone(),
                 offset: Some(hit.offset),
+                ..Location::default()
             });
         }
         for hit in scan.secrets {
@@ -60,18 +62,19 @@ pub fn aggregate(
             entry.1.insert(Location {
                 path: path.clone(),
                 offset: Some(hit.offset),
+                ..Location::default()
             });
         }
     }
     let endpoints = hosts
         .into_iter()
         .map(|(host, (urls, locations))| {
-            let (owner, sdk) = attribute(&host);
+            let owner = attribute(&host);
             Endpoint {
                 domain: registrable_domain(&host),
                 urls: urls.into_iter().take(MAX_URLS).collect(),
                 owner,
-                sdk,
+                sdks: Vec::new(),
                 locations_total: locations.len(),
                 locations: locations.into_iter().take(MAX_LOCATIONS).collect(),
                 host,
@@ -136,15 +139,12 @@ mod tests {
         });
         let attribute = |host: &str| {
             if host.ends_with("mixpanel.com") {
-                (
-                    Some(Owner {
-                        name: "Mixpanel".into(),
-                        ..Default::default()
-                    }),
-                    Some("mixpanel".into()),
-                )
+                Some(Owner {
+                    name: "Mixpanel".into(),
+                    ..Default::default()
+                })
             } else {
-                (None, None)
+                None
             }
         };
         let (eps, secrets) = aggregate(
@@ -156,7 +156,6 @@ mod tests {
         assert_eq!(eps[0].host, "api.mixpanel.com");
         assert_eq!(eps[0].domain.as_deref(), Some("mixpanel.com"));
         assert_eq!(eps[0].urls, vec!["https://api.mixpanel.com/track"]);
-        assert_eq!(eps[0].sdk.as_deref(), Some("mixpanel"));
         assert_eq!(eps[0].locations.len(), 3);
         assert_eq!(eps[0].locations[0].path, "assets/x.js");
         assert_eq!(eps[1].locations.len(), MAX_LOCATIONS);
@@ -179,7 +178,7 @@ mod tests {
                     }],
                 },
             )],
-            &|_| (None, None),
+            &|_| None,
             true,
         );
         assert_eq!(shown[0].value.as_deref(), Some(value));

@@ -291,7 +291,7 @@ fn scan_file() {
         }
     }
     assert_offsets(&bytes, &scan);
-    let (eps, secrets) = aggregate(vec![("entry".into(), scan)], &|_| (None, None), false);
+    let (eps, secrets) = aggregate(vec![("entry".into(), scan)], &|_| None, false);
     for e in &eps {
         println!(
             "HOST {} ({}) urls={} first={:?}",

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::glob::Glob;
 use super::trie::DottedTrie;
+use crate::glob::Glob;
 use crate::report::model::Owner;
 
 /// One SDK as written in `data/signatures/sdks/*.toml`.
@@ -43,7 +43,8 @@ pub struct RawSdk {
     pub domains: Vec<String>,
     /// Class names relative to one of `packages` (`AuthnHelper`,
     /// `auth.AuthnHelper`) that identify the SDK even when its package
-    /// prefix was renamed; not matched yet, validated only.
+    /// prefix was renamed (matched by `matcher`: a package subtree holding
+    /// enough of them is the SDK, repackaged).
     #[serde(default)]
     pub distinctive_classes: Vec<String>,
     #[serde(default)]
@@ -197,7 +198,7 @@ pub struct Database {
     objc_max_len: usize,
     sdk_domains: HashMap<String, usize>,
     owner_domains: HashMap<String, usize>,
-    distinctive: HashMap<String, usize>,
+    pub(crate) distinctive: HashMap<String, usize>,
     errors: Vec<String>,
 }
 

@@ -10,10 +10,24 @@
 //! - network hits alone do not make a detection (a host string can be a
 //!   mere link; it is reported under endpoints): they are attached to SDKs
 //!   detected by other evidence.
+//!
+//! How an SDK was found (`Sdk::found`), scored per SDK:
+//! - `bundled`: its code ships (classes under its packages, Objective-C
+//!   classes, native libraries, frameworks, embedded bundle ids). Generated
+//!   classes (`R`, `R$…`, `BuildConfig`, `Manifest`) and exception, error and
+//!   result types alone never count (resource and exception classes ship
+//!   with other libraries); classes in the app's own namespace (under the
+//!   app id, when the SDK's package is not deeper than it) count only when
+//!   they include one of the SDK's distinctive classes;
+//! - `repackaged`: a package subtree whose class names after the prefix
+//!   match at least two (or all, when fewer are listed) of the SDK's
+//!   `distinctive_classes`; every class under that prefix is the SDK's code;
+//! - `declared`: manifest components (or Info.plist keys) only — meta-data alone is not enough;
+//! - `referenced`: the app's code refers to its classes without bundling them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::db::{Database, framework_base};
+use super::db::{Database, framework_base, normalize_class};
 use crate::report::model::{Evidence, Sdk};
 
 /// Cap on evidence items per kind and SDK.
@@ -44,6 +58,9 @@ pub struct AppFacts {
     /// `(entry path, dotted class)` of classes the code refers to but does
     /// not define (an SDK the app calls but does not bundle, or loads later).
     pub referenced_classes: Vec<(String, String)>,
+    /// The app's own package name (manifest package / bundle id): code under
+    /// it is the app's, not an SDK's (see the module doc).
+    pub app_id: Option<String>,
 }
 
 /// Classes grouped under one matched prefix in one entry.
@@ -85,14 +102,24 @@ struct Hits {
     code: BTreeMap<(String, String), CodeGroup>,
     items: BTreeMap<&'static str, BTreeSet<(String, String)>>,
     raw: usize,
-    non_network: bool,
+    /// Code classes that are not generated, exception, error or result types.
+    substantive: usize,
+    /// Evidence of shipped code other than classes (native libraries,
+    /// frameworks, embedded bundle ids).
+    shipped: bool,
+    /// Prefixes the SDK's code was found repackaged under.
+    repackaged: BTreeSet<String>,
+    /// A manifest component of the SDK is declared (its class not shipped).
+    /// Meta-data keys alone are configuration an app may set to switch an
+    /// SDK off, so they never declare one.
+    declared_component: bool,
 }
 
 impl Hits {
     fn item(&mut self, kind: &'static str, path: &str, detail: String) {
         self.raw += 1;
-        if kind != "network" {
-            self.non_network = true;
+        if matches!(kind, "native" | "framework" | "plist" | "component") {
+            self.shipped = true;
         }
         self.items
             .entry(kind)
@@ -102,11 +129,156 @@ impl Hits {
 
     fn code(&mut self, path: &str, prefix: &str, class: &str) {
         self.raw += 1;
-        self.non_network = true;
+        if !is_thin_class(class) {
+            self.substantive += 1;
+        }
         self.code
             .entry((path.to_owned(), prefix.to_owned()))
             .or_default()
             .add(class);
+    }
+
+    /// `bundled`, `repackaged`, `declared`, `referenced`, or `None` when the
+    /// evidence does not show the SDK (network hits or thin code only).
+    fn found(&self) -> Option<&'static str> {
+        if !self.repackaged.is_empty() && self.substantive > 0 {
+            Some("repackaged")
+        } else if self.substantive > 0 || self.shipped {
+            Some("bundled")
+        } else if self.items.contains_key("code-reference") {
+            Some("referenced")
+        } else if self.declared_component || self.items.contains_key("declared") {
+            Some("declared")
+        } else {
+            None
+        }
+    }
+}
+
+/// Generated classes (`R`, `R$id`, `BuildConfig`, `Manifest`) and
+/// exception, error and result types: libraries ship these for one another,
+/// so alone they never show an SDK. Accepts dotted names and `L…;`
+/// descriptors, and Objective-C names (never thin).
+pub(crate) fn is_thin_class(class: &str) -> bool {
+    let c = class.trim().trim_end_matches(';');
+    let simple = c.rsplit(['.', '/']).next().unwrap_or(c);
+    let outer = simple.split('$').next().unwrap_or(simple);
+    matches!(outer, "R" | "BuildConfig" | "Manifest")
+        || ["Exception", "Error", "Result"]
+            .iter()
+            .any(|s| outer.ends_with(s))
+}
+
+/// Whether `class` lies in the app's own namespace as far as an SDK package
+/// `sdk_prefix` goes: under the app id, and the SDK's package is not deeper
+/// than the app id (a vendor's demo app `com.vendor.demo` is not the
+/// vendor's `com.vendor` SDK; `com.vendor.sdk` inside app `com.vendor` is).
+pub(crate) fn in_app_namespace(app_id: Option<&str>, class: &str, sdk_prefix: &str) -> bool {
+    let Some(app) = app_id.map(str::trim).filter(|a| !a.is_empty()) else {
+        return false;
+    };
+    under(class, app) && sdk_prefix.len() <= app.len()
+}
+
+/// `class` equals `prefix` or lies under it at a segment boundary.
+pub(crate) fn under(class: &str, prefix: &str) -> bool {
+    class
+        .strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// Whether `class`, relative to the SDK package `prefix`, is one of SDK
+/// `idx`'s distinctive classes.
+fn is_distinctive(db: &Database, idx: usize, prefix: &str, class: &str) -> bool {
+    let listed = db
+        .sdks
+        .get(idx)
+        .map_or(&[][..], |s| &s.distinctive_classes[..]);
+    normalize_class(class)
+        .strip_prefix(prefix)
+        .and_then(|r| r.strip_prefix('.'))
+        .is_some_and(|rel| listed.iter().any(|d| d == rel))
+}
+
+/// SDKs whose classes in the app's own namespace count as theirs: those
+/// classes include one of the SDK's distinctive classes (a library's own
+/// test app, a vendor app that bundles its SDK under the app id).
+pub(crate) fn app_namespace_sdks(
+    db: &Database,
+    app_id: Option<&str>,
+    classes: &[(String, String)],
+) -> BTreeSet<usize> {
+    let mut out = BTreeSet::new();
+    for (_, class) in classes {
+        if let Some((i, prefix)) = db.class_match(class)
+            && in_app_namespace(app_id, &normalize_class(class), &prefix)
+            && is_distinctive(db, i, &prefix, class)
+        {
+            out.insert(i);
+        }
+    }
+    out
+}
+
+/// Most trailing segments of a class name tried against distinctive names.
+const MAX_DISTINCTIVE_DEPTH: usize = 4;
+
+/// Package subtrees that hold an SDK's distinctive classes under a prefix
+/// that is not one of its packages: `(prefix, sdk index)`, longest prefix
+/// first.
+pub(crate) fn repackaged_prefixes(
+    db: &Database,
+    classes: &[(String, String)],
+) -> Vec<(String, usize)> {
+    let mut seen: BTreeMap<(String, usize), BTreeSet<String>> = BTreeMap::new();
+    if db.distinctive.is_empty() {
+        return Vec::new();
+    }
+    for (_, class) in classes {
+        let name = normalize_class(class);
+        let segs: Vec<&str> = name.split('.').collect();
+        for k in 1..=MAX_DISTINCTIVE_DEPTH.min(segs.len().saturating_sub(1)) {
+            let split = segs.len() - k;
+            let suffix = segs[split..].join(".");
+            if let Some(&i) = db.distinctive.get(&suffix) {
+                seen.entry((segs[..split].join("."), i))
+                    .or_default()
+                    .insert(suffix);
+            }
+        }
+    }
+    let mut out: Vec<(String, usize)> = seen
+        .into_iter()
+        .filter(|((prefix, i), names)| {
+            let listed = db.sdks.get(*i).map_or(0, |s| s.distinctive_classes.len());
+            let own = db
+                .class_match(&format!("{prefix}.X"))
+                .is_some_and(|(j, p)| j == *i && p == *prefix);
+            names.len() >= listed.clamp(1, 2) && !own
+        })
+        .map(|(k, _)| k)
+        .collect();
+    out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
+    out
+}
+
+/// The SDK and matched prefix of a class: a repackaged prefix or a package
+/// of the database, whichever is longer.
+pub(crate) fn code_owner(
+    db: &Database,
+    repackaged: &[(String, usize)],
+    class: &str,
+) -> Option<(usize, String, bool)> {
+    let name = normalize_class(class);
+    let re = repackaged
+        .iter()
+        .find(|(p, _)| under(&name, p))
+        .map(|(p, i)| (*i, p.clone(), true));
+    let pkg = db.class_match(&name).map(|(i, p)| (i, p, false));
+    match (re, pkg) {
+        (Some(r), Some(p)) if p.1.len() > r.1.len() => Some(p),
+        (Some(r), _) => Some(r),
+        (None, p) => p,
     }
 }
 
@@ -114,17 +286,40 @@ impl Hits {
 /// kind, path and detail and capped per kind.
 pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
     let mut hits: BTreeMap<usize, Hits> = BTreeMap::new();
-
+    let app_id = facts.app_id.as_deref();
+    let repackaged = repackaged_prefixes(db, &facts.classes);
+    // Classes in the app's namespace, per SDK: counted only when one of them
+    // is a distinctive class of that SDK.
+    let mut app_ns: BTreeMap<usize, Vec<(&str, String, &str)>> = BTreeMap::new();
     for (path, class) in &facts.classes {
-        if let Some((i, prefix)) = db.class_match(class) {
+        let Some((i, prefix, re)) = code_owner(db, &repackaged, class) else {
+            continue;
+        };
+        if re {
+            let h = hits.entry(i).or_default();
+            h.repackaged.insert(prefix.clone());
+            h.code(path, &prefix, class);
+        } else if in_app_namespace(app_id, &normalize_class(class), &prefix) {
+            app_ns.entry(i).or_default().push((path, prefix, class));
+        } else {
             hits.entry(i).or_default().code(path, &prefix, class);
         }
     }
-    // Classes referenced but not bundled count only for SDKs without code.
+    for (i, classes) in app_ns {
+        if classes
+            .iter()
+            .any(|(_, prefix, class)| is_distinctive(db, i, prefix, class))
+        {
+            for (path, prefix, class) in classes {
+                hits.entry(i).or_default().code(path, &prefix, class);
+            }
+        }
+    }
+    // Classes referenced but not bundled: evidence for SDKs without code.
     let mut referenced: BTreeMap<usize, BTreeMap<(String, String), usize>> = BTreeMap::new();
     for (path, class) in &facts.referenced_classes {
         if let Some((i, prefix)) = db.class_match(class)
-            && !hits.contains_key(&i)
+            && hits.get(&i).is_none_or(|h| h.substantive == 0)
         {
             *referenced
                 .entry(i)
@@ -142,16 +337,31 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
             );
         }
     }
+    // A component whose class ships in the code is code evidence (R8 keeps
+    // component names); the app's own components are not an SDK's.
+    let defined: HashSet<&str> = facts.classes.iter().map(|(_, c)| c.as_str()).collect();
     for (path, comp) in &facts.components {
         let name = comp.trim();
-        let found = db
-            .components
-            .lookup(name)
-            .or_else(|| db.class_match(name).map(|(i, _)| i));
-        if let Some(i) = found {
-            hits.entry(i)
-                .or_default()
-                .item("manifest", path, format!("component {name}"));
+        let found = match db.components.lookup(name) {
+            Some(i) => Some((i, None)),
+            None => db.class_match(name).map(|(i, p)| (i, Some(p))),
+        };
+        let Some((i, prefix)) = found else {
+            continue;
+        };
+        if in_app_namespace(app_id, name, prefix.as_deref().unwrap_or(name)) {
+            continue;
+        }
+        let h = hits.entry(i).or_default();
+        if defined.contains(name) {
+            h.item(
+                "component",
+                path,
+                format!("component {name} (class bundled)"),
+            );
+        } else {
+            h.item("manifest", path, format!("component {name}"));
+            h.declared_component = true;
         }
     }
     for (path, key) in &facts.meta_data_keys {
@@ -190,30 +400,36 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
         }
     }
     for (path, host) in &facts.hosts {
-        if let Some((Some(i), _)) = db.host_match(host) {
-            hits.entry(i)
-                .or_default()
-                .item("network", path, host.trim().to_ascii_lowercase());
+        if let Some((Some(i), _)) = db.host_match(host)
+            && let Some(h) = hits.get_mut(&i)
+        {
+            h.item("network", path, host.trim().to_ascii_lowercase());
         }
     }
 
     let mut out: Vec<Sdk> = hits
         .into_iter()
-        .filter(|(_, h)| h.non_network)
-        .filter_map(|(i, h)| build_sdk(db, i, h))
+        .filter_map(|(i, h)| {
+            let found = h.found()?;
+            build_sdk(db, i, h, found)
+        })
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
 }
 
-fn build_sdk(db: &Database, idx: usize, h: Hits) -> Option<Sdk> {
+fn build_sdk(db: &Database, idx: usize, h: Hits, found: &str) -> Option<Sdk> {
     let entry = db.sdks.get(idx)?;
     let mut evidence = Vec::new();
     let mut code: Vec<Evidence> = h
         .code
         .iter()
         .map(|((path, prefix), g)| Evidence {
-            kind: "code".into(),
+            kind: if h.repackaged.contains(prefix) {
+                "repackaged-code".into()
+            } else {
+                "code".into()
+            },
             path: path.clone(),
             detail: g.detail(prefix),
         })
@@ -239,6 +455,8 @@ fn build_sdk(db: &Database, idx: usize, h: Hits) -> Option<Sdk> {
         categories: entry.categories.clone(),
         owner: db.owner_model(entry.owner),
         website: entry.website.clone(),
+        found: found.to_string(),
+        repackaged_under: h.repackaged.into_iter().collect(),
         evidence,
         evidence_count: h.raw,
     })

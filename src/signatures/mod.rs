@@ -9,15 +9,16 @@
 //! libraries, frameworks, Objective-C prefixes, domains) and a few `*` globs.
 
 mod db;
-mod glob;
 mod matcher;
 mod trie;
 
 #[cfg(test)]
 use std::sync::OnceLock;
 
+pub(crate) use db::normalize_class;
 pub use db::{Database, hash_files};
 pub use matcher::{AppFacts, MAX_EVIDENCE_PER_KIND, match_sdks};
+pub(crate) use matcher::{app_namespace_sdks, code_owner, in_app_namespace, under};
 
 /// The database files in hashing order: `VERSION`, `schema.toml`,
 /// `owners.toml`, then `sdks/*.toml` sorted by name. A test checks this list

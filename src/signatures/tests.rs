@@ -360,10 +360,13 @@ fn match_sdks_reports_evidence() {
             "facebook",
             "google-admob",
             "jiguang-jcore",
-            "umeng-analytics",
             "umeng-push"
         ]
     );
+    // UMENG_APPKEY is meta-data with no Umeng Analytics code: configuration
+    // alone never reports an SDK (a negative control sets such keys to
+    // switch analytics off).
+    assert!(!ids.contains(&"umeng-analytics"));
     let cmic = &sdks[0];
     assert_eq!(
         cmic.owner.as_ref().map(|o| o.name.as_str()),
@@ -388,10 +391,12 @@ fn match_sdks_reports_evidence() {
     // readable names are preferred as examples
     assert!(code[0].detail.contains("AuthnHelper") && code[0].detail.contains("LoginAuthActivity"));
     assert_eq!(code[1].detail, "com.cmic.gen.sdk.view.GenLoginAuthActivity");
+    // The component's class ships in the code: code evidence, not a declaration.
     assert_eq!(
-        ev("manifest")[0].detail,
-        "component com.cmic.sso.sdk.activity.LoginAuthActivity"
+        ev("component")[0].detail,
+        "component com.cmic.sso.sdk.activity.LoginAuthActivity (class bundled)"
     );
+    assert_eq!(cmic.found, "bundled");
     assert_eq!(ev("network")[0].detail, "wap.cmpassport.com");
     let jcore = sdks
         .iter()
@@ -402,11 +407,111 @@ fn match_sdks_reports_evidence() {
     let fb = sdks.iter().find(|s| s.id == "facebook").expect("facebook");
     let kinds: Vec<&str> = fb.evidence.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["framework", "plist"]);
-    let umeng = sdks
-        .iter()
-        .find(|s| s.id == "umeng-analytics")
-        .expect("umeng");
-    assert_eq!(umeng.evidence[0].detail, "meta-data UMENG_APPKEY");
+    // A manifest component with no code: declared, not bundled.
+    let push = sdks.iter().find(|s| s.id == "umeng-push").expect("push");
+    assert_eq!(push.found, "declared");
+    assert_eq!(fb.found, "bundled");
+    assert_eq!(jcore.found, "bundled");
+}
+
+fn classes(names: &[&str]) -> AppFacts {
+    let mut f = AppFacts::default();
+    for c in names {
+        f.classes.push(("classes.dex".into(), (*c).into()));
+    }
+    f
+}
+
+#[test]
+fn generated_and_exception_classes_alone_show_no_sdk() {
+    // R$… and BuildConfig of an SDK ship with other libraries; so do a few
+    // exception and result types.
+    let f = classes(&[
+        "com.huawei.hms.ads.R$string",
+        "com.huawei.hms.ads.R",
+        "com.huawei.hms.ads.BuildConfig",
+        "com.cmic.sso.sdk.AuthException",
+        "com.cmic.sso.sdk.TokenResult",
+    ]);
+    assert!(match_sdks(db(), &f).is_empty());
+    let mut f = f;
+    f.classes.push((
+        "classes.dex".into(),
+        "com.cmic.sso.sdk.auth.AuthnHelper".into(),
+    ));
+    let ids: Vec<String> = match_sdks(db(), &f).into_iter().map(|s| s.id).collect();
+    assert_eq!(ids, ["cmic-sso"]);
+}
+
+#[test]
+fn the_apps_own_namespace_is_not_a_vendor_sdk() {
+    // A vendor's demo app under the vendor's SDK prefix: its classes are the
+    // app's, not the SDK's, unless they include the SDK's distinctive classes.
+    let mut f = classes(&[
+        "com.cmic.sso.sdk.demo.MainActivity",
+        "com.cmic.sso.sdk.demo.LoginActivity",
+    ]);
+    f.app_id = Some("com.cmic.sso.sdk.demo".into());
+    f.components.push((
+        "AndroidManifest.xml".into(),
+        "com.cmic.sso.sdk.demo.MainActivity".into(),
+    ));
+    assert!(match_sdks(db(), &f).is_empty());
+    // An SDK package deeper than the app id is the SDK's, not the app's.
+    f.app_id = Some("com.cmic".into());
+    assert_eq!(match_sdks(db(), &f).len(), 1);
+    // The app's namespace holding the SDK's distinctive classes counts.
+    let mut f = classes(&[
+        "com.cmic.sso.sdk.auth.AuthnHelper",
+        "com.cmic.sso.sdk.MainActivity",
+    ]);
+    f.app_id = Some("com.cmic.sso.sdk".into());
+    assert_eq!(match_sdks(db(), &f)[0].found, "bundled");
+}
+
+#[test]
+fn referenced_only_sdks_are_referenced() {
+    let mut f = AppFacts::default();
+    f.referenced_classes.push((
+        "classes.dex".into(),
+        "com.bun.miitmdid.core.MdidSdkHelper".into(),
+    ));
+    let sdks = match_sdks(db(), &f);
+    assert_eq!(sdks.len(), 1);
+    assert_eq!(sdks[0].found, "referenced");
+}
+
+#[test]
+fn repackaged_sdks_are_found_by_their_distinctive_classes() {
+    // China Mobile's SDK renamed under a vendor prefix, as vendors ship it.
+    let f = classes(&[
+        "cc.vendor.login.cm.auth.AuthnHelper",
+        "cc.vendor.login.cm.auth.TokenListener",
+        "cc.vendor.login.cm.AuthThemeConfig",
+        "cc.vendor.login.cm.a.b",
+        "cc.vendor.login.cm.utils.c",
+        "cc.vendor.login.Other",
+    ]);
+    let sdks = match_sdks(db(), &f);
+    assert_eq!(sdks.len(), 1, "{sdks:?}");
+    let cm = &sdks[0];
+    assert_eq!(cm.id, "cmic-sso");
+    assert_eq!(cm.found, "repackaged");
+    assert_eq!(cm.repackaged_under, ["cc.vendor.login.cm"]);
+    // every class under the prefix is the SDK's code, none outside it
+    assert_eq!(cm.evidence_count, 5);
+    assert_eq!(cm.evidence[0].kind, "repackaged-code");
+    // One distinctive name is not enough when several are listed.
+    let f = classes(&["x.y.auth.AuthnHelper", "x.y.Other"]);
+    assert!(match_sdks(db(), &f).is_empty());
+    // The SDK under its own package is bundled, not repackaged.
+    let f = classes(&[
+        "com.cmic.sso.sdk.auth.AuthnHelper",
+        "com.cmic.sso.sdk.AuthThemeConfig",
+    ]);
+    let sdks = match_sdks(db(), &f);
+    assert_eq!(sdks[0].found, "bundled");
+    assert!(sdks[0].repackaged_under.is_empty());
 }
 
 #[test]

@@ -30,3 +30,18 @@ pub fn corpus(rel: &str) -> Option<PathBuf> {
         None
     }
 }
+
+/// Runs the `telltale` binary from the project folder: exit code, stdout,
+/// stderr.
+pub fn telltale(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_telltale"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run telltale");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -10,6 +10,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::{ANDROID_NS, AxmlDocument, Element, Value};
+use crate::android::res_value::{DIMENSION_UNITS, complex_to_float};
 
 /// Deepest nesting rendered; deeper children are elided (the decoder never
 /// builds deeper trees than this).
@@ -167,9 +168,11 @@ pub fn render_value(value: &Value, resolve: &dyn Fn(u32) -> Option<String>) -> S
         Value::Hex(h) => format!("{h:#010x}"),
         Value::Float(f) => format!("{f:?}"),
         Value::Dimension(d) => {
-            const UNITS: [&str; 6] = ["px", "dip", "sp", "pt", "in", "mm"];
-            let unit = UNITS.get((d & 0xf) as usize).copied().unwrap_or("");
-            format!("{:?}{unit}", complex_value(*d))
+            let unit = DIMENSION_UNITS
+                .get((d & 0xf) as usize)
+                .copied()
+                .unwrap_or("");
+            format!("{:?}{unit}", complex_to_float(*d))
         }
         Value::Fraction(d) => {
             let unit = match d & 0xf {
@@ -177,29 +180,12 @@ pub fn render_value(value: &Value, resolve: &dyn Fn(u32) -> Option<String>) -> S
                 1 => "%p",
                 _ => "",
             };
-            format!("{:?}{unit}", complex_value(*d) * 100.0)
+            format!("{:?}{unit}", complex_to_float(*d) * 100.0)
         }
         Value::Color(c) => format!("#{c:08x}"),
         Value::Null => String::new(),
         Value::Other { data, .. } => format!("{data:#010x}"),
     }
-}
-
-/// The number encoded in a complex (dimension/fraction) value.
-fn complex_value(data: u32) -> f32 {
-    const MANTISSA_MULT: f32 = 1.0 / 256.0;
-    const RADIX_MULTS: [f32; 4] = [
-        MANTISSA_MULT,
-        MANTISSA_MULT / 128.0,
-        MANTISSA_MULT / 32768.0,
-        MANTISSA_MULT / 8_388_608.0,
-    ];
-    let mantissa = (data & 0xffff_ff00) as i32;
-    let radix = RADIX_MULTS
-        .get(((data >> 4) & 3) as usize)
-        .copied()
-        .unwrap_or(MANTISSA_MULT);
-    mantissa as f32 * radix
 }
 
 /// Whether `c` is allowed in XML 1.0 text.

@@ -2,29 +2,36 @@ use super::*;
 
 const SAMPLE: &[u8] = include_bytes!("../../../samples/identifiers.dex");
 
-fn cmic(class: &str) -> Option<String> {
-    class
-        .starts_with("com.cmic.sso.sdk.")
-        .then(|| "cmic-sso".to_string())
+fn cmic(class: &str) -> String {
+    if class.starts_with("com.cmic.sso.sdk.") {
+        "cmic-sso".into()
+    } else if class.starts_with("com.example.app.") {
+        APP.into()
+    } else {
+        OTHER.into()
+    }
 }
 
-fn rec(
-    api: &str,
-    cat: &str,
-    callers: &[&str],
-    sdk: Option<&str>,
-    locs: &[(&str, u64)],
-) -> IdentifierApi {
+fn rec(api: &str, cat: &str, callers: &[&str], locs: &[(&str, u64)]) -> IdentifierApi {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in callers {
+        groups.entry(cmic(c)).or_default().push(c.to_string());
+    }
     IdentifierApi {
         api: api.into(),
         category: cat.into(),
         callers: callers.iter().map(|c| c.to_string()).collect(),
-        sdk: sdk.map(String::from),
+        sdks: groups.keys().filter(|k| *k != OTHER).cloned().collect(),
+        callers_by_sdk: groups
+            .into_iter()
+            .map(|(sdk, callers)| CallerGroup { sdk, callers })
+            .collect(),
         locations: locs
             .iter()
             .map(|(p, o)| Location {
                 path: p.to_string(),
                 offset: Some(*o),
+                ..Location::default()
             })
             .collect(),
     }
@@ -73,56 +80,48 @@ fn sample_detection_is_exact() {
     let got = detect(&[("classes.dex".to_string(), &dex)], &cmic);
     let auth = "com.cmic.sso.sdk.auth.AuthnHelper";
     let main = "com.example.app.MainActivity";
-    let cmic = Some("cmic-sso");
     let at = |o: u64| [("classes.dex", o)];
     let want = vec![
         rec(
             "android.content.pm.PackageManager.getInstalledPackages",
             "installed-apps",
             &["com.cmic.sso.sdk.auth.AuthnHelper$1"],
-            cmic,
             &at(0x6da),
         ),
         rec(
             "android.net.wifi.WifiInfo.getMacAddress",
             "network-id",
             &[auth],
-            cmic,
             &at(0x748),
         ),
         rec(
             "android.os.Build.SERIAL",
             "hardware-id",
             &[main],
-            None,
             &at(0x7ce),
         ),
         rec(
             "android.provider.Settings.Secure.getString(android_id)",
             "android-id",
             &[auth],
-            cmic,
             &at(0x710),
         ),
         rec(
             "android.telephony.TelephonyManager.getDeviceId",
             "hardware-id",
             &[auth, main],
-            cmic,
             &at(0x72c),
         ),
         rec(
             "com.google.android.gms.ads.identifier.AdvertisingIdClient.Info.getId",
             "advertising-id",
             &[main],
-            None,
             &at(0x76c),
         ),
         rec(
             "com.google.android.gms.ads.identifier.AdvertisingIdClient.getAdvertisingIdInfo",
             "advertising-id",
             &[main],
-            None,
             &at(0x764),
         ),
     ];
@@ -136,30 +135,30 @@ fn several_dex_entries_and_sdk_votes() {
         ("classes.dex".to_string(), &dex),
         ("classes2.dex".to_string(), &dex),
     ];
-    // Every caller maps somewhere: the SDK with more callers wins, ties by name.
+    // Every caller is placed: each place is listed with its callers.
     let sdk = |c: &str| {
-        let s = if c.starts_with("com.example.") {
-            "zz-app"
+        if c.starts_with("com.example.") {
+            APP.to_string()
         } else {
-            "aa-sdk"
-        };
-        Some(s.to_string())
+            "aa-sdk".to_string()
+        }
     };
     let got = detect(&dexes, &sdk);
     let imei = got
         .iter()
         .find(|a| a.api == "android.telephony.TelephonyManager.getDeviceId")
         .unwrap();
-    // One caller each: the tie goes to the smaller name.
-    assert_eq!(imei.sdk.as_deref(), Some("aa-sdk"));
+    // Both places that call it are listed, each with its callers.
+    assert_eq!(imei.sdks, ["aa-sdk", "app"]);
+    assert_eq!(imei.callers_by_sdk.len(), 2);
     let paths: Vec<&str> = imei.locations.iter().map(|l| l.path.as_str()).collect();
     assert_eq!(paths, ["classes.dex", "classes2.dex"]);
     let serial = got
         .iter()
         .find(|a| a.api == "android.os.Build.SERIAL")
         .unwrap();
-    assert_eq!(serial.sdk.as_deref(), Some("zz-app"));
-    // Two callers of one SDK beat one of another, whatever the names.
+    assert_eq!(serial.sdks, ["app"]);
+    // Every SDK that calls it is listed, not only the one with most callers.
     let hit = |caller: &str| ApiHit {
         spec: 0,
         caller: caller.to_string(),
@@ -167,15 +166,21 @@ fn several_dex_entries_and_sdk_votes() {
     };
     let hits = [hit("a.One"), hit("z.Two"), hit("z.Three"), hit("n.None")];
     let by_pkg = |c: &str| match c.split('.').next() {
-        Some("a") => Some("aa-sdk".to_string()),
-        Some("z") => Some("zz-sdk".to_string()),
-        _ => None,
+        Some("a") => "aa-sdk".to_string(),
+        Some("z") => "zz-sdk".to_string(),
+        _ => OTHER.to_string(),
     };
     let merged = collect(hits.iter().map(|h| ("classes.dex", h)), &by_pkg);
     assert_eq!(merged.len(), 1);
-    assert_eq!(merged[0].sdk.as_deref(), Some("zz-sdk"));
+    assert_eq!(merged[0].sdks, ["aa-sdk", "zz-sdk"]);
+    let groups: Vec<(&str, usize)> = merged[0]
+        .callers_by_sdk
+        .iter()
+        .map(|g| (g.sdk.as_str(), g.callers.len()))
+        .collect();
+    assert_eq!(groups, [("aa-sdk", 1), ("other", 1), ("zz-sdk", 2)]);
     assert_eq!(merged[0].callers, ["a.One", "n.None", "z.Three", "z.Two"]);
-    assert_eq!(detect(&dexes, &|_| None).len(), 7);
+    assert_eq!(detect(&dexes, &|_| OTHER.to_string()).len(), 7);
 }
 
 #[test]
@@ -211,13 +216,16 @@ fn print_detection() {
         .zip(&dexes)
         .map(|((p, _), d)| (p.rsplit('/').next().unwrap_or(p).to_string(), d))
         .collect();
-    let prefix = |c: &str| c.rsplit_once('.').map(|(pkg, _)| pkg.to_string());
+    let prefix = |c: &str| {
+        c.rsplit_once('.')
+            .map_or(String::new(), |(pkg, _)| pkg.to_string())
+    };
     let got = detect(&named, &prefix);
     let ms = t.elapsed().as_secs_f64() * 1000.0;
     for a in &got {
         println!(
             "{}\t{}\t{:?}\t{:?}\t{:?}",
-            a.api, a.category, a.sdk, a.callers, a.locations
+            a.api, a.category, a.sdks, a.callers, a.locations
         );
     }
     let t = std::time::Instant::now();

@@ -1,5 +1,6 @@
-//! Minimal `*` wildcard patterns (`libjcore*.so`), for native library names,
-//! manifest components and meta-data keys. No other metacharacters.
+//! The one `*` wildcard matcher (`libjcore*.so`), for native library names,
+//! asset paths, manifest components and meta-data keys (SDK signatures and the
+//! packer table). No other metacharacters.
 
 /// A pattern split at its `*`s.
 #[derive(Debug, Clone)]
@@ -27,24 +28,35 @@ impl Glob {
 
     /// Whether `text` matches the whole pattern.
     pub fn matches(&self, text: &str) -> bool {
-        let (first, rest) = match self.parts.split_first() {
-            Some(x) => x,
-            None => return text.is_empty(),
-        };
-        let Some(mut tail) = text.strip_prefix(first.as_str()) else {
-            return false;
-        };
-        let Some((last, middle)) = rest.split_last() else {
-            return tail.is_empty();
-        };
-        for part in middle {
-            match tail.find(part.as_str()) {
-                Some(i) => tail = tail.get(i + part.len()..).unwrap_or(""),
-                None => return false,
-            }
-        }
-        tail.len() >= last.len() && tail.ends_with(last.as_str())
+        parts_match(&self.parts, text)
     }
+}
+
+/// Whether `text` matches the whole `pattern`, without compiling it first.
+pub fn matches(pattern: &str, text: &str) -> bool {
+    parts_match(&pattern.split('*').collect::<Vec<_>>(), text)
+}
+
+/// `parts` are the pattern split at its `*`s.
+fn parts_match<S: AsRef<str>>(parts: &[S], text: &str) -> bool {
+    let Some((first, rest)) = parts.split_first() else {
+        return text.is_empty();
+    };
+    let Some(mut tail) = text.strip_prefix(first.as_ref()) else {
+        return false;
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return tail.is_empty();
+    };
+    for part in middle {
+        let part = part.as_ref();
+        match tail.find(part) {
+            Some(i) => tail = tail.get(i + part.len()..).unwrap_or(""),
+            None => return false,
+        }
+    }
+    let last = last.as_ref();
+    tail.len() >= last.len() && tail.ends_with(last)
 }
 
 #[cfg(test)]
@@ -66,5 +78,7 @@ mod tests {
         assert!(Glob::new("a*a").matches("aa"));
         assert!(!Glob::new("ab*ba").matches("aba"));
         assert_eq!(Glob::new("lib*.so").literal_len(), 6);
+        assert!(matches("*ijiami.ajm", "assets/ijiami.ajm"));
+        assert!(!matches("libx.so", "liby.so"));
     }
 }

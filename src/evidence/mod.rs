@@ -1,0 +1,145 @@
+//! Evidence a second examiner can check: resolves a report's entry path
+//! (nested packages joined with `!`) inside an opened package to its bytes,
+//! hashes the entry, cuts a bounded hex+ASCII excerpt at an offset, and
+//! writes the shell line that shows the same bytes by hand. Used to enrich a
+//! report ([`enrich`]) and by `telltale verify`.
+
+pub mod provenance;
+
+use crate::container::zip::{Archive, Limits};
+pub use crate::report::bytes::{EXCERPT_LEN, ascii, check_command, excerpt, spaced_hex};
+use crate::report::model::{Location, Report};
+use crate::util::sha256_hex;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A package opened for evidence: one file's bytes, or a directory of split
+/// APKs whose first path component names a file.
+#[derive(Debug)]
+pub enum Package {
+    /// The bytes of a package file, with its file name.
+    File { name: String, data: Vec<u8> },
+    /// A directory of split APKs.
+    Dir(PathBuf),
+}
+
+impl Package {
+    /// Opens the package at `path` (a file, or a directory of split APKs).
+    pub fn open(path: &Path) -> Result<Package, String> {
+        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if meta.is_dir() {
+            return Ok(Package::Dir(path.to_path_buf()));
+        }
+        let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Package::File {
+            name: file_name(path),
+            data,
+        })
+    }
+
+    /// The decompressed bytes of `entry` (`a.apk!classes.dex` for nested
+    /// packages). A raw (non-ZIP) input resolves its own file name, or an
+    /// empty path, to the whole file.
+    pub fn entry(&self, entry: &str, limits: &Limits) -> Result<Vec<u8>, String> {
+        let mut parts = entry.split('!');
+        let first = parts.next().unwrap_or_default();
+        let mut current = match self {
+            Package::File { name, data } => {
+                if Archive::parse(data).is_err() && (first.is_empty() || first == name) {
+                    data.clone()
+                } else {
+                    read_member(data, first, limits)?
+                }
+            }
+            Package::Dir(dir) => {
+                if first.contains('/') || first.contains('\\') || first.starts_with('.') {
+                    return Err(format!("{first}: not a file of the directory"));
+                }
+                let file = dir.join(first);
+                let len = std::fs::metadata(&file)
+                    .map_err(|e| format!("{first}: {e}"))?
+                    .len();
+                if len > limits.max_entry_size {
+                    return Err(format!("{first}: larger than the entry limit"));
+                }
+                std::fs::read(&file).map_err(|e| format!("{first}: {e}"))?
+            }
+        };
+        for part in parts {
+            current = read_member(&current, part, limits)?;
+        }
+        Ok(current)
+    }
+}
+
+/// The file name of `path` as a report shows it (never the path as typed).
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn read_member(container: &[u8], name: &str, limits: &Limits) -> Result<Vec<u8>, String> {
+    if name.is_empty() || name.ends_with('/') {
+        return Err(format!("{name}: names a folder, not an entry"));
+    }
+    let archive = Archive::parse(container).map_err(|e| format!("{name}: {e}"))?;
+    let entry = archive
+        .find(name)
+        .ok_or_else(|| format!("{name}: no such entry"))?;
+    archive
+        .read(entry, limits)
+        .map_err(|e| format!("{name}: {e}"))
+}
+
+/// Every location of the report that can carry evidence, mutably.
+pub fn locations_mut(report: &mut Report) -> Vec<&mut Location> {
+    let mut out: Vec<&mut Location> = Vec::new();
+    for e in &mut report.endpoints {
+        out.extend(e.locations.iter_mut());
+    }
+    for i in &mut report.identifier_apis {
+        out.extend(i.locations.iter_mut());
+    }
+    for s in &mut report.secrets {
+        out.extend(s.locations.iter_mut());
+    }
+    out
+}
+
+/// Adds each location's entry hash and excerpt, reading each entry once.
+/// Entries that cannot be read again (folders, members over the limits)
+/// are left as they are: the report already says where they were seen.
+pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
+    let mut by_path: BTreeMap<String, Vec<&mut Location>> = BTreeMap::new();
+    for loc in locations_mut(report) {
+        by_path.entry(loc.path.clone()).or_default().push(loc);
+    }
+    for (path, locs) in by_path {
+        let Ok(bytes) = package.entry(&path, limits) else {
+            continue;
+        };
+        let digest = sha256_hex(&bytes);
+        for loc in locs {
+            loc.entry_sha256 = Some(digest.clone());
+            loc.excerpt = loc.offset.and_then(|o| excerpt(&bytes, o));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_entries_resolve() {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/nested.apk");
+        let pkg = Package::open(&p).unwrap();
+        let dex = pkg
+            .entry("assets/plugin.apk!classes.dex", &Limits::default())
+            .unwrap();
+        assert!(dex.starts_with(b"dex\n"));
+        assert!(pkg.entry("assets/", &Limits::default()).is_err());
+        assert!(pkg.entry("nope", &Limits::default()).is_err());
+    }
+}

@@ -1,0 +1,129 @@
+//! Bytes as evidence, for every renderer: a bounded hex+ASCII excerpt at an
+//! offset, and the shell line that prints the same bytes from a package with
+//! standard tools. Reading entries again is the job of the evidence module.
+
+use crate::report::model::Excerpt;
+use crate::util::hex;
+
+/// How many bytes an excerpt shows, from the offset on.
+pub const EXCERPT_LEN: usize = 48;
+
+/// The excerpt of `bytes` at `offset` (`None` past the end).
+pub fn excerpt(bytes: &[u8], offset: u64) -> Option<Excerpt> {
+    let start = usize::try_from(offset).ok()?;
+    if start >= bytes.len() {
+        return None;
+    }
+    let end = bytes.len().min(start.saturating_add(EXCERPT_LEN));
+    let slice = &bytes[start..end];
+    Some(Excerpt {
+        length: slice.len() as u64,
+        hex: hex(slice),
+        ascii: ascii(slice),
+    })
+}
+
+/// Bytes as ASCII, `.` for anything not printable.
+pub fn ascii(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| {
+            if (0x20..0x7f).contains(&b) {
+                b as char
+            } else {
+                '.'
+            }
+        })
+        .collect()
+}
+
+/// Groups hex digits in pairs for reading (`68747470` → `68 74 74 70`).
+pub fn spaced_hex(hex: &str) -> String {
+    let mut out = String::with_capacity(hex.len() * 3 / 2);
+    for (i, c) in hex.chars().enumerate() {
+        if i > 0 && i % 2 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// The shell line that prints `count` bytes of `entry` at `offset` of the
+/// package `package` (a file name, or a directory for split directories).
+pub fn check_command(package: &str, is_dir: bool, entry: &str, offset: u64, count: u64) -> String {
+    let dd = format!("dd bs=1 skip={offset} count={count} 2>/dev/null | od -A d -t x1z");
+    let parts: Vec<&str> = entry.split('!').collect();
+    let mut steps = Vec::new();
+    let (mut source, rest) = if is_dir {
+        (
+            format!("{}/{}", package.trim_end_matches('/'), parts[0]),
+            &parts[1..],
+        )
+    } else {
+        (package.to_string(), &parts[..])
+    };
+    if rest.is_empty() || (rest.len() == 1 && (rest[0].is_empty() || rest[0] == package)) {
+        return format!("cat {} | {dd}", quote(&source));
+    }
+    for (i, part) in rest.iter().enumerate() {
+        if i + 1 == rest.len() {
+            steps.push(format!(
+                "unzip -p {} {} | {dd}",
+                quote(&source),
+                quote(part)
+            ));
+        } else {
+            let tmp = format!("part{}.zip", i + 1);
+            steps.push(format!(
+                "unzip -p {} {} > {tmp}",
+                quote(&source),
+                quote(part)
+            ));
+            source = tmp;
+        }
+    }
+    steps.join(" && ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_is_bounded_and_printable() {
+        let bytes = b"\x00\x01https://example.com/a-long-path-that-goes-on-and-on-and-on";
+        let e = excerpt(bytes, 2).unwrap();
+        assert_eq!(e.length, EXCERPT_LEN as u64);
+        assert!(e.ascii.starts_with("https://example.com"));
+        assert_eq!(&e.hex[..4], "6874");
+        let tail = excerpt(bytes, bytes.len() as u64 - 2).unwrap();
+        assert_eq!(tail.length, 2);
+        assert!(excerpt(bytes, bytes.len() as u64).is_none());
+        assert_eq!(ascii(b"a\x00\xffb"), "a..b");
+        assert_eq!(spaced_hex("68747470"), "68 74 74 70");
+    }
+
+    #[test]
+    fn check_commands_follow_nesting() {
+        assert_eq!(
+            check_command("app.apk", false, "classes.dex", 10, 48),
+            "unzip -p 'app.apk' 'classes.dex' | dd bs=1 skip=10 count=48 2>/dev/null | od -A d -t x1z"
+        );
+        let nested = check_command("app.apk", false, "assets/p.apk!classes.dex", 1, 4);
+        assert!(
+            nested.starts_with("unzip -p 'app.apk' 'assets/p.apk' > part1.zip && unzip -p 'part1.zip' 'classes.dex' |"),
+            "{nested}"
+        );
+        let dir = check_command("splits", true, "base.apk!classes.dex", 1, 4);
+        assert!(
+            dir.starts_with("unzip -p 'splits/base.apk' 'classes.dex'"),
+            "{dir}"
+        );
+        assert!(check_command("x'y", false, "x'y", 0, 1).starts_with("cat 'x'\\''y' |"));
+    }
+}

@@ -1,0 +1,259 @@
+//! `telltale verify REPORT.json PACKAGE`: a second examiner's re-check of a
+//! JSON report against the package it claims to describe, without trusting
+//! the tool's analysis: the package hash (and each split member's), and for
+//! every location the entry's hash, the bytes at the offset (the excerpt) and,
+//! for endpoints, the host itself. Reads the report as plain JSON, so reports
+//! of other versions check too as far as they carry these fields.
+
+use crate::container::zip::Limits;
+use crate::evidence::{Package, ascii};
+use crate::util::{hex, sha256_hex};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// How far after an offset an endpoint's host may end (DEX strings with
+/// non-ASCII characters pin their hits to the start of the string).
+const HOST_WINDOW: usize = 64 * 1024;
+
+/// One check and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub ok: bool,
+    /// What was checked (`package sha256`, `endpoint api.example.com`).
+    pub subject: String,
+    /// Where and how it held or failed.
+    pub detail: String,
+}
+
+/// All checks of one report.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub checks: Vec<Check>,
+}
+
+impl Outcome {
+    /// Whether every check held (and there was at least one).
+    pub fn passed(&self) -> bool {
+        !self.checks.is_empty() && self.checks.iter().all(|c| c.ok)
+    }
+
+    /// Number of failed checks.
+    pub fn failures(&self) -> usize {
+        self.checks.iter().filter(|c| !c.ok).count()
+    }
+
+    /// One line per check and a summary line.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for c in &self.checks {
+            let mark = if c.ok { "ok  " } else { "FAIL" };
+            out.push_str(&format!("{mark}  {}  {}\n", c.subject, c.detail));
+        }
+        out.push_str(&format!(
+            "{} checks, {} failed: {}\n",
+            self.checks.len(),
+            self.failures(),
+            if self.passed() {
+                "the report holds for this package"
+            } else {
+                "the report does NOT hold for this package"
+            }
+        ));
+        out
+    }
+
+    fn push(&mut self, ok: bool, subject: impl Into<String>, detail: impl Into<String>) {
+        self.checks.push(Check {
+            ok,
+            subject: subject.into(),
+            detail: detail.into(),
+        });
+    }
+}
+
+/// Checks the JSON report `report` against the package at `package`.
+pub fn verify(report: &str, package: &Path, limits: &Limits) -> Result<Outcome, String> {
+    let report: Value =
+        serde_json::from_str(report).map_err(|e| format!("report is not JSON: {e}"))?;
+    let pkg = Package::open(package)?;
+    let mut out = Outcome::default();
+
+    let claimed = report
+        .pointer("/input/sha256")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let actual = package_sha256(&pkg)?;
+    out.push(
+        claimed == actual,
+        "package sha256",
+        if claimed == actual {
+            actual
+        } else {
+            format!("report {claimed}, package {actual}")
+        },
+    );
+
+    let mut cache: HashMap<String, Result<Vec<u8>, String>> = HashMap::new();
+    let mut entry = |path: &str| -> Result<Vec<u8>, String> {
+        cache
+            .entry(path.to_string())
+            .or_insert_with(|| pkg.entry(path, limits))
+            .clone()
+    };
+
+    if let Some(members) = report
+        .pointer("/provenance/members")
+        .and_then(Value::as_array)
+    {
+        for m in members {
+            let name = str_of(m, "name");
+            let claimed = str_of(m, "sha256");
+            match entry(name) {
+                Ok(bytes) => {
+                    let got = sha256_hex(&bytes);
+                    let ok = got == claimed;
+                    out.push(
+                        ok,
+                        format!("member {name}"),
+                        if ok {
+                            format!("sha256 {got}")
+                        } else {
+                            format!("sha256: report {claimed}, package {got}")
+                        },
+                    );
+                }
+                Err(e) => out.push(false, format!("member {name}"), e),
+            }
+        }
+    }
+
+    for (list, key, kind) in [
+        ("endpoints", "host", "endpoint"),
+        ("secrets", "kind", "secret"),
+        ("identifier_apis", "api", "identifier api"),
+    ] {
+        let Some(items) = report.get(list).and_then(Value::as_array) else {
+            continue;
+        };
+        for item in items {
+            let label = format!("{kind} {}", str_of(item, key));
+            let host = (kind == "endpoint").then(|| str_of(item, key).to_ascii_lowercase());
+            for loc in item
+                .get("locations")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                check_location(&mut out, &label, loc, host.as_deref(), &mut entry);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// The package hash as `inspect` computes it: of the file, or for a directory
+/// of split APKs of the lines `name<TAB>sha256<LF>` (`size:N` for OBB files).
+fn package_sha256(pkg: &Package) -> Result<String, String> {
+    use crate::android::splits::{self, DirFile};
+    match pkg {
+        Package::File { data, .. } => Ok(sha256_hex(data)),
+        Package::Dir(dir) => {
+            let mut listing = String::new();
+            for (name, file, len) in splits::dir_files(dir)? {
+                let digest = match splits::dir_file_kind(&name) {
+                    DirFile::Other => continue,
+                    DirFile::Obb => format!("size:{len}"),
+                    _ => sha256_hex(&std::fs::read(&file).map_err(|e| format!("{name}: {e}"))?),
+                };
+                listing.push_str(&format!("{name}\t{digest}\n"));
+            }
+            Ok(sha256_hex(listing.as_bytes()))
+        }
+    }
+}
+
+fn check_location(
+    out: &mut Outcome,
+    label: &str,
+    loc: &Value,
+    host: Option<&str>,
+    entry: &mut impl FnMut(&str) -> Result<Vec<u8>, String>,
+) {
+    let path = str_of(loc, "path");
+    let offset = loc.get("offset").and_then(Value::as_u64);
+    let at = match offset {
+        Some(o) => format!("{path}@{o}"),
+        None => path.to_string(),
+    };
+    let bytes = match entry(path) {
+        Ok(b) => b,
+        Err(e) => {
+            // A folder or unreadable entry without an offset claims nothing
+            // byte-wise; with an offset it must be there.
+            if offset.is_some() || loc.get("entry_sha256").is_some() {
+                out.push(false, label, format!("{at}: {e}"));
+            }
+            return;
+        }
+    };
+    let mut held = Vec::new();
+    let mut failed = Vec::new();
+    if let Some(claimed) = loc.get("entry_sha256").and_then(Value::as_str) {
+        let got = sha256_hex(&bytes);
+        if got == claimed {
+            held.push("entry sha256".to_string());
+        } else {
+            failed.push(format!("entry sha256: report {claimed}, package {got}"));
+        }
+    }
+    if let Some(o) = offset {
+        let start = usize::try_from(o).unwrap_or(usize::MAX);
+        if start >= bytes.len() {
+            failed.push(format!("offset past the entry's {} bytes", bytes.len()));
+        } else {
+            if let Some(x) = loc.get("excerpt") {
+                let want = str_of(x, "hex");
+                let len = want.len() / 2;
+                let end = bytes.len().min(start.saturating_add(len));
+                let got = hex(&bytes[start..end]);
+                if got == want {
+                    held.push(format!("{len} bytes \"{}\"", ascii(&bytes[start..end])));
+                } else {
+                    failed.push(format!(
+                        "bytes: report \"{}\", package \"{}\"",
+                        str_of(x, "ascii"),
+                        ascii(&bytes[start..end])
+                    ));
+                }
+            }
+            if let Some(h) = host {
+                let end = bytes.len().min(start.saturating_add(HOST_WINDOW));
+                let window: Vec<u8> = bytes[start..end]
+                    .iter()
+                    .map(u8::to_ascii_lowercase)
+                    .collect();
+                let utf16: Vec<u8> = h.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+                if memchr::memmem::find(&window, h.as_bytes()).is_some()
+                    || memchr::memmem::find(&window, &utf16).is_some()
+                {
+                    held.push("host".to_string());
+                } else {
+                    failed.push(format!("host {h} not at the offset"));
+                }
+            }
+        }
+    }
+    if held.is_empty() && failed.is_empty() {
+        held.push("entry present".to_string());
+    }
+    if failed.is_empty() {
+        out.push(true, label, format!("{at}: {}", held.join(", ")));
+    } else {
+        out.push(false, label, format!("{at}: {}", failed.join("; ")));
+    }
+}

@@ -1,0 +1,177 @@
+//! `--format sarif` validates against the official SARIF 2.1.0 schema and
+//! locates findings with byte offsets; `--format csv` has one row per
+//! finding; `--format html` is one self-contained page whose counts match
+//! the JSON (the real-browser check is in tests/browser.rs).
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+const SAMPLES: [&str; 5] = [
+    "samples/basic.apk",
+    "samples/sdk-planted.apk",
+    "samples/nested.apk",
+    "samples/splits.xapk",
+    "samples/ios/tracking-app.ipa",
+];
+
+fn run(format: &str, sample: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_telltale"))
+        .args(["inspect", "--format", format, sample])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run telltale");
+    assert!(out.status.success(), "{format} {sample}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn schema() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
+    let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    // The official file's `run.language` pattern is not a valid regex (an
+    // unbalanced `]`), which the crate's check of the schema itself refuses;
+    // telltale writes no `language`, so that one pattern is dropped here.
+    for pointer in [
+        "/definitions/run/properties/language",
+        "/definitions/toolComponent/properties/language",
+    ] {
+        if let Some(language) = schema.pointer_mut(pointer).and_then(Value::as_object_mut) {
+            language.remove("pattern");
+        }
+    }
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles")
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let validator = schema();
+    for sample in SAMPLES {
+        let log: Value = serde_json::from_str(&run("sarif", sample)).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&log)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .take(5)
+            .collect();
+        assert!(errors.is_empty(), "{sample}: {errors:#?}");
+        assert_eq!(log["version"], "2.1.0");
+    }
+    // The schema is not a pushover: a result without a message fails it.
+    let mut bad: Value = serde_json::from_str(&run("sarif", "samples/sdk-planted.apk")).unwrap();
+    bad["runs"][0]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message");
+    assert!(!validator.is_valid(&bad));
+}
+
+#[test]
+fn sarif_results_carry_stable_rules_and_byte_offsets() {
+    let log: Value = serde_json::from_str(&run("sarif", "samples/sdk-planted.apk")).unwrap();
+    let json: Value = serde_json::from_str(&run("json", "samples/sdk-planted.apk")).unwrap();
+    let run = &log["runs"][0];
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "TT001", "TT002", "TT003", "TT004", "TT005", "TT006", "TT007", "TT008"
+        ]
+    );
+    let results = run["results"].as_array().unwrap();
+    let of = |rule: &str| results.iter().filter(|r| r["ruleId"] == rule).count();
+    assert_eq!(of("TT001"), json["sdks"].as_array().unwrap().len());
+    assert_eq!(of("TT002"), json["endpoints"].as_array().unwrap().len());
+    assert_eq!(
+        of("TT003"),
+        json["identifier_apis"].as_array().unwrap().len()
+    );
+    assert_eq!(of("TT004"), json["secrets"].as_array().unwrap().len());
+    let cmcc = results
+        .iter()
+        .find(|r| r["properties"]["host"] == "www.cmpassport.com")
+        .expect("the China Mobile endpoint");
+    let region = &cmcc["locations"][0]["physicalLocation"]["region"];
+    assert!(region["byteOffset"].as_u64().is_some(), "{cmcc}");
+    assert_eq!(cmcc["properties"]["stateOwned"], true);
+    assert_eq!(
+        run["artifacts"][0]["hashes"]["sha-256"],
+        json["input"]["sha256"]
+    );
+}
+
+#[test]
+fn csv_has_one_row_per_finding() {
+    let csv = run("csv", "samples/sdk-planted.apk");
+    let json: Value = serde_json::from_str(&run("json", "samples/sdk-planted.apk")).unwrap();
+    let mut lines = csv.split("\r\n").filter(|l| !l.is_empty());
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("kind,id,name,owner,country,state_owned,sdk")
+    );
+    let rows: Vec<&str> = lines.collect();
+    let count = |kind: &str| {
+        rows.iter()
+            .filter(|r| r.starts_with(&format!("{kind},")))
+            .count()
+    };
+    assert_eq!(count("sdk"), json["sdks"].as_array().unwrap().len());
+    assert_eq!(
+        count("endpoint"),
+        json["endpoints"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        count("identifier-read"),
+        json["identifier_apis"].as_array().unwrap().len()
+    );
+    assert_eq!(count("secret"), json["secrets"].as_array().unwrap().len());
+    assert_eq!(
+        count("permission"),
+        json["permissions"].as_array().unwrap().len()
+    );
+    let cm = rows
+        .iter()
+        .find(|r| r.starts_with("endpoint,www.cmpassport.com,"))
+        .unwrap();
+    assert!(cm.contains(",China Mobile,CN,true,cmic-sso,"), "{cm}");
+    assert!(cm.contains(",classes.dex,"), "{cm}");
+}
+
+#[test]
+fn html_is_self_contained_and_counts_match() {
+    for sample in SAMPLES {
+        let html = run("html", sample);
+        let json: Value = serde_json::from_str(&run("json", sample)).unwrap();
+        for banned in [
+            "<script", "<link", "<img", "@import", "url(", "<iframe", "src=",
+        ] {
+            assert!(!html.contains(banned), "{sample}: {banned}");
+        }
+        let n = |needle: &str| html.matches(needle).count();
+        assert_eq!(
+            n("class=\"sdk-row\""),
+            json["sdks"].as_array().unwrap().len(),
+            "{sample}"
+        );
+        assert_eq!(
+            n("class=\"endpoint-row"),
+            json["endpoints"].as_array().unwrap().len(),
+            "{sample}"
+        );
+        let located: usize = ["endpoints", "identifier_apis", "secrets"]
+            .iter()
+            .flat_map(|k| json[*k].as_array().unwrap().iter())
+            .flat_map(|f| f["locations"].as_array().unwrap().iter())
+            .filter(|l| l["offset"].is_u64())
+            .count();
+        assert_eq!(n("<tr class=\"ev\""), located, "{sample}");
+    }
+}
