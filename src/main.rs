@@ -284,9 +284,6 @@ fn main() -> ExitCode {
                             let opts = telltale::report::text::TextOptions {
                                 color: wants_color(color, &destination),
                                 explain,
-                                tracker_categories: telltale::Knowledge::embedded()
-                                    .map(|k| k.tracker_categories.clone())
-                                    .unwrap_or_default(),
                             };
                             telltale::report::text::render_with(&report, &opts)
                         }
@@ -350,10 +347,11 @@ fn main() -> ExitCode {
             .and_then(|mut store| store.load())
             .and_then(|data| {
                 use telltale::batch::stats;
-                let trackers = &telltale::Knowledge::embedded()
+                let trackers = telltale::Knowledge::embedded()
                     .map_err(|e| e.to_string())?
-                    .tracker_categories;
-                let s = stats::compute(&data, by.as_deref(), trackers);
+                    .signatures
+                    .tracker_ids();
+                let s = stats::compute(&data, by.as_deref(), &trackers);
                 let text = match format {
                     StatsFormat::Text => stats::render_text(&s),
                     StatsFormat::Csv => stats::render_csv(&s),

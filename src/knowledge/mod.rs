@@ -74,9 +74,6 @@ pub struct Knowledge {
     pub apple_plist_sdk_keys: Vec<PlistSdkKey>,
     /// Packers and protectors (`packers.toml`).
     pub packers: Vec<packers::Entry>,
-    /// SDK categories that batch statistics count as trackers
-    /// (`tracker_categories.toml`).
-    pub tracker_categories: BTreeSet<String>,
     /// Personal-data reads: SMS, contacts, call log … (`personal_data_apis.toml`).
     pub personal_data_apis: Vec<personal_data::PersonalDataApi>,
 }
@@ -180,8 +177,6 @@ impl Knowledge {
             apple_privacy_sdks,
             apple_plist_sdk_keys,
             packers,
-            tracker_categories: parse_tracker_categories(get("tracker_categories.toml")?)
-                .map_err(|m| invalid("tracker_categories.toml", m))?,
             personal_data_apis,
         })
     }
@@ -214,20 +209,6 @@ fn load_signatures(sorted: &[(&str, &str)]) -> Result<Database, KnowledgeError> 
         });
     }
     Ok(db)
-}
-
-/// Reads `tracker_categories.toml` (`categories = [...]`).
-fn parse_tracker_categories(text: &str) -> Result<BTreeSet<String>, String> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct File {
-        categories: Vec<String>,
-    }
-    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
-    if file.categories.is_empty() {
-        return Err("no categories".into());
-    }
-    Ok(file.categories.into_iter().collect())
 }
 
 fn parse_plist_keys(text: &str) -> Result<Vec<PlistSdkKey>, String> {

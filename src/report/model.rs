@@ -265,6 +265,11 @@ pub struct Sdk {
     pub categories: Vec<String>,
     pub owner: Option<Owner>,
     pub website: Option<String>,
+    /// Whether the knowledge base flags the SDK as a tracker (`tracker =
+    /// true` in `data/signatures/sdks/`: it collects data about users or
+    /// devices for analytics, advertising, attribution, profiling or
+    /// fingerprinting).
+    pub tracker: bool,
     /// How the SDK was found: `bundled` (its code, native library or
     /// framework ships in the package), `repackaged` (its code ships under
     /// another package prefix, see `repackaged_under`), `declared` (only

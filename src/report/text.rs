@@ -21,9 +21,6 @@ const MAX_TEXT_CHARS: usize = 400;
 /// How to render.
 #[derive(Debug, Clone, Default)]
 pub struct TextOptions {
-    /// SDK categories that make an SDK a tracker (the knowledge base's
-    /// `tracker_categories.toml`); empty puts every SDK under one list.
-    pub tracker_categories: BTreeSet<String>,
     /// Add ANSI colour and bold (only the renderer's own styles).
     pub color: bool,
     /// Add a legend explaining the categories and levels the report uses.
@@ -44,7 +41,6 @@ pub fn render_with(r: &Report, opts: &TextOptions) -> String {
     };
     header(&mut o, r);
     provenance_header(&mut o, r);
-    let trackers = &opts.tracker_categories;
     app(&mut o, r);
     parts(&mut o, r);
     packed_code(&mut o, r);
@@ -53,7 +49,7 @@ pub fn render_with(r: &Report, opts: &TextOptions) -> String {
     components(&mut o, r);
     deep_links(&mut o, r);
     queries(&mut o, r);
-    sdks(&mut o, r, trackers);
+    sdks(&mut o, r);
     identifier_apis(&mut o, r);
     endpoints(&mut o, r);
     secrets(&mut o, r);
@@ -72,7 +68,7 @@ pub fn render_with(r: &Report, opts: &TextOptions) -> String {
     check_by_hand(&mut o, r);
     warnings(&mut o, r);
     if opts.explain {
-        legend(&mut o, r, &opts.tracker_categories);
+        legend(&mut o, r);
     }
     o.s
 }
@@ -582,17 +578,15 @@ fn sdk_line(s: &Sdk) -> String {
     )
 }
 
-/// SDKs whose code ships (`bundled`, `repackaged`): trackers first (as
-/// Exodus Privacy counts them), then other libraries. SDKs only declared in
+/// SDKs whose code ships (`bundled`, `repackaged`): trackers first (the
+/// knowledge base's per-SDK flag, as Exodus Privacy counts them), then
+/// other libraries. SDKs only declared in
 /// the manifest or only referenced by the code are listed apart: they are
 /// not detections.
-fn sdks(o: &mut Out, r: &Report, trackers: &BTreeSet<String>) {
+fn sdks(o: &mut Out, r: &Report) {
     let shipped = |s: &&Sdk| matches!(s.found.as_str(), "bundled" | "repackaged");
-    let (trk, other): (Vec<&Sdk>, Vec<&Sdk>) = r
-        .sdks
-        .iter()
-        .filter(shipped)
-        .partition(|s| s.categories.iter().any(|c| trackers.contains(c)));
+    let (trk, other): (Vec<&Sdk>, Vec<&Sdk>) =
+        r.sdks.iter().filter(shipped).partition(|s| s.tracker);
     let declared: Vec<&Sdk> = r.sdks.iter().filter(|s| s.found == "declared").collect();
     let referenced: Vec<&Sdk> = r.sdks.iter().filter(|s| s.found == "referenced").collect();
     for (title, group) in [
@@ -978,7 +972,7 @@ fn warnings(o: &mut Out, r: &Report) {
 }
 
 /// What the categories and levels used in this report mean (`--explain`).
-fn legend(o: &mut Out, r: &Report, trackers: &BTreeSet<String>) {
+fn legend(o: &mut Out, r: &Report) {
     let mut terms: BTreeSet<&str> = BTreeSet::new();
     for p in &r.permissions {
         for level in p.protection.split('|') {
@@ -995,11 +989,10 @@ fn legend(o: &mut Out, r: &Report, trackers: &BTreeSet<String>) {
         .collect();
     o.section("Legend");
     o.line("    !                marks something to look at (dangerous permission, finding)");
-    let cats: Vec<&str> = trackers.iter().map(String::as_str).collect();
-    o.line(format!(
-        "    Trackers         SDKs in a tracking category, as Exodus Privacy counts them ({})",
-        cats.join(", ")
-    ));
+    o.line(
+        "    Trackers         SDKs whose code ships and that collect data about users or devices \
+         (analytics, advertising, attribution, profiling, fingerprinting), as Exodus Privacy counts them",
+    );
     o.line("    via NAME         the SDK whose classes make the call or hold the string");
     for (k, v) in entries {
         o.line(format!("    {k:<16} {v}"));
@@ -1109,6 +1102,7 @@ mod tests {
             name: "China Mobile one-click login".into(),
             categories: vec!["one-click-login".into()],
             found: "bundled".into(),
+            tracker: false,
             ..Sdk::default()
         });
         r.identifier_apis.push(IdentifierApi {
@@ -1135,7 +1129,6 @@ mod tests {
             &TextOptions {
                 color: false,
                 explain: true,
-                tracker_categories: ["identification".to_string()].into(),
             },
         );
         assert!(
