@@ -129,6 +129,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
     fn bundle_manifest_is_protobuf_xml() {
         let aab =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/aab/appinfo-android.aab");

@@ -98,6 +98,7 @@ fn samples_name_only_listed_sdks() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn corpus_names_only_listed_sdks() {
     let corpus = root().join("../shared/corpus");
     let mut paths = packages_in(&corpus.join("apk-trackers"), &["apk"]);

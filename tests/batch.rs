@@ -335,6 +335,7 @@ fn inspect_refuses_a_folder_of_unrelated_apps() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn corpus_batch_records_every_file() {
     let corpus = root().join("../shared/corpus");
     if !corpus.is_dir() {

@@ -101,6 +101,7 @@ fn num(v: Option<u32>) -> String {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn corpus_agrees_with_aapt() {
     let Some(root) = corpus() else { return };
     let golden = golden();
@@ -198,6 +199,7 @@ fn corpus_agrees_with_aapt() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn zip_bomb_ends_fast_with_a_warning() {
     let Some(root) = corpus() else { return };
     let path = root.join("malformed").join(ZIP_BOMB);
@@ -213,6 +215,7 @@ fn zip_bomb_ends_fast_with_a_warning() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn every_trick_reports_androids_verdict() {
     let Some(root) = corpus() else { return };
     let accepted = [
@@ -257,6 +260,7 @@ fn every_trick_reports_androids_verdict() {
 /// `scripts/signing-golden`) against `inspect`'s `signing`, taking the
 /// highest scheme apksigner 0.9 reports (v3, else v2, else v1).
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn signing_agrees_with_apksigner() {
     let Some(root) = corpus() else { return };
     let text = include_str!("golden/apksigner-certs.tsv");
@@ -302,6 +306,7 @@ fn signing_agrees_with_apksigner() {
 /// The v3 key-rotation lineage, as `apksigner lineage --in FILE --print-certs`
 /// prints it for apksig's golden lineage APK (two signers, rsa-2048 → rsa-2048_2).
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn v3_lineage_matches_apksigner() {
     let Some(root) = corpus() else { return };
     let path = root.join("signing/apksig-golden-aligned-v3-lineage-out.apk");

@@ -152,6 +152,7 @@ fn golden_lists_name_known_sdks() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn corpus_sdk_precision_and_recall() {
     let root = corpus_root();
     if !root.is_dir() {

@@ -154,6 +154,7 @@ fn two_samples_differ_by_their_set_differences() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn branch_testbed_builds() {
     let dir = root().join("../shared/corpus/apk-trackers");
     let old = dir.join("branch-sdk-testbed-release-unsigned.apk");

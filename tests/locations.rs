@@ -42,6 +42,7 @@ fn holds(bytes: &[u8], loc: &Location, text: &str) -> bool {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn every_reported_offset_holds_what_was_reported() {
     let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
     if !root.is_dir() {

@@ -66,6 +66,7 @@ fn planted_jni_export_names_the_sdk() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn rootcloak_every_abi() {
     let Some(p) = corpus("apk/rootcloak2_v18.apk") else {
         return;
@@ -113,6 +114,7 @@ fn rootcloak_every_abi() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn upyun_every_abi() {
     let Some(p) = corpus("apk-trackers/upyun-loginDemo.apk") else {
         return;
@@ -153,6 +155,7 @@ fn upyun_every_abi() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn fusion_msa_packed_library() {
     let Some(p) = corpus("apk-trackers/fusion-anti-addiction-demo.apk") else {
         return;
@@ -192,6 +195,7 @@ fn fusion_msa_packed_library() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn android_project_bugly() {
     let Some(p) = corpus("apk-trackers/AndroidProject-8d44588-umeng-bugly.apk") else {
         return;
@@ -211,6 +215,7 @@ fn android_project_bugly() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn executables_in_assets_are_listed() {
     let Some(p) = corpus("apk/XposedInstaller_3.1.5.apk") else {
         return;

@@ -284,6 +284,7 @@ fn split_set_without_a_working_base_still_reports_the_splits() {
 // `base/manifest/AndroidManifest.xml` and `base/resources.pb` at the root.
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn corpus_apks_match_aapt_on_the_base() {
     let Some(p) = corpus("split/instant-sample-splits.apks") else {
         return;
@@ -333,6 +334,7 @@ fn corpus_apks_match_aapt_on_the_base() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn corpus_split_directory_is_one_app() {
     let Some(dir) = corpus("split") else { return };
     let r = inspect_path(&dir, &Options::default()).unwrap();
@@ -358,6 +360,7 @@ fn corpus_split_directory_is_one_app() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn corpus_bundles_match_aapt2() {
     // (file, package, versionCode, versionName, min, target, label, permissions, modules)
     type Case<'a> = (

@@ -20,6 +20,7 @@ fn sdk_ids(r: &Report) -> BTreeSet<&str> {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn china_mobile_login_is_found_with_owner_endpoint_and_identifiers() {
     for file in ["upyun-loginDemo.apk", "bitlib-quicklogin-demo.apk"] {
         let Some(path) = corpus(file) else { return };
@@ -59,6 +60,7 @@ fn china_mobile_login_is_found_with_owner_endpoint_and_identifiers() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn msa_oaid_is_found_in_the_anti_addiction_demo() {
     let Some(path) = corpus("fusion-anti-addiction-demo.apk") else {
         return;
@@ -76,6 +78,7 @@ fn msa_oaid_is_found_in_the_anti_addiction_demo() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn well_known_endpoints_are_found_and_attributed() {
     for (file, host, sdk) in [
         ("hello-mixpanel.apk", "api.mixpanel.com", "mixpanel"),
@@ -207,6 +210,7 @@ fn planted_fixture_is_detected_exactly() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn repackaged_carrier_sdk_is_found_and_its_reads_attributed() {
     // bitlib's quick-login demo ships China Mobile's SDK renamed to
     // com.cmic.soo.sdk: found by its distinctive class names, and the SIM

@@ -380,6 +380,7 @@ mod tests {
     const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/aab");
 
     #[test]
+    #[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
     fn corpus_manifest_and_label_decode() {
         let dir = std::path::Path::new(SHARED);
         let (Ok(xml), Ok(table)) = (

@@ -907,6 +907,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
     fn zip_bomb_is_refused_quickly() {
         let path = PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),

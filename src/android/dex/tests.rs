@@ -42,6 +42,7 @@ fn ref_lines(dex: &Dex) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn agrees_with_dexdump_on_corpus() {
     let mut checked = 0;
     for line in GOLDEN.lines().filter(|l| !l.starts_with('#')) {
@@ -68,6 +69,7 @@ fn agrees_with_dexdump_on_corpus() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn resolves_refs_of_a_small_dex() {
     let Some(bytes) = corpus_dex("androguard-Test.dex") else {
         return;
@@ -115,6 +117,7 @@ fn header_errors() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn oversized_tables_are_cut_to_the_file() {
     let Some(mut bytes) = corpus_dex("androguard-classes.dex") else {
         return;
@@ -132,6 +135,7 @@ fn oversized_tables_are_cut_to_the_file() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn truncated_dex_gives_partial_results() {
     let Some(bytes) = corpus_dex("gtalksms-classes.dex") else {
         return;
@@ -153,6 +157,7 @@ fn truncated_dex_gives_partial_results() {
 
 /// Deterministic xorshift mutations of real files: no panic, bounded work.
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn mutants_never_panic() {
     let Some(big) = corpus_dex("androguard-classes.dex") else {
         return;

@@ -35,6 +35,7 @@ fn table(bytes: &[u8]) -> ResourceTable {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn every_corpus_arsc_parses_cleanly() {
     let dir = format!("{}/arsc", corpus_dir());
     let Ok(rd) = std::fs::read_dir(&dir) else {
@@ -53,6 +54,7 @@ fn every_corpus_arsc_parses_cleanly() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn a2dp_label_in_default_config_and_locales() {
     let Some(b) = corpus("arsc/a2dp.Vol_137.arsc") else {
         return;
@@ -145,6 +147,7 @@ fn offset16_table_resolves() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn shared_library_package_zero() {
     let Some(b) = corpus("arsc/apktool-shared-library-aapt2.arsc") else {
         return;
@@ -157,6 +160,7 @@ fn shared_library_package_zero() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn framework_names_and_strings() {
     let Some(b) = corpus("arsc/apktool-src-resources.arsc") else {
         return;
@@ -172,6 +176,7 @@ fn framework_names_and_strings() {
 /// Labels from `aapt dump badging` for corpus APKs, resolved through the
 /// manifest's label reference (from `aapt dump xmltree`).
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn labels_agree_with_aapt() {
     let cases: [(&str, u32, &str); 4] = [
         ("apk/a2dp.Vol_137.apk", 0x7f07_005d, "A2DP Volume"),
@@ -203,6 +208,7 @@ fn labels_agree_with_aapt() {
 
 /// Every resources.arsc inside a corpus package decodes without error.
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn every_corpus_apk_table_decodes() {
     let root = corpus_dir();
     let mut stack = vec![std::path::PathBuf::from(&root)];

@@ -41,6 +41,7 @@ fn signature_block_names() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn v1_and_v2_two_signers() {
     let Some(apk) = corpus("signing/apksig-two-signers.apk") else {
         return;
@@ -77,6 +78,7 @@ fn v1_and_v2_two_signers() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn v3_and_v1_dsa_ec() {
     if let Some(apk) = corpus("signing/apksig-golden-aligned-v1v2v3-out.apk") {
         let (cd, _) = v1_blocks(&apk);
@@ -113,6 +115,7 @@ fn v3_and_v1_dsa_ec() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn subject_with_country() {
     let Some(apk) = corpus("apk/com.politedroid_4.apk") else {
         return;
@@ -132,6 +135,7 @@ fn subject_with_country() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn v1_hostile_truncations() {
     let Some(apk) = corpus("signing/apksig-two-signers.apk") else {
         return;
@@ -170,6 +174,7 @@ fn partial_v1_signatures_left_out() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn chain_certificates_are_not_signers() {
     let Some(apk) = corpus("signing/CertChain.apk") else {
         return;
