@@ -6,4 +6,5 @@ pub mod html;
 pub mod json;
 pub mod model;
 pub mod sarif;
+pub mod schema;
 pub mod text;

@@ -1,6 +1,9 @@
 //! The report model: one serde structure whose JSON form is the contract in
-//! `../shared/design/REPORT.md`. Renderers only read it.
+//! `docs/report.md`, with its JSON Schema derived from the same types
+//! (`report::schema`, committed as `docs/report.schema.json`). Renderers only
+//! read it.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -10,7 +13,8 @@ use std::collections::BTreeMap;
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything telltale found in one package.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+#[schemars(deny_unknown_fields)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
@@ -154,7 +158,8 @@ fn collapse_warnings(warnings: Vec<Warning>) -> Vec<Warning> {
 }
 
 /// Name and versions of the tool and signature database that made a report.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+#[schemars(deny_unknown_fields)]
 pub struct ToolInfo {
     pub name: String,
     pub version: String,
@@ -163,7 +168,8 @@ pub struct ToolInfo {
 }
 
 /// Identity of the inspected file.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+#[schemars(deny_unknown_fields)]
 pub struct InputInfo {
     pub path: String,
     pub sha256: String,
@@ -172,7 +178,8 @@ pub struct InputInfo {
 }
 
 /// Identity of the app inside the package.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+#[schemars(deny_unknown_fields)]
 pub struct AppInfo {
     pub platform: Option<String>,
     pub id: Option<String>,
@@ -185,7 +192,8 @@ pub struct AppInfo {
 }
 
 /// A permission the app requests.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Permission {
     pub name: String,
     /// AOSP protection level (`dangerous`, `normal`, `signature|privileged`…) or `unknown`.
@@ -204,14 +212,16 @@ impl Permission {
 }
 
 /// A permission the app defines itself.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct DeclaredPermission {
     pub name: String,
     pub protection: String,
 }
 
 /// An app component from the manifest.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Component {
     pub kind: String,
     pub name: String,
@@ -222,7 +232,8 @@ pub struct Component {
 }
 
 /// A URL the app opens from the browser (VIEW + BROWSABLE intent filter).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct DeepLink {
     pub scheme: String,
     pub host: Option<String>,
@@ -232,7 +243,8 @@ pub struct DeepLink {
 }
 
 /// An intent listed under `<queries>`.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct QueriedIntent {
     pub action: Option<String>,
     pub data: Vec<String>,
@@ -240,7 +252,8 @@ pub struct QueriedIntent {
 }
 
 /// A `<meta-data>` entry.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct MetaData {
     pub name: String,
     pub value: Option<String>,
@@ -249,7 +262,8 @@ pub struct MetaData {
 }
 
 /// Organisation behind an SDK or endpoint.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Owner {
     pub name: String,
     pub country: Option<String>,
@@ -258,7 +272,8 @@ pub struct Owner {
 }
 
 /// A third-party SDK found inside the app.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Sdk {
     pub id: String,
     pub name: String,
@@ -287,7 +302,8 @@ pub struct Sdk {
 }
 
 /// Why an SDK was reported.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Evidence {
     pub kind: String,
     pub path: String,
@@ -295,7 +311,8 @@ pub struct Evidence {
 }
 
 /// Where a string was seen: entry path (nested with `!`) and byte offset.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[schemars(deny_unknown_fields)]
 pub struct Location {
     pub path: String,
     pub offset: Option<u64>,
@@ -308,7 +325,8 @@ pub struct Location {
 }
 
 /// A bounded run of bytes of an entry, starting at a location's offset.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[schemars(deny_unknown_fields)]
 pub struct Excerpt {
     /// Number of bytes shown (at most `report::bytes::EXCERPT_LEN`).
     pub length: u64,
@@ -320,7 +338,8 @@ pub struct Excerpt {
 
 /// Where a report came from: the input's identity, the tool and knowledge
 /// that made it, the options used, and (only when asked) the time.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+#[schemars(deny_unknown_fields)]
 pub struct Provenance {
     /// File name of the input (never the path as typed).
     pub input_name: String,
@@ -345,7 +364,8 @@ pub struct Provenance {
 }
 
 /// One member of a split set: name, size and SHA-256.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct MemberDigest {
     pub name: String,
     pub size: u64,
@@ -353,7 +373,8 @@ pub struct MemberDigest {
 }
 
 /// A hard-coded network endpoint.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Endpoint {
     pub host: String,
     pub domain: Option<String>,
@@ -368,7 +389,8 @@ pub struct Endpoint {
 }
 
 /// A device-identifier or fingerprinting API the app calls.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct IdentifierApi {
     pub api: String,
     pub category: String,
@@ -383,14 +405,16 @@ pub struct IdentifierApi {
 }
 
 /// Callers of an API that lie in one SDK's code (or the app's, or other code).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct CallerGroup {
     pub sdk: String,
     pub callers: Vec<String>,
 }
 
 /// A native library shipped in the package.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct NativeLibrary {
     pub path: String,
     /// ABI the code is for: the `lib/<abi>/` folder, unless the ELF header
@@ -413,7 +437,8 @@ pub struct NativeLibrary {
 
 /// A packer or protector: it hides the app's code from static analysis and
 /// leaves only its loader stub visible.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Packer {
     pub name: String,
     pub vendor: String,
@@ -421,7 +446,8 @@ pub struct Packer {
 }
 
 /// An iOS framework.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Framework {
     pub name: String,
     pub bundle_id: Option<String>,
@@ -430,7 +456,8 @@ pub struct Framework {
 }
 
 /// An executable binary (Mach-O).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Binary {
     pub path: String,
     pub archs: Vec<String>,
@@ -451,7 +478,8 @@ pub struct Binary {
 }
 
 /// What an iOS provisioning profile says.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+#[schemars(deny_unknown_fields)]
 pub struct Provisioning {
     pub path: String,
     pub name: Option<String>,
@@ -470,7 +498,8 @@ pub struct Provisioning {
 }
 
 /// iOS Info.plist facts with no Android counterpart.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+#[schemars(deny_unknown_fields)]
 pub struct IosInfo {
     /// `NS*UsageDescription` keys (also listed under `permissions`) with the
     /// purpose text shown to the user.
@@ -488,21 +517,24 @@ pub struct IosInfo {
 }
 
 /// A usage description: the permission key and the text shown to the user.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct UsageDescription {
     pub key: String,
     pub text: String,
 }
 
 /// An App Transport Security exception domain.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct AtsException {
     pub domain: String,
     pub allows_insecure_http: bool,
 }
 
 /// An app extension or nested app (Watch).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Extension {
     pub path: String,
     pub bundle_id: Option<String>,
@@ -511,7 +543,8 @@ pub struct Extension {
 }
 
 /// iOS privacy manifests (`PrivacyInfo.xcprivacy`) and their cross-checks.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+#[schemars(deny_unknown_fields)]
 pub struct PrivacyManifest {
     /// Whether any manifest sets `NSPrivacyTracking`.
     pub tracking: bool,
@@ -531,7 +564,8 @@ pub struct PrivacyManifest {
 }
 
 /// One `NSPrivacyCollectedDataTypes` item.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct CollectedDataType {
     pub data_type: String,
     pub linked: bool,
@@ -542,7 +576,8 @@ pub struct CollectedDataType {
 }
 
 /// One `NSPrivacyAccessedAPITypes` item.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct AccessedApiType {
     pub category: String,
     pub reasons: Vec<String>,
@@ -550,7 +585,8 @@ pub struct AccessedApiType {
 }
 
 /// A required-reason API category used without a declared reason.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct UndeclaredApi {
     pub category: String,
     /// Symbols / selectors / strings that show the use.
@@ -560,7 +596,8 @@ pub struct UndeclaredApi {
 }
 
 /// A hard-coded secret; never carries the full value unless asked.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Secret {
     pub kind: String,
     pub preview: String,
@@ -572,14 +609,16 @@ pub struct Secret {
 }
 
 /// Code that looks packed or encrypted.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct PackedCode {
     pub path: String,
     pub reason: String,
 }
 
 /// One member of a split set, XAPK, APKM, App Bundle or split directory.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct PackagePart {
     /// Path of the member inside the package (or file name in a directory).
     pub path: String,
@@ -592,7 +631,8 @@ pub struct PackagePart {
 }
 
 /// A signing certificate.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct SigningCert {
     pub scheme: String,
     pub subject: String,
@@ -602,7 +642,8 @@ pub struct SigningCert {
 }
 
 /// Security-relevant flags.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+#[schemars(deny_unknown_fields)]
 pub struct Security {
     pub debuggable: Option<bool>,
     pub allow_backup: Option<bool>,
@@ -622,7 +663,8 @@ pub struct Security {
 }
 
 /// What Android's package reader would do with this file.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+#[schemars(deny_unknown_fields)]
 pub struct Installability {
     /// `Some(true)` when Android's package reader (libziparchive and the
     /// manifest parser) accepts the archive; `None` when not applicable.
@@ -636,7 +678,8 @@ pub struct Installability {
 }
 
 /// Something that went wrong or looked tampered, with where.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[schemars(deny_unknown_fields)]
 pub struct Warning {
     pub path: String,
     pub message: String,
