@@ -390,6 +390,7 @@ const CAPABLE: &[&str] = &[
 ];
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn real_ipas_match_plistutil_and_otool() {
     let Some(shared) = shared() else { return };
     for (file, id, short, version, linked) in REAL {
@@ -412,6 +413,7 @@ fn real_ipas_match_plistutil_and_otool() {
 }
 
 #[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
 fn hostile_apple_inputs_do_not_panic() {
     let Some(shared) = shared() else { return };
     let mut files = Vec::new();
@@ -472,4 +474,33 @@ fn hostile_apple_inputs_do_not_panic() {
             Err(e) => assert!(!must_report, "{name}: {e}"),
         }
     }
+}
+
+/// The platform comes from the Info.plist: the Apple TV app of the corpus is
+/// `tvos` (with `min tvOS` in the text), every other IPA there is `ios`.
+#[test]
+#[cfg_attr(telltale_no_corpus, ignore = "needs ../shared/corpus")]
+fn platform_is_read_from_the_info_plist() {
+    let Some(shared) = shared() else { return };
+    let dir = shared.join("corpus/ipa");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ipa"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "{files:?}");
+    for path in &files {
+        let r = inspect_path(path, &Options::default()).unwrap();
+        let want = if path.ends_with("appinfo-apple-tv-BilibiliLive.ipa") {
+            "tvos"
+        } else {
+            "ios"
+        };
+        assert_eq!(r.app.platform.as_deref(), Some(want), "{}", path.display());
+    }
+    let tv = dir.join("appinfo-apple-tv-BilibiliLive.ipa");
+    let (code, text, _) = common::telltale(&["inspect", tv.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(text.contains("  min tvOS  16.0"), "{text}");
 }

@@ -1,5 +1,5 @@
 //! `Info.plist` (binary or XML) → the facts an inspector reports: identity,
-//! versions, usage descriptions, App Transport Security, URL schemes, queried
+//! platform (iOS, tvOS, watchOS, visionOS, macOS), versions, usage descriptions, App Transport Security, URL schemes, queried
 //! schemes, background modes, SKAdNetwork ids and SDK keys.
 
 use plist::{Dictionary, Value};
@@ -19,6 +19,11 @@ pub struct InfoPlist {
     /// `CFBundleVersion`.
     pub version: Option<String>,
     pub minimum_os: Option<String>,
+    /// The Apple platform the bundle is built for (`ios`, `tvos`,
+    /// `watchos`, `visionos`, `macos`), from `DTPlatformName`, else
+    /// `CFBundleSupportedPlatforms`, else `UIDeviceFamily` / `WKApplication`;
+    /// `None` when the plist says nothing.
+    pub platform: Option<&'static str>,
     /// `CFBundlePackageType` (`APPL`, `FMWK`, `BNDL`, `XPC!`).
     pub package_type: Option<String>,
     /// `NS*UsageDescription` keys with their text (includes
@@ -83,6 +88,72 @@ fn truthy(v: Option<&Value>) -> Option<bool> {
     }
 }
 
+/// A platform name as Xcode writes it (`DTPlatformName`,
+/// `CFBundleSupportedPlatforms`: `iphoneos`, `AppleTVOS`, `WatchSimulator`,
+/// `XROS`, `MacOSX`…) → the report's platform.
+fn platform_of_name(name: &str) -> Option<&'static str> {
+    let n = name.to_ascii_lowercase();
+    let n = n
+        .strip_suffix("simulator")
+        .or_else(|| n.strip_suffix("os"))
+        .unwrap_or(&n);
+    match n {
+        "iphone" | "iphoneos" => Some("ios"),
+        "appletv" | "appletvos" => Some("tvos"),
+        "watch" | "watchos" => Some("watchos"),
+        "xr" | "xros" | "vision" | "visionos" => Some("visionos"),
+        "mac" | "macosx" => Some("macos"),
+        _ => None,
+    }
+}
+
+/// The platform a bundle is for (see [`InfoPlist::platform`]).
+fn platform(d: &Dictionary) -> Option<&'static str> {
+    if let Some(p) = string(d, "DTPlatformName")
+        .as_deref()
+        .and_then(platform_of_name)
+    {
+        return Some(p);
+    }
+    if let Some(p) = strings(d.get("CFBundleSupportedPlatforms"))
+        .iter()
+        .find_map(|n| platform_of_name(n))
+    {
+        return Some(p);
+    }
+    // UIDeviceFamily: 1 iPhone, 2 iPad, 3 Apple TV, 4 Apple Watch, 7 Apple
+    // Vision; an iPhone or iPad app may also run elsewhere, so 1 or 2 wins.
+    let families: Vec<i64> = match d.get("UIDeviceFamily") {
+        Some(Value::Array(a)) => a
+            .iter()
+            .take(16)
+            .filter_map(|v| match v {
+                Value::Integer(i) => i.as_signed(),
+                Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            })
+            .collect(),
+        Some(Value::Integer(i)) => i.as_signed().into_iter().collect(),
+        _ => Vec::new(),
+    };
+    if families.iter().any(|f| *f == 1 || *f == 2) {
+        return Some("ios");
+    }
+    for (family, name) in [(3, "tvos"), (4, "watchos"), (7, "visionos")] {
+        if families.contains(&family) {
+            return Some(name);
+        }
+    }
+    if truthy(d.get("WKApplication")) == Some(true) || truthy(d.get("WKWatchKitApp")) == Some(true)
+    {
+        return Some("watchos");
+    }
+    if d.contains_key("LSMinimumSystemVersion") && !d.contains_key("MinimumOSVersion") {
+        return Some("macos");
+    }
+    None
+}
+
 /// Extracts the facts from a parsed plist dictionary.
 pub fn from_dict(d: &Dictionary) -> InfoPlist {
     let mut p = InfoPlist {
@@ -93,6 +164,7 @@ pub fn from_dict(d: &Dictionary) -> InfoPlist {
         version: string(d, "CFBundleVersion"),
         minimum_os: string(d, "MinimumOSVersion").or_else(|| string(d, "LSMinimumSystemVersion")),
         package_type: string(d, "CFBundlePackageType"),
+        platform: platform(d),
         queried_schemes: strings(d.get("LSApplicationQueriesSchemes")),
         background_modes: strings(d.get("UIBackgroundModes")),
         keys: d.keys().take(MAX_ITEMS).cloned().collect(),
@@ -182,6 +254,82 @@ mod tests {
 <key>LSApplicationQueriesSchemes</key><array><string>weixin</string><string>fb</string></array>
 <key>SKAdNetworkItems</key><array><dict><key>SKAdNetworkIdentifier</key><string>cstr6suwn9.skadnetwork</string></dict></array>
 </dict></plist>"#;
+
+    /// A plist with the given keys (raw XML fragments).
+    fn with(keys: &str) -> InfoPlist {
+        let xml = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict>\
+             <key>CFBundleIdentifier</key><string>com.example.x</string>{keys}</dict></plist>"
+        );
+        parse(xml.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn platform_from_dt_platform_name_supported_platforms_and_device_family() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "<key>DTPlatformName</key><string>appletvos</string>",
+                Some("tvos"),
+            ),
+            (
+                "<key>DTPlatformName</key><string>watchos</string>",
+                Some("watchos"),
+            ),
+            (
+                "<key>DTPlatformName</key><string>watchsimulator</string>",
+                Some("watchos"),
+            ),
+            (
+                "<key>DTPlatformName</key><string>xros</string>",
+                Some("visionos"),
+            ),
+            (
+                "<key>DTPlatformName</key><string>iphoneos</string>",
+                Some("ios"),
+            ),
+            (
+                "<key>DTPlatformName</key><string>macosx</string>",
+                Some("macos"),
+            ),
+            (
+                "<key>CFBundleSupportedPlatforms</key><array><string>AppleTVOS</string></array>",
+                Some("tvos"),
+            ),
+            (
+                "<key>CFBundleSupportedPlatforms</key><array><string>XRSimulator</string></array>",
+                Some("visionos"),
+            ),
+            (
+                "<key>UIDeviceFamily</key><array><integer>3</integer></array>",
+                Some("tvos"),
+            ),
+            (
+                "<key>UIDeviceFamily</key><array><integer>4</integer></array>",
+                Some("watchos"),
+            ),
+            (
+                "<key>UIDeviceFamily</key><array><integer>7</integer></array>",
+                Some("visionos"),
+            ),
+            // An iPhone/iPad app that also runs on Vision Pro is an iOS app.
+            (
+                "<key>UIDeviceFamily</key><array><integer>1</integer><integer>2</integer><integer>7</integer></array>",
+                Some("ios"),
+            ),
+            ("<key>WKApplication</key><true/>", Some("watchos")),
+            // DTPlatformName wins over a device family that disagrees.
+            (
+                "<key>DTPlatformName</key><string>appletvos</string>\
+                 <key>UIDeviceFamily</key><array><integer>1</integer></array>",
+                Some("tvos"),
+            ),
+            ("<key>DTPlatformName</key><string>plan9</string>", None),
+            ("", None),
+        ];
+        for (keys, want) in cases {
+            assert_eq!(with(keys).platform, *want, "{keys}");
+        }
+    }
 
     #[test]
     fn xml_info_plist() {

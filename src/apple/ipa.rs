@@ -291,7 +291,7 @@ pub fn analyse(archive: &Archive<'_>, budget: &Budget, report: &mut Report) -> O
 /// App identity, permissions, schemes and ATS from the main Info.plist.
 pub(crate) fn fill_app(report: &mut Report, p: &info_plist::InfoPlist, path: &str) {
     report.app = AppInfo {
-        platform: Some("ios".into()),
+        platform: Some(p.platform.unwrap_or("ios").into()),
         id: p.bundle_id.clone(),
         name: p.name.clone(),
         version_name: p.short_version.clone(),
