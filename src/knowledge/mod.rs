@@ -17,7 +17,7 @@ use crate::apple::identifiers::{self as apple_ids, AppleApi};
 use crate::apple::privacy_manifest::{self, ReasonCategory};
 use crate::native::packers;
 use crate::scan::{endpoints, secrets};
-use crate::signatures::{Database, hash_files};
+use crate::signatures::{self, Database, hash_files};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -87,7 +87,7 @@ impl Knowledge {
     /// The knowledge base built into the binary, compiled on first use.
     pub fn embedded() -> Result<&'static Knowledge, KnowledgeError> {
         EMBEDDED_KB
-            .get_or_init(|| Knowledge::load(EMBEDDED))
+            .get_or_init(|| Knowledge::assemble(EMBEDDED, Source::Precompiled))
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -119,6 +119,12 @@ impl Knowledge {
 
     /// Loads a knowledge base from `(path relative to data/, text)` pairs.
     pub fn load(input: &[(&str, &str)]) -> Result<Knowledge, KnowledgeError> {
+        Knowledge::assemble(input, Source::Text)
+    }
+
+    /// Loads `input`; with [`Source::Precompiled`] (the built-in files only)
+    /// the signature database and the hash come from `build.rs`.
+    fn assemble(input: &[(&str, &str)], source: Source) -> Result<Knowledge, KnowledgeError> {
         let mut sorted: Vec<(&str, &str)> = input.to_vec();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
         for (path, _) in &sorted {
@@ -144,7 +150,10 @@ impl Knowledge {
         // (regex compilation) are the two large costs of start-up; they run
         // side by side while a second core is free.
         let (signatures, secret_check) = rayon::join(
-            || load_signatures(&sorted),
+            || match source {
+                Source::Text => load_signatures(&sorted),
+                Source::Precompiled => precompiled_signatures(),
+            },
             || {
                 secrets::check_patterns(get("secret_patterns.toml")?)
                     .map_err(|m| invalid("secret_patterns.toml", m))
@@ -172,7 +181,10 @@ impl Knowledge {
         secret_check?;
         Ok(Knowledge {
             version: signatures.version().to_string(),
-            sha256: hash_files(&sorted),
+            sha256: match source {
+                Source::Text => hash_files(&sorted),
+                Source::Precompiled => EMBEDDED_SHA256.to_string(),
+            },
             signatures,
             identifier_apis,
             apple_identifier_apis,
@@ -197,6 +209,28 @@ impl Knowledge {
     }
 }
 
+/// Where the signature database and the hash come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Parsed and hashed from the given texts.
+    Text,
+    /// The built-in files, parsed and hashed by `build.rs`.
+    Precompiled,
+}
+
+/// The knowledge hash of the built-in files (see [`Knowledge::sha256`]),
+/// computed by `build.rs`.
+const EMBEDDED_SHA256: &str = include_str!(concat!(env!("OUT_DIR"), "/knowledge_sha256.txt"));
+
+/// Compiles the signature files parsed at build time; any load error fails.
+fn precompiled_signatures() -> Result<Database, KnowledgeError> {
+    let parsed = signatures::precompiled().map_err(|message| KnowledgeError::Invalid {
+        file: "signatures/".into(),
+        message,
+    })?;
+    checked(Database::compile(parsed))
+}
+
 /// Compiles `signatures/*` into the SDK database; any load error fails.
 fn load_signatures(sorted: &[(&str, &str)]) -> Result<Database, KnowledgeError> {
     let mut sig: Vec<(&str, &str)> = sorted
@@ -206,7 +240,11 @@ fn load_signatures(sorted: &[(&str, &str)]) -> Result<Database, KnowledgeError> 
         .collect();
     // The database's own order: VERSION, schema, owners, then sdks/ by name.
     sig.sort_by_key(|(p, _)| (files::signature_rank(p), p.to_string()));
-    let db = Database::load(&sig);
+    checked(Database::load(&sig))
+}
+
+/// The database, or its first validation problem.
+fn checked(db: Database) -> Result<Database, KnowledgeError> {
     if let Some(first) = db.load_errors().first() {
         return Err(KnowledgeError::Invalid {
             file: "signatures/".into(),

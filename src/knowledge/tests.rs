@@ -143,3 +143,25 @@ fn unknown_and_missing_files_are_errors() {
         KnowledgeError::Missing("packers.toml".into())
     );
 }
+
+#[test]
+fn precompiled_signatures_and_hash_match_the_text() {
+    let sorted: Vec<(&str, &str)> = EMBEDDED.to_vec();
+    assert_eq!(EMBEDDED_SHA256, hash_files(&sorted));
+    let mut sig: Vec<(&str, &str)> = sorted
+        .iter()
+        .filter_map(|(p, t)| Some((p.strip_prefix("signatures/")?, *t)))
+        .filter(|(p, _)| *p != "README.md")
+        .collect();
+    sig.sort_by_key(|(p, _)| (files::signature_rank(p), p.to_string()));
+    let mut parsed = signatures::raw::parse(&sig);
+    signatures::raw::strip_notes(&mut parsed);
+    assert_eq!(signatures::precompiled().unwrap(), parsed);
+    let text = Knowledge::load(EMBEDDED).unwrap();
+    let built = Knowledge::embedded().unwrap();
+    assert_eq!(text.sha256(), built.sha256());
+    assert_eq!(
+        text.signatures.rule_counts(),
+        built.signatures.rule_counts()
+    );
+}
