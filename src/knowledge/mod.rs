@@ -12,11 +12,12 @@ mod files;
 pub mod ip_owner;
 pub mod personal_data;
 
+use crate::android::entries::Tables;
 use crate::android::identifiers::{self, ApiSpec};
 use crate::apple::identifiers::{self as apple_ids, AppleApi};
 use crate::apple::privacy_manifest::{self, ReasonCategory};
 use crate::native::packers;
-use crate::scan::{endpoints, secrets};
+use crate::scan::{self, endpoints, secrets};
 use crate::signatures::{self, Database, hash_files};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -74,6 +75,9 @@ pub struct Knowledge {
     pub apple_plist_sdk_keys: Vec<PlistSdkKey>,
     /// Packers and protectors (`packers.toml`).
     pub packers: Vec<packers::Entry>,
+    /// The scanner's secret shapes and endpoint noise lists
+    /// (`secret_patterns.toml`, `endpoint_noise.toml`).
+    pub scan: scan::Rules,
     /// SDK categories that batch statistics count as trackers
     /// (`tracker_categories.toml`).
     pub tracker_categories: BTreeSet<String>,
@@ -149,14 +153,21 @@ impl Knowledge {
         // The signature database (TOML parsing) and the secret patterns
         // (regex compilation) are the two large costs of start-up; they run
         // side by side while a second core is free.
-        let (signatures, secret_check) = rayon::join(
+        let (signatures, secret_patterns) = rayon::join(
             || match source {
                 Source::Text => load_signatures(&sorted),
                 Source::Precompiled => precompiled_signatures(),
             },
             || {
-                secrets::check_patterns(get("secret_patterns.toml")?)
-                    .map_err(|m| invalid("secret_patterns.toml", m))
+                // Built-in patterns are checked by the tests, so the regexes
+                // a scan may not need are built on first use; a folder's are
+                // all built now, so a broken one fails here.
+                let text = get("secret_patterns.toml")?;
+                match source {
+                    Source::Text => secrets::Patterns::parse_checked(text),
+                    Source::Precompiled => secrets::Patterns::parse(text),
+                }
+                .map_err(|m| invalid("secret_patterns.toml", m))
             },
         );
         let signatures = signatures?;
@@ -176,9 +187,9 @@ impl Knowledge {
             packers::parse_table(get("packers.toml")?).map_err(|m| invalid("packers.toml", m))?;
         let personal_data_apis = personal_data::parse_catalogue(get("personal_data_apis.toml")?)
             .map_err(|m| invalid("personal_data_apis.toml", m))?;
-        endpoints::check_noise(get("endpoint_noise.toml")?)
+        let noise = endpoints::Noise::parse(get("endpoint_noise.toml")?)
             .map_err(|m| invalid("endpoint_noise.toml", m))?;
-        secret_check?;
+        let scan = scan::Rules::new(secret_patterns?, noise);
         Ok(Knowledge {
             version: signatures.version().to_string(),
             sha256: match source {
@@ -192,10 +203,20 @@ impl Knowledge {
             apple_privacy_sdks,
             apple_plist_sdk_keys,
             packers,
+            scan,
             tracker_categories: parse_tracker_categories(get("tracker_categories.toml")?)
                 .map_err(|m| invalid("tracker_categories.toml", m))?,
             personal_data_apis,
         })
+    }
+
+    /// What the per-entry pass reads: scanner rules, identifier APIs, packers.
+    pub fn entry_tables(&self) -> Tables<'_> {
+        Tables {
+            scan: &self.scan,
+            identifier_apis: &self.identifier_apis,
+            packers: &self.packers,
+        }
     }
 
     /// The knowledge version (`signatures/VERSION`).

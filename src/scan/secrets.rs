@@ -18,7 +18,7 @@
 //!   specific pattern also matches exactly (an `AIza…` key assigned to
 //!   `api_key`), the specific kind is reported.
 
-use std::sync::{LazyLock, OnceLock};
+use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
 use regex_automata::nfa::thompson::WhichCaptures;
@@ -183,9 +183,10 @@ fn pem_extent(text: &[u8], header_end: usize) -> Option<usize> {
 /// up front (every scan needs them); the regex of all patterns (anchored
 /// re-checks, `value` captures) and each windowed pattern's regex are built
 /// on first use, since most inputs need few or none of them. Every pattern
-/// was parsed when compiling, and [`Compiled::build_all`] builds the rest
-/// for a file that is not the built-in one, so a broken file fails at load.
-struct Compiled {
+/// was parsed when compiling, and [`Patterns::parse_checked`] builds the rest
+/// up front, so a broken file given with `--knowledge` fails at load.
+#[derive(Debug)]
+pub struct Patterns {
     defs: Vec<PatternDef>,
     placeholders: Vec<String>,
     /// All patterns, for anchored re-checks and `value` captures.
@@ -230,19 +231,26 @@ fn build(patterns: &[&str], prefilter: bool, captures: bool) -> Result<Regex, St
         .map_err(|e| e.to_string())
 }
 
-/// The built-in `data/secret_patterns.toml`.
-const EMBEDDED_PATTERNS: &str = include_str!("../../data/secret_patterns.toml");
-
-/// Checks that `data/secret_patterns.toml` parses and its patterns compile.
-/// The built-in text is compiled once, into the patterns the scanner uses.
-pub fn check_patterns(text: &str) -> Result<(), String> {
-    if text == EMBEDDED_PATTERNS {
-        return PATTERNS.as_ref().map(|_| ()).map_err(Clone::clone);
+impl Patterns {
+    /// Parses `data/secret_patterns.toml` and compiles what every scan needs;
+    /// the other regexes are built on first use.
+    pub fn parse(text: &str) -> Result<Patterns, String> {
+        compile(text)
     }
-    compile(text)?.build_all()
-}
 
-impl Compiled {
+    /// [`Patterns::parse`], then builds every regex, so a pattern that
+    /// parses but does not compile is an error now, not a silent gap later.
+    pub fn parse_checked(text: &str) -> Result<Patterns, String> {
+        let patterns = compile(text)?;
+        patterns.build_all()?;
+        Ok(patterns)
+    }
+
+    /// The secret shapes (for documentation and listings).
+    pub fn defs(&self) -> &[PatternDef] {
+        &self.defs
+    }
+
     /// The regex of all patterns, built on first use.
     fn all(&self) -> Option<&Regex> {
         self.all
@@ -283,7 +291,7 @@ impl Compiled {
     }
 }
 
-fn compile(text: &str) -> Result<Compiled, String> {
+fn compile(text: &str) -> Result<Patterns, String> {
     let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
     file.key_names.check()?;
     let defs = file.pattern;
@@ -356,7 +364,7 @@ fn compile(text: &str) -> Result<Compiled, String> {
         value_group.push(value_group_index(&hir));
     }
     let min_len = if defs.is_empty() { 0 } else { min_len };
-    Ok(Compiled {
+    Ok(Patterns {
         placeholders: file
             .placeholder_substrings
             .iter()
@@ -390,25 +398,20 @@ fn value_group_index(hir: &regex_syntax::hir::Hir) -> Option<usize> {
     walk(hir)
 }
 
-static PATTERNS: LazyLock<Result<Compiled, String>> = LazyLock::new(|| compile(EMBEDDED_PATTERNS));
-
-/// The secret shapes in use (for documentation and `--list` style output).
-pub fn patterns() -> &'static [PatternDef] {
-    PATTERNS
-        .as_ref()
-        .map(|c| c.defs.as_slice())
-        .unwrap_or_default()
-}
-
 /// Reusable per-scan state (capture slots, made on the first match that
 /// needs them), so hits allocate only their value.
 pub(crate) struct Scratch {
     caps: Option<Captures>,
+    /// Per windowed pattern, the region still growing (see [`scan`]).
+    regions: Vec<Option<(usize, usize)>>,
 }
 
 impl Scratch {
     pub(crate) fn new() -> Self {
-        Scratch { caps: None }
+        Scratch {
+            caps: None,
+            regions: Vec::new(),
+        }
     }
 }
 
@@ -432,7 +435,7 @@ pub fn entropy(bytes: &[u8]) -> f64 {
         .sum()
 }
 
-fn value_ok(c: &Compiled, def: &PatternDef, value: &[u8]) -> bool {
+fn value_ok(c: &Patterns, def: &PatternDef, value: &[u8]) -> bool {
     if let Some(min) = def.entropy_min {
         let letters = value.iter().any(u8::is_ascii_alphabetic);
         let digits = value.iter().any(u8::is_ascii_digit);
@@ -449,9 +452,10 @@ fn value_ok(c: &Compiled, def: &PatternDef, value: &[u8]) -> bool {
 
 /// Secrets in one ASCII-compatible text (no UTF-16 runs), offsets from
 /// `base_offset`: the secret half of [`super::scan_bytes`].
-pub fn scan_secrets(text: &[u8], base_offset: u64) -> Vec<SecretHit> {
+pub fn scan_secrets(patterns: &Patterns, text: &[u8], base_offset: u64) -> Vec<SecretHit> {
     let mut out = Vec::new();
     scan(
+        patterns,
         text,
         OffsetMap {
             base: base_offset,
@@ -464,11 +468,14 @@ pub fn scan_secrets(text: &[u8], base_offset: u64) -> Vec<SecretHit> {
 }
 
 /// Scans `text` for secrets, appending hits with offsets mapped by `map`.
-pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut Vec<SecretHit>) {
-    let Some(c) = PATTERNS.as_ref().ok() else {
-        return;
-    };
-    let caps = &mut scratch.caps;
+pub(crate) fn scan(
+    c: &Patterns,
+    text: &[u8],
+    map: OffsetMap,
+    scratch: &mut Scratch,
+    out: &mut Vec<SecretHit>,
+) {
+    let Scratch { caps, regions } = scratch;
     if text.len() < c.min_len {
         return;
     }
@@ -482,7 +489,8 @@ pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut
         // Per windowed pattern, the union of the windows around its keywords
         // seen so far; a region is searched once it can grow no more, so
         // every byte is searched at most once per pattern.
-        let mut regions: Vec<Option<(usize, usize)>> = vec![None; c.defs.len()];
+        regions.clear();
+        regions.resize(c.defs.len(), None);
         for k in keywords.find_iter(text) {
             let Some(pids) = c.keyword_patterns.get(k.pattern().as_usize()) else {
                 continue;
@@ -503,8 +511,8 @@ pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut
                 };
             }
         }
-        for (pid, region) in regions.into_iter().enumerate() {
-            if let Some(region) = region {
+        for (pid, region) in regions.iter().enumerate() {
+            if let Some(region) = *region {
                 search_region(c, text, pid, region, caps, map, out);
             }
         }
@@ -516,7 +524,7 @@ pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut
 
 /// Runs windowed pattern `pid` over `text[start..end]`.
 fn search_region(
-    c: &Compiled,
+    c: &Patterns,
     text: &[u8],
     pid: usize,
     (start, end): (usize, usize),
@@ -535,7 +543,7 @@ fn search_region(
 
 /// Applies the value rules to a match of pattern `pid` and reports it.
 fn report(
-    c: &Compiled,
+    c: &Patterns,
     text: &[u8],
     mut pid: usize,
     matched: std::ops::Range<usize>,
@@ -601,6 +609,10 @@ mod tests {
         let mut out = Vec::new();
         let mut scratch = Scratch::new();
         scan(
+            crate::knowledge::Knowledge::embedded()
+                .unwrap()
+                .scan
+                .secrets(),
             text.as_bytes(),
             OffsetMap { base: 0, stride: 1 },
             &mut scratch,
