@@ -108,13 +108,9 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 pub const BUILT_IN_ONLY: &[&str] = &[
     "android_attrs.tsv",
     "apk-signing-block-ids.tsv",
-    "endpoint_noise.toml",
-    "identifier_apis.toml",
     "packer-stubs.tsv",
-    "packers.toml",
     "permissions-extra.tsv",
     "permissions.tsv",
-    "secret_patterns.toml",
     "x500-keywords.tsv",
 ];
 
