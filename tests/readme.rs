@@ -28,6 +28,8 @@ fn examples() -> Vec<Example> {
     let mut out: Vec<Example> = Vec::new();
     let mut in_console = false;
     let mut in_other = false;
+    // A block inside a list item is indented like its fence.
+    let mut indent = 0;
     for (i, line) in text.lines().enumerate() {
         let fence = line.trim_start().starts_with("```");
         if fence {
@@ -36,6 +38,7 @@ fn examples() -> Vec<Example> {
                 in_other = false;
             } else if line.trim() == "```console" {
                 in_console = true;
+                indent = line.len() - line.trim_start().len();
             } else {
                 in_other = true;
             }
@@ -44,6 +47,7 @@ fn examples() -> Vec<Example> {
         if !in_console {
             continue;
         }
+        let line = line.get(indent..).unwrap_or("");
         if let Some(cmd) = line.strip_prefix("$ ") {
             out.push(Example {
                 line: i + 1,
