@@ -96,10 +96,6 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../data/signatures/sdks/libchecker.toml"),
     ),
     (
-        "tracker_categories.toml",
-        include_str!("../../data/tracker_categories.toml"),
-    ),
-    (
         "x500-keywords.tsv",
         include_str!("../../data/x500-keywords.tsv"),
     ),
@@ -144,7 +140,6 @@ const KNOWN: &[&str] = &[
     "signatures/owners-libchecker.toml",
     "signatures/owners.toml",
     "signatures/schema.toml",
-    "tracker_categories.toml",
 ];
 
 /// The folder under `data/` with downloaded IP tables, skipped by [`walk`].

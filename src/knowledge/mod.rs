@@ -78,9 +78,6 @@ pub struct Knowledge {
     /// The scanner's secret shapes and endpoint noise lists
     /// (`secret_patterns.toml`, `endpoint_noise.toml`).
     pub scan: scan::Rules,
-    /// SDK categories that batch statistics count as trackers
-    /// (`tracker_categories.toml`).
-    pub tracker_categories: BTreeSet<String>,
     /// Personal-data reads: SMS, contacts, call log … (`personal_data_apis.toml`).
     pub personal_data_apis: Vec<personal_data::PersonalDataApi>,
 }
@@ -222,8 +219,6 @@ impl Knowledge {
             apple_plist_sdk_keys,
             packers,
             scan,
-            tracker_categories: parse_tracker_categories(get("tracker_categories.toml")?)
-                .map_err(|m| invalid("tracker_categories.toml", m))?,
             personal_data_apis,
         })
     }
@@ -291,20 +286,6 @@ fn checked(db: Database) -> Result<Database, KnowledgeError> {
         });
     }
     Ok(db)
-}
-
-/// Reads `tracker_categories.toml` (`categories = [...]`).
-fn parse_tracker_categories(text: &str) -> Result<BTreeSet<String>, String> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct File {
-        categories: Vec<String>,
-    }
-    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
-    if file.categories.is_empty() {
-        return Err("no categories".into());
-    }
-    Ok(file.categories.into_iter().collect())
 }
 
 fn parse_plist_keys(text: &str) -> Result<Vec<PlistSdkKey>, String> {

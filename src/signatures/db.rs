@@ -416,6 +416,15 @@ impl Database {
         self.sdks.iter().map(|s| s.id.as_str())
     }
 
+    /// The ids of the SDKs flagged `tracker = true`.
+    pub fn tracker_ids(&self) -> std::collections::BTreeSet<String> {
+        self.sdks
+            .iter()
+            .filter(|s| s.tracker)
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
     /// Whether the SDK `id` is a tracker (`tracker = true` in the data).
     pub fn is_tracker(&self, id: &str) -> Option<bool> {
         Some(self.sdks.get(self.sdk_index(id)?)?.tracker)
