@@ -232,6 +232,16 @@ impl Knowledge {
         }
     }
 
+    /// The version and hash of the built-in knowledge, without loading it
+    /// (both are fixed at build time; `--version` prints them).
+    pub fn embedded_identity() -> (&'static str, &'static str) {
+        let version = EMBEDDED
+            .iter()
+            .find(|(p, _)| *p == "signatures/VERSION")
+            .map_or("", |(_, t)| t.trim());
+        (version, EMBEDDED_SHA256)
+    }
+
     /// The knowledge version (`signatures/VERSION`).
     pub fn version(&self) -> &str {
         &self.version
