@@ -6,6 +6,7 @@ use crate::android::code::{self, DexFacts};
 use crate::android::dex;
 use crate::android::identifiers::ApiSpec;
 use crate::container::Budget;
+use crate::container::budget::{Grant, ReadError};
 use crate::container::zip::{Archive, Entry};
 use crate::native::{self, ElfInfo, packers};
 use crate::scan::{self, EntryScan};
@@ -166,7 +167,10 @@ pub fn first_of_each_name<'x>(archive: &'x Archive<'_>) -> impl Iterator<Item = 
         .filter(|e| archive.find(&e.name).is_some_and(|f| f.index == e.index))
 }
 
-/// Analyses the given entries (already classified) in parallel.
+/// Analyses the given entries (already classified) in parallel. Room in the
+/// budget is granted one entry at a time in the given order before any is
+/// read, and nested packages are opened after the pass, in order, so which
+/// entries a cap skips never depends on thread timing.
 pub fn analyse_work(
     archive: &Archive<'_>,
     budget: &Budget,
@@ -174,17 +178,59 @@ pub fn analyse_work(
     work: &[(&Entry, EntryKind)],
     nesting: Nesting,
 ) -> Vec<EntryOutcome> {
-    work.par_iter()
-        .map(|(entry, kind)| match kind {
-            EntryKind::Skip => vec![EntryOutcome {
-                path: entry.name.clone(),
-                kind: Some(EntryKind::Skip),
-                ..EntryOutcome::default()
-            }],
-            _ => analyse_one(archive, budget, tables, entry, kind.clone(), nesting),
+    let grants: Vec<Option<Result<Grant, ReadError>>> = work
+        .iter()
+        .map(|(entry, kind)| (*kind != EntryKind::Skip).then(|| budget.grant(entry)))
+        .collect();
+    let read: Vec<Analysed> = work
+        .par_iter()
+        .zip(grants.into_par_iter())
+        .map(|((entry, kind), grant)| match grant {
+            None => Analysed {
+                outcome: EntryOutcome {
+                    path: entry.name.clone(),
+                    kind: Some(EntryKind::Skip),
+                    ..EntryOutcome::default()
+                },
+                nested: None,
+            },
+            Some(grant) => analyse_one(archive, budget, tables, entry, kind.clone(), grant),
         })
-        .flatten()
+        .collect();
+    read.into_iter()
+        .flat_map(|a| a.with_nested(budget, tables, nesting))
         .collect()
+}
+
+/// One entry's analysis, and the bytes of the package nested in it, when
+/// it is one (opened once the pass is over).
+struct Analysed {
+    outcome: EntryOutcome,
+    nested: Option<Vec<u8>>,
+}
+
+impl Analysed {
+    /// The entry's outcome followed by those of its nested package.
+    fn with_nested(
+        self,
+        budget: &Budget,
+        tables: Tables<'_>,
+        nesting: Nesting,
+    ) -> Vec<EntryOutcome> {
+        let mut outcome = self.outcome;
+        let inner = match self.nested {
+            Some(bytes) => open_nested(
+                budget,
+                tables,
+                &outcome.path,
+                &bytes,
+                nesting,
+                &mut outcome.warnings,
+            ),
+            None => Vec::new(),
+        };
+        std::iter::once(outcome).chain(inner).collect()
+    }
 }
 
 fn analyse_one(
@@ -193,24 +239,27 @@ fn analyse_one(
     tables: Tables<'_>,
     entry: &Entry,
     kind: EntryKind,
-    nesting: Nesting,
-) -> Vec<EntryOutcome> {
+    grant: Result<Grant, ReadError>,
+) -> Analysed {
     let mut out = EntryOutcome {
         path: entry.name.clone(),
         kind: Some(kind.clone()),
         ..EntryOutcome::default()
     };
-    let read = match budget.read_entry(archive, entry) {
+    let read = match grant.and_then(|g| budget.read_granted(archive, entry, g)) {
         Ok(r) => r,
         Err(e) => {
             out.warnings.push(e.into());
-            return vec![out];
+            return Analysed {
+                outcome: out,
+                nested: None,
+            };
         }
     };
     out.warnings
         .extend(read.notes.iter().map(|n| format!("zip: {n}")));
     out.android_fails = read.android_fails;
-    analyse_read(budget, tables, out, read.bytes, kind, nesting)
+    analyse_read(tables, out, read.bytes, kind)
 }
 
 /// Analyses a file that is not inside an archive (a bare DEX or ELF file)
@@ -228,26 +277,26 @@ pub fn analyse_bytes(
         kind: Some(kind.clone()),
         ..EntryOutcome::default()
     };
-    analyse_read(budget, tables, out, bytes, kind, nesting)
+    analyse_read(tables, out, bytes, kind).with_nested(budget, tables, nesting)
 }
 
 /// The analysis of one entry's bytes once read; `out` carries its path and
 /// the notes of reading it.
 fn analyse_read(
-    budget: &Budget,
     tables: Tables<'_>,
     mut out: EntryOutcome,
     bytes: Vec<u8>,
     kind: EntryKind,
-    nesting: Nesting,
-) -> Vec<EntryOutcome> {
+) -> Analysed {
     let name = out.path.clone();
     let mut kind = kind;
     let mut dex_as_data = false;
     if kind != EntryKind::Dex && is_nestable(&name) {
         if bytes.starts_with(b"PK\x03\x04") {
-            let inner = open_nested(budget, tables, &name, &bytes, nesting, &mut out.warnings);
-            return std::iter::once(out).chain(inner).collect();
+            return Analysed {
+                outcome: out,
+                nested: Some(bytes),
+            };
         }
         if bytes.starts_with(b"dex\n") {
             kind = EntryKind::Dex;
@@ -296,7 +345,10 @@ fn analyse_read(
         EntryKind::Raw => out.scan = scan::scan_bytes(tables.scan, &bytes, 0),
         EntryKind::Skip => {}
     }
-    vec![out]
+    Analysed {
+        outcome: out,
+        nested: None,
+    }
 }
 
 /// Opens a ZIP (APK, JAR, ZIP) found inside the package and analyses its
