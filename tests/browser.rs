@@ -118,6 +118,14 @@ fn check(chromium: &str, package: &Path, name: &str) -> (usize, usize, usize, us
         .iter()
         .flat_map(|k| json[*k].as_array().unwrap().iter())
         .flat_map(|f| f["locations"].as_array().unwrap().iter())
+        .chain(
+            json["sdks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|s| s["evidence"].as_array().unwrap().iter())
+                .map(|e| &e["location"]),
+        )
         .filter(|l| l["offset"].is_u64())
         .count();
     assert_eq!(count(&dom, "class=\"sdk-row\""), sdks, "{name}: SDK rows");

@@ -170,6 +170,14 @@ fn html_is_self_contained_and_counts_match() {
             .iter()
             .flat_map(|k| json[*k].as_array().unwrap().iter())
             .flat_map(|f| f["locations"].as_array().unwrap().iter())
+            .chain(
+                json["sdks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|s| s["evidence"].as_array().unwrap().iter())
+                    .map(|e| &e["location"]),
+            )
             .filter(|l| l["offset"].is_u64())
             .count();
         assert_eq!(n("<tr class=\"ev\""), located, "{sample}");

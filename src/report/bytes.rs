@@ -23,6 +23,15 @@ pub fn excerpt(bytes: &[u8], offset: u64) -> Option<Excerpt> {
     })
 }
 
+/// Length in bytes of `text` stored in `encoding` (UTF-8 unless `utf-16le`
+/// or `utf-16be`), as SDK evidence's `matched` is.
+pub fn encoded_len(text: &str, encoding: Option<&str>) -> u64 {
+    match encoding {
+        Some("utf-16le" | "utf-16be") => 2 * text.encode_utf16().count() as u64,
+        _ => text.len() as u64,
+    }
+}
+
 /// Bytes as ASCII, `.` for anything not printable.
 pub fn ascii(bytes: &[u8]) -> String {
     bytes

@@ -48,10 +48,21 @@ struct Row<'a> {
     loc: &'a Location,
 }
 
-/// Every location with an offset, in report order: endpoints, identifier
-/// reads, secrets. The index is the row number (`#ev-N`).
+/// Every location with an offset, in report order: SDK evidence,
+/// endpoints, identifier reads, secrets. The index is the row number (`#ev-N`).
 fn evidence_rows(r: &Report) -> Vec<Row<'_>> {
     let mut rows = Vec::new();
+    for s in &r.sdks {
+        for e in &s.evidence {
+            if let Some(l) = e.location.as_ref().filter(|l| l.offset.is_some()) {
+                let what = e.matched.as_deref().unwrap_or(&e.detail);
+                rows.push(Row {
+                    finding: format!("SDK {}: {} {what}", s.name, e.kind),
+                    loc: l,
+                });
+            }
+        }
+    }
     for e in &r.endpoints {
         for l in e.locations.iter().filter(|l| l.offset.is_some()) {
             rows.push(Row {

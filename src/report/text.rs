@@ -188,6 +188,13 @@ pub fn render(r: &Report) -> String {
                 owner_text(&s.owner),
                 s.evidence_count
             );
+            if let Some((e, l, off)) = s.evidence.iter().find_map(|e| {
+                let l = e.location.as_ref()?;
+                Some((e, l, l.offset?))
+            }) {
+                let what = e.matched.as_deref().unwrap_or(&e.detail);
+                let _ = writeln!(o, "        {} \"{what}\" at {}@{off}", e.kind, l.path);
+            }
         }
     }
     if !r.identifier_apis.is_empty() {
