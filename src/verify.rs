@@ -140,9 +140,10 @@ pub fn verify(report: &str, package: &Path, limits: &Limits) -> Result<Outcome, 
         for item in items {
             let label = format!("{kind} {}", str_of(item, key));
             let host = (kind == "endpoint").then(|| str_of(item, key).to_ascii_lowercase());
-            let claim = match &host {
-                Some(h) => Claim::Host(h),
-                None => Claim::None,
+            let claim = match (&host, kind) {
+                (Some(h), _) => Claim::Host(h),
+                (None, "secret") => Claim::Sha256(str_of(item, "sha256")),
+                _ => Claim::None,
             };
             for loc in item
                 .get("locations")
@@ -194,7 +195,13 @@ enum Claim<'a> {
     Host(&'a str),
     /// These bytes (the text shown) start exactly at the offset.
     Exact(&'a str, &'a [u8]),
+    /// Bytes with this SHA-256 (a secret's value, never shown) start at the
+    /// offset.
+    Sha256(&'a str),
 }
+
+/// Longest secret value `verify` looks for at an offset.
+const MAX_SECRET_LEN: usize = 4096;
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or_default()
@@ -284,6 +291,14 @@ fn check_location(
                         "matched: report \"{text}\", package \"{}\"",
                         ascii(&bytes[start..end])
                     ));
+                }
+            }
+            if let Claim::Sha256(want) = claim {
+                let end = bytes.len().min(start.saturating_add(MAX_SECRET_LEN));
+                let found = (start + 1..=end).find(|&e| sha256_hex(&bytes[start..e]) == want);
+                match found {
+                    Some(e) => held.push(format!("value sha256 ({} bytes)", e - start)),
+                    None => failed.push("no value with the report's sha256 at the offset".into()),
                 }
             }
             if let Claim::Host(h) = claim {

@@ -93,29 +93,29 @@ fn read_member(container: &[u8], name: &str, limits: &Limits) -> Result<Vec<u8>,
         .map_err(|e| format!("{name}: {e}"))
 }
 
-/// Adds each location's entry hash and excerpt, and locates each SDK
-/// evidence item in its entry ([`sdk::locate`]), reading each entry once.
-/// Entries that cannot be read again (folders, members over the limits)
-/// are left as they are: the report already says where they were seen.
+/// Locations, SDK evidence and secret locations of one entry.
+type Entry<'a> = (
+    Vec<&'a mut Location>,
+    Vec<&'a mut Evidence>,
+    Vec<&'a mut Location>,
+);
+
+/// Adds each location's entry hash and excerpt (secrets: the hash only),
+/// and locates each SDK evidence item in its entry ([`sdk::locate`]),
+/// reading each entry once. Entries that cannot be read again (folders,
+/// members over the limits) are left as they are: the report already says
+/// where they were seen.
 pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
-    let mut by_path: BTreeMap<String, (Vec<&mut Location>, Vec<&mut Evidence>)> = BTreeMap::new();
-    let locations = (report
+    let mut by_path: BTreeMap<String, Entry<'_>> = BTreeMap::new();
+    let endpoints = report
         .endpoints
         .iter_mut()
-        .flat_map(|e| e.locations.iter_mut()))
-    .chain(
-        report
-            .identifier_apis
-            .iter_mut()
-            .flat_map(|i| i.locations.iter_mut()),
-    )
-    .chain(
-        report
-            .secrets
-            .iter_mut()
-            .flat_map(|s| s.locations.iter_mut()),
-    );
-    for loc in locations {
+        .flat_map(|e| e.locations.iter_mut());
+    let reads = report
+        .identifier_apis
+        .iter_mut()
+        .flat_map(|i| i.locations.iter_mut());
+    for loc in endpoints.chain(reads) {
         by_path.entry(loc.path.clone()).or_default().0.push(loc);
     }
     for e in report.sdks.iter_mut().flat_map(|s| s.evidence.iter_mut()) {
@@ -123,7 +123,16 @@ pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
             by_path.entry(e.path.clone()).or_default().1.push(e);
         }
     }
-    for (path, (locs, mut evidence)) in by_path {
+    // A secret's bytes are its value: its locations get the entry hash but
+    // no excerpt (`verify` checks the value's SHA-256 at the offset instead).
+    for loc in report
+        .secrets
+        .iter_mut()
+        .flat_map(|s| s.locations.iter_mut())
+    {
+        by_path.entry(loc.path.clone()).or_default().2.push(loc);
+    }
+    for (path, (locs, mut evidence, secret_locs)) in by_path {
         let Ok(bytes) = package.entry(&path, limits) else {
             continue;
         };
@@ -131,6 +140,9 @@ pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
         for loc in locs {
             loc.entry_sha256 = Some(digest.clone());
             loc.excerpt = loc.offset.and_then(|o| excerpt(&bytes, o));
+        }
+        for loc in secret_locs {
+            loc.entry_sha256 = Some(digest.clone());
         }
         sdk::locate(&mut evidence, &path, &bytes, &digest);
     }

@@ -56,6 +56,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../data/personal_data_apis.toml"),
     ),
     (
+        "report_labels.toml",
+        include_str!("../../data/report_labels.toml"),
+    ),
+    (
         "secret_patterns.toml",
         include_str!("../../data/secret_patterns.toml"),
     ),
@@ -118,6 +122,7 @@ pub const BUILT_IN_ONLY: &[&str] = &[
     "packers.toml",
     "permissions-extra.tsv",
     "permissions.tsv",
+    "report_labels.toml",
     "secret_patterns.toml",
     "x500-keywords.tsv",
 ];
@@ -142,6 +147,7 @@ const KNOWN: &[&str] = &[
     "identifier_apis.toml",
     "packers.toml",
     "personal_data_apis.toml",
+    "report_labels.toml",
     "secret_patterns.toml",
     "signatures/README.md",
     "signatures/VERSION",

@@ -169,6 +169,8 @@ impl Knowledge {
             .map_err(|m| invalid("personal_data_apis.toml", m))?;
         endpoints::check_noise(get("endpoint_noise.toml")?)
             .map_err(|m| invalid("endpoint_noise.toml", m))?;
+        crate::report::labels::parse(get("report_labels.toml")?)
+            .map_err(|m| invalid("report_labels.toml", m))?;
         secret_check?;
         Ok(Knowledge {
             version: signatures.version().to_string(),
