@@ -8,7 +8,6 @@
 //! string (`const-string "android_id"` next to `Settings.Secure.getString`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -76,19 +75,10 @@ pub fn parse_catalogue(text: &str) -> Result<Vec<ApiSpec>, String> {
     Ok(file.api)
 }
 
-/// The built-in catalogue (empty only if the bundled data file were broken,
-/// which a unit test rules out).
-pub fn catalogue() -> &'static [ApiSpec] {
-    static CATALOGUE: OnceLock<Vec<ApiSpec>> = OnceLock::new();
-    CATALOGUE.get_or_init(|| {
-        parse_catalogue(include_str!("../../data/identifier_apis.toml")).unwrap_or_default()
-    })
-}
-
 /// One API called from one class of one DEX file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ApiHit {
-    /// Index into [`catalogue`].
+    /// Index into the catalogue given to [`scan_dex`].
     pub spec: usize,
     /// Java name of the calling class (inner classes keep their `$`).
     pub caller: String,
@@ -97,15 +87,15 @@ pub struct ApiHit {
 }
 
 /// Per-dex lookup tables: which method/field ids are catalogue references.
-struct Targets {
+struct Targets<'s> {
     methods: HashMap<u32, Vec<usize>>,
     fields: HashMap<u32, Vec<usize>>,
     /// String index → the required strings it equals.
     strings: HashMap<u32, usize>,
-    required: Vec<&'static str>,
+    required: Vec<&'s str>,
 }
 
-fn targets(dex: &Dex, specs: &'static [ApiSpec]) -> Targets {
+fn targets<'s>(dex: &Dex, specs: &'s [ApiSpec]) -> Targets<'s> {
     // Class descriptor → specs.
     let mut by_class: HashMap<&[u8], Vec<usize>> = HashMap::new();
     for (i, s) in specs.iter().enumerate() {
@@ -174,7 +164,7 @@ fn targets(dex: &Dex, specs: &'static [ApiSpec]) -> Targets {
         }
     }
     let matched = t.methods.values().chain(t.fields.values()).flatten();
-    let mut required: Vec<&'static str> = matched
+    let mut required: Vec<&'s str> = matched
         .filter_map(|&i| specs[i].requires_string.as_deref())
         .collect();
     required.sort_unstable();
@@ -207,8 +197,7 @@ fn caller_name(dex: &Dex, class: u32) -> String {
 
 /// Finds the catalogue APIs called from the code of one DEX file. Cheap when
 /// the file references none of them (no code walk).
-pub fn scan_dex(dex: &Dex) -> Vec<ApiHit> {
-    let specs = catalogue();
+pub fn scan_dex(dex: &Dex, specs: &[ApiSpec]) -> Vec<ApiHit> {
     let t = targets(dex, specs);
     if t.methods.is_empty() && t.fields.is_empty() {
         return Vec::new();
@@ -292,6 +281,7 @@ pub fn scan_dex(dex: &Dex) -> Vec<ApiHit> {
 /// `other`. The callers are grouped by place (`callers_by_sdk`), and `sdks`
 /// lists every place but `other`.
 pub fn collect<'h>(
+    specs: &[ApiSpec],
     hits: impl IntoIterator<Item = (&'h str, &'h ApiHit)>,
     place_of: &dyn Fn(&str) -> String,
 ) -> Vec<IdentifierApi> {
@@ -300,7 +290,6 @@ pub fn collect<'h>(
         callers: BTreeSet<String>,
         locations: BTreeMap<String, u32>,
     }
-    let specs = catalogue();
     let mut by_api: BTreeMap<&str, Acc> = BTreeMap::new();
     for (path, hit) in hits {
         let Some(spec) = specs.get(hit.spec) else {
@@ -350,15 +339,6 @@ pub fn collect<'h>(
         .collect();
     out.sort();
     out
-}
-
-/// [`scan_dex`] over every `(entry path, dex)` and [`collect`] of the hits.
-pub fn detect(dexes: &[(String, &Dex)], place_of: &dyn Fn(&str) -> String) -> Vec<IdentifierApi> {
-    let hits: Vec<(&str, ApiHit)> = dexes
-        .iter()
-        .flat_map(|(path, dex)| scan_dex(dex).into_iter().map(move |h| (path.as_str(), h)))
-        .collect();
-    collect(hits.iter().map(|(p, h)| (*p, h)), place_of)
 }
 
 #[cfg(test)]

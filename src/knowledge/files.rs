@@ -100,10 +100,6 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../data/signatures/sdks/libchecker.toml"),
     ),
     (
-        "tracker_categories.toml",
-        include_str!("../../data/tracker_categories.toml"),
-    ),
-    (
         "x500-keywords.tsv",
         include_str!("../../data/x500-keywords.tsv"),
     ),
@@ -116,14 +112,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 pub const BUILT_IN_ONLY: &[&str] = &[
     "android_attrs.tsv",
     "apk-signing-block-ids.tsv",
-    "endpoint_noise.toml",
-    "identifier_apis.toml",
     "packer-stubs.tsv",
-    "packers.toml",
     "permissions-extra.tsv",
     "permissions.tsv",
     "report_labels.toml",
-    "secret_patterns.toml",
     "x500-keywords.tsv",
 ];
 
@@ -154,7 +146,6 @@ const KNOWN: &[&str] = &[
     "signatures/owners-libchecker.toml",
     "signatures/owners.toml",
     "signatures/schema.toml",
-    "tracker_categories.toml",
 ];
 
 /// The folder under `data/` with downloaded IP tables, skipped by [`walk`].

@@ -41,11 +41,9 @@ pub struct Report {
     pub secrets: Vec<Secret>,
     /// Code that looks packed or encrypted (DEX carried as data that does not
     /// parse, high-entropy assets next to a packer's loader stub).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub packed_code: Vec<PackedCode>,
     /// Members of a split set or App Bundle (base, splits, modules, OBB
     /// files, DEX metadata); empty for a single APK.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<PackagePart>,
     pub signing: Vec<SigningCert>,
     pub security: Security,
@@ -53,10 +51,8 @@ pub struct Report {
     /// ships no manifest and no cross-check found anything.
     pub privacy_manifest: Option<PrivacyManifest>,
     /// iOS provisioning profile (`embedded.mobileprovision`), when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioning: Option<Provisioning>,
     /// iOS Info.plist extras that have no Android counterpart.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ios: Option<IosInfo>,
     /// Whether Android's own package reader would accept this file.
     pub installable: Installability,
@@ -269,6 +265,11 @@ pub struct Sdk {
     pub categories: Vec<String>,
     pub owner: Option<Owner>,
     pub website: Option<String>,
+    /// Whether the knowledge base flags the SDK as a tracker (`tracker =
+    /// true` in `data/signatures/sdks/`: it collects data about users or
+    /// devices for analytics, advertising, attribution, profiling or
+    /// fingerprinting).
+    pub tracker: bool,
     /// How the SDK was found: `bundled` (its code, native library or
     /// framework ships in the package), `repackaged` (its code ships under
     /// another package prefix, see `repackaged_under`), `declared` (only
@@ -294,15 +295,13 @@ pub struct Evidence {
     /// The exact string that matched, as it is stored in the entry (a DEX
     /// type descriptor `Lcom/x/Y;`, a JNI symbol, a library or class name, a
     /// host): the bytes at `location.offset` are this text in `encoding`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matched: Option<String>,
     /// How `matched` is encoded at the offset when it is not UTF-8:
-    /// `utf-16le` (binary XML string pools) or `utf-16be` (binary plists).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `utf-16le` (binary XML string pools) or `utf-16be` (binary plists);
+    /// `null` for UTF-8.
     pub encoding: Option<String>,
     /// Where `matched` lies: the entry, the offset of its first byte (when
     /// found in the bytes), the entry's SHA-256 and an excerpt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
 }
 
@@ -577,7 +576,6 @@ pub struct Secret {
     pub kind: String,
     pub preview: String,
     pub sha256: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub locations: Vec<Location>,
     /// How many distinct places the value was seen in (`locations` keeps the first 50).
