@@ -204,6 +204,8 @@ impl Knowledge {
         let packers = packers?;
         let personal_data_apis = personal_data_apis?;
         let noise = noise?;
+        crate::report::labels::parse(get("report_labels.toml")?)
+            .map_err(|m| invalid("report_labels.toml", m))?;
         let scan = scan::Rules::new(secret_patterns?, noise);
         Ok(Knowledge {
             version: signatures.version().to_string(),
