@@ -2,7 +2,8 @@
 //! JSON report against the package it claims to describe, without trusting
 //! the tool's analysis: the package hash (and each split member's), and for
 //! every location the entry's hash, the bytes at the offset (the excerpt) and,
-//! for endpoints, the host itself. Reads the report as plain JSON, so reports
+//! for endpoints, the host itself; for SDK evidence, the matched string
+//! (a DEX descriptor, a symbol, a name) exactly at its offset. Reads the report as plain JSON, so reports
 //! of other versions check too as far as they carry these fields.
 
 use crate::container::zip::Limits;
@@ -139,18 +140,68 @@ pub fn verify(report: &str, package: &Path, limits: &Limits) -> Result<Outcome, 
         for item in items {
             let label = format!("{kind} {}", str_of(item, key));
             let host = (kind == "endpoint").then(|| str_of(item, key).to_ascii_lowercase());
+            let claim = match (&host, kind) {
+                (Some(h), _) => Claim::Host(h),
+                (None, "secret") => Claim::Sha256(str_of(item, "sha256")),
+                _ => Claim::None,
+            };
             for loc in item
                 .get("locations")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
             {
-                check_location(&mut out, &label, loc, host.as_deref(), &mut entry);
+                check_location(&mut out, &label, loc, claim, &mut entry);
             }
         }
     }
+    check_sdk_evidence(&mut out, &report, &mut entry);
     Ok(out)
 }
+
+/// Each SDK evidence item with a location: the entry's hash, and the
+/// matched string's bytes (in its encoding) at the offset.
+fn check_sdk_evidence(
+    out: &mut Outcome,
+    report: &Value,
+    entry: &mut impl FnMut(&str) -> Result<Vec<u8>, String>,
+) {
+    let sdks = report.get("sdks").and_then(Value::as_array);
+    for sdk in sdks.into_iter().flatten() {
+        let evidence = sdk.get("evidence").and_then(Value::as_array);
+        for ev in evidence.into_iter().flatten() {
+            let Some(loc) = ev.get("location") else {
+                continue;
+            };
+            let label = format!("sdk {} {}", str_of(sdk, "id"), str_of(ev, "kind"));
+            let matched = ev.get("matched").and_then(Value::as_str).map(|m| {
+                let enc = ev.get("encoding").and_then(Value::as_str);
+                (m.to_string(), crate::evidence::sdk::encode(m, enc))
+            });
+            let claim = match &matched {
+                Some((text, bytes)) => Claim::Exact(text, bytes),
+                None => Claim::None,
+            };
+            check_location(out, &label, loc, claim, entry);
+        }
+    }
+}
+
+/// What a location claims besides its entry hash and excerpt.
+#[derive(Clone, Copy)]
+enum Claim<'a> {
+    None,
+    /// An endpoint's host lies at (or shortly after) the offset.
+    Host(&'a str),
+    /// These bytes (the text shown) start exactly at the offset.
+    Exact(&'a str, &'a [u8]),
+    /// Bytes with this SHA-256 (a secret's value, never shown) start at the
+    /// offset.
+    Sha256(&'a str),
+}
+
+/// Longest secret value `verify` looks for at an offset.
+const MAX_SECRET_LEN: usize = 4096;
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or_default()
@@ -181,7 +232,7 @@ fn check_location(
     out: &mut Outcome,
     label: &str,
     loc: &Value,
-    host: Option<&str>,
+    claim: Claim<'_>,
     entry: &mut impl FnMut(&str) -> Result<Vec<u8>, String>,
 ) {
     let path = str_of(loc, "path");
@@ -231,7 +282,26 @@ fn check_location(
                     ));
                 }
             }
-            if let Some(h) = host {
+            if let Claim::Exact(text, want) = claim {
+                let end = bytes.len().min(start.saturating_add(want.len()));
+                if &bytes[start..end] == want {
+                    held.push(format!("matched \"{text}\""));
+                } else {
+                    failed.push(format!(
+                        "matched: report \"{text}\", package \"{}\"",
+                        ascii(&bytes[start..end])
+                    ));
+                }
+            }
+            if let Claim::Sha256(want) = claim {
+                let end = bytes.len().min(start.saturating_add(MAX_SECRET_LEN));
+                let found = (start + 1..=end).find(|&e| sha256_hex(&bytes[start..e]) == want);
+                match found {
+                    Some(e) => held.push(format!("value sha256 ({} bytes)", e - start)),
+                    None => failed.push("no value with the report's sha256 at the offset".into()),
+                }
+            }
+            if let Claim::Host(h) = claim {
                 let end = bytes.len().min(start.saturating_add(HOST_WINDOW));
                 let window: Vec<u8> = bytes[start..end]
                     .iter()

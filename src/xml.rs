@@ -81,8 +81,9 @@ fn render(doc: &AxmlDocument, resolve: &dyn Fn(u32) -> Option<String>) -> String
 
 /// A property list (binary or XML) as XML plist text.
 fn plist_as_xml(bytes: &[u8]) -> Result<String, String> {
-    let value = plist::Value::from_reader(std::io::Cursor::new(bytes))
+    let mut value = plist::Value::from_reader(std::io::Cursor::new(bytes))
         .map_err(|_| "not a readable property list".to_string())?;
+    crate::apple::plist_read::printable_dates(&mut value);
     let mut out = Vec::new();
     value
         .to_writer_xml(&mut out)

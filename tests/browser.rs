@@ -114,13 +114,21 @@ fn check(chromium: &str, package: &Path, name: &str) -> (usize, usize, usize, us
 
     let sdks = json["sdks"].as_array().unwrap().len();
     let endpoints = json["endpoints"].as_array().unwrap().len();
-    let located: usize = ["endpoints", "identifier_apis", "secrets"]
+    let located: usize = ["endpoints", "identifier_apis"]
         .iter()
         .flat_map(|k| json[*k].as_array().unwrap().iter())
         .flat_map(|f| f["locations"].as_array().unwrap().iter())
-        .filter(|l| l["offset"].is_u64())
+        .chain(
+            json["sdks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|s| s["evidence"].as_array().unwrap().iter())
+                .map(|e| &e["location"]),
+        )
+        .filter(|l| l["offset"].is_u64() && l["excerpt"].is_object())
         .count();
-    assert_eq!(count(&dom, "class=\"sdk-row\""), sdks, "{name}: SDK rows");
+    assert_eq!(count(&dom, "class=\"sdk-row"), sdks, "{name}: SDK rows");
     assert_eq!(
         count(&dom, "class=\"endpoint-row"),
         endpoints,

@@ -157,7 +157,7 @@ fn html_is_self_contained_and_counts_match() {
         }
         let n = |needle: &str| html.matches(needle).count();
         assert_eq!(
-            n("class=\"sdk-row\""),
+            n("class=\"sdk-row"),
             json["sdks"].as_array().unwrap().len(),
             "{sample}"
         );
@@ -166,12 +166,112 @@ fn html_is_self_contained_and_counts_match() {
             json["endpoints"].as_array().unwrap().len(),
             "{sample}"
         );
-        let located: usize = ["endpoints", "identifier_apis", "secrets"]
+        let located: usize = ["endpoints", "identifier_apis"]
             .iter()
             .flat_map(|k| json[*k].as_array().unwrap().iter())
             .flat_map(|f| f["locations"].as_array().unwrap().iter())
-            .filter(|l| l["offset"].is_u64())
+            .chain(
+                json["sdks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|s| s["evidence"].as_array().unwrap().iter())
+                    .map(|e| &e["location"]),
+            )
+            .filter(|l| l["offset"].is_u64() && l["excerpt"].is_object())
             .count();
         assert_eq!(n("<tr class=\"ev\""), located, "{sample}");
     }
+}
+
+/// Whether `tool` runs here.
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The bytes an `xxd` dump shows (its hex columns).
+fn xxd_bytes(dump: &str) -> Vec<u8> {
+    dump.lines()
+        .filter_map(|l| l.split_once(": "))
+        .flat_map(|(_, rest)| {
+            let hex: String = rest
+                .split("  ")
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect();
+            (0..hex.len() / 2)
+                .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A newcomer's path through the page: country names instead of codes, the
+/// state-owned company flagged, what the code reads in words, and every SDK's
+/// "check it yourself" command, run as shown, prints the string it promises.
+#[test]
+fn html_speaks_plainly_and_its_check_lines_hold() {
+    let html = run("html", "samples/sdk-planted.apk");
+    for want in [
+        "State-owned companies",
+        "China Mobile",
+        "owned by State-owned Assets Supervision and Administration Commission (SASAC)",
+        "title=\"CN\">China</span>",
+        "title=\"US\">United States</span>",
+        "The SIM card identity (IMSI, ICCID), tied to the subscriber",
+        "Check it yourself",
+    ] {
+        assert!(html.contains(want), "missing {want:?}");
+    }
+    assert!(!html.contains("class=\"cc\">CN<"), "a bare country code");
+    if !have("unzip") || !have("xxd") {
+        eprintln!("skipping the check-line run: unzip or xxd missing (.ci/run installs them)");
+        return;
+    }
+    let json: Value = serde_json::from_str(&run("json", "samples/sdk-planted.apk")).unwrap();
+    let matched: Vec<&str> = json["sdks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| {
+            s["evidence"]
+                .as_array()?
+                .iter()
+                .find(|e| e["location"]["offset"].is_u64())
+        })
+        .map(|e| e["matched"].as_str().unwrap())
+        .collect();
+    let mut checked = 0;
+    for line in html.split("<div class=\"check\">").skip(1) {
+        let cmd = line
+            .split("<code class=\"cmd\">$ ")
+            .nth(1)
+            .and_then(|c| c.split("</code>").next())
+            .unwrap()
+            .replace("&amp;", "&")
+            .replace("&quot;", "\"")
+            .replace("&gt;", ">")
+            .replace("&lt;", "<");
+        let shows = line
+            .split("<code class=\"shows\">")
+            .nth(1)
+            .and_then(|c| c.split("</code>").next())
+            .unwrap();
+        if !matched.contains(&shows) {
+            continue; // endpoints and reads: their bytes are checked by verify
+        }
+        let out = Command::new("sh")
+            .args(["-c", &cmd])
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples"))
+            .output()
+            .unwrap();
+        let got = xxd_bytes(&String::from_utf8_lossy(&out.stdout));
+        assert_eq!(String::from_utf8_lossy(&got), shows, "{cmd}");
+        checked += 1;
+    }
+    assert!(checked >= matched.len(), "{checked} check lines run");
 }

@@ -82,6 +82,40 @@ fn verify_fails_on_one_changed_offset() {
 }
 
 #[test]
+fn verify_checks_sdk_evidence_at_its_offset() {
+    let sample = root().join("samples/sdk-planted.apk");
+    let report = report_of("samples/sdk-planted.apk");
+    let text = String::from_utf8_lossy(&verify(&report, &sample).stdout).into_owned();
+    // The class descriptor's string_data item in the DEX, the component name
+    // in the manifest's UTF-16 string pool, the JNI symbol in the library.
+    for want in [
+        "ok    sdk umeng-analytics code  classes.dex@",
+        "matched \"Lcom/umeng/analytics/MobclickAgent;\"",
+        "matched \"com.cmic.sso.sdk.activity.LoginAuthActivity\"",
+        "matched \"Java_com_cmic_sso_sdk_auth_AuthnHelper_\"",
+    ] {
+        assert!(text.contains(want), "{want}:\n{text}");
+    }
+    // A report claiming another class at the same bytes fails on the match
+    // alone (offset, hash and excerpt untouched).
+    let changed = report.replacen(
+        "\"matched\": \"Lcom/umeng/analytics/MobclickAgent;\"",
+        "\"matched\": \"Lcom/umeng/analytics/UMConfigure;\"",
+        1,
+    );
+    assert_ne!(report, changed);
+    let out = verify(&changed, &sample);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("FAIL  sdk umeng-analytics code  classes.dex@")
+            && text.contains("matched: report \"Lcom/umeng/analytics/UMConfigure;\""),
+        "{text}"
+    );
+    assert!(text.contains("1 failed"), "{text}");
+}
+
+#[test]
 fn verify_fails_on_one_changed_byte() {
     let sample = root().join("samples/sdk-planted.apk");
     let report = report_of("samples/sdk-planted.apk");

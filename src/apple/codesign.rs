@@ -2,6 +2,7 @@
 //! and team id (CodeDirectory), entitlements (XML slot 5, DER slot 7) and the
 //! certificates of the CMS signature blob. Big-endian throughout.
 
+use crate::apple::plist_read;
 use crate::pkcs7::{CertInfo, ber, v1_facts};
 
 const SUPERBLOB: u32 = 0xfade_0cc0;
@@ -66,7 +67,7 @@ pub fn parse(blob: &[u8]) -> (CodeSignature, Vec<String>) {
         let payload = inner.get(8..).unwrap_or_default();
         match be32(inner, 0) {
             Some(CODE_DIRECTORY) if sig.identifier.is_none() => code_directory(inner, &mut sig),
-            Some(ENTITLEMENTS_XML) => match plist::from_bytes::<plist::Dictionary>(payload) {
+            Some(ENTITLEMENTS_XML) => match plist_read::dictionary(payload) {
                 Ok(d) => sig.entitlements = Some(d),
                 Err(e) => notes.push(format!("code signature: entitlements: {e}")),
             },

@@ -2,6 +2,7 @@
 //! platform (iOS, tvOS, watchOS, visionOS, macOS), versions, usage descriptions, App Transport Security, URL schemes, queried
 //! schemes, background modes, SKAdNetwork ids and SDK keys.
 
+use crate::apple::plist_read;
 use plist::{Dictionary, Value};
 
 /// Most items kept from any one list in the plist.
@@ -51,7 +52,7 @@ pub struct InfoPlist {
 
 /// Parses binary or XML plist bytes into [`InfoPlist`].
 pub fn parse(bytes: &[u8]) -> Result<InfoPlist, String> {
-    let dict: Dictionary = plist::from_bytes(bytes).map_err(|e| format!("plist: {e}"))?;
+    let dict: Dictionary = plist_read::dictionary(bytes).map_err(|e| format!("plist: {e}"))?;
     Ok(from_dict(&dict))
 }
 

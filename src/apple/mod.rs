@@ -8,6 +8,7 @@ pub mod info_plist;
 pub mod ipa;
 pub mod layout;
 pub mod macho;
+pub mod plist_read;
 pub mod privacy_manifest;
 pub mod provisioning;
 

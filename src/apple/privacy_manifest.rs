@@ -2,6 +2,7 @@
 //! what the app contains: required-reason API use, and Apple's list of
 //! commonly used SDKs that must ship a manifest.
 
+use crate::apple::plist_read;
 use crate::report::model::{AccessedApiType, CollectedDataType};
 use plist::{Dictionary, Value};
 use serde::Deserialize;
@@ -23,7 +24,7 @@ pub struct ManifestFile {
 
 /// Parses one `PrivacyInfo.xcprivacy` (binary or XML plist).
 pub fn parse(bytes: &[u8]) -> Result<ManifestFile, String> {
-    let d: Dictionary = plist::from_bytes(bytes).map_err(|e| format!("plist: {e}"))?;
+    let d: Dictionary = plist_read::dictionary(bytes).map_err(|e| format!("plist: {e}"))?;
     let strings = |v: Option<&Value>| -> Vec<String> {
         v.and_then(Value::as_array)
             .map(|a| {

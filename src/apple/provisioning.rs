@@ -2,6 +2,7 @@
 //! lengths and a chunked OCTET STRING) whose content is a plist. The payload
 //! is reassembled with the bounded BER walker, never cut out of raw bytes.
 
+use crate::apple::plist_read;
 use crate::pkcs7::{CertInfo, ber, certificate_info};
 use plist::{Dictionary, Value};
 
@@ -39,8 +40,10 @@ pub use crate::container::detect::is_cms;
 pub fn parse(bytes: &[u8]) -> Result<(Profile, Vec<String>), String> {
     let mut warnings = Vec::new();
     let dict: Dictionary = match signed_content(bytes) {
-        Ok(payload) => plist::from_bytes(&payload).map_err(|e| format!("profile plist: {e}"))?,
-        Err(cms_error) => match plist::from_bytes::<Dictionary>(bytes) {
+        Ok(payload) => {
+            plist_read::dictionary(&payload).map_err(|e| format!("profile plist: {e}"))?
+        }
+        Err(cms_error) => match plist_read::dictionary(bytes) {
             // A bare plist: readable, but not a signed profile.
             Ok(d) => {
                 warnings.push("profile is a plain plist, not signed (no CMS)".to_string());
@@ -53,7 +56,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Profile, Vec<String>), String> {
     let date = |k: &str| {
         dict.get(k)
             .and_then(Value::as_date)
-            .map(|d| d.to_xml_format())
+            .and_then(plist_read::rfc3339)
     };
     let mut p = Profile {
         name: s("Name"),

@@ -5,10 +5,11 @@
 //! report ([`enrich`]) and by `telltale verify`.
 
 pub mod provenance;
+pub mod sdk;
 
 use crate::container::zip::{Archive, Limits};
 pub use crate::report::bytes::{EXCERPT_LEN, ascii, check_command, excerpt, spaced_hex};
-use crate::report::model::{Location, Report};
+use crate::report::model::{Evidence, Location, Report};
 use crate::util::sha256_hex;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -92,30 +93,46 @@ fn read_member(container: &[u8], name: &str, limits: &Limits) -> Result<Vec<u8>,
         .map_err(|e| format!("{name}: {e}"))
 }
 
-/// Every location of the report that can carry evidence, mutably.
-pub fn locations_mut(report: &mut Report) -> Vec<&mut Location> {
-    let mut out: Vec<&mut Location> = Vec::new();
-    for e in &mut report.endpoints {
-        out.extend(e.locations.iter_mut());
-    }
-    for i in &mut report.identifier_apis {
-        out.extend(i.locations.iter_mut());
-    }
-    for s in &mut report.secrets {
-        out.extend(s.locations.iter_mut());
-    }
-    out
-}
+/// Locations, SDK evidence and secret locations of one entry.
+type Entry<'a> = (
+    Vec<&'a mut Location>,
+    Vec<&'a mut Evidence>,
+    Vec<&'a mut Location>,
+);
 
-/// Adds each location's entry hash and excerpt, reading each entry once.
-/// Entries that cannot be read again (folders, members over the limits)
-/// are left as they are: the report already says where they were seen.
+/// Adds each location's entry hash and excerpt (secrets: the hash only),
+/// and locates each SDK evidence item in its entry ([`sdk::locate`]),
+/// reading each entry once. Entries that cannot be read again (folders,
+/// members over the limits) are left as they are: the report already says
+/// where they were seen.
 pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
-    let mut by_path: BTreeMap<String, Vec<&mut Location>> = BTreeMap::new();
-    for loc in locations_mut(report) {
-        by_path.entry(loc.path.clone()).or_default().push(loc);
+    let mut by_path: BTreeMap<String, Entry<'_>> = BTreeMap::new();
+    let endpoints = report
+        .endpoints
+        .iter_mut()
+        .flat_map(|e| e.locations.iter_mut());
+    let reads = report
+        .identifier_apis
+        .iter_mut()
+        .flat_map(|i| i.locations.iter_mut());
+    for loc in endpoints.chain(reads) {
+        by_path.entry(loc.path.clone()).or_default().0.push(loc);
     }
-    for (path, locs) in by_path {
+    for e in report.sdks.iter_mut().flat_map(|s| s.evidence.iter_mut()) {
+        if !e.path.is_empty() && !e.path.ends_with('/') {
+            by_path.entry(e.path.clone()).or_default().1.push(e);
+        }
+    }
+    // A secret's bytes are its value: its locations get the entry hash but
+    // no excerpt (`verify` checks the value's SHA-256 at the offset instead).
+    for loc in report
+        .secrets
+        .iter_mut()
+        .flat_map(|s| s.locations.iter_mut())
+    {
+        by_path.entry(loc.path.clone()).or_default().2.push(loc);
+    }
+    for (path, (locs, mut evidence, secret_locs)) in by_path {
         let Ok(bytes) = package.entry(&path, limits) else {
             continue;
         };
@@ -124,6 +141,10 @@ pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
             loc.entry_sha256 = Some(digest.clone());
             loc.excerpt = loc.offset.and_then(|o| excerpt(&bytes, o));
         }
+        for loc in secret_locs {
+            loc.entry_sha256 = Some(digest.clone());
+        }
+        sdk::locate(&mut evidence, &path, &bytes, &digest);
     }
 }
 

@@ -284,6 +284,7 @@ pub fn plist_sdk_evidence(
             kind: "plist".into(),
             path: path.to_string(),
             detail: k.key.clone(),
+            ..Evidence::default()
         };
         match report.sdks.iter_mut().find(|s| s.id == k.sdk) {
             Some(s) => {

@@ -56,6 +56,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../data/personal_data_apis.toml"),
     ),
     (
+        "report_labels.toml",
+        include_str!("../../data/report_labels.toml"),
+    ),
+    (
         "secret_patterns.toml",
         include_str!("../../data/secret_patterns.toml"),
     ),
@@ -111,6 +115,7 @@ pub const BUILT_IN_ONLY: &[&str] = &[
     "packer-stubs.tsv",
     "permissions-extra.tsv",
     "permissions.tsv",
+    "report_labels.toml",
     "x500-keywords.tsv",
 ];
 
@@ -134,6 +139,7 @@ const KNOWN: &[&str] = &[
     "identifier_apis.toml",
     "packers.toml",
     "personal_data_apis.toml",
+    "report_labels.toml",
     "secret_patterns.toml",
     "signatures/README.md",
     "signatures/VERSION",

@@ -144,32 +144,53 @@ impl Knowledge {
             file: file.to_string(),
             message,
         };
-        for (path, text) in &sorted {
-            files::check_tsv(path, text).map_err(|m| invalid(path, m))?;
+        // The built-in tables are checked by the tests (they load the same
+        // texts as `Source::Text`).
+        if source == Source::Text {
+            for (path, text) in &sorted {
+                files::check_tsv(path, text).map_err(|m| invalid(path, m))?;
+            }
         }
-        // The signature database (TOML parsing) and the secret patterns
-        // (regex compilation) are the two large costs of start-up; they run
-        // side by side while a second core is free.
-        let (signatures, secret_patterns) = rayon::join(
-            || match source {
-                Source::Text => load_signatures(&sorted),
-                Source::Precompiled => precompiled_signatures(),
-            },
-            || {
-                // Built-in patterns are checked by the tests, so the regexes
-                // a scan may not need are built on first use; a folder's are
-                // all built now, so a broken one fails here.
-                let text = get("secret_patterns.toml")?;
-                match source {
-                    Source::Text => secrets::Patterns::parse_checked(text),
-                    Source::Precompiled => secrets::Patterns::parse(text),
-                }
-                .map_err(|m| invalid("secret_patterns.toml", m))
-            },
-        );
+        // The signature database and the secret patterns (regex compilation)
+        // are the two large costs of start-up; they run side by side while a
+        // second core is free, the secret side also parsing the tables the
+        // per-entry pass reads (errors keep their order below).
+        let (signatures, (secret_patterns, identifier_apis, packers, personal_data_apis, noise)) =
+            rayon::join(
+                || match source {
+                    Source::Text => load_signatures(&sorted),
+                    Source::Precompiled => precompiled_signatures(),
+                },
+                || {
+                    // Built-in patterns are checked by the tests, so the regexes
+                    // a scan may not need are built on first use; a folder's are
+                    // all built now, so a broken one fails here.
+                    let secrets = get("secret_patterns.toml").and_then(|text| {
+                        match source {
+                            Source::Text => secrets::Patterns::parse_checked(text),
+                            Source::Precompiled => secrets::Patterns::parse(text),
+                        }
+                        .map_err(|m| invalid("secret_patterns.toml", m))
+                    });
+                    let identifier_apis = get("identifier_apis.toml").and_then(|t| {
+                        identifiers::parse_catalogue(t)
+                            .map_err(|m| invalid("identifier_apis.toml", m))
+                    });
+                    let packers = get("packers.toml").and_then(|t| {
+                        packers::parse_table(t).map_err(|m| invalid("packers.toml", m))
+                    });
+                    let personal = get("personal_data_apis.toml").and_then(|t| {
+                        personal_data::parse_catalogue(t)
+                            .map_err(|m| invalid("personal_data_apis.toml", m))
+                    });
+                    let noise = get("endpoint_noise.toml").and_then(|t| {
+                        endpoints::Noise::parse(t).map_err(|m| invalid("endpoint_noise.toml", m))
+                    });
+                    (secrets, identifier_apis, packers, personal, noise)
+                },
+            );
         let signatures = signatures?;
-        let identifier_apis = identifiers::parse_catalogue(get("identifier_apis.toml")?)
-            .map_err(|m| invalid("identifier_apis.toml", m))?;
+        let identifier_apis = identifier_apis?;
         let apple_identifier_apis = apple_ids::parse_catalogue(get("apple_identifier_apis.toml")?)
             .map_err(|m| invalid("apple_identifier_apis.toml", m))?;
         let apple_reason_categories =
@@ -180,12 +201,11 @@ impl Knowledge {
                 .map_err(|m| invalid("apple_privacy_sdks.toml", m))?;
         let apple_plist_sdk_keys = parse_plist_keys(get("apple_plist_sdk_keys.toml")?)
             .map_err(|m| invalid("apple_plist_sdk_keys.toml", m))?;
-        let packers =
-            packers::parse_table(get("packers.toml")?).map_err(|m| invalid("packers.toml", m))?;
-        let personal_data_apis = personal_data::parse_catalogue(get("personal_data_apis.toml")?)
-            .map_err(|m| invalid("personal_data_apis.toml", m))?;
-        let noise = endpoints::Noise::parse(get("endpoint_noise.toml")?)
-            .map_err(|m| invalid("endpoint_noise.toml", m))?;
+        let packers = packers?;
+        let personal_data_apis = personal_data_apis?;
+        let noise = noise?;
+        crate::report::labels::parse(get("report_labels.toml")?)
+            .map_err(|m| invalid("report_labels.toml", m))?;
         let scan = scan::Rules::new(secret_patterns?, noise);
         Ok(Knowledge {
             version: signatures.version().to_string(),
@@ -212,6 +232,16 @@ impl Knowledge {
             identifier_apis: &self.identifier_apis,
             packers: &self.packers,
         }
+    }
+
+    /// The version and hash of the built-in knowledge, without loading it
+    /// (both are fixed at build time; `--version` prints them).
+    pub fn embedded_identity() -> (&'static str, &'static str) {
+        let version = EMBEDDED
+            .iter()
+            .find(|(p, _)| *p == "signatures/VERSION")
+            .map_or("", |(_, t)| t.trim());
+        (version, EMBEDDED_SHA256)
     }
 
     /// The knowledge version (`signatures/VERSION`).

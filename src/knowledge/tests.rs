@@ -188,6 +188,10 @@ fn precompiled_signatures_and_hash_match_the_text() {
     let built = Knowledge::embedded().unwrap();
     assert_eq!(text.sha256(), built.sha256());
     assert_eq!(
+        Knowledge::embedded_identity(),
+        (built.version(), built.sha256())
+    );
+    assert_eq!(
         text.signatures.rule_counts(),
         built.signatures.rule_counts()
     );

@@ -91,6 +91,7 @@ pub fn detect<'a>(
                         kind: kind.into(),
                         path: path.to_string(),
                         detail: format!("{} ({})", s.pattern, s.source),
+                        ..Evidence::default()
                     });
                 }
             }
@@ -133,6 +134,7 @@ pub fn detect<'a>(
             kind: kind.into(),
             path: at,
             detail,
+            ..Evidence::default()
         });
     }
     let mut out: Vec<Packer> = found

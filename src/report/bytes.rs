@@ -23,6 +23,15 @@ pub fn excerpt(bytes: &[u8], offset: u64) -> Option<Excerpt> {
     })
 }
 
+/// Length in bytes of `text` stored in `encoding` (UTF-8 unless `utf-16le`
+/// or `utf-16be`), as SDK evidence's `matched` is.
+pub fn encoded_len(text: &str, encoding: Option<&str>) -> u64 {
+    match encoding {
+        Some("utf-16le" | "utf-16be") => 2 * text.encode_utf16().count() as u64,
+        _ => text.len() as u64,
+    }
+}
+
 /// Bytes as ASCII, `.` for anything not printable.
 pub fn ascii(bytes: &[u8]) -> String {
     bytes
@@ -54,9 +63,31 @@ fn quote(s: &str) -> String {
 }
 
 /// The shell line that prints `count` bytes of `entry` at `offset` of the
-/// package `package` (a file name, or a directory for split directories).
+/// package `package` (a file name, or a directory for split directories),
+/// with `dd` and `od` (POSIX tools only).
 pub fn check_command(package: &str, is_dir: bool, entry: &str, offset: u64, count: u64) -> String {
     let dd = format!("dd bs=1 skip={offset} count={count} 2>/dev/null | od -A d -t x1z");
+    entry_pipe(package, is_dir, entry, &dd)
+}
+
+/// The same bytes as [`check_command`], shorter, with `xxd`.
+pub fn xxd_command(package: &str, is_dir: bool, entry: &str, offset: u64, count: u64) -> String {
+    entry_pipe(
+        package,
+        is_dir,
+        entry,
+        &format!("xxd -d -s {offset} -l {count}"),
+    )
+}
+
+/// The shell line that prints the SHA-256 of `entry` (`sha256sum`).
+pub fn hash_command(package: &str, is_dir: bool, entry: &str) -> String {
+    entry_pipe(package, is_dir, entry, "sha256sum")
+}
+
+/// The shell line that writes `entry` of `package` to standard output and
+/// pipes it into `tail` (nested packages are unpacked one level per step).
+fn entry_pipe(package: &str, is_dir: bool, entry: &str, tail: &str) -> String {
     let parts: Vec<&str> = entry.split('!').collect();
     let mut steps = Vec::new();
     let (mut source, rest) = if is_dir {
@@ -68,12 +99,12 @@ pub fn check_command(package: &str, is_dir: bool, entry: &str, offset: u64, coun
         (package.to_string(), &parts[..])
     };
     if rest.is_empty() || (rest.len() == 1 && (rest[0].is_empty() || rest[0] == package)) {
-        return format!("cat {} | {dd}", quote(&source));
+        return format!("cat {} | {tail}", quote(&source));
     }
     for (i, part) in rest.iter().enumerate() {
         if i + 1 == rest.len() {
             steps.push(format!(
-                "unzip -p {} {} | {dd}",
+                "unzip -p {} {} | {tail}",
                 quote(&source),
                 quote(part)
             ));
@@ -125,5 +156,13 @@ mod tests {
             "{dir}"
         );
         assert!(check_command("x'y", false, "x'y", 0, 1).starts_with("cat 'x'\\''y' |"));
+        assert_eq!(
+            xxd_command("app.apk", false, "classes.dex", 1584, 35),
+            "unzip -p 'app.apk' 'classes.dex' | xxd -d -s 1584 -l 35"
+        );
+        assert_eq!(
+            hash_command("app.apk", false, "lib/x/a.so"),
+            "unzip -p 'app.apk' 'lib/x/a.so' | sha256sum"
+        );
     }
 }

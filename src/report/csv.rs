@@ -84,8 +84,16 @@ pub fn render(r: &Report) -> String {
             .owner(&s.owner)
             .sdk(&Some(s.id.clone()))
             .detail(&s.categories.join(";"));
-        if let Some(e) = s.evidence.first() {
-            row = row.path(&e.path);
+        // The first evidence item with an offset, else the first one.
+        let located = s
+            .evidence
+            .iter()
+            .find(|e| e.location.as_ref().is_some_and(|l| l.offset.is_some()));
+        if let Some(e) = located.or(s.evidence.first()) {
+            row = match &e.location {
+                Some(l) => row.at(std::slice::from_ref(l), 0),
+                None => row.path(&e.path),
+            };
         }
         row.cells[11] = s.evidence_count.to_string();
         rows.push(row);

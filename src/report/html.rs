@@ -1,14 +1,21 @@
 //! HTML renderer: one self-contained page a regulator can file — inline CSS
 //! and SVG only (no scripts, fonts or images fetched), readable offline,
-//! printable to A4. Headline first (trackers vs libraries, owners by country,
-//! state-owned owners), then "who reads what and sends where" per SDK, the
-//! manifest, endpoints, secrets (redacted), signing, security, iOS privacy
-//! manifest checks, warnings, and an evidence appendix in which every row has
-//! the entry, offset, entry hash, the bytes, and the shell line to re-check it.
-//! Only reads the model.
+//! printable to A4, written for a reader who has never seen telltale.
+//! Headline first (trackers vs libraries, companies by country with country
+//! names, state-owned companies), a worked "check it yourself" example, then
+//! "who reads what and sends where" per SDK, what the code reads (in plain
+//! words), the manifest, endpoints, secrets (redacted), signing, security,
+//! iOS privacy manifest checks, warnings, where the report comes from, and an
+//! evidence appendix. Every located finding carries a "check it yourself"
+//! line (entry, offset, entry SHA-256 and the `xxd` command that prints the
+//! bytes); every appendix row also the POSIX `dd | od` line. Only reads the
+//! model.
 
-use crate::report::bytes::{EXCERPT_LEN, check_command, spaced_hex};
-use crate::report::model::{Endpoint, IdentifierApi, Location, Owner, Report, Sdk};
+use crate::report::bytes::{
+    EXCERPT_LEN, check_command, encoded_len, hash_command, spaced_hex, xxd_command,
+};
+use crate::report::labels;
+use crate::report::model::{Endpoint, Evidence, IdentifierApi, Location, Owner, Report, Sdk};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,12 +37,24 @@ struct Row<'a> {
     loc: &'a Location,
 }
 
-/// Every location with an offset, in report order: endpoints, identifier
-/// reads, secrets. The index is the row number (`#ev-N`).
+/// Every location with an offset and an excerpt, in report order: SDK
+/// evidence, endpoints, identifier reads. Secrets have no excerpt (their
+/// bytes are the value): the secrets table shows where they are. The index is the row number (`#ev-N`).
 fn evidence_rows(r: &Report) -> Vec<Row<'_>> {
     let mut rows = Vec::new();
+    for s in &r.sdks {
+        for e in &s.evidence {
+            if let Some(l) = e.location.as_ref().filter(|l| l.excerpt.is_some()) {
+                let what = e.matched.as_deref().unwrap_or(&e.detail);
+                rows.push(Row {
+                    finding: format!("SDK {}: {} {what}", s.name, e.kind),
+                    loc: l,
+                });
+            }
+        }
+    }
     for e in &r.endpoints {
-        for l in e.locations.iter().filter(|l| l.offset.is_some()) {
+        for l in e.locations.iter().filter(|l| l.excerpt.is_some()) {
             rows.push(Row {
                 finding: format!("endpoint {}", e.host),
                 loc: l,
@@ -43,17 +62,9 @@ fn evidence_rows(r: &Report) -> Vec<Row<'_>> {
         }
     }
     for i in &r.identifier_apis {
-        for l in i.locations.iter().filter(|l| l.offset.is_some()) {
+        for l in i.locations.iter().filter(|l| l.excerpt.is_some()) {
             rows.push(Row {
                 finding: format!("reads {} ({})", i.api, i.category),
-                loc: l,
-            });
-        }
-    }
-    for s in &r.secrets {
-        for l in s.locations.iter().filter(|l| l.offset.is_some()) {
-            rows.push(Row {
-                finding: format!("secret {} {}", s.kind, s.preview),
                 loc: l,
             });
         }
@@ -72,24 +83,109 @@ fn owner_line(owner: &Option<Owner>) -> Markup {
     owner_with(owner, true)
 }
 
-/// Owner name, country and state-owned flag; the parent only when `parent`.
+/// Owner name, country name and state-owned flag; the parent only when
+/// `parent`.
 fn owner_with(owner: &Option<Owner>, parent: bool) -> Markup {
     html! {
         @match owner {
             Some(o) => {
                 span.owner { (o.name) }
-                @if let Some(c) = &o.country { " " span.cc { (c) } }
+                @if let Some(c) = &o.country { " " (country_tag(c)) }
                 @if o.state_owned == Some(true) {
                     " " span.state { "state-owned" }
-                    @if parent { @if let Some(p) = &o.parent { span.parent { " (" (p) ")" } } }
+                    @if parent { @if let Some(p) = &o.parent { span.parent { " (owned by " (p) ")" } } }
                 }
             }
-            None => span.unknown { "owner unknown" },
+            None => span.unknown { "company unknown" },
         }
     }
 }
 
-fn evidence_link(rows: &[Row<'_>], locs: &[Location]) -> Markup {
+/// A country as its name, the ISO code kept in a tooltip.
+fn country_tag(code: &str) -> Markup {
+    html! { span.cc title=(code) { (labels::country(code)) } }
+}
+
+/// The first evidence item of an SDK located at an offset.
+fn located_evidence(s: &Sdk) -> Option<(&Evidence, &Location, u64)> {
+    s.evidence.iter().find_map(|e| {
+        let l = e.location.as_ref()?;
+        Some((e, l, l.offset?))
+    })
+}
+
+/// Shortened hash for inline lines (the appendix has it whole).
+fn short_hash(h: &str) -> String {
+    if h.len() > 16 {
+        format!("{}…", &h[..16])
+    } else {
+        h.to_string()
+    }
+}
+
+/// "Check it yourself": the command that prints `count` bytes of `loc` at
+/// its offset, what it shows, the entry and its hash.
+fn check_line(r: &Report, loc: &Location, count: u64, shows: &str) -> Markup {
+    let is_dir = r.input.format == "apk-dir";
+    let off = loc.offset.unwrap_or(0);
+    html! {
+        div.check {
+            span.check-label { "Check it yourself: " }
+            code.cmd { "$ " (xxd_command(&r.input.path, is_dir, &loc.path, off, count)) }
+            " prints " code.shows { (shows) }
+            " — entry " span.path { (loc.path) } " at byte " (off)
+            @if let Some(h) = &loc.entry_sha256 { ", entry SHA-256 " span.hash { (short_hash(h)) } }
+        }
+    }
+}
+
+/// The check line of an SDK: its first located evidence item.
+fn sdk_check(r: &Report, s: &Sdk) -> Markup {
+    html! {
+        @if let Some((e, l, _)) = located_evidence(s) {
+            @let text = e.matched.as_deref().unwrap_or(&e.detail);
+            @let count = encoded_len(text, e.encoding.as_deref());
+            @let shows = match e.encoding.as_deref() {
+                Some(enc) => format!("{text} (as {enc}: a dot between letters)"),
+                None => text.to_string(),
+            };
+            (check_line(r, l, count, &shows))
+        }
+    }
+}
+
+/// The check line of an endpoint (its first located place): the run of
+/// printable bytes from the offset that holds the host, else the excerpt.
+fn endpoint_check(r: &Report, e: &Endpoint) -> Markup {
+    let first = e
+        .locations
+        .iter()
+        .find_map(|l| Some((l, l.excerpt.as_ref()?)));
+    let Some((l, x)) = first else {
+        return html! {};
+    };
+    let run = x
+        .hex
+        .as_bytes()
+        .chunks(2)
+        .map_while(|c| {
+            let b = u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok()?;
+            (0x20..0x7f).contains(&b).then_some(b as char)
+        })
+        .collect::<String>();
+    let (count, shows) = if run
+        .to_ascii_lowercase()
+        .contains(&e.host.to_ascii_lowercase())
+    {
+        (run.len() as u64, run)
+    } else {
+        (x.length, x.ascii.clone())
+    };
+    check_line(r, l, count, &shows)
+}
+
+fn evidence_link<'a>(rows: &[Row<'_>], locs: impl IntoIterator<Item = &'a Location>) -> Markup {
+    let locs: Vec<&Location> = locs.into_iter().collect();
     let first = locs.iter().find_map(|l| first_row_of(rows, l));
     html! {
         @if let Some(n) = first {
@@ -122,16 +218,19 @@ pub fn render(r: &Report) -> String {
                 main {
                     (header(r, &title))
                     (headline(r))
+                    (how_to_check(r))
                     (flows(r, &rows))
-                    (sdk_table(r))
+                    (reads(r, &rows))
+                    (sdk_table(r, &rows))
                     (permissions(r))
                     (components(r))
                     (endpoints(r, &rows))
-                    (secrets(r, &rows))
+                    (secrets(r))
                     (signing(r))
                     (security(r))
                     (privacy(r))
                     (warnings(r))
+                    (about(r))
                     (appendix(r, &rows))
                 }
             }
@@ -141,7 +240,6 @@ pub fn render(r: &Report) -> String {
 }
 
 fn header(r: &Report, title: &str) -> Markup {
-    let p = r.provenance.as_ref();
     html! {
         header {
             p.kicker { "telltale evidence report" }
@@ -155,114 +253,152 @@ fn header(r: &Report, title: &str) -> Markup {
             }
             table.prov {
                 tr { th { "Package file" } td { span.path { (r.input.path) } " · " (r.input.format) " · " (r.input.size) " bytes" } }
-                tr { th { "SHA-256" } td.hash { (r.input.sha256) } }
-                @if let Some(p) = p {
-                    @for m in &p.members {
-                        tr { th { "member" } td { span.path { (m.name) } " · " (m.size) " bytes · " span.hash { (m.sha256) } } }
-                    }
-                    tr { th { "Made by" } td { (p.tool_name) " " (p.tool_version) " · source commit " span.hash { (p.source_commit) } } }
-                    tr { th { "Knowledge base" } td { (p.knowledge_version.as_deref().unwrap_or("-")) " · sha256 " span.hash { (p.knowledge_sha256.as_deref().unwrap_or("-")) } } }
-                    tr { th { "Options" } td { @for (k, v) in &p.options { code { (k) "=" (v) } " " } } }
-                    tr { th { "Analysed" } td {
-                        @match (&p.analysed_at, &p.time_source) {
-                            (Some(at), Some(src)) => { (at) " (" (src) ")" }
-                            _ => { "time not stated: the same package and knowledge base always give this same report" }
-                        }
-                    } }
-                }
+                tr { th { "Its SHA-256" } td.hash { (r.input.sha256) } }
             }
             p.how {
-                "Every finding below points to the place in the package where it was seen: an entry (a file inside the package; "
-                code { "a!b" } " is entry b inside the package a) and a byte offset in that entry once decompressed. "
-                "The evidence appendix shows those bytes and the command that prints them, so anyone can re-check a finding without this tool; "
-                code { "telltale verify REPORT.json " (r.input.path) } " re-checks all of them at once."
+                "What this is: telltale opened the package file above without running it and looked for code of known third-party SDKs "
+                "(software kits from other companies), the device data their code reads and the servers it names. "
+                "Every finding says where in the package it was seen, and how to check it yourself with standard tools; "
+                a href="#about" { "where this report comes from" } " is at the end."
             }
         }
     }
 }
 
-fn headline(r: &Report) -> Markup {
-    let trackers: Vec<&Sdk> = r.sdks.iter().filter(|s| is_tracker(s)).collect();
-    let libraries = r.sdks.len() - trackers.len();
-    // Owners by country: SDK owners and endpoint owners, distinct names.
+/// Distinct companies (SDK and endpoint owners) by country, and the
+/// state-owned ones with what they own in this app.
+struct Companies {
+    by_country: Vec<(String, BTreeSet<String>)>,
+    state: BTreeMap<String, StateOwned>,
+}
+
+#[derive(Default)]
+struct StateOwned {
+    country: Option<String>,
+    parent: Option<String>,
+    sdks: BTreeSet<String>,
+    hosts: BTreeSet<String>,
+}
+
+fn companies(r: &Report) -> Companies {
     let mut by_country: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut state: BTreeMap<String, (Option<String>, BTreeSet<String>)> = BTreeMap::new();
+    let mut state: BTreeMap<String, StateOwned> = BTreeMap::new();
     let owners = r
         .sdks
         .iter()
-        .map(|s| (&s.owner, format!("SDK {}", s.name)))
-        .chain(
-            r.endpoints
-                .iter()
-                .map(|e| (&e.owner, format!("endpoint {}", e.host))),
-        );
-    for (owner, what) in owners {
+        .map(|s| (&s.owner, Some(&s.name), None))
+        .chain(r.endpoints.iter().map(|e| (&e.owner, None, Some(&e.host))));
+    for (owner, sdk, host) in owners {
         let Some(o) = owner else { continue };
         by_country
             .entry(o.country.clone().unwrap_or_else(|| "?".into()))
             .or_default()
             .insert(o.name.clone());
         if o.state_owned == Some(true) {
-            state
-                .entry(o.name.clone())
-                .or_insert_with(|| (o.parent.clone(), BTreeSet::new()))
-                .1
-                .insert(what);
+            let st = state.entry(o.name.clone()).or_default();
+            st.country = o.country.clone();
+            st.parent = o.parent.clone();
+            st.sdks.extend(sdk.cloned());
+            st.hosts.extend(host.cloned());
         }
     }
-    let mut countries: Vec<(String, BTreeSet<String>)> = by_country.into_iter().collect();
-    countries.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-    let max = countries
+    let mut by_country: Vec<(String, BTreeSet<String>)> = by_country.into_iter().collect();
+    by_country.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    Companies { by_country, state }
+}
+
+/// "China, United States and France".
+fn country_list(codes: &[&str]) -> String {
+    let names: Vec<&str> = codes.iter().map(|c| labels::country(c)).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn headline(r: &Report) -> Markup {
+    let trackers: Vec<&Sdk> = r.sdks.iter().filter(|s| is_tracker(s)).collect();
+    let libraries = r.sdks.len() - trackers.len();
+    let Companies { by_country, state } = companies(r);
+    let max = by_country
         .iter()
         .map(|c| c.1.len())
         .max()
         .unwrap_or(1)
         .max(1);
     let dangerous = r.permissions.iter().filter(|p| p.is_dangerous()).count();
-    let owner_count: usize = countries.iter().map(|c| c.1.len()).sum();
+    let company_count: usize = by_country.iter().map(|c| c.1.len()).sum();
+    let codes: Vec<&str> = by_country
+        .iter()
+        .map(|c| c.0.as_str())
+        .filter(|c| *c != "?")
+        .collect();
+    let categories: BTreeSet<&str> = r
+        .identifier_apis
+        .iter()
+        .map(|i| i.category.as_str())
+        .collect();
     html! {
         section #headline {
-            h2 { "Headline" }
+            h2 { "In short" }
             p.summary {
-                "The package's code carries " strong { (r.sdks.len()) " third-party SDKs" } ": "
-                strong { (trackers.len()) " trackers" } " and " (libraries) " other libraries. "
-                "It names " strong { (owner_count) " companies" } " in " (countries.len()) " countries"
-                @if !state.is_empty() {
-                    ", " strong.bad { (state.len()) " of them state-owned" }
+                "The app's code contains " strong { (plural(r.sdks.len(), "third-party SDK", "third-party SDKs")) }
+                @if !r.sdks.is_empty() {
+                    " (" strong { (plural(trackers.len(), "tracker", "trackers")) } ", " (plural(libraries, "other library", "other libraries")) ")"
                 }
-                ". It holds " (r.endpoints.len()) " hard-coded endpoints and calls "
-                (r.identifier_apis.len()) " device-identifier or fingerprinting APIs"
+                ". Together with the servers named in the code they belong to "
+                strong { (plural(company_count, "known company", "known companies")) }
+                @if !codes.is_empty() { " based in " (country_list(&codes)) }
+                "."
+                @if !state.is_empty() {
+                    " " strong.bad { (plural(state.len(), "of these companies is", "of these companies are")) " owned by a state" } ": "
+                    (state.keys().cloned().collect::<Vec<_>>().join(", ")) "."
+                }
+                " Its code reads " strong { (plural(categories.len(), "kind of device data", "kinds of device data")) }
+                " (" (plural(r.identifier_apis.len(), "API", "APIs")) ") and names "
+                (plural(r.endpoints.len(), "server", "servers"))
                 @if r.app.platform.as_deref() != Some("ios") {
-                    ", and asks for " (dangerous) " dangerous permissions"
+                    "; the app asks for " (plural(dangerous, "dangerous permission", "dangerous permissions"))
                 }
                 "."
             }
             div.tiles {
                 div.tile.t-bad { b { (trackers.len()) } span { "trackers" } }
-                div.tile { b { (libraries) } span { "libraries" } }
-                div.tile.t-bad { b { (state.len()) } span { "state-owned owners" } }
-                div.tile { b { (r.endpoints.len()) } span { "endpoints" } }
-                div.tile { b { (r.identifier_apis.len()) } span { "identifier reads" } }
+                div.tile { b { (libraries) } span { "other libraries" } }
+                div.tile.t-bad { b { (state.len()) } span { "state-owned companies" } }
+                div.tile { b { (categories.len()) } span { "kinds of device data read" } }
+                div.tile { b { (r.endpoints.len()) } span { "servers named" } }
                 div.tile { b { (r.secrets.len()) } span { "secrets" } }
             }
-            @if !countries.is_empty() {
-                h3 { "Owners by country" }
-                (country_chart(&countries, max))
-            }
             @if !state.is_empty() {
-                h3 { "State-owned owners" }
-                ul.state-list {
-                    @for (name, (parent, whats)) in &state {
-                        li {
-                            span.state { "state-owned" } " " strong { (name) }
-                            @if let Some(p) = parent { " — " (p) }
-                            ": " (whats.iter().cloned().collect::<Vec<_>>().join(", "))
+                div.alert {
+                    h3 { "State-owned companies" }
+                    p.note { "Companies whose owner is a state (a government or a government agency), as recorded in telltale's knowledge base with its source." }
+                    ul.state-list {
+                        @for (name, st) in &state {
+                            li {
+                                span.state { "state-owned" } " " strong { (name) }
+                                @if let Some(c) = &st.country { " — " (labels::country(c)) }
+                                @if let Some(p) = &st.parent { ", owned by " (p) }
+                                @if !st.sdks.is_empty() { br; "its SDK in this app: " strong { (st.sdks.iter().cloned().collect::<Vec<_>>().join(", ")) } }
+                                @if !st.hosts.is_empty() { br; "its servers named in the code: " @for (i, h) in st.hosts.iter().enumerate() { @if i > 0 { ", " } code.host { (h) } } }
+                            }
                         }
                     }
                 }
             }
+            @if !by_country.is_empty() {
+                h3 { "Companies by country" }
+                (country_chart(&by_country, max))
+            }
             @if !trackers.is_empty() {
                 h3 { "Trackers" }
+                p.note { "SDKs whose purpose is analytics, advertising, attribution, crash reporting or similar: they collect data about the people using the app." }
                 p { @for (i, s) in trackers.iter().enumerate() {
                     @if i > 0 { ", " }
                     strong { (s.name) } " (" (owner_plain(&s.owner)) ")"
@@ -272,13 +408,59 @@ fn headline(r: &Report) -> Markup {
     }
 }
 
+/// A worked example: how to re-check one finding with standard tools.
+fn how_to_check(r: &Report) -> Markup {
+    let is_dir = r.input.format == "apk-dir";
+    let example = r.sdks.iter().find_map(|s| {
+        let (e, l, off) = located_evidence(s)?;
+        let text = e.matched.as_deref().unwrap_or(&e.detail);
+        Some((s, e, l, off, text))
+    });
+    let pkg = &r.input.path;
+    html! {
+        section #check {
+            h2 { "Check it yourself" }
+            p.note {
+                "You do not need to trust this tool. A package is a ZIP file; each finding names an "
+                strong { "entry" } " (a file inside it; " code { "a!b" } " is entry b inside the inner package a), a "
+                strong { "byte offset" } " in that entry once unpacked, and the entry's SHA-256 fingerprint. "
+                "With " code { "unzip" } ", " code { "sha256sum" } " and " code { "xxd" } " (or " code { "dd" } " and " code { "od" } ") anyone can print the same bytes; "
+                code { "xxd -d" } " counts offsets in decimal, as this report does."
+            }
+            @if let Some((s, e, l, off, text)) = example {
+                ol.steps {
+                    li { "The package is the one described here: " br;
+                        code.cmd { "$ sha256sum " (pkg) } br; "prints " span.hash { (r.input.sha256) } }
+                    @if let Some(h) = &l.entry_sha256 {
+                        li { "The entry " span.path { (l.path) } " is unchanged: " br;
+                            code.cmd { "$ " (hash_command(pkg, is_dir, &l.path)) } br; "prints " span.hash { (h) } }
+                    }
+                    li { "The bytes at the offset are what the finding says (here: why " strong { (s.name) } " was found, "
+                        (e.kind) " evidence): " br;
+                        code.cmd { "$ " (xxd_command(pkg, is_dir, &l.path, off, encoded_len(text, e.encoding.as_deref()))) } br;
+                        "prints " code.shows { (text) }
+                        @if let Some(enc) = &e.encoding { " (as " (enc) ", so with a dot between letters)" }
+                        @if l.path.ends_with(".dex") && text.starts_with('L') {
+                            ". In a DEX file a class " code { "com.x.Y" } " is stored as " code { "Lcom/x/Y;" } "."
+                        }
+                    }
+                }
+            }
+            p.note {
+                "Every finding below has such a line; the evidence appendix lists every location with the bytes as text and hex. "
+                code { "telltale verify REPORT.json " (pkg) } " re-checks all of them at once from the JSON report."
+            }
+        }
+    }
+}
+
 fn owner_plain(owner: &Option<Owner>) -> String {
     match owner {
         Some(o) => match &o.country {
-            Some(c) => format!("{}, {c}", o.name),
+            Some(c) => format!("{}, {}", o.name, labels::country(c)),
             None => o.name.clone(),
         },
-        None => "owner unknown".into(),
+        None => "company unknown".into(),
     }
 }
 
@@ -299,9 +481,9 @@ fn country_chart(countries: &[(String, BTreeSet<String>)], max: usize) -> Markup
             @for (cc, names) in countries {
                 @let w = 8 + names.len() * 152 / max;
                 tr {
-                    td.cc-cell { span.cc { (cc) } }
+                    td.cc-cell { @if cc == "?" { span.unknown { "country unknown" } } @else { (labels::country(cc)) } }
                     td.bar-cell {
-                        svg width="164" height="16" viewBox="0 0 164 16" role="img" aria-label={ (names.len()) " owners" } {
+                        svg width="164" height="16" viewBox="0 0 164 16" role="img" aria-label={ (names.len()) " companies" } {
                             rect x="0" y="2" width=(w) height="12" rx="2" class="bar" {}
                         }
                     }
@@ -350,7 +532,7 @@ fn flows(r: &Report, rows: &[Row<'_>]) -> Markup {
     html! {
         section #flows {
             h2 { "Who reads what and sends where" }
-            p.note { "For each SDK: who owns it → the device identifiers and personal data its code reads (the API and the classes that call it) → the network endpoints its code holds. An endpoint in the code shows where the SDK can send data; it does not prove that it did." }
+            p.note { "For each SDK: the company behind it → the device data its code reads (the API and the classes that call it) → the servers its code names. A server named in the code shows where the SDK can send data; it does not prove that it did. State-owned companies come first (red), then trackers (orange)." }
             @for s in &sdks {
                 (flow_card(r, rows, s.name.as_str(), &s.owner, Some(s), &reads_of(r, Some(&s.id)), &sends_of(r, Some(&s.id))))
             }
@@ -362,7 +544,7 @@ fn flows(r: &Report, rows: &[Row<'_>]) -> Markup {
 }
 
 fn flow_card(
-    _r: &Report,
+    r: &Report,
     rows: &[Row<'_>],
     name: &str,
     owner: &Option<Owner>,
@@ -388,10 +570,11 @@ fn flow_card(
                         @for c in &s.categories { span.tag { (c) } }
                     }
                     p.seen {
-                        "Seen as: "
+                        "Found by: "
                         @for (i, e) in s.evidence.iter().take(3).enumerate() {
                             @if i > 0 { "; " }
                             (e.kind) " " code { (clip(&e.detail, 70)) } " in " span.path { (e.path) }
+                            @if let Some(l) = &e.location { " " (evidence_link(rows, [l])) }
                         }
                         " (" (s.evidence_count) " matches in all)"
                     }
@@ -400,10 +583,11 @@ fn flow_card(
             div.arrow { "→" }
             div.reads {
                 h4 { "Reads" }
-                @if reads.is_empty() { p.none { "no identifier API found in its code" } }
+                @if reads.is_empty() { p.none { "no device-data API found in its code" } }
                 ul {
                     @for i in reads {
                         li {
+                            strong { (category_words(&i.category)) } br;
                             span.tag.tag-read { (i.category) } " " code { (i.api) }
                             @if !i.callers.is_empty() {
                                 br; span.callers { "called by " (i.callers.iter().take(3).cloned().collect::<Vec<_>>().join(", "))
@@ -416,8 +600,8 @@ fn flow_card(
             }
             div.arrow { "→" }
             div.sends {
-                h4 { "Endpoints in its code" }
-                @if sends.is_empty() { p.none { "no endpoint attributed" } }
+                h4 { "Servers its code names" }
+                @if sends.is_empty() { p.none { "no server attributed" } }
                 ul {
                     @for e in sends {
                         li {
@@ -426,25 +610,135 @@ fn flow_card(
                     }
                 }
             }
+            @if let Some(s) = sdk { div.card-check { (sdk_check(r, s)) } }
         }
     }
 }
 
-fn sdk_table(r: &Report) -> Markup {
+/// What reading `category` tells the app, in plain words.
+fn category_words(category: &str) -> String {
+    match labels::identifier_category(category) {
+        Some(w) => {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+        None => category.to_string(),
+    }
+}
+
+/// Display names of the places that call an API (`app` = the app's own code).
+fn callers_named(r: &Report, ids: &[String]) -> String {
+    let names: Vec<String> = ids
+        .iter()
+        .map(|id| match id.as_str() {
+            "app" => "the app's own code".to_string(),
+            "other" => "other code".to_string(),
+            _ => r
+                .sdks
+                .iter()
+                .find(|s| &s.id == id)
+                .map_or_else(|| id.clone(), |s| s.name.clone()),
+        })
+        .collect();
+    if names.is_empty() {
+        "code not attributed to a known SDK".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// The check line of an identifier read. In a DEX file the offset is the
+/// calling instruction: its first 4 bytes name the opcode and the method
+/// (or field) index, which `dexdump -d` shows at the same place.
+fn read_check(r: &Report, locs: &[Location]) -> Markup {
+    let first = locs
+        .iter()
+        .find_map(|l| Some((l, l.offset?, l.excerpt.as_ref()?)));
+    let Some((l, _, x)) = first else {
+        return html! {};
+    };
+    let bytes: Vec<u8> = (0..x.hex.len() / 2)
+        .filter_map(|i| u8::from_str_radix(x.hex.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect();
+    match bytes.as_slice() {
+        [op, _, lo, hi, ..] if l.path.ends_with(".dex") => {
+            let index = u16::from(*lo) | (u16::from(*hi) << 8);
+            let what = match op {
+                0x6e..=0x72 | 0x74..=0x78 => {
+                    format!("a call (invoke, opcode {op:02x}) of method #{index}")
+                }
+                0x52..=0x6d => format!("a field access (opcode {op:02x}) of field #{index}"),
+                _ => format!("an instruction (opcode {op:02x}) referring to #{index}"),
+            };
+            let shows = format!(
+                "{} — {what} of this DEX file; dexdump -d lists the same instruction at {:06x} (hex)",
+                spaced_hex(&x.hex[..8]),
+                l.offset.unwrap_or(0)
+            );
+            check_line(r, l, 4, &shows)
+        }
+        _ => check_line(r, l, x.length, &x.ascii),
+    }
+}
+
+/// What the code reads, by kind of data, in plain words.
+fn reads(r: &Report, rows: &[Row<'_>]) -> Markup {
+    let mut by_cat: BTreeMap<&str, Vec<&IdentifierApi>> = BTreeMap::new();
+    for i in &r.identifier_apis {
+        by_cat.entry(i.category.as_str()).or_default().push(i);
+    }
+    html! {
+        section #reads {
+            h2 { "What the code reads (" (by_cat.len()) " kinds of device data)" }
+            p.note { "APIs that reveal who or where the user is, or fingerprint the device. Reading one is evidence the code can collect it, not that it was sent." }
+            @if by_cat.is_empty() { p.none { "No device-data API found." } } @else {
+                table.list {
+                    thead { tr { th { "API the code calls" } th { "Called by" } th { "Evidence" } } }
+                    tbody {
+                        @for (cat, apis) in &by_cat {
+                            tr.cat-row { td colspan="3" { strong { (category_words(cat)) } " " span.tag.tag-read { (cat) } } }
+                            @for i in apis {
+                                tr.read-row {
+                                    td { code { (i.api) } }
+                                    td { (callers_named(r, &i.sdks))
+                                        @if !i.callers.is_empty() { br; span.callers { (i.callers.iter().take(3).cloned().collect::<Vec<_>>().join(", ")) @if i.callers.len() > 3 { " and " (i.callers.len() - 3) " more" } } } }
+                                    td { (evidence_link(rows, &i.locations)) }
+                                }
+                                @if i.locations.iter().any(|l| l.excerpt.is_some()) {
+                                    tr.check-row { td colspan="3" { (read_check(r, &i.locations)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn sdk_table(r: &Report, rows: &[Row<'_>]) -> Markup {
     html! {
         section #sdks {
             h2 { "All SDKs (" (r.sdks.len()) ")" }
+            p.note { "How each was found: " strong { "bundled" } " (its code ships in the app), " strong { "repackaged" } " (its code ships renamed), "
+                strong { "declared" } " (only named in the manifest), " strong { "referenced" } " (the app calls it without shipping it)." }
             @if r.sdks.is_empty() { p.none { "No known SDK found." } } @else {
                 table.list {
-                    thead { tr { th { "SDK" } th { "Kind" } th { "Owner" } th { "Categories" } th.num { "Matches" } } }
+                    thead { tr { th { "SDK" } th { "Kind" } th { "Company" } th { "Categories" } th.num { "Matches" } th { "Evidence" } } }
                     tbody {
                         @for s in &r.sdks {
-                            tr.sdk-row data-sdk=(s.id) {
+                            tr class={ "sdk-row" @if state_owned(&s.owner) { " danger" } } data-sdk=(s.id) {
                                 td { strong { (s.name) } br; code.small { (s.id) } }
-                                td { @if is_tracker(s) { span.tag.tag-bad { "tracker" } } @else { span.tag { "library" } } }
+                                td { @if is_tracker(s) { span.tag.tag-bad { "tracker" } } @else { span.tag { "library" } } br; span.small { (s.found) } }
                                 td { (owner_line(&s.owner)) }
                                 td { (s.categories.join(", ")) }
                                 td.num { (s.evidence_count) }
+                                td { (evidence_link(rows, s.evidence.iter().filter_map(|e| e.location.as_ref()))) }
+                            }
+                            @if located_evidence(s).is_some() {
+                                tr.check-row { td colspan="6" { (sdk_check(r, s)) } }
                             }
                         }
                     }
@@ -518,19 +812,23 @@ fn components(r: &Report) -> Markup {
 fn endpoints(r: &Report, rows: &[Row<'_>]) -> Markup {
     html! {
         section #endpoints {
-            h2 { "Endpoints (" (r.endpoints.len()) ")" }
+            h2 { "Servers named in the code (" (r.endpoints.len()) ")" }
+            p.note { "Host names and addresses written into the app's code and files (endpoints). State-owned companies' servers are shaded red." }
             @if r.endpoints.is_empty() { p.none { "No hard-coded endpoint found." } } @else {
                 table.list {
-                    thead { tr { th { "Host" } th { "Owner" } th { "SDK" } th.num { "Places" } th { "Evidence" } } }
+                    thead { tr { th { "Server" } th { "Company" } th { "SDK whose code names it" } th.num { "Places" } th { "Evidence" } } }
                     tbody {
                         @for e in &r.endpoints {
                             tr class={ "endpoint-row" @if state_owned(&e.owner) { " danger" } } {
                                 td { code.host { (e.host) }
                                     @if let Some(u) = e.urls.first() { br; code.small { (u) } @if e.urls.len() > 1 { " +" (e.urls.len() - 1) } } }
                                 td { (owner_line(&e.owner)) }
-                                td { (if e.sdks.is_empty() { "—".to_string() } else { e.sdks.join(", ") }) }
+                                td { (if e.sdks.is_empty() { "—".to_string() } else { callers_named(r, &e.sdks) }) }
                                 td.num { (e.locations_total.max(e.locations.len())) }
                                 td { (evidence_link(rows, &e.locations)) }
+                            }
+                            @if e.locations.iter().any(|l| l.excerpt.is_some()) {
+                                tr.check-row { td colspan="5" { (endpoint_check(r, e)) } }
                             }
                         }
                     }
@@ -540,16 +838,22 @@ fn endpoints(r: &Report, rows: &[Row<'_>]) -> Markup {
     }
 }
 
-fn secrets(r: &Report, rows: &[Row<'_>]) -> Markup {
+fn secrets(r: &Report) -> Markup {
     html! {
         @if !r.secrets.is_empty() {
             section #secrets {
                 h2 { "Secrets (" (r.secrets.len()) ", redacted)" }
-                p.note { "Only the first and last characters and the SHA-256 of the exact value are shown; a holder of the value can confirm it by hashing." }
+                p.note { "Only the first and last characters and the SHA-256 of the exact value are shown, here and in the JSON report (no bytes are excerpted); a holder of the value can confirm it by hashing, and "
+                    code { "telltale verify" } " finds bytes with that SHA-256 at the offset." }
                 table.list {
-                    thead { tr { th { "Kind" } th { "Preview" } th { "SHA-256 of the value" } th { "Evidence" } } }
+                    thead { tr { th { "Kind" } th { "Preview" } th { "SHA-256 of the value" } th { "Where (entry @ offset)" } } }
                     tbody { @for s in &r.secrets {
-                        tr { td { (s.kind) } td { code { (s.preview) } } td.hash { (s.sha256) } td { (evidence_link(rows, &s.locations)) } }
+                        tr { td { (s.kind) } td { code { (s.preview) } } td.hash { (s.sha256) }
+                             td { @for (i, l) in s.locations.iter().take(3).enumerate() {
+                                 @if i > 0 { br; }
+                                 span.path { (l.path) } @if let Some(o) = l.offset { " @ " (o) }
+                             }
+                             @if s.locations_total.max(s.locations.len()) > 3 { br; "and " (s.locations_total.max(s.locations.len()) - 3) " more" } } }
                     } }
                 }
             }
@@ -565,7 +869,7 @@ fn signing(r: &Report) -> Markup {
                 table.list {
                     thead { tr { th { "Scheme" } th { "Subject" } th { "Certificate SHA-256" } } }
                     tbody { @for c in &r.signing {
-                        tr { td { (c.scheme) } td { (c.subject) @if let Some(cc) = &c.country { " " span.cc { (cc) } } } td.hash { (c.sha256) } }
+                        tr { td { (c.scheme) } td { (c.subject) @if let Some(cc) = &c.country { " " (country_tag(cc)) } } td.hash { (c.sha256) } }
                     } }
                 }
             }
@@ -651,6 +955,36 @@ fn warnings(r: &Report) -> Markup {
     }
 }
 
+/// Where the report comes from: the input, the tool, its knowledge base,
+/// the options and the time.
+fn about(r: &Report) -> Markup {
+    let p = r.provenance.as_ref();
+    html! {
+        section #about {
+            h2 { "Where this report comes from" }
+            table.prov {
+                tr { th { "Package file" } td { span.path { (r.input.path) } " · " (r.input.format) " · " (r.input.size) " bytes" } }
+                tr { th { "SHA-256" } td.hash { (r.input.sha256) } }
+                @if let Some(p) = p {
+                    @for m in &p.members {
+                        tr { th { "member" } td { span.path { (m.name) } " · " (m.size) " bytes · " span.hash { (m.sha256) } } }
+                    }
+                    tr { th { "Made by" } td { (p.tool_name) " " (p.tool_version) " · source commit " span.hash { (p.source_commit) } } }
+                    tr { th { "Knowledge base" } td { (p.knowledge_version.as_deref().unwrap_or("-")) " · sha256 " span.hash { (p.knowledge_sha256.as_deref().unwrap_or("-")) } br;
+                        span.small { "the SDK signatures, company owners and API lists this report was made with" } } }
+                    tr { th { "Options" } td { @for (k, v) in &p.options { code { (k) "=" (v) } " " } } }
+                    tr { th { "Analysed" } td {
+                        @match (&p.analysed_at, &p.time_source) {
+                            (Some(at), Some(src)) => { (at) " (" (src) ")" }
+                            _ => { "time not stated: the same package and knowledge base always give this same report" }
+                        }
+                    } }
+                }
+            }
+        }
+    }
+}
+
 fn appendix(r: &Report, rows: &[Row<'_>]) -> Markup {
     let is_dir = r.input.format == "apk-dir";
     html! {
@@ -659,7 +993,7 @@ fn appendix(r: &Report, rows: &[Row<'_>]) -> Markup {
             p.note {
                 "Each row: the finding, the entry inside the package and the byte offset in it (decompressed), the SHA-256 of that whole entry, and the "
                 (EXCERPT_LEN) " bytes that start at the offset, as hex and as text (dots for unprintable bytes). "
-                "The command under each row prints the same bytes from the package with standard tools (unzip, dd, od)."
+                "The two commands under each row print the same bytes from the package with standard tools (unzip and xxd, or unzip, dd and od)."
             }
             @if rows.is_empty() { p.none { "No located evidence." } } @else {
                 table.evidence {
@@ -680,6 +1014,7 @@ fn appendix(r: &Report, rows: &[Row<'_>]) -> Markup {
                                     @if let Some(x) = &row.loc.excerpt {
                                         code.ascii { (x.ascii) } br;
                                         code.hex { (spaced_hex(&x.hex)) }
+                                        br; code.cmd { "$ " (xxd_command(&r.input.path, is_dir, &row.loc.path, off, x.length)) }
                                         br; code.cmd { "$ " (check_command(&r.input.path, is_dir, &row.loc.path, off, x.length)) }
                                     } @else {
                                         span.none { "entry could not be read again" }

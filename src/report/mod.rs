@@ -4,6 +4,7 @@ pub mod bytes;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod labels;
 pub mod model;
 pub mod sarif;
 pub mod schema;

@@ -308,6 +308,17 @@ pub struct Evidence {
     pub kind: String,
     pub path: String,
     pub detail: String,
+    /// The exact string that matched, as it is stored in the entry (a DEX
+    /// type descriptor `Lcom/x/Y;`, a JNI symbol, a library or class name, a
+    /// host): the bytes at `location.offset` are this text in `encoding`.
+    pub matched: Option<String>,
+    /// How `matched` is encoded at the offset when it is not UTF-8:
+    /// `utf-16le` (binary XML string pools) or `utf-16be` (binary plists);
+    /// `null` for UTF-8.
+    pub encoding: Option<String>,
+    /// Where `matched` lies: the entry, the offset of its first byte (when
+    /// found in the bytes), the entry's SHA-256 and an excerpt.
+    pub location: Option<Location>,
 }
 
 /// Where a string was seen: entry path (nested with `!`) and byte offset.

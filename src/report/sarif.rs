@@ -169,7 +169,17 @@ pub fn render(r: &Report) -> String {
         let locs = s
             .evidence
             .iter()
-            .map(|e| location(&e.path, None, None))
+            .map(|e| match &e.location {
+                Some(l) => location(
+                    &e.path,
+                    l.offset,
+                    e.matched
+                        .as_ref()
+                        .filter(|_| l.offset.is_some())
+                        .map(|m| crate::report::bytes::encoded_len(m, e.encoding.as_deref())),
+                ),
+                None => location(&e.path, None, None),
+            })
             .collect();
         res.push(
             0,

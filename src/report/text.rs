@@ -569,13 +569,27 @@ fn sdk_line(s: &Sdk) -> String {
     } else {
         format!("  repackaged under {}", join(&s.repackaged_under))
     };
-    format!(
+    let mut line = format!(
         "    {}  [{}]  {}  ({} evidence){under}",
         clean(&s.name),
         join(&s.categories),
         owner_text(&s.owner),
         s.evidence_count
-    )
+    );
+    // Where the first located evidence item lies, as `verify` checks it.
+    if let Some((e, l, off)) = s.evidence.iter().find_map(|e| {
+        let l = e.location.as_ref()?;
+        Some((e, l, l.offset?))
+    }) {
+        let what = e.matched.as_deref().unwrap_or(&e.detail);
+        line.push_str(&format!(
+            "\n        {} \"{}\" at {}@{off}",
+            clean(&e.kind),
+            clean(what),
+            clean(&l.path)
+        ));
+    }
+    line
 }
 
 /// SDKs whose code ships (`bundled`, `repackaged`): trackers first (the

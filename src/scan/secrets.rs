@@ -25,6 +25,7 @@ use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
+use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir};
 use serde::Deserialize;
 
 use super::{OffsetMap, SecretHit};
@@ -188,6 +189,8 @@ fn pem_extent(text: &[u8], header_end: usize) -> Option<usize> {
 #[derive(Debug)]
 pub struct Patterns {
     defs: Vec<PatternDef>,
+    /// Each pattern as parsed (the lazily built regexes start from these).
+    hirs: Vec<Hir>,
     placeholders: Vec<String>,
     /// All patterns, for anchored re-checks and `value` captures.
     all: OnceLock<Result<Regex, String>>,
@@ -214,7 +217,7 @@ pub struct Patterns {
 /// measured) and does not make the search faster.
 /// `captures` asks for every capture group (the regex of all patterns);
 /// the other regexes only report where a match is.
-fn build(patterns: &[&str], prefilter: bool, captures: bool) -> Result<Regex, String> {
+fn build(patterns: &[&Hir], prefilter: bool, captures: bool) -> Result<Regex, String> {
     let which = if captures {
         WhichCaptures::All
     } else {
@@ -226,9 +229,29 @@ fn build(patterns: &[&str], prefilter: bool, captures: bool) -> Result<Regex, St
                 .auto_prefilter(prefilter)
                 .which_captures(which),
         )
-        .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .build_many(patterns)
+        .build_many_from_hir(patterns)
         .map_err(|e| e.to_string())
+}
+
+/// A case-insensitive ASCII literal as the syntax `(?i)` gives it with
+/// Unicode off: each letter a class of its two cases, other bytes as is.
+fn keyword_hir(literal: &str) -> Hir {
+    Hir::concat(
+        literal
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphabetic() {
+                    let (lo, up) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
+                    Hir::class(Class::Bytes(ClassBytes::new([
+                        ClassBytesRange::new(up, up),
+                        ClassBytesRange::new(lo, lo),
+                    ])))
+                } else {
+                    Hir::literal([b])
+                }
+            })
+            .collect(),
+    )
 }
 
 impl Patterns {
@@ -255,8 +278,8 @@ impl Patterns {
     fn all(&self) -> Option<&Regex> {
         self.all
             .get_or_init(|| {
-                let regexes: Vec<&str> = self.defs.iter().map(|p| p.regex.as_str()).collect();
-                build(&regexes, false, true)
+                let hirs: Vec<&Hir> = self.hirs.iter().collect();
+                build(&hirs, false, true)
             })
             .as_ref()
             .ok()
@@ -264,10 +287,10 @@ impl Patterns {
 
     /// The regex of windowed pattern `pid`, built on first use.
     fn windowed(&self, pid: usize) -> Option<&Regex> {
-        let def = self.defs.get(pid)?;
+        let hir = self.hirs.get(pid)?;
         self.windowed
             .get(pid)?
-            .get_or_init(|| build(&[def.regex.as_str()], false, false))
+            .get_or_init(|| build(&[hir], false, false))
             .as_ref()
             .ok()
     }
@@ -295,14 +318,29 @@ fn compile(text: &str) -> Result<Patterns, String> {
     let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
     file.key_names.check()?;
     let defs = file.pattern;
+    // Every pattern is parsed once, here (a syntax error fails the load); its
+    // shortest match bounds the texts worth searching, and the index of its
+    // `value` group is that group's position among the pattern's groups
+    // (group 0 is the whole match), as the regex of all patterns numbers them.
+    let config = syntax::Config::new().unicode(false).utf8(false);
+    let mut hirs = Vec::with_capacity(defs.len());
+    let mut value_group = Vec::with_capacity(defs.len());
+    for def in &defs {
+        let hir = syntax::parse_with(&def.regex, &config)
+            .map_err(|e| format!("pattern {}: {e}", def.kind))?;
+        value_group.push(value_group_index(&hir));
+        hirs.push(hir);
+    }
+    let min_len = hirs
+        .iter()
+        .map(|h| h.properties().minimum_len().unwrap_or(0))
+        .min()
+        .unwrap_or(0);
     let direct_ids: Vec<usize> = (0..defs.len())
         .filter(|&i| defs[i].keywords.is_empty())
         .collect();
     let direct = build(
-        &direct_ids
-            .iter()
-            .map(|&i| defs[i].regex.as_str())
-            .collect::<Vec<_>>(),
+        &direct_ids.iter().map(|&i| &hirs[i]).collect::<Vec<_>>(),
         true,
         false,
     )?;
@@ -331,39 +369,9 @@ fn compile(text: &str) -> Result<Patterns, String> {
         // A multi-pattern regex of case-insensitive literals: its lazy DFA is
         // several times faster than a case-insensitive aho-corasick automaton
         // over this many literals.
-        let escaped: Vec<String> = literals
-            .iter()
-            .map(|l| {
-                let mut p = String::from("(?i)");
-                for ch in l.chars() {
-                    if !ch.is_ascii_alphanumeric() {
-                        p.push('\\');
-                    }
-                    p.push(ch);
-                }
-                p
-            })
-            .collect();
-        Some(build(
-            &escaped.iter().map(String::as_str).collect::<Vec<_>>(),
-            false,
-            false,
-        )?)
+        let hirs: Vec<Hir> = literals.iter().map(|l| keyword_hir(l)).collect();
+        Some(build(&hirs.iter().collect::<Vec<_>>(), false, false)?)
     };
-    // Every pattern is parsed here (a syntax error fails the load); its
-    // shortest match bounds the texts worth searching, and the index of its
-    // `value` group is that group's position among the pattern's groups
-    // (group 0 is the whole match), as the regex of all patterns numbers them.
-    let config = syntax::Config::new().unicode(false).utf8(false);
-    let mut min_len = usize::MAX;
-    let mut value_group = Vec::with_capacity(defs.len());
-    for def in &defs {
-        let hir = syntax::parse_with(&def.regex, &config)
-            .map_err(|e| format!("pattern {}: {e}", def.kind))?;
-        min_len = min_len.min(hir.properties().minimum_len().unwrap_or(0));
-        value_group.push(value_group_index(&hir));
-    }
-    let min_len = if defs.is_empty() { 0 } else { min_len };
     Ok(Patterns {
         placeholders: file
             .placeholder_substrings
@@ -371,6 +379,7 @@ fn compile(text: &str) -> Result<Patterns, String> {
             .map(|s| s.to_ascii_lowercase())
             .collect(),
         defs,
+        hirs,
         all: OnceLock::new(),
         direct,
         direct_ids,
@@ -384,9 +393,9 @@ fn compile(text: &str) -> Result<Patterns, String> {
 
 /// The index of the capture group named `value` in `hir` (group 0 being the
 /// whole match, others numbered by their opening parenthesis).
-fn value_group_index(hir: &regex_syntax::hir::Hir) -> Option<usize> {
+fn value_group_index(hir: &Hir) -> Option<usize> {
     use regex_syntax::hir::HirKind;
-    fn walk(hir: &regex_syntax::hir::Hir) -> Option<usize> {
+    fn walk(hir: &Hir) -> Option<usize> {
         match hir.kind() {
             HirKind::Capture(c) if c.name.as_deref() == Some("value") => Some(c.index as usize),
             HirKind::Capture(c) => walk(&c.sub),

@@ -112,8 +112,8 @@ impl Database {
         };
         db.compile_owners(&parsed.owners);
         let rules = PrefixRules::new(&parsed.schema.validation);
-        for (path, sdk) in &parsed.sdks {
-            db.compile_sdk(path, sdk, &parsed.schema, &rules);
+        for (path, sdk) in parsed.sdks {
+            db.compile_sdk(&path, sdk, &parsed.schema, &rules);
         }
         db.objc_max_len = db.objc_prefixes.keys().map(String::len).max().unwrap_or(0);
         db
@@ -182,7 +182,7 @@ impl Database {
         self.owner_keys = keys.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     }
 
-    fn compile_sdk(&mut self, path: &str, s: &RawSdk, schema: &RawSchema, rules: &PrefixRules) {
+    fn compile_sdk(&mut self, path: &str, s: RawSdk, schema: &RawSchema, rules: &PrefixRules) {
         let categories = &schema.categories;
         let mut problems: Vec<String> = Vec::new();
         let mut err = |m: String| problems.push(m);
@@ -377,13 +377,13 @@ impl Database {
         }
         self.sdk_by_id.insert(s.id.clone(), idx);
         self.sdks.push(SdkEntry {
-            id: s.id.clone(),
-            name: s.name.clone(),
-            categories: s.categories.clone(),
+            id: s.id,
+            name: s.name,
+            categories: s.categories,
             tracker: s.tracker.unwrap_or(false),
             owner,
-            website: s.website.clone(),
-            distinctive_classes: s.distinctive_classes.clone(),
+            website: s.website,
+            distinctive_classes: s.distinctive_classes,
         });
     }
 

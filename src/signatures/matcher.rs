@@ -432,6 +432,7 @@ fn build_sdk(db: &Database, idx: usize, h: Hits, found: &str) -> Option<Sdk> {
             },
             path: path.clone(),
             detail: g.detail(prefix),
+            ..Evidence::default()
         })
         .collect();
     code.truncate(MAX_EVIDENCE_PER_KIND);
@@ -445,6 +446,7 @@ fn build_sdk(db: &Database, idx: usize, h: Hits, found: &str) -> Option<Sdk> {
                     kind: (*kind).into(),
                     path: path.clone(),
                     detail: detail.clone(),
+                    ..Evidence::default()
                 }),
         );
     }
