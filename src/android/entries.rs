@@ -275,7 +275,7 @@ fn analyse_read(
             }
         }
         EntryKind::Raw if native::is_elf(&bytes) => analyse_elf(&bytes, &mut out),
-        EntryKind::Raw => out.scan = scan::scan_bytes(&bytes, 0),
+        EntryKind::Raw => out.scan = scan::noise::scan_entry(&out.path, &bytes),
         EntryKind::Skip => {}
     }
     vec![out]

@@ -88,7 +88,7 @@ pub fn catalogue() -> &'static [ApiSpec] {
 /// One API called from one class of one DEX file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ApiHit {
-    /// Index into [`catalogue`].
+    /// Index into [`catalogue`] (or the list given to [`scan_dex_with`]).
     pub spec: usize,
     /// Java name of the calling class (inner classes keep their `$`).
     pub caller: String,
@@ -97,15 +97,15 @@ pub struct ApiHit {
 }
 
 /// Per-dex lookup tables: which method/field ids are catalogue references.
-struct Targets {
+struct Targets<'s> {
     methods: HashMap<u32, Vec<usize>>,
     fields: HashMap<u32, Vec<usize>>,
     /// String index → the required strings it equals.
     strings: HashMap<u32, usize>,
-    required: Vec<&'static str>,
+    required: Vec<&'s str>,
 }
 
-fn targets(dex: &Dex, specs: &'static [ApiSpec]) -> Targets {
+fn targets<'s>(dex: &Dex, specs: &'s [ApiSpec]) -> Targets<'s> {
     // Class descriptor → specs.
     let mut by_class: HashMap<&[u8], Vec<usize>> = HashMap::new();
     for (i, s) in specs.iter().enumerate() {
@@ -174,7 +174,7 @@ fn targets(dex: &Dex, specs: &'static [ApiSpec]) -> Targets {
         }
     }
     let matched = t.methods.values().chain(t.fields.values()).flatten();
-    let mut required: Vec<&'static str> = matched
+    let mut required: Vec<&'s str> = matched
         .filter_map(|&i| specs[i].requires_string.as_deref())
         .collect();
     required.sort_unstable();
@@ -208,7 +208,12 @@ fn caller_name(dex: &Dex, class: u32) -> String {
 /// Finds the catalogue APIs called from the code of one DEX file. Cheap when
 /// the file references none of them (no code walk).
 pub fn scan_dex(dex: &Dex) -> Vec<ApiHit> {
-    let specs = catalogue();
+    scan_dex_with(dex, catalogue())
+}
+
+/// [`scan_dex`] against another list of references (the personal-data
+/// catalogue's fields and methods); [`ApiHit::spec`] indexes `specs`.
+pub fn scan_dex_with(dex: &Dex, specs: &[ApiSpec]) -> Vec<ApiHit> {
     let t = targets(dex, specs);
     if t.methods.is_empty() && t.fields.is_empty() {
         return Vec::new();
@@ -319,23 +324,13 @@ pub fn collect<'h>(
     let mut out: Vec<IdentifierApi> = by_api
         .into_iter()
         .map(|(api, acc)| {
-            let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for c in &acc.callers {
-                let place = cache
-                    .entry(c.clone())
-                    .or_insert_with(|| place_of(c))
-                    .clone();
-                groups.entry(place).or_default().push(c.clone());
-            }
+            let (sdks, callers_by_sdk) = place_callers(&acc.callers, place_of, &mut cache);
             IdentifierApi {
                 api: api.to_string(),
                 category: acc.category,
                 callers: acc.callers.into_iter().collect(),
-                sdks: groups.keys().filter(|p| *p != OTHER).cloned().collect(),
-                callers_by_sdk: groups
-                    .into_iter()
-                    .map(|(sdk, callers)| CallerGroup { sdk, callers })
-                    .collect(),
+                sdks,
+                callers_by_sdk,
                 locations: acc
                     .locations
                     .into_iter()
@@ -350,6 +345,30 @@ pub fn collect<'h>(
         .collect();
     out.sort();
     out
+}
+
+/// Groups `callers` by place (`place_of`, memoised in `cache`): the places
+/// but `other` (the `sdks` of a record) and the callers of each place.
+pub fn place_callers(
+    callers: &BTreeSet<String>,
+    place_of: &dyn Fn(&str) -> String,
+    cache: &mut HashMap<String, String>,
+) -> (Vec<String>, Vec<CallerGroup>) {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in callers {
+        let place = cache
+            .entry(c.clone())
+            .or_insert_with(|| place_of(c))
+            .clone();
+        groups.entry(place).or_default().push(c.clone());
+    }
+    (
+        groups.keys().filter(|p| *p != OTHER).cloned().collect(),
+        groups
+            .into_iter()
+            .map(|(sdk, callers)| CallerGroup { sdk, callers })
+            .collect(),
+    )
 }
 
 /// [`scan_dex`] over every `(entry path, dex)` and [`collect`] of the hits.

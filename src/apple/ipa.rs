@@ -218,7 +218,7 @@ pub fn analyse(archive: &Archive<'_>, budget: &Budget, report: &mut Report) -> O
             continue;
         }
         if let Some(bytes) = read(f, report) {
-            scans.push((f.clone(), scan::scan_bytes(&bytes, 0)));
+            scans.push((f.clone(), scan::noise::scan_entry(f, &bytes)));
         }
     }
 

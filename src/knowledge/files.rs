@@ -118,6 +118,7 @@ pub const BUILT_IN_ONLY: &[&str] = &[
     "packers.toml",
     "permissions-extra.tsv",
     "permissions.tsv",
+    "personal_data_apis.toml",
     "secret_patterns.toml",
     "x500-keywords.tsv",
 ];

@@ -10,7 +10,7 @@
 
 mod files;
 pub mod ip_owner;
-pub mod personal_data;
+pub use crate::android::personal_data_catalogue as personal_data;
 
 use crate::android::identifiers::{self, ApiSpec};
 use crate::apple::identifiers::{self as apple_ids, AppleApi};
@@ -167,7 +167,9 @@ impl Knowledge {
             packers::parse_table(get("packers.toml")?).map_err(|m| invalid("packers.toml", m))?;
         let personal_data_apis = personal_data::parse_catalogue(get("personal_data_apis.toml")?)
             .map_err(|m| invalid("personal_data_apis.toml", m))?;
-        endpoints::check_noise(get("endpoint_noise.toml")?)
+        let noise = get("endpoint_noise.toml")?;
+        endpoints::check_noise(noise)
+            .and_then(|()| crate::scan::noise::check(noise))
             .map_err(|m| invalid("endpoint_noise.toml", m))?;
         secret_check?;
         Ok(Knowledge {

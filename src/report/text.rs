@@ -211,6 +211,23 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+    if !r.personal_data.is_empty() {
+        let _ = writeln!(o, "\nPersonal data read ({})", r.personal_data.len());
+        for p in &r.personal_data {
+            let sdk = if p.sdks.is_empty() {
+                String::new()
+            } else {
+                format!("  via {}", p.sdks.join(", "))
+            };
+            let _ = writeln!(
+                o,
+                "    {:<16} {}  ({} callers){sdk}",
+                p.kind,
+                p.evidence.join(", "),
+                p.callers.len()
+            );
+        }
+    }
     if !r.endpoints.is_empty() {
         let _ = writeln!(o, "\nEndpoints ({})", r.endpoints.len());
         for e in &r.endpoints {
@@ -224,7 +241,21 @@ pub fn render(r: &Report) -> String {
             } else {
                 String::new()
             };
-            let _ = writeln!(o, "    {}{owner}{sdk}", e.host);
+            let network = match &e.ip_owner {
+                Some(n) => {
+                    let parts: Vec<String> = [
+                        n.asn.map(|a| format!("AS{a}")),
+                        n.org.clone(),
+                        n.country.as_ref().map(|c| format!("({c})")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                    format!("  network {}", parts.join(" "))
+                }
+                None => String::new(),
+            };
+            let _ = writeln!(o, "    {}{owner}{network}{sdk}", e.host);
             if let Some(l) = e.locations.first() {
                 location_line(&mut o, l, e.locations_total.max(e.locations.len()));
             }
@@ -234,9 +265,14 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "\nSecrets ({})", r.secrets.len());
         for s in &r.secrets {
             let shown = s.value.as_deref().unwrap_or(&s.preview);
+            let keys = if s.keys.is_empty() {
+                String::new()
+            } else {
+                format!("  under {}", s.keys.join(", "))
+            };
             let _ = writeln!(
                 o,
-                "    {:<24} {shown}  ({} places)",
+                "    {:<24} {shown}  ({} places){keys}",
                 s.kind,
                 s.locations.len()
             );
