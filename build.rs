@@ -1,7 +1,19 @@
 //! Build script: records the source commit the binary is built from, for the
-//! report's provenance (`unknown` outside a git checkout or without git).
+//! report's provenance (`unknown` outside a git checkout or without git), and
+//! precompiles the built-in knowledge (`data/`): the signature database is
+//! parsed here (a file that does not parse fails the build) and embedded as
+//! postcard bytes, and the knowledge hash over every file is computed here,
+//! so a run starts without parsing that TOML or hashing the data. Writes
+//! `$OUT_DIR/signatures.postcard` and `$OUT_DIR/knowledge_sha256.txt`.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use sha2::{Digest, Sha256};
+
+#[allow(dead_code)]
+#[path = "src/signatures/raw.rs"]
+mod raw;
 
 fn git(args: &[&str]) -> Option<String> {
     let out = Command::new("git").args(args).output().ok()?;
@@ -13,7 +25,93 @@ fn git(args: &[&str]) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
+/// `(path relative to data/, text)` of every file under `data/` except the
+/// downloaded IP tables in `data/ip/`, in path order (as the knowledge loader
+/// sees them).
+fn data_files(root: &Path) -> Vec<(String, String)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
+        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .path();
+            if path.is_dir() {
+                if dir == root && path.file_name().is_some_and(|n| n == "ip") {
+                    continue;
+                }
+                walk(root, &path, out);
+            } else if let Ok(rel) = path.strip_prefix(root) {
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push((rel.join("/"), path));
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(root, root, &mut paths);
+    let mut files: Vec<(String, String)> = paths
+        .into_iter()
+        .map(|(rel, path)| {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (rel, text)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The database's file order: VERSION, schema, owners, then SDKs by name
+/// (as `knowledge::files::signature_rank`).
+fn signature_rank(path: &str) -> u8 {
+    match path {
+        "VERSION" => 0,
+        "schema.toml" => 1,
+        "owners.toml" => 2,
+        p if p.starts_with("owners") => 3,
+        _ => 4,
+    }
+}
+
+fn precompile_knowledge() {
+    let out_dir =
+        PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|e| panic!("OUT_DIR: {e}")));
+    let data = Path::new("data");
+    println!("cargo:rerun-if-changed=data");
+    println!("cargo:rerun-if-changed=src/signatures/raw.rs");
+    let files = data_files(data);
+    // The knowledge hash: `path NUL text NUL` over every file in path order
+    // (as `signatures::hash_files`).
+    let mut h = Sha256::new();
+    for (path, text) in &files {
+        h.update(path.as_bytes());
+        h.update([0u8]);
+        h.update(text.as_bytes());
+        h.update([0u8]);
+    }
+    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(out_dir.join("knowledge_sha256.txt"), hex)
+        .unwrap_or_else(|e| panic!("knowledge_sha256.txt: {e}"));
+    let mut sig: Vec<(&str, &str)> = files
+        .iter()
+        .filter_map(|(p, t)| Some((p.strip_prefix("signatures/")?, t.as_str())))
+        .filter(|(p, _)| *p != "README.md")
+        .collect();
+    sig.sort_by_key(|(p, _)| (signature_rank(p), p.to_string()));
+    let mut parsed = raw::parse(&sig);
+    if let Some(first) = parsed.errors.first() {
+        panic!("data/signatures: {first}");
+    }
+    raw::strip_notes(&mut parsed);
+    let bytes = postcard::to_allocvec(&parsed).unwrap_or_else(|e| panic!("postcard: {e}"));
+    std::fs::write(out_dir.join("signatures.postcard"), bytes)
+        .unwrap_or_else(|e| panic!("signatures.postcard: {e}"));
+}
+
 fn main() {
+    precompile_knowledge();
     let commit = std::env::var("TELLTALE_SOURCE_COMMIT")
         .ok()
         .filter(|c| !c.is_empty())

@@ -57,6 +57,9 @@ fn bench(c: &mut Criterion) {
         Some(b) => ("corpus", b),
         None => ("generated", generated_bytes()),
     };
+    let rules = &telltale::Knowledge::embedded()
+        .expect("built-in knowledge")
+        .scan;
     let mut group = c.benchmark_group(format!("scan_{source}"));
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.sample_size(10);
@@ -67,10 +70,14 @@ fn bench(c: &mut Criterion) {
         b.iter(|| memchr::memchr2_iter(b'.', b':', black_box(&bytes)).fold(0usize, |a, p| a ^ p))
     });
     group.bench_function("endpoints_only", |b| {
-        b.iter(|| telltale::scan::endpoints::scan_endpoints(black_box(&bytes), 0).len())
+        b.iter(|| {
+            telltale::scan::endpoints::scan_endpoints(rules.noise(), black_box(&bytes), 0).len()
+        })
     });
     group.bench_function("secrets_only", |b| {
-        b.iter(|| telltale::scan::secrets::scan_secrets(black_box(&bytes), 0).len())
+        b.iter(|| {
+            telltale::scan::secrets::scan_secrets(rules.secrets(), black_box(&bytes), 0).len()
+        })
     });
     group.bench_function("utf16_runs_only", |b| {
         let mut buf = Vec::new();
@@ -84,7 +91,7 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("scan_bytes", |b| {
         b.iter(|| {
-            let scan = telltale::scan::scan_bytes(black_box(&bytes), 0);
+            let scan = telltale::scan::scan_bytes(rules, black_box(&bytes), 0);
             scan.endpoints.len() + scan.secrets.len()
         })
     });

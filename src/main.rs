@@ -1,6 +1,6 @@
 //! The `telltale` command line: parse arguments, call the library, render.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use telltale::Options;
@@ -19,13 +19,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Inspect a package (APK; more kinds follow) and print a report.
+    /// Inspect a package (APK, split set .apks/.xapk/.apkm or a folder of
+    /// splits, App Bundle .aab, IPA, bare Mach-O or provisioning profile) and
+    /// print a report.
     Inspect {
-        /// The package file.
+        /// The package file (or a folder holding one app's split APKs).
         file: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Colour in the text report: `auto` colours only a terminal and
+        /// honours NO_COLOR and CLICOLOR_FORCE.
+        #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+        color: ColorWhen,
+        /// Add a legend to the text report: what the permission protection
+        /// levels and identifier categories it uses mean.
+        #[arg(long)]
+        explain: bool,
         /// Write the report to this file instead of standard output (`-` is
         /// standard output). Never the input itself.
         #[arg(short, long)]
@@ -116,6 +126,15 @@ enum Command {
         #[arg(long)]
         knowledge: Option<PathBuf>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    /// to standard output.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output:
+    /// `telltale man > telltale.1; man ./telltale.1`.
+    Man,
     /// Print a binary XML entry of a package as readable XML.
     Xml {
         /// The package file.
@@ -188,6 +207,13 @@ enum ExportFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Text,
     Json,
@@ -206,12 +232,37 @@ enum DiffFormat {
     Html,
 }
 
+/// The version line: the tool's and the built-in knowledge base's version
+/// and hash (loaded only when the version is asked for).
+fn version_line() -> String {
+    let kb = match telltale::knowledge::Knowledge::embedded() {
+        Ok(k) => format!("knowledge {} (sha256 {})", k.version(), k.sha256()),
+        Err(e) => format!("knowledge base broken: {e}"),
+    };
+    format!("{}, {kb}", env!("CARGO_PKG_VERSION"))
+}
+
+fn command() -> clap::Command {
+    let cmd = Cli::command();
+    if std::env::args_os().any(|a| a == "--version" || a == "-V") {
+        // Leaked once: the process prints it and exits.
+        cmd.version(&*Box::leak(version_line().into_boxed_str()))
+    } else {
+        cmd
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let result = match cli.command {
         Command::Inspect {
             file,
             format,
+            color,
+            explain,
             output,
             max_entry_mib,
             max_total_mib,
@@ -236,7 +287,13 @@ fn main() -> ExitCode {
                         telltale::evidence::provenance::inspect_for_filing(&file, &options, clock)
                             .map_err(|e| e.to_string())?;
                     let text = match format {
-                        Format::Text => telltale::report::text::render(&report),
+                        Format::Text => {
+                            let opts = telltale::report::text::TextOptions {
+                                color: wants_color(color, &destination),
+                                explain,
+                            };
+                            telltale::report::text::render_with(&report, &opts)
+                        }
                         Format::Json => telltale::report::json::render(&report),
                         Format::Html => telltale::report::html::render(&report),
                         Format::Sarif => telltale::report::sarif::render(&report),
@@ -297,10 +354,11 @@ fn main() -> ExitCode {
             .and_then(|mut store| store.load())
             .and_then(|data| {
                 use telltale::batch::stats;
-                let trackers = &telltale::Knowledge::embedded()
+                let trackers = telltale::Knowledge::embedded()
                     .map_err(|e| e.to_string())?
-                    .tracker_categories;
-                let s = stats::compute(&data, by.as_deref(), trackers);
+                    .signatures
+                    .tracker_ids();
+                let s = stats::compute(&data, by.as_deref(), &trackers);
                 let text = match format {
                     StatsFormat::Text => stats::render_text(&s),
                     StatsFormat::Csv => stats::render_csv(&s),
@@ -332,6 +390,18 @@ fn main() -> ExitCode {
             let code = telltale::batch::worker::serve(&options, max_memory_mib);
             return ExitCode::from(u8::try_from(code).unwrap_or(1));
         }
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "telltale", &mut buf);
+            Destination::Stdout.write(&String::from_utf8_lossy(&buf))
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(|e| e.to_string())
+                .and_then(|()| Destination::Stdout.write(&String::from_utf8_lossy(&buf)))
+        }
         Command::Xml { file, entry } => telltale::xml::entry_as_xml(&file, &entry)
             .and_then(|text| Destination::Stdout.write(&text)),
     };
@@ -340,6 +410,20 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("telltale: {}", message.replace('\n', " "));
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Whether the text report gets colour: `always`, `never`, or for `auto`
+/// only on standard output when it is a terminal and neither NO_COLOR nor
+/// TERM=dumb says otherwise (anstream's rules, as clap follows them).
+fn wants_color(when: ColorWhen, destination: &Destination) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            matches!(destination, Destination::Stdout)
+                && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     }
 }

@@ -184,6 +184,7 @@ fn inspect_dir(
         &files,
         &|p: &Path| read_file(p).map(|(bytes, _)| bytes),
         &budget,
+        knowledge.entry_tables(),
         options,
         &mut report,
     )
@@ -232,9 +233,30 @@ pub fn inspect_bytes_with(
     options: &Options,
     knowledge: &Knowledge,
 ) -> Result<Report, InspectError> {
-    let mut report = new_report(path, &sha256_hex(data), data.len() as u64, knowledge);
-    let facts = match detect::raw_format(data, path) {
-        Some(format) => unpack_raw(format, data, path, options, &mut report),
+    let mut report = new_report(path, "", data.len() as u64, knowledge);
+    // The whole-input hash runs beside the unpack stage (it reads every
+    // byte once; nothing before the report needs it).
+    let (sha256, facts) = rayon::join(
+        || sha256_hex(data),
+        || open_and_unpack(path, data, options, knowledge, &mut report),
+    );
+    report.input.sha256 = sha256;
+    let facts = facts?;
+    find(facts, &mut report, knowledge, options.show_secrets);
+    report.normalize();
+    Ok(report)
+}
+
+/// Open → detect → unpack: the facts of `data` for the findings stage.
+fn open_and_unpack(
+    path: &str,
+    data: &[u8],
+    options: &Options,
+    knowledge: &Knowledge,
+    report: &mut Report,
+) -> Result<Facts, InspectError> {
+    Ok(match detect::raw_format(data, path) {
+        Some(format) => unpack_raw(format, data, path, options, knowledge, report),
         None => match Archive::parse(data) {
             Ok(archive) => {
                 if archive.entries().is_empty() {
@@ -247,18 +269,15 @@ pub fn inspect_bytes_with(
                 for a in archive.anomalies() {
                     report.warnings.push(Warning::new("", format!("zip: {a}")));
                 }
-                unpack(&archive, format, data, options, &mut report)
+                unpack(&archive, format, data, options, knowledge, report)
             }
             // Not an archive: a bare file, when its magic says which.
             Err(e) => match detect::bare_format(data) {
-                Some(format) => unpack_raw(format, data, path, options, &mut report),
+                Some(format) => unpack_raw(format, data, path, options, knowledge, report),
                 None => return Err(InspectError(format!("{path}: {e}"))),
             },
         },
-    };
-    find(facts, &mut report, knowledge, options.show_secrets);
-    report.normalize();
-    Ok(report)
+    })
 }
 
 /// Unpack stage for inputs that are not archives: a Mach-O, a provisioning
@@ -269,15 +288,28 @@ fn unpack_raw(
     data: &[u8],
     path: &str,
     options: &Options,
+    knowledge: &Knowledge,
     report: &mut Report,
 ) -> Facts {
     use crate::android::bare::{self, Bare};
     report.input.format = format.name().to_string();
     let android = |kind: Bare, report: &mut Report| {
-        Facts::Android(bare::analyse(kind, data, path, &options.budget(), report))
+        Facts::Android(bare::analyse(
+            kind,
+            data,
+            path,
+            &options.budget(),
+            knowledge.entry_tables(),
+            report,
+        ))
     };
     match format {
-        Format::MachO => Facts::Binaries(apple::analyse_macho_file(data, path, report)),
+        Format::MachO => Facts::Binaries(apple::analyse_macho_file(
+            &knowledge.scan,
+            data,
+            path,
+            report,
+        )),
         Format::Dex => android(Bare::Dex, report),
         Format::Elf => android(Bare::Elf, report),
         Format::BinaryXml => android(Bare::BinaryXml, report),
@@ -300,21 +332,23 @@ fn unpack(
     format: Format,
     data: &[u8],
     options: &Options,
+    knowledge: &Knowledge,
     report: &mut Report,
 ) -> Facts {
     let budget = options.budget();
+    let tables = knowledge.entry_tables();
     match format {
         Format::Apk => Facts::Android(android::apk::analyse(
-            archive, data, &budget, options, report,
+            archive, data, &budget, tables, options, report,
         )),
         Format::Aab => Facts::Android(android::aab::analyse(
-            archive, data, &budget, options, report,
+            archive, data, &budget, tables, options, report,
         )),
         Format::Apks | Format::Xapk | Format::Apkm => {
-            android::splits::analyse_set(archive, format, &budget, options, report)
+            android::splits::analyse_set(archive, format, &budget, tables, options, report)
                 .map_or(Facts::None, Facts::Android)
         }
-        Format::Ipa => apple::ipa::analyse(archive, &budget, report)
+        Format::Ipa => apple::ipa::analyse(archive, &budget, &knowledge.scan, report)
             .map_or(Facts::None, |f| Facts::Ios(Box::new(f))),
         other => {
             report.warnings.push(Warning::new(

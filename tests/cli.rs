@@ -287,3 +287,39 @@ fn json_does_not_depend_on_the_thread_count() {
     };
     assert_eq!(run("1"), run("7"));
 }
+
+#[test]
+fn completions_man_page_and_version() {
+    let (code, bash, _) = telltale(&["completions", "bash"]);
+    assert_eq!(code, 0);
+    assert!(bash.contains("_telltale()"), "{bash}");
+    let (code, zsh, _) = telltale(&["completions", "zsh"]);
+    assert_eq!(code, 0);
+    assert!(zsh.contains("#compdef telltale"));
+    let (code, man, _) = telltale(&["man"]);
+    assert_eq!(code, 0);
+    assert!(man.contains(".TH telltale"), "{man}");
+    let (code, version, _) = telltale(&["--version"]);
+    assert_eq!(code, 0);
+    assert!(version.contains("knowledge "), "{version}");
+    assert!(version.contains("sha256 "), "{version}");
+    let (_, help, _) = telltale(&["inspect", "--help"]);
+    assert!(!help.contains("more kinds follow"));
+    assert!(help.contains("--color"));
+}
+
+#[test]
+fn text_report_names_trackers_and_sdks_by_name() {
+    let (code, text, _) = telltale(&["inspect", "samples/sdk-planted.apk"]);
+    assert_eq!(code, 0);
+    // The knowledge base flags cmic-sso `tracker = false` (a login SDK),
+    // although its categories include identification.
+    assert!(text.contains("Trackers (3)"), "{text}");
+    assert!(text.contains("Other SDKs and libraries (1)"), "{text}");
+    assert!(
+        text.contains("(1 caller)  via China Mobile one-click login"),
+        "{text}"
+    );
+    assert!(!text.contains("via cmic-sso"));
+    assert!(text.contains("(1 place)"));
+}

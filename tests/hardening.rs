@@ -346,3 +346,33 @@ fn truncating_the_input_during_a_run_never_crashes() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn entries_skipped_by_the_total_cap_do_not_depend_on_the_thread_count() {
+    let chunk = vec![7u8; 1 << 20];
+    let names: Vec<String> = (0..24).map(|i| format!("assets/part{i:02}.bin")).collect();
+    let mut entries: Vec<(&str, &[u8], Option<u32>)> = vec![("AndroidManifest.xml", b"x", None)];
+    entries.extend(names.iter().map(|n| (n.as_str(), chunk.as_slice(), None)));
+    let data = zip_with(&entries);
+    let options = telltale::Options {
+        max_total_size: 6 << 20,
+        ..telltale::Options::default()
+    };
+    let json_at = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let r = telltale::inspect_bytes("parts.apk", &data, &options).unwrap();
+            telltale::report::json::render(&r)
+        })
+    };
+    let one = json_at(1);
+    assert!(one.contains("--max-total-mib"), "the cap must bite: {one}");
+    for threads in [2, 8] {
+        for _ in 0..3 {
+            assert_eq!(json_at(threads), one, "{threads} threads");
+        }
+    }
+}

@@ -22,5 +22,7 @@ fuzz_target!(|data: &[u8]| {
         RefKind::Type => drop(dex.type_name(r.index)),
     });
     assert!(walk.insn_units <= 2 * data.len() as u64 + 4096);
-    let _ = identifiers::scan_dex(&dex);
+    if let Ok(k) = telltale::Knowledge::embedded() {
+        let _ = identifiers::scan_dex(&dex, &k.identifier_apis);
+    }
 });

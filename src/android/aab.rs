@@ -6,7 +6,7 @@
 
 use crate::android::aapt_proto;
 use crate::android::apk::{self, ApkPart, Merged, Resolve};
-use crate::android::entries::{self, EntryKind};
+use crate::android::entries::{self, EntryKind, Tables};
 use crate::android::manifest;
 use crate::container::Budget;
 use crate::container::zip::{Archive, Entry};
@@ -55,6 +55,7 @@ pub fn analyse(
     archive: &Archive<'_>,
     data: &[u8],
     budget: &Budget,
+    tables: Tables<'_>,
     options: &Options,
     report: &mut Report,
 ) -> Merged {
@@ -71,7 +72,7 @@ pub fn analyse(
         ..Merged::default()
     };
     for (i, module) in modules.iter().enumerate() {
-        let part = analyse_module(archive, budget, options, module);
+        let part = analyse_module(archive, budget, tables, options, module);
         report.parts.push(PackagePart {
             path: format!("{module}/"),
             kind: "module".into(),
@@ -93,6 +94,7 @@ pub fn analyse(
 fn analyse_module(
     archive: &Archive<'_>,
     budget: &Budget,
+    tables: Tables<'_>,
     options: &Options,
     module: &str,
 ) -> ApkPart {
@@ -155,7 +157,7 @@ fn analyse_module(
         })
         .filter(|(_, k)| *k != EntryKind::Skip)
         .collect();
-    part.outcomes = entries::analyse_work(archive, budget, &work, apk::nesting(options));
+    part.outcomes = entries::analyse_work(archive, budget, tables, &work, apk::nesting(options));
     part
 }
 

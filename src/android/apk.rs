@@ -2,7 +2,7 @@
 //! security config, signing certificates and Android's install verdict.
 
 use crate::android::axml::{self, Element, Value};
-use crate::android::entries::EntryOutcome;
+use crate::android::entries::{EntryOutcome, Tables};
 pub use crate::android::manifest::Resolve;
 use crate::android::manifest::{self, Manifest, value_text};
 use crate::android::netsec;
@@ -47,10 +47,11 @@ pub fn analyse(
     archive: &Archive<'_>,
     data: &[u8],
     budget: &Budget,
+    tables: Tables<'_>,
     options: &Options,
     report: &mut Report,
 ) -> Merged {
-    let part = analyse_part(archive, data, budget, options);
+    let part = analyse_part(archive, data, budget, tables, options);
     let mut merged = Merged::default();
     merged.add(report, part, None, true);
     merged
@@ -63,6 +64,7 @@ pub fn analyse_part(
     archive: &Archive<'_>,
     data: &[u8],
     budget: &Budget,
+    tables: Tables<'_>,
     options: &Options,
 ) -> ApkPart {
     let mut part = ApkPart::default();
@@ -96,7 +98,7 @@ pub fn analyse_part(
     }
     let mut to_analyse = loaded_dex.clone();
     to_analyse.extend(skipped_dex);
-    part.outcomes = entries::analyse_nested(archive, budget, &to_analyse, nesting(options));
+    part.outcomes = entries::analyse_nested(archive, budget, tables, &to_analyse, nesting(options));
     read_signing(archive, data, budget, report);
     part.refusals = refusals;
     part.unchecked = unchecked;

@@ -5,7 +5,7 @@
 //! signing do not apply to a lone file and stay unknown.
 
 use crate::android::apk::{self, Merged};
-use crate::android::entries::{self, EntryKind};
+use crate::android::entries::{self, EntryKind, Tables};
 use crate::android::{axml, manifest, resources};
 use crate::container::Budget;
 use crate::report::model::{Report, Warning};
@@ -26,6 +26,7 @@ pub fn analyse(
     data: &[u8],
     path: &str,
     budget: &Budget,
+    tables: Tables<'_>,
     report: &mut Report,
 ) -> Merged {
     report.app.platform = Some("android".into());
@@ -33,6 +34,7 @@ pub fn analyse(
     let scan = |kind: EntryKind| {
         entries::analyse_bytes(
             budget,
+            tables,
             &name,
             data.to_vec(),
             kind,

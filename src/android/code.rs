@@ -50,11 +50,16 @@ fn cap_length(text: Cow<'_, str>) -> Cow<'_, str> {
 
 /// Reads one DEX file. Its string table (data offset, text) is handed once
 /// to `on_strings` (the caller's scanner), so this reader never scans.
-pub fn analyse(bytes: &[u8], on_strings: &mut StringSink<'_>) -> Result<DexFacts, String> {
+/// `apis` is the identifier-API catalogue the code is searched for.
+pub fn analyse(
+    bytes: &[u8],
+    apis: &[identifiers::ApiSpec],
+    on_strings: &mut StringSink<'_>,
+) -> Result<DexFacts, String> {
     let dex = Dex::parse(bytes).map_err(|e| format!("DEX: {e}"))?;
     let mut facts = DexFacts {
         classes: dex.class_names(),
-        api_hits: identifiers::scan_dex(&dex),
+        api_hits: identifiers::scan_dex(&dex, apis),
         personal_hits: personal_data::scan_dex(&dex),
         warnings: dex.warnings().to_vec(),
         ..DexFacts::default()
@@ -137,7 +142,11 @@ mod tests {
             .read(archive.find("classes.dex").unwrap(), &Limits::default())
             .unwrap();
         let mut found = crate::scan::EntryScan::default();
-        let facts = analyse(&dex, &mut |s| found = crate::scan::scan_strings(s)).unwrap();
+        let k = crate::knowledge::Knowledge::embedded().unwrap();
+        let facts = analyse(&dex, &k.identifier_apis, &mut |s| {
+            found = crate::scan::scan_strings(&k.scan, s)
+        })
+        .unwrap();
         let url = "https://www.cmpassport.com/unisdk/rs/getPrePhonescrip";
         let hit = found
             .endpoints

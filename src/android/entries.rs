@@ -4,11 +4,22 @@
 
 use crate::android::code::{self, DexFacts};
 use crate::android::dex;
+use crate::android::identifiers::ApiSpec;
 use crate::container::Budget;
+use crate::container::budget::{Grant, ReadError};
 use crate::container::zip::{Archive, Entry};
-use crate::native::{self, ElfInfo};
+use crate::native::{self, ElfInfo, packers};
 use crate::scan::{self, EntryScan};
 use rayon::prelude::*;
+
+/// The knowledge the per-entry pass reads, handed down from the knowledge
+/// base: the scanner's rules, the identifier-API catalogue, the packer table.
+#[derive(Debug, Clone, Copy)]
+pub struct Tables<'k> {
+    pub scan: &'k scan::Rules,
+    pub identifier_apis: &'k [ApiSpec],
+    pub packers: &'k [packers::Entry],
+}
 
 /// What an entry is, as far as analysis goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,15 +135,17 @@ pub const ENTROPY_MIN_SIZE: usize = 64 * 1024;
 pub fn analyse_all(
     archive: &Archive<'_>,
     budget: &Budget,
+    tables: Tables<'_>,
     loaded_dex: &[&str],
 ) -> Vec<EntryOutcome> {
-    analyse_nested(archive, budget, loaded_dex, Nesting::default())
+    analyse_nested(archive, budget, tables, loaded_dex, Nesting::default())
 }
 
 /// [`analyse_all`] with an explicit nesting depth.
 pub fn analyse_nested(
     archive: &Archive<'_>,
     budget: &Budget,
+    tables: Tables<'_>,
     loaded_dex: &[&str],
     nesting: Nesting,
 ) -> Vec<EntryOutcome> {
@@ -140,9 +153,9 @@ pub fn analyse_nested(
         .map(|e| (e, kind_of(&e.name, loaded_dex)))
         // Skipped entries stay when their name is a packer's stub file
         // (`assets/classes0.jar`…): findings names the packer from paths.
-        .filter(|(e, k)| *k != EntryKind::Skip || native::packers::is_signal_path(&e.name))
+        .filter(|(e, k)| *k != EntryKind::Skip || packers::is_signal_path(tables.packers, &e.name))
         .collect();
-    analyse_work(archive, budget, &work, nesting)
+    analyse_work(archive, budget, tables, &work, nesting)
 }
 
 /// Entries in central-directory order, duplicates of a name left out
@@ -154,55 +167,106 @@ pub fn first_of_each_name<'x>(archive: &'x Archive<'_>) -> impl Iterator<Item = 
         .filter(|e| archive.find(&e.name).is_some_and(|f| f.index == e.index))
 }
 
-/// Analyses the given entries (already classified) in parallel.
+/// Analyses the given entries (already classified) in parallel. Room in the
+/// budget is granted one entry at a time in the given order before any is
+/// read, and nested packages are opened after the pass, in order, so which
+/// entries a cap skips never depends on thread timing.
 pub fn analyse_work(
     archive: &Archive<'_>,
     budget: &Budget,
+    tables: Tables<'_>,
     work: &[(&Entry, EntryKind)],
     nesting: Nesting,
 ) -> Vec<EntryOutcome> {
-    work.par_iter()
-        .map(|(entry, kind)| match kind {
-            EntryKind::Skip => vec![EntryOutcome {
-                path: entry.name.clone(),
-                kind: Some(EntryKind::Skip),
-                ..EntryOutcome::default()
-            }],
-            _ => analyse_one(archive, budget, entry, kind.clone(), nesting),
+    let grants: Vec<Option<Result<Grant, ReadError>>> = work
+        .iter()
+        .map(|(entry, kind)| (*kind != EntryKind::Skip).then(|| budget.grant(entry)))
+        .collect();
+    let read: Vec<Analysed> = work
+        .par_iter()
+        .zip(grants.into_par_iter())
+        .map(|((entry, kind), grant)| match grant {
+            None => Analysed {
+                outcome: EntryOutcome {
+                    path: entry.name.clone(),
+                    kind: Some(EntryKind::Skip),
+                    ..EntryOutcome::default()
+                },
+                nested: None,
+            },
+            Some(grant) => analyse_one(archive, budget, tables, entry, kind.clone(), grant),
         })
-        .flatten()
+        .collect();
+    read.into_iter()
+        .flat_map(|a| a.with_nested(budget, tables, nesting))
         .collect()
+}
+
+/// One entry's analysis, and the bytes of the package nested in it, when
+/// it is one (opened once the pass is over).
+struct Analysed {
+    outcome: EntryOutcome,
+    nested: Option<Vec<u8>>,
+}
+
+impl Analysed {
+    /// The entry's outcome followed by those of its nested package.
+    fn with_nested(
+        self,
+        budget: &Budget,
+        tables: Tables<'_>,
+        nesting: Nesting,
+    ) -> Vec<EntryOutcome> {
+        let mut outcome = self.outcome;
+        let inner = match self.nested {
+            Some(bytes) => open_nested(
+                budget,
+                tables,
+                &outcome.path,
+                &bytes,
+                nesting,
+                &mut outcome.warnings,
+            ),
+            None => Vec::new(),
+        };
+        std::iter::once(outcome).chain(inner).collect()
+    }
 }
 
 fn analyse_one(
     archive: &Archive<'_>,
     budget: &Budget,
+    tables: Tables<'_>,
     entry: &Entry,
     kind: EntryKind,
-    nesting: Nesting,
-) -> Vec<EntryOutcome> {
+    grant: Result<Grant, ReadError>,
+) -> Analysed {
     let mut out = EntryOutcome {
         path: entry.name.clone(),
         kind: Some(kind.clone()),
         ..EntryOutcome::default()
     };
-    let read = match budget.read_entry(archive, entry) {
+    let read = match grant.and_then(|g| budget.read_granted(archive, entry, g)) {
         Ok(r) => r,
         Err(e) => {
             out.warnings.push(e.into());
-            return vec![out];
+            return Analysed {
+                outcome: out,
+                nested: None,
+            };
         }
     };
     out.warnings
         .extend(read.notes.iter().map(|n| format!("zip: {n}")));
     out.android_fails = read.android_fails;
-    analyse_read(budget, out, read.bytes, kind, nesting)
+    analyse_read(tables, out, read.bytes, kind)
 }
 
 /// Analyses a file that is not inside an archive (a bare DEX or ELF file)
 /// as if it were the entry `name` of kind `kind`.
 pub fn analyse_bytes(
     budget: &Budget,
+    tables: Tables<'_>,
     name: &str,
     bytes: Vec<u8>,
     kind: EntryKind,
@@ -213,25 +277,26 @@ pub fn analyse_bytes(
         kind: Some(kind.clone()),
         ..EntryOutcome::default()
     };
-    analyse_read(budget, out, bytes, kind, nesting)
+    analyse_read(tables, out, bytes, kind).with_nested(budget, tables, nesting)
 }
 
 /// The analysis of one entry's bytes once read; `out` carries its path and
 /// the notes of reading it.
 fn analyse_read(
-    budget: &Budget,
+    tables: Tables<'_>,
     mut out: EntryOutcome,
     bytes: Vec<u8>,
     kind: EntryKind,
-    nesting: Nesting,
-) -> Vec<EntryOutcome> {
+) -> Analysed {
     let name = out.path.clone();
     let mut kind = kind;
     let mut dex_as_data = false;
     if kind != EntryKind::Dex && is_nestable(&name) {
         if bytes.starts_with(b"PK\x03\x04") {
-            let inner = open_nested(budget, &name, &bytes, nesting, &mut out.warnings);
-            return std::iter::once(out).chain(inner).collect();
+            return Analysed {
+                outcome: out,
+                nested: Some(bytes),
+            };
         }
         if bytes.starts_with(b"dex\n") {
             kind = EntryKind::Dex;
@@ -245,7 +310,9 @@ fn analyse_read(
     }
     let mut found = EntryScan::default();
     match kind {
-        EntryKind::Dex => match code::analyse(&bytes, &mut |s| found = scan::scan_strings(s)) {
+        EntryKind::Dex => match code::analyse(&bytes, tables.identifier_apis, &mut |s| {
+            found = scan::scan_strings(tables.scan, s)
+        }) {
             Ok(facts) => {
                 if dex_as_data && facts.classes.is_empty() && !facts.warnings.is_empty() {
                     out.packed = Some(format!(
@@ -269,22 +336,26 @@ fn analyse_read(
             if !native::is_elf(&bytes) {
                 out.warnings
                     .push("not an ELF file; scanned as raw bytes".into());
-                out.scan = scan::scan_bytes(&bytes, 0);
+                out.scan = scan::scan_bytes(tables.scan, &bytes, 0);
             } else {
-                analyse_elf(&bytes, &mut out);
+                analyse_elf(tables.scan, &bytes, &mut out);
             }
         }
-        EntryKind::Raw if native::is_elf(&bytes) => analyse_elf(&bytes, &mut out),
-        EntryKind::Raw => out.scan = scan::noise::scan_entry(&out.path, &bytes),
+        EntryKind::Raw if native::is_elf(&bytes) => analyse_elf(tables.scan, &bytes, &mut out),
+        EntryKind::Raw => out.scan = scan::noise::scan_entry(tables.scan, &out.path, &bytes),
         EntryKind::Skip => {}
     }
-    vec![out]
+    Analysed {
+        outcome: out,
+        nested: None,
+    }
 }
 
 /// Opens a ZIP (APK, JAR, ZIP) found inside the package and analyses its
 /// entries one level deeper; their paths become `outer!inner`.
 fn open_nested(
     budget: &Budget,
+    tables: Tables<'_>,
     outer: &str,
     bytes: &[u8],
     nesting: Nesting,
@@ -312,7 +383,7 @@ fn open_nested(
         depth: nesting.depth + 1,
         ..nesting
     };
-    let mut outcomes = analyse_nested(&inner, budget, &loaded, deeper);
+    let mut outcomes = analyse_nested(&inner, budget, tables, &loaded, deeper);
     for o in &mut outcomes {
         o.path = format!("{outer}!{}", o.path);
     }
@@ -345,7 +416,7 @@ pub fn entropy(bytes: &[u8]) -> f64 {
 }
 
 /// ELF facts plus the scanner over the string-bearing sections.
-fn analyse_elf(bytes: &[u8], out: &mut EntryOutcome) {
+fn analyse_elf(rules: &scan::Rules, bytes: &[u8], out: &mut EntryOutcome) {
     if let Some(info) = native::read_elf(bytes) {
         out.warnings
             .extend(info.warnings.iter().map(|w| format!("ELF: {w}")));
@@ -361,7 +432,7 @@ fn analyse_elf(bytes: &[u8], out: &mut EntryOutcome) {
             info.class_refs.dedup();
             info.class_refs.truncate(native::class_refs::MAX_CLASSES);
         }
-        let found = scan::scan_bytes(piece, offset);
+        let found = scan::scan_bytes(rules, piece, offset);
         out.scan.endpoints.extend(found.endpoints);
         out.scan.secrets.extend(found.secrets);
     }

@@ -8,7 +8,6 @@
 //! string (`const-string "android_id"` next to `Settings.Secure.getString`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -76,19 +75,10 @@ pub fn parse_catalogue(text: &str) -> Result<Vec<ApiSpec>, String> {
     Ok(file.api)
 }
 
-/// The built-in catalogue (empty only if the bundled data file were broken,
-/// which a unit test rules out).
-pub fn catalogue() -> &'static [ApiSpec] {
-    static CATALOGUE: OnceLock<Vec<ApiSpec>> = OnceLock::new();
-    CATALOGUE.get_or_init(|| {
-        parse_catalogue(include_str!("../../data/identifier_apis.toml")).unwrap_or_default()
-    })
-}
-
 /// One API called from one class of one DEX file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ApiHit {
-    /// Index into [`catalogue`] (or the list given to [`scan_dex_with`]).
+    /// Index into the catalogue given to [`scan_dex`].
     pub spec: usize,
     /// Java name of the calling class (inner classes keep their `$`).
     pub caller: String,
@@ -207,13 +197,7 @@ fn caller_name(dex: &Dex, class: u32) -> String {
 
 /// Finds the catalogue APIs called from the code of one DEX file. Cheap when
 /// the file references none of them (no code walk).
-pub fn scan_dex(dex: &Dex) -> Vec<ApiHit> {
-    scan_dex_with(dex, catalogue())
-}
-
-/// [`scan_dex`] against another list of references (the personal-data
-/// catalogue's fields and methods); [`ApiHit::spec`] indexes `specs`.
-pub fn scan_dex_with(dex: &Dex, specs: &[ApiSpec]) -> Vec<ApiHit> {
+pub fn scan_dex(dex: &Dex, specs: &[ApiSpec]) -> Vec<ApiHit> {
     let t = targets(dex, specs);
     if t.methods.is_empty() && t.fields.is_empty() {
         return Vec::new();
@@ -297,6 +281,7 @@ pub fn scan_dex_with(dex: &Dex, specs: &[ApiSpec]) -> Vec<ApiHit> {
 /// `other`. The callers are grouped by place (`callers_by_sdk`), and `sdks`
 /// lists every place but `other`.
 pub fn collect<'h>(
+    specs: &[ApiSpec],
     hits: impl IntoIterator<Item = (&'h str, &'h ApiHit)>,
     place_of: &dyn Fn(&str) -> String,
 ) -> Vec<IdentifierApi> {
@@ -305,7 +290,6 @@ pub fn collect<'h>(
         callers: BTreeSet<String>,
         locations: BTreeMap<String, u32>,
     }
-    let specs = catalogue();
     let mut by_api: BTreeMap<&str, Acc> = BTreeMap::new();
     for (path, hit) in hits {
         let Some(spec) = specs.get(hit.spec) else {
@@ -369,15 +353,6 @@ pub fn place_callers(
             .map(|(sdk, callers)| CallerGroup { sdk, callers })
             .collect(),
     )
-}
-
-/// [`scan_dex`] over every `(entry path, dex)` and [`collect`] of the hits.
-pub fn detect(dexes: &[(String, &Dex)], place_of: &dyn Fn(&str) -> String) -> Vec<IdentifierApi> {
-    let hits: Vec<(&str, ApiHit)> = dexes
-        .iter()
-        .flat_map(|(path, dex)| scan_dex(dex).into_iter().map(move |h| (path.as_str(), h)))
-        .collect();
-    collect(hits.iter().map(|(p, h)| (*p, h)), place_of)
 }
 
 #[cfg(test)]

@@ -121,7 +121,7 @@ pub struct ReadHit {
 /// string-user walk of `android::code`, see [`uri_hits`]).
 pub fn scan_dex(dex: &Dex) -> Vec<ReadHit> {
     let cat = catalogue();
-    identifiers::scan_dex_with(dex, &cat.specs)
+    identifiers::scan_dex(dex, &cat.specs)
         .into_iter()
         .filter_map(|h| {
             let entry = *cat.spec_entry.get(h.spec)?;
@@ -277,7 +277,7 @@ mod tests {
     #[test]
     fn the_sample_reads_by_uri_field_and_method_with_callers_and_offsets() {
         let bytes: &[u8] = include_bytes!("../../samples/personal-data.dex");
-        let facts = crate::android::code::analyse(bytes, &mut |_| {}).unwrap();
+        let facts = crate::android::code::analyse(bytes, &[], &mut |_| {}).unwrap();
         let cat = catalogue();
         let got: Vec<(&str, &str, &str, u8)> = facts
             .personal_hits

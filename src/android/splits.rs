@@ -5,6 +5,7 @@
 //! member (`split_config.arm64_v8a.apk!lib/arm64-v8a/libfoo.so`).
 
 use crate::android::apk::{self, ApkPart, Merged};
+use crate::android::entries::Tables;
 use crate::container::Budget;
 use crate::container::detect::Format;
 use crate::container::zip::Archive;
@@ -44,6 +45,7 @@ impl SetParts {
         name: &str,
         bytes: &[u8],
         budget: &Budget,
+        tables: Tables<'_>,
         options: &Options,
         report: &mut Report,
     ) {
@@ -57,7 +59,7 @@ impl SetParts {
                 return;
             }
         };
-        let mut part = apk::analyse_part(&archive, bytes, budget, options);
+        let mut part = apk::analyse_part(&archive, bytes, budget, tables, options);
         for a in archive.anomalies() {
             part.report
                 .warnings
@@ -265,6 +267,7 @@ pub fn analyse_set(
     archive: &Archive<'_>,
     format: Format,
     budget: &Budget,
+    tables: Tables<'_>,
     options: &Options,
     report: &mut Report,
 ) -> Option<Merged> {
@@ -319,7 +322,7 @@ pub fn analyse_set(
             report.warnings.push(Warning::new(entry.name.as_str(), why));
             continue;
         }
-        set.add_apk(&entry.name, &bytes, budget, options, report);
+        set.add_apk(&entry.name, &bytes, budget, tables, options, report);
     }
     for e in &hints.expansions {
         if archive.find(e).is_none() {
@@ -385,6 +388,7 @@ pub fn analyse_dir(
     files: &[(String, std::path::PathBuf, u64)],
     read: &dyn Fn(&Path) -> Result<Vec<u8>, String>,
     budget: &Budget,
+    tables: Tables<'_>,
     options: &Options,
     report: &mut Report,
 ) -> Option<Merged> {
@@ -413,7 +417,7 @@ pub fn analyse_dir(
                         continue;
                     }
                 };
-                set.add_apk(name, &bytes, budget, options, report);
+                set.add_apk(name, &bytes, budget, tables, options, report);
             }
         }
     }

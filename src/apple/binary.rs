@@ -18,8 +18,14 @@ pub struct BinaryFacts {
     pub scan: EntryScan,
 }
 
-/// Reads the Mach-O `bytes` found at `path` and scans its string sections.
-pub fn read(path: String, bundle: Option<String>, bytes: &[u8]) -> BinaryFacts {
+/// Reads the Mach-O `bytes` found at `path` and scans its string sections
+/// with `rules`.
+pub fn read(
+    rules: &scan::Rules,
+    path: String,
+    bundle: Option<String>,
+    bytes: &[u8],
+) -> BinaryFacts {
     let facts = macho::analyse(bytes);
     let mut found = EntryScan::default();
     for s in &facts.slices {
@@ -29,7 +35,7 @@ pub fn read(path: String, bundle: Option<String>, bytes: &[u8]) -> BinaryFacts {
                 .zip(usize::try_from(offset.saturating_add(len)).ok())
                 .and_then(|(a, b)| bytes.get(a..b));
             if let Some(piece) = piece {
-                found.extend(scan::scan_bytes(piece, offset));
+                found.extend(scan::scan_bytes(rules, piece, offset));
             }
         }
     }

@@ -55,7 +55,13 @@ pub struct IpaFacts {
 /// Analyses an IPA into `report` (layout, plists, binaries, profile,
 /// manifests); returns the facts for the findings stage, or `None` when
 /// there is no app bundle.
-pub fn analyse(archive: &Archive<'_>, budget: &Budget, report: &mut Report) -> Option<IpaFacts> {
+/// Resource files and binaries are scanned with `rules`.
+pub fn analyse(
+    archive: &Archive<'_>,
+    budget: &Budget,
+    rules: &scan::Rules,
+    report: &mut Report,
+) -> Option<IpaFacts> {
     let layout = Layout::of(archive);
     for n in &layout.notes {
         report.warnings.push(Warning::new("", n.clone()));
@@ -205,7 +211,7 @@ pub fn analyse(archive: &Archive<'_>, budget: &Budget, report: &mut Report) -> O
             .bundle_of(path)
             .filter(|b| !b.main)
             .map(|b| b.dir.clone());
-        binaries.push(binary::read(path.clone(), bundle, &bytes));
+        binaries.push(binary::read(rules, path.clone(), bundle, &bytes));
     }
 
     // Resource files through the scanner.
@@ -218,7 +224,7 @@ pub fn analyse(archive: &Archive<'_>, budget: &Budget, report: &mut Report) -> O
             continue;
         }
         if let Some(bytes) = read(f, report) {
-            scans.push((f.clone(), scan::noise::scan_entry(f, &bytes)));
+            scans.push((f.clone(), scan::noise::scan_entry(rules, f, &bytes)));
         }
     }
 

@@ -15,11 +15,16 @@ use crate::report::model::{Report, Warning};
 use binary::BinaryFacts;
 
 /// Reads a bare Mach-O file (not inside an IPA) into binary facts for the
-/// findings stage.
-pub fn analyse_macho_file(data: &[u8], path: &str, report: &mut Report) -> Vec<BinaryFacts> {
+/// findings stage; its string sections are scanned with `rules`.
+pub fn analyse_macho_file(
+    rules: &crate::scan::Rules,
+    data: &[u8],
+    path: &str,
+    report: &mut Report,
+) -> Vec<BinaryFacts> {
     report.app.platform = Some("ios".into());
     let name = path.rsplit('/').next().unwrap_or(path).to_string();
-    let binary = binary::read(name, None, data);
+    let binary = binary::read(rules, name, None, data);
     if binary.facts.slices.is_empty() && binary.facts.warnings.is_empty() {
         report
             .warnings

@@ -156,13 +156,15 @@ fn group_stats(
                 );
             }
         }
-        let mut tracker_sdks = BTreeSet::new();
-        for (sdk, cat) in &run.categories {
+        for (_, cat) in &run.categories {
             cats.add(id, cat.as_str(), "");
-            if trackers.contains(cat) {
-                tracker_sdks.insert(sdk.as_str());
-            }
         }
+        let tracker_sdks: BTreeSet<&str> = run
+            .sdks
+            .iter()
+            .map(|(sdk, ..)| sdk.as_str())
+            .filter(|sdk| trackers.contains(*sdk))
+            .collect();
         *per_app.entry(tracker_sdks.len()).or_default() += 1;
         for (host, owner, country, state_owned, _) in &run.endpoints {
             let who = match (owner, country) {
@@ -233,8 +235,9 @@ fn group_stats(
     }
 }
 
-/// Computes the statistics, per value of label `by` when given; SDKs of the
-/// `trackers` categories count as trackers. An app is a distinct package
+/// Computes the statistics, per value of label `by` when given; the SDK ids
+/// in `trackers` (those the knowledge base flags `tracker = true`) count as
+/// trackers. An app is a distinct package
 /// within its group.
 pub fn compute(data: &Dataset, by: Option<&str>, trackers: &BTreeSet<String>) -> Stats {
     let mut groups: BTreeMap<String, BTreeSet<(String, Option<i64>)>> = BTreeMap::new();
@@ -529,7 +532,7 @@ mod tests {
 
     #[test]
     fn shares_and_groups() {
-        let trackers: BTreeSet<String> = ["advertising".to_string()].into();
+        let trackers: BTreeSet<String> = ["ads".to_string()].into();
         let s = compute(&data(), None, &trackers);
         let g = &s.groups[0];
         assert_eq!(g.apps, 3);

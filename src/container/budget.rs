@@ -18,6 +18,14 @@ pub struct Budget {
     remaining: AtomicU64,
 }
 
+/// Room reserved in a [`Budget`] for one entry, spent by
+/// [`Budget::read_granted`]. Dropping it unspent keeps the room taken.
+#[derive(Debug)]
+#[must_use = "a grant is room taken from the budget; read the entry with it"]
+pub struct Grant {
+    bytes: u64,
+}
+
 /// Why an entry was not read: the package's fault, or one of telltale's own
 /// caps (`cap`), which must never be held against the package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +75,16 @@ impl Budget {
         archive: &Archive<'_>,
         entry: &Entry,
     ) -> Result<EntryBytes, ReadError> {
+        let grant = self.grant(entry)?;
+        self.read_granted(archive, entry, grant)
+    }
+
+    /// Reserves room for `entry` (its declared size plus [`SIZE_SLACK`],
+    /// within the per-entry cap) without reading it. Taking the grants of a
+    /// pass one by one in central-directory order, before reading in
+    /// parallel, makes the choice of entries skipped by the total cap the
+    /// same at any thread count.
+    pub fn grant(&self, entry: &Entry) -> Result<Grant, ReadError> {
         let declared = entry.uncompressed_size;
         if declared > self.max_entry_size {
             return Err(ReadError {
@@ -79,7 +97,18 @@ impl Budget {
             });
         }
         let reserve = declared.saturating_add(SIZE_SLACK).min(self.max_entry_size);
-        let taken = self.reserve(declared, reserve)?;
+        self.reserve(declared, reserve).map(|bytes| Grant { bytes })
+    }
+
+    /// Reads `entry` within a grant taken for it, inflating no further than
+    /// the grant, and gives back what it did not use.
+    pub fn read_granted(
+        &self,
+        archive: &Archive<'_>,
+        entry: &Entry,
+        grant: Grant,
+    ) -> Result<EntryBytes, ReadError> {
+        let taken = grant.bytes;
         let got = archive.read_with_notes(
             entry,
             &Limits {

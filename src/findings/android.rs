@@ -5,7 +5,7 @@
 
 use crate::android::apk::Merged;
 use crate::android::entries::{EntryKind, EntryOutcome};
-use crate::android::identifiers;
+use crate::android::identifiers::{self, ApiSpec};
 use crate::android::personal_data;
 use crate::findings::attribution::{self, CodeOwners};
 use crate::findings::packed;
@@ -27,7 +27,14 @@ pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secre
             format!("likely packed/encrypted code: {}", p.reason),
         ));
     }
-    fill(report, facts.outcomes, &knowledge.signatures, show_secrets);
+    fill(
+        report,
+        facts.outcomes,
+        &knowledge.signatures,
+        &knowledge.identifier_apis,
+        &knowledge.packers,
+        show_secrets,
+    );
     // A bundle is not installed as such (bundletool builds APKs from it);
     // what telltale's caps kept from being checked leaves the verdict open.
     report.installable.android_accepts = verdict;
@@ -45,7 +52,14 @@ enum Holder {
 /// `secrets` of `report` from `outcomes` (manifest facts must already be in
 /// the report). SDKs first; then everything else is attributed by where it
 /// lies ([`CodeOwners`]).
-fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_secrets: bool) {
+fn fill(
+    report: &mut Report,
+    outcomes: Vec<EntryOutcome>,
+    db: &Database,
+    apis: &[ApiSpec],
+    packers: &[native::packers::Entry],
+    show_secrets: bool,
+) {
     let mut facts = AppFacts {
         app_id: report.app.id.clone(),
         ..AppFacts::default()
@@ -126,6 +140,7 @@ fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_se
     }
 
     report.packers = native::detect_packers(
+        packers,
         packer_paths.iter().map(String::as_str),
         facts
             .classes
@@ -153,8 +168,11 @@ fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, db: &Database, show_se
         lib.sdk = library_sdk(db, &owners, lib, refs);
     }
     let place_of = |c: &str| owners.place_of(c);
-    report.identifier_apis =
-        identifiers::collect(api_hits.iter().map(|(p, h)| (p.as_str(), h)), &place_of);
+    report.identifier_apis = identifiers::collect(
+        apis,
+        api_hits.iter().map(|(p, h)| (p.as_str(), h)),
+        &place_of,
+    );
     report.personal_data = personal_data::collect(
         personal_hits.iter().map(|(p, h)| (p.as_str(), h)),
         &place_of,

@@ -313,6 +313,7 @@ pub fn plist_sdk_evidence(
                 categories: entry.categories.clone(),
                 owner: db.owner_of_sdk(&entry.id),
                 website: entry.website.clone(),
+                tracker: entry.tracker,
                 found: "declared".into(),
                 repackaged_under: Vec::new(),
                 evidence: vec![evidence],

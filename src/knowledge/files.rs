@@ -96,10 +96,6 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../data/signatures/sdks/libchecker.toml"),
     ),
     (
-        "tracker_categories.toml",
-        include_str!("../../data/tracker_categories.toml"),
-    ),
-    (
         "x500-keywords.tsv",
         include_str!("../../data/x500-keywords.tsv"),
     ),
@@ -112,14 +108,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 pub const BUILT_IN_ONLY: &[&str] = &[
     "android_attrs.tsv",
     "apk-signing-block-ids.tsv",
-    "endpoint_noise.toml",
-    "identifier_apis.toml",
     "packer-stubs.tsv",
-    "packers.toml",
     "permissions-extra.tsv",
     "permissions.tsv",
     "personal_data_apis.toml",
-    "secret_patterns.toml",
     "x500-keywords.tsv",
 ];
 
@@ -149,7 +141,6 @@ const KNOWN: &[&str] = &[
     "signatures/owners-libchecker.toml",
     "signatures/owners.toml",
     "signatures/schema.toml",
-    "tracker_categories.toml",
 ];
 
 /// The folder under `data/` with downloaded IP tables, skipped by [`walk`].

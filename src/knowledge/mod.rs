@@ -12,12 +12,13 @@ mod files;
 pub mod ip_owner;
 pub use crate::android::personal_data_catalogue as personal_data;
 
+use crate::android::entries::Tables;
 use crate::android::identifiers::{self, ApiSpec};
 use crate::apple::identifiers::{self as apple_ids, AppleApi};
 use crate::apple::privacy_manifest::{self, ReasonCategory};
 use crate::native::packers;
-use crate::scan::{endpoints, secrets};
-use crate::signatures::{Database, hash_files};
+use crate::scan::{self, endpoints, secrets};
+use crate::signatures::{self, Database, hash_files};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -74,9 +75,9 @@ pub struct Knowledge {
     pub apple_plist_sdk_keys: Vec<PlistSdkKey>,
     /// Packers and protectors (`packers.toml`).
     pub packers: Vec<packers::Entry>,
-    /// SDK categories that batch statistics count as trackers
-    /// (`tracker_categories.toml`).
-    pub tracker_categories: BTreeSet<String>,
+    /// The scanner's secret shapes and endpoint noise lists
+    /// (`secret_patterns.toml`, `endpoint_noise.toml`).
+    pub scan: scan::Rules,
     /// Personal-data reads: SMS, contacts, call log … (`personal_data_apis.toml`).
     pub personal_data_apis: Vec<personal_data::PersonalDataApi>,
 }
@@ -87,7 +88,7 @@ impl Knowledge {
     /// The knowledge base built into the binary, compiled on first use.
     pub fn embedded() -> Result<&'static Knowledge, KnowledgeError> {
         EMBEDDED_KB
-            .get_or_init(|| Knowledge::load(EMBEDDED))
+            .get_or_init(|| Knowledge::assemble(EMBEDDED, Source::Precompiled))
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -119,6 +120,12 @@ impl Knowledge {
 
     /// Loads a knowledge base from `(path relative to data/, text)` pairs.
     pub fn load(input: &[(&str, &str)]) -> Result<Knowledge, KnowledgeError> {
+        Knowledge::assemble(input, Source::Text)
+    }
+
+    /// Loads `input`; with [`Source::Precompiled`] (the built-in files only)
+    /// the signature database and the hash come from `build.rs`.
+    fn assemble(input: &[(&str, &str)], source: Source) -> Result<Knowledge, KnowledgeError> {
         let mut sorted: Vec<(&str, &str)> = input.to_vec();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
         for (path, _) in &sorted {
@@ -143,11 +150,21 @@ impl Knowledge {
         // The signature database (TOML parsing) and the secret patterns
         // (regex compilation) are the two large costs of start-up; they run
         // side by side while a second core is free.
-        let (signatures, secret_check) = rayon::join(
-            || load_signatures(&sorted),
+        let (signatures, secret_patterns) = rayon::join(
+            || match source {
+                Source::Text => load_signatures(&sorted),
+                Source::Precompiled => precompiled_signatures(),
+            },
             || {
-                secrets::check_patterns(get("secret_patterns.toml")?)
-                    .map_err(|m| invalid("secret_patterns.toml", m))
+                // Built-in patterns are checked by the tests, so the regexes
+                // a scan may not need are built on first use; a folder's are
+                // all built now, so a broken one fails here.
+                let text = get("secret_patterns.toml")?;
+                match source {
+                    Source::Text => secrets::Patterns::parse_checked(text),
+                    Source::Precompiled => secrets::Patterns::parse(text),
+                }
+                .map_err(|m| invalid("secret_patterns.toml", m))
             },
         );
         let signatures = signatures?;
@@ -167,14 +184,17 @@ impl Knowledge {
             packers::parse_table(get("packers.toml")?).map_err(|m| invalid("packers.toml", m))?;
         let personal_data_apis = personal_data::parse_catalogue(get("personal_data_apis.toml")?)
             .map_err(|m| invalid("personal_data_apis.toml", m))?;
-        let noise = get("endpoint_noise.toml")?;
-        endpoints::check_noise(noise)
-            .and_then(|()| crate::scan::noise::check(noise))
+        let noise_text = get("endpoint_noise.toml")?;
+        let noise = endpoints::Noise::parse(noise_text)
+            .and_then(|n| crate::scan::noise::check(noise_text).map(|()| n))
             .map_err(|m| invalid("endpoint_noise.toml", m))?;
-        secret_check?;
+        let scan = scan::Rules::new(secret_patterns?, noise);
         Ok(Knowledge {
             version: signatures.version().to_string(),
-            sha256: hash_files(&sorted),
+            sha256: match source {
+                Source::Text => hash_files(&sorted),
+                Source::Precompiled => EMBEDDED_SHA256.to_string(),
+            },
             signatures,
             identifier_apis,
             apple_identifier_apis,
@@ -182,10 +202,18 @@ impl Knowledge {
             apple_privacy_sdks,
             apple_plist_sdk_keys,
             packers,
-            tracker_categories: parse_tracker_categories(get("tracker_categories.toml")?)
-                .map_err(|m| invalid("tracker_categories.toml", m))?,
+            scan,
             personal_data_apis,
         })
+    }
+
+    /// What the per-entry pass reads: scanner rules, identifier APIs, packers.
+    pub fn entry_tables(&self) -> Tables<'_> {
+        Tables {
+            scan: &self.scan,
+            identifier_apis: &self.identifier_apis,
+            packers: &self.packers,
+        }
     }
 
     /// The knowledge version (`signatures/VERSION`).
@@ -199,6 +227,28 @@ impl Knowledge {
     }
 }
 
+/// Where the signature database and the hash come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Parsed and hashed from the given texts.
+    Text,
+    /// The built-in files, parsed and hashed by `build.rs`.
+    Precompiled,
+}
+
+/// The knowledge hash of the built-in files (see [`Knowledge::sha256`]),
+/// computed by `build.rs`.
+const EMBEDDED_SHA256: &str = include_str!(concat!(env!("OUT_DIR"), "/knowledge_sha256.txt"));
+
+/// Compiles the signature files parsed at build time; any load error fails.
+fn precompiled_signatures() -> Result<Database, KnowledgeError> {
+    let parsed = signatures::precompiled().map_err(|message| KnowledgeError::Invalid {
+        file: "signatures/".into(),
+        message,
+    })?;
+    checked(Database::compile(parsed))
+}
+
 /// Compiles `signatures/*` into the SDK database; any load error fails.
 fn load_signatures(sorted: &[(&str, &str)]) -> Result<Database, KnowledgeError> {
     let mut sig: Vec<(&str, &str)> = sorted
@@ -208,7 +258,11 @@ fn load_signatures(sorted: &[(&str, &str)]) -> Result<Database, KnowledgeError> 
         .collect();
     // The database's own order: VERSION, schema, owners, then sdks/ by name.
     sig.sort_by_key(|(p, _)| (files::signature_rank(p), p.to_string()));
-    let db = Database::load(&sig);
+    checked(Database::load(&sig))
+}
+
+/// The database, or its first validation problem.
+fn checked(db: Database) -> Result<Database, KnowledgeError> {
     if let Some(first) = db.load_errors().first() {
         return Err(KnowledgeError::Invalid {
             file: "signatures/".into(),
@@ -216,20 +270,6 @@ fn load_signatures(sorted: &[(&str, &str)]) -> Result<Database, KnowledgeError> 
         });
     }
     Ok(db)
-}
-
-/// Reads `tracker_categories.toml` (`categories = [...]`).
-fn parse_tracker_categories(text: &str) -> Result<BTreeSet<String>, String> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct File {
-        categories: Vec<String>,
-    }
-    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
-    if file.categories.is_empty() {
-        return Err("no categories".into());
-    }
-    Ok(file.categories.into_iter().collect())
 }
 
 fn parse_plist_keys(text: &str) -> Result<Vec<PlistSdkKey>, String> {

@@ -88,14 +88,41 @@ fn a_copy_of_data_gives_the_same_hash_and_an_edit_changes_it() {
 #[test]
 fn a_folder_may_not_change_a_built_in_only_file() {
     let copy = TempData::new("builtin");
-    let path = copy.0.join("secret_patterns.toml");
+    let path = copy.0.join("x500-keywords.tsv");
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("\n# an edit\n");
     std::fs::write(&path, text).unwrap();
     assert_eq!(
         Knowledge::from_dir(&copy.0).unwrap_err(),
-        KnowledgeError::BuiltInOnly("secret_patterns.toml".into())
+        KnowledgeError::BuiltInOnly("x500-keywords.tsv".into())
     );
+}
+
+#[test]
+fn a_folder_s_scanner_rules_are_the_ones_used() {
+    let copy = TempData::new("scanrules");
+    let secrets = copy.0.join("secret_patterns.toml");
+    let mut text = std::fs::read_to_string(&secrets).unwrap();
+    text.push_str(
+        "\n[[pattern]]\nkind = \"planted-token\"\nregex = \"PLANTED_[0-9]{12}\"\nsource = \"test\"\n",
+    );
+    std::fs::write(&secrets, text).unwrap();
+    let noise = copy.0.join("endpoint_noise.toml");
+    let text = std::fs::read_to_string(&noise).unwrap().replacen(
+        "reserved_domains = [",
+        "reserved_domains = [\"planted-noise.com\", ",
+        1,
+    );
+    std::fs::write(&noise, text).unwrap();
+    let text = b"x PLANTED_123456789012 https://api.planted-noise.com/v1 y";
+    let built_in = crate::scan::scan_bytes(&Knowledge::embedded().unwrap().scan, text, 0);
+    assert!(built_in.secrets.is_empty());
+    assert_eq!(built_in.endpoints.len(), 1);
+    let k = Knowledge::from_dir(&copy.0).unwrap();
+    let found = crate::scan::scan_bytes(&k.scan, text, 0);
+    let kinds: Vec<&str> = found.secrets.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, ["planted-token"]);
+    assert!(found.endpoints.is_empty());
 }
 
 #[test]
@@ -141,5 +168,27 @@ fn unknown_and_missing_files_are_errors() {
     assert_eq!(
         Knowledge::from_dir(&copy.0).unwrap_err(),
         KnowledgeError::Missing("packers.toml".into())
+    );
+}
+
+#[test]
+fn precompiled_signatures_and_hash_match_the_text() {
+    let sorted: Vec<(&str, &str)> = EMBEDDED.to_vec();
+    assert_eq!(EMBEDDED_SHA256, hash_files(&sorted));
+    let mut sig: Vec<(&str, &str)> = sorted
+        .iter()
+        .filter_map(|(p, t)| Some((p.strip_prefix("signatures/")?, *t)))
+        .filter(|(p, _)| *p != "README.md")
+        .collect();
+    sig.sort_by_key(|(p, _)| (files::signature_rank(p), p.to_string()));
+    let mut parsed = signatures::raw::parse(&sig);
+    signatures::raw::strip_notes(&mut parsed);
+    assert_eq!(signatures::precompiled().unwrap(), parsed);
+    let text = Knowledge::load(EMBEDDED).unwrap();
+    let built = Knowledge::embedded().unwrap();
+    assert_eq!(text.sha256(), built.sha256());
+    assert_eq!(
+        text.signatures.rule_counts(),
+        built.signatures.rule_counts()
     );
 }

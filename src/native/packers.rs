@@ -4,7 +4,6 @@
 use crate::report::model::{Evidence, Packer};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// Evidence items kept per packer.
 const MAX_EVIDENCE: usize = 20;
@@ -46,17 +45,6 @@ pub fn parse_table(text: &str) -> Result<Vec<Entry>, String> {
     Ok(table.packer)
 }
 
-/// The embedded packer table, parsed once. A broken table is a build-time
-/// mistake caught by the tests; at run time it yields an empty table.
-pub fn table() -> &'static [Entry] {
-    static TABLE: OnceLock<Vec<Entry>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        toml::from_str::<File>(include_str!("../../data/packers.toml"))
-            .map(|f| f.packer)
-            .unwrap_or_default()
-    })
-}
-
 use crate::glob::matches as glob;
 
 /// Whether `class` is `prefix` or lies under it (`.` or `$` boundary).
@@ -68,9 +56,9 @@ fn class_under(prefix: &str, class: &str) -> bool {
 
 /// Whether an entry name could be a packer asset (so the per-entry pass
 /// keeps it even when it would not otherwise analyse it).
-pub fn is_signal_path(path: &str) -> bool {
+pub fn is_signal_path(table: &[Entry], path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    table()
+    table
         .iter()
         .flat_map(|p| &p.signals)
         .any(|s| match s.kind.as_str() {
@@ -84,10 +72,10 @@ pub fn is_signal_path(path: &str) -> bool {
 /// `classes` (`(where, dotted class)`; `where` is `AndroidManifest.xml` for
 /// components). Sorted by name; evidence sorted and capped.
 pub fn detect<'a>(
+    table: &[Entry],
     paths: impl IntoIterator<Item = &'a str>,
     classes: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Vec<Packer> {
-    let table = table();
     let mut found: BTreeMap<usize, Vec<Evidence>> = BTreeMap::new();
     for path in paths {
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -169,11 +157,15 @@ pub fn detect<'a>(
 mod tests {
     use super::*;
 
+    fn table() -> Vec<Entry> {
+        parse_table(include_str!("../../data/packers.toml")).unwrap()
+    }
+
     #[test]
     fn table_is_well_formed() {
         let t = table();
         assert!(t.len() >= 15, "packers.toml failed to parse or shrank");
-        for p in t {
+        for p in &t {
             assert!(!p.name.is_empty() && !p.vendor.is_empty());
             assert!(!p.signals.is_empty(), "{}", p.name);
             for s in &p.signals {
@@ -218,7 +210,7 @@ mod tests {
             ("classes.dex", "com.tencent.StubShell.TxAppEntry"),
             ("classes.dex", "com.tencent.StubShellX"),
         ];
-        let found = detect(paths, classes);
+        let found = detect(&table(), paths, classes);
         let names: Vec<&str> = found.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["Ijiami", "Jiagu", "Legu", "SecNeo"]);
         let jiagu = &found[1];
@@ -242,9 +234,10 @@ mod tests {
             "classes.dex",
             "assets/data.bin",
         ];
-        assert!(detect(paths, [("classes.dex", "com.example.Main")]).is_empty());
-        assert!(is_signal_path("assets/classes0.jar"));
-        assert!(is_signal_path("lib/x86/libDexHelper-x86.so"));
-        assert!(!is_signal_path("assets/fonts/a.ttf"));
+        let t = table();
+        assert!(detect(&t, paths, [("classes.dex", "com.example.Main")]).is_empty());
+        assert!(is_signal_path(&t, "assets/classes0.jar"));
+        assert!(is_signal_path(&t, "lib/x86/libDexHelper-x86.so"));
+        assert!(!is_signal_path(&t, "assets/fonts/a.ttf"));
     }
 }

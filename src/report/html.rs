@@ -10,32 +10,14 @@
 use crate::report::bytes::{EXCERPT_LEN, check_command, spaced_hex};
 use crate::report::model::{Endpoint, IdentifierApi, Location, Owner, Report, Sdk};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
 const STYLE: &str = include_str!("html.css");
 
-#[derive(Deserialize)]
-struct TrackerCategories {
-    categories: Vec<String>,
-}
-
-/// Categories that make an SDK a tracker (`data/tracker_categories.toml`).
-fn tracker_categories() -> &'static [String] {
-    static CATS: OnceLock<Vec<String>> = OnceLock::new();
-    CATS.get_or_init(|| {
-        toml::from_str::<TrackerCategories>(include_str!("../../data/tracker_categories.toml"))
-            .map(|t| t.categories)
-            .unwrap_or_default()
-    })
-}
-
-/// Whether an SDK counts as a tracker in the headline.
+/// Whether an SDK counts as a tracker in the headline (the knowledge
+/// base's per-SDK flag, carried in the report).
 pub fn is_tracker(sdk: &Sdk) -> bool {
-    sdk.categories
-        .iter()
-        .any(|c| tracker_categories().iter().any(|t| t == c))
+    sdk.tracker
 }
 
 fn state_owned(owner: &Option<Owner>) -> bool {

@@ -55,11 +55,9 @@ pub struct Report {
     pub secrets: Vec<Secret>,
     /// Code that looks packed or encrypted (DEX carried as data that does not
     /// parse, high-entropy assets next to a packer's loader stub).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub packed_code: Vec<PackedCode>,
     /// Members of a split set or App Bundle (base, splits, modules, OBB
     /// files, DEX metadata); empty for a single APK.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<PackagePart>,
     pub signing: Vec<SigningCert>,
     pub security: Security,
@@ -67,10 +65,8 @@ pub struct Report {
     /// ships no manifest and no cross-check found anything.
     pub privacy_manifest: Option<PrivacyManifest>,
     /// iOS provisioning profile (`embedded.mobileprovision`), when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioning: Option<Provisioning>,
     /// iOS Info.plist extras that have no Android counterpart.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ios: Option<IosInfo>,
     /// Whether Android's own package reader would accept this file.
     pub installable: Installability,
@@ -286,6 +282,11 @@ pub struct Sdk {
     pub categories: Vec<String>,
     pub owner: Option<Owner>,
     pub website: Option<String>,
+    /// Whether the knowledge base flags the SDK as a tracker (`tracker =
+    /// true` in `data/signatures/sdks/`: it collects data about users or
+    /// devices for analytics, advertising, attribution, profiling or
+    /// fingerprinting).
+    pub tracker: bool,
     /// How the SDK was found: `bundled` (its code, native library or
     /// framework ships in the package), `repackaged` (its code ships under
     /// another package prefix, see `repackaged_under`), `declared` (only
@@ -652,7 +653,6 @@ pub struct Secret {
     pub keys: Vec<String>,
     pub preview: String,
     pub sha256: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub locations: Vec<Location>,
     /// How many distinct places the value was seen in (`locations` keeps the first 50).

@@ -60,14 +60,13 @@
 
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::sync::LazyLock;
 
 use serde::Deserialize;
 
 use super::{EndpointHit, MAX_TOKEN, MAX_URL, OffsetMap};
 
 /// The noise lists of `data/endpoint_noise.toml`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct NoiseFile {
     namespace_hosts: Vec<String>,
     url_prefixes: Vec<String>,
@@ -83,8 +82,9 @@ struct NoiseFile {
     non_network_schemes: Vec<String>,
 }
 
-/// The noise lists as sets.
-struct Noise {
+/// The noise lists as sets (from the knowledge base).
+#[derive(Debug)]
+pub struct Noise {
     namespace_hosts: HashSet<String>,
     url_prefixes: Vec<String>,
     reserved_domains: HashSet<String>,
@@ -99,39 +99,31 @@ struct Noise {
     non_network_schemes: HashSet<String>,
 }
 
-/// Checks that `data/endpoint_noise.toml` parses.
-pub fn check_noise(text: &str) -> Result<(), String> {
-    parse_noise(text).map(|_| ()).map_err(|e| e.to_string())
-}
-
-fn parse_noise(text: &str) -> Result<NoiseFile, toml::de::Error> {
-    toml::from_str(text)
-}
-
-static NOISE: LazyLock<Noise> = LazyLock::new(|| {
-    // The file is compiled in and checked by a unit test; an unreadable file
-    // leaves the lists empty instead of panicking.
-    let file = parse_noise(include_str!("../../data/endpoint_noise.toml")).unwrap_or_default();
-    let set = |v: Vec<String>| v.into_iter().map(|s| s.to_ascii_lowercase()).collect();
-    Noise {
-        namespace_hosts: set(file.namespace_hosts),
-        url_prefixes: file
-            .url_prefixes
-            .into_iter()
-            .map(|s| s.to_ascii_lowercase())
-            .collect(),
-        reserved_domains: set(file.reserved_domains),
-        file_extensions: set(file.file_extensions),
-        identifier_tlds: set(file.identifier_tlds),
-        never_first_labels: set(file.never_first_labels),
-        package_roots: set(file.package_roots),
-        common_host_tlds: set(file.common_host_tlds),
-        bare_host_generic_tlds: set(file.bare_host_generic_tlds),
-        code_receivers: set(file.code_receivers),
-        known_ipv4: set(file.known_ipv4),
-        non_network_schemes: set(file.non_network_schemes),
+impl Noise {
+    /// Parses `data/endpoint_noise.toml` into the lists the scanner checks.
+    pub fn parse(text: &str) -> Result<Noise, String> {
+        let file: NoiseFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let set = |v: Vec<String>| v.into_iter().map(|s| s.to_ascii_lowercase()).collect();
+        Ok(Noise {
+            namespace_hosts: set(file.namespace_hosts),
+            url_prefixes: file
+                .url_prefixes
+                .into_iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
+            reserved_domains: set(file.reserved_domains),
+            file_extensions: set(file.file_extensions),
+            identifier_tlds: set(file.identifier_tlds),
+            never_first_labels: set(file.never_first_labels),
+            package_roots: set(file.package_roots),
+            common_host_tlds: set(file.common_host_tlds),
+            bare_host_generic_tlds: set(file.bare_host_generic_tlds),
+            code_receivers: set(file.code_receivers),
+            known_ipv4: set(file.known_ipv4),
+            non_network_schemes: set(file.non_network_schemes),
+        })
     }
-});
+}
 
 /// Registrable domain via the public suffix list (None for IPs / invalid suffixes).
 pub fn registrable_domain(host: &str) -> Option<String> {
@@ -197,9 +189,10 @@ fn is_url_byte(b: u8) -> bool {
 
 /// Endpoints in one ASCII-compatible text (no UTF-16 runs), offsets from
 /// `base_offset`: the endpoint half of [`super::scan_bytes`].
-pub fn scan_endpoints(text: &[u8], base_offset: u64) -> Vec<EndpointHit> {
+pub fn scan_endpoints(noise: &Noise, text: &[u8], base_offset: u64) -> Vec<EndpointHit> {
     let mut out = Vec::new();
     scan(
+        noise,
         text,
         OffsetMap {
             base: base_offset,
@@ -211,7 +204,7 @@ pub fn scan_endpoints(text: &[u8], base_offset: u64) -> Vec<EndpointHit> {
 }
 
 /// Scans `text` for endpoints, appending hits with offsets mapped by `map`.
-pub(crate) fn scan(text: &[u8], map: OffsetMap, out: &mut Vec<EndpointHit>) {
+pub(crate) fn scan(noise: &Noise, text: &[u8], map: OffsetMap, out: &mut Vec<EndpointHit>) {
     let mut consumed = 0usize;
     let mut pos = 0usize;
     while let Some(rel) = text
@@ -226,7 +219,7 @@ pub(crate) fn scan(text: &[u8], map: OffsetMap, out: &mut Vec<EndpointHit>) {
         }
         if text.get(at) == Some(&b':') {
             let skip = if text.get(at + 1..at + 3) == Some(b"//") {
-                Some(url_at(text, at, map, out))
+                Some(url_at(noise, text, at, map, out))
             } else {
                 ipv6_at(text, at, consumed, map, out)
             };
@@ -259,12 +252,19 @@ pub(crate) fn scan(text: &[u8], map: OffsetMap, out: &mut Vec<EndpointHit>) {
         if left_capped || end - start > MAX_TOKEN {
             continue;
         }
-        bare_token(text, start, end, map, out);
+        bare_token(noise, text, start, end, map, out);
     }
 }
 
 /// Handles a host-like token `text[start..end]` outside any URL.
-fn bare_token(text: &[u8], start: usize, end: usize, map: OffsetMap, out: &mut Vec<EndpointHit>) {
+fn bare_token(
+    noise: &Noise,
+    text: &[u8],
+    start: usize,
+    end: usize,
+    map: OffsetMap,
+    out: &mut Vec<EndpointHit>,
+) {
     let before = start.checked_sub(1).and_then(|i| text.get(i)).copied();
     let after = text.get(end).copied();
     if matches!(before, Some(b'_' | b'$' | b'@' | 0x80..))
@@ -299,12 +299,12 @@ fn bare_token(text: &[u8], start: usize, end: usize, map: OffsetMap, out: &mut V
         {
             return;
         }
-        if bare_ipv4_ok(host) {
+        if bare_ipv4_ok(noise, host) {
             push(out, host, None, map.at(host_start));
         }
         return;
     }
-    if bare_host_ok(host) {
+    if bare_host_ok(noise, host) {
         push(out, host, None, map.at(host_start));
     }
 }
@@ -339,7 +339,7 @@ fn dns_shape_ok(host: &[u8]) -> bool {
 }
 
 /// Host rules shared by URL and bare hosts; `host` must be lower case.
-fn dns_host_ok(host: &str) -> bool {
+fn dns_host_ok(noise: &Noise, host: &str) -> bool {
     if !dns_shape_ok(host.as_bytes()) {
         return false;
     }
@@ -357,7 +357,6 @@ fn dns_host_ok(host: &str) -> bool {
     if !domain.suffix().is_known() {
         return false;
     }
-    let noise = &*NOISE;
     !in_domain_set(host, &noise.reserved_domains) && !in_domain_set(host, &noise.namespace_hosts)
 }
 
@@ -376,17 +375,16 @@ fn in_domain_set(host: &str, set: &HashSet<String>) -> bool {
 }
 
 /// The extra rules for a host seen without a scheme.
-fn bare_host_ok(host: &[u8]) -> bool {
+fn bare_host_ok(noise: &Noise, host: &[u8]) -> bool {
     if host.iter().any(|&b| b.is_ascii_uppercase() || b == b'_') {
         return false;
     }
     let Ok(host) = std::str::from_utf8(host) else {
         return false;
     };
-    if !dns_host_ok(host) {
+    if !dns_host_ok(noise, host) {
         return false;
     }
-    let noise = &*NOISE;
     let first = host.split('.').next().unwrap_or_default();
     let last = host.rsplit('.').next().unwrap_or_default();
     if host.split('.').any(|label| label.len() == 1)
@@ -414,7 +412,7 @@ fn ipv4_is_noise(ip: Ipv4Addr) -> bool {
     ip.is_loopback() || ip.is_unspecified() || a == 0 || a >= 224
 }
 
-fn bare_ipv4_ok(text: &[u8]) -> bool {
+fn bare_ipv4_ok(noise: &Noise, text: &[u8]) -> bool {
     let Some(ip) = parse_ipv4(text) else {
         return false;
     };
@@ -423,7 +421,7 @@ fn bare_ipv4_ok(text: &[u8]) -> bool {
         return false;
     }
     if a < 10 && b < 10 {
-        return NOISE.known_ipv4.contains(&ip.to_string());
+        return noise.known_ipv4.contains(&ip.to_string());
     }
     true
 }
@@ -504,7 +502,13 @@ fn is_authority_byte(b: u8) -> bool {
 /// A `://` at `colon`: parses the URL around it. Returns how far the scan may
 /// skip: the end of the URL when it was valid or noise, the end of the
 /// authority otherwise (so no byte is read twice by this function).
-fn url_at(text: &[u8], colon: usize, map: OffsetMap, out: &mut Vec<EndpointHit>) -> usize {
+fn url_at(
+    noise: &Noise,
+    text: &[u8],
+    colon: usize,
+    map: OffsetMap,
+    out: &mut Vec<EndpointHit>,
+) -> usize {
     /// Longest authority considered (userinfo + host + port).
     const MAX_AUTHORITY: usize = 512;
     let body = colon + 3;
@@ -547,7 +551,7 @@ fn url_at(text: &[u8], colon: usize, map: OffsetMap, out: &mut Vec<EndpointHit>)
         s += 1;
         scheme_lc = known;
     }
-    let non_network = NOISE.non_network_schemes.contains(scheme_lc);
+    let non_network = noise.non_network_schemes.contains(scheme_lc);
     let Some(authority) = text.get(body..auth_end) else {
         return skip;
     };
@@ -599,8 +603,8 @@ fn url_at(text: &[u8], colon: usize, map: OffsetMap, out: &mut Vec<EndpointHit>)
                 Ok(_) => return url_end(text, auth_end),
                 Err(_) => return skip,
             }
-        } else if !dns_host_ok(lc) {
-            template_host(text, host_at, host, map, out);
+        } else if !dns_host_ok(noise, lc) {
+            template_host(noise, text, host_at, host, map, out);
             return if dns_shape_ok(lc.as_bytes()) {
                 url_end(text, auth_end)
             } else {
@@ -614,7 +618,7 @@ fn url_at(text: &[u8], colon: usize, map: OffsetMap, out: &mut Vec<EndpointHit>)
     else {
         return end;
     };
-    if !url_is_noise(url_body) {
+    if !url_is_noise(noise, url_body) {
         push(out, host, Some(url), map.at(s));
     }
     end
@@ -624,6 +628,7 @@ fn url_at(text: &[u8], colon: usize, map: OffsetMap, out: &mut Vec<EndpointHit>)
 /// `{region}.amazonaws.com`): the part after the last placeholder's dot is
 /// tried as a bare host.
 fn template_host(
+    noise: &Noise,
     text: &[u8],
     host_at: usize,
     host: &[u8],
@@ -644,7 +649,7 @@ fn template_host(
     };
     let from = mark + dot + 1;
     let rest = host.get(from..).unwrap_or_default();
-    if !rest.is_empty() && text.get(host_at + from..).is_some() && bare_host_ok(rest) {
+    if !rest.is_empty() && text.get(host_at + from..).is_some() && bare_host_ok(noise, rest) {
         push(out, rest, None, map.at(host_at + from));
     }
 }
@@ -669,8 +674,8 @@ fn url_end(text: &[u8], from: usize) -> usize {
 }
 
 /// Whether the URL body (after `scheme://`) starts with a noise prefix.
-fn url_is_noise(body: &[u8]) -> bool {
-    NOISE.url_prefixes.iter().any(|p| {
+fn url_is_noise(noise: &Noise, body: &[u8]) -> bool {
+    noise.url_prefixes.iter().any(|p| {
         body.get(..p.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
     })
@@ -680,21 +685,26 @@ fn url_is_noise(body: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    fn noise() -> Noise {
+        Noise::parse(include_str!("../../data/endpoint_noise.toml")).unwrap()
+    }
+
     fn hosts(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        scan(text.as_bytes(), OffsetMap { base: 0, stride: 1 }, &mut out);
+        scan(
+            &noise(),
+            text.as_bytes(),
+            OffsetMap { base: 0, stride: 1 },
+            &mut out,
+        );
         out.into_iter().map(|h| h.host).collect()
     }
 
     #[test]
     fn noise_file_loads() {
-        let file = parse_noise(include_str!("../../data/endpoint_noise.toml")).unwrap();
-        assert!(
-            file.namespace_hosts
-                .iter()
-                .any(|h| h == "schemas.android.com")
-        );
-        assert!(NOISE.file_extensions.contains("html"));
+        let noise = noise();
+        assert!(noise.namespace_hosts.contains("schemas.android.com"));
+        assert!(noise.file_extensions.contains("html"));
     }
 
     #[test]

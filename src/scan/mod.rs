@@ -63,6 +63,32 @@ pub struct SecretHit {
     pub offset: u64,
 }
 
+/// What the scanner matches with: the secret shapes and the endpoint noise
+/// lists of the knowledge base (`secret_patterns.toml`, `endpoint_noise.toml`),
+/// compiled. The knowledge base owns one and the drivers hand it down.
+#[derive(Debug)]
+pub struct Rules {
+    secrets: secrets::Patterns,
+    noise: endpoints::Noise,
+}
+
+impl Rules {
+    /// Rules from compiled secret patterns and parsed noise lists.
+    pub fn new(secrets: secrets::Patterns, noise: endpoints::Noise) -> Rules {
+        Rules { secrets, noise }
+    }
+
+    /// The secret shapes.
+    pub fn secrets(&self) -> &secrets::Patterns {
+        &self.secrets
+    }
+
+    /// The endpoint noise lists.
+    pub fn noise(&self) -> &endpoints::Noise {
+        &self.noise
+    }
+}
+
 /// Everything the scanner found in one entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EntryScan {
@@ -115,18 +141,25 @@ pub(crate) fn count(n: usize) {
 }
 
 /// Runs every matcher over one ASCII-compatible text.
-fn scan_text(text: &[u8], map: OffsetMap, scratch: &mut secrets::Scratch, out: &mut EntryScan) {
-    endpoints::scan(text, map, &mut out.endpoints);
-    secrets::scan(text, map, scratch, &mut out.secrets);
+fn scan_text(
+    rules: &Rules,
+    text: &[u8],
+    map: OffsetMap,
+    scratch: &mut secrets::Scratch,
+    out: &mut EntryScan,
+) {
+    endpoints::scan(&rules.noise, text, map, &mut out.endpoints);
+    secrets::scan(&rules.secrets, text, map, scratch, &mut out.secrets);
 }
 
 /// Scans raw bytes (assets, .so sections, JS, JSON…): ASCII/UTF-8 runs and
 /// UTF-16LE runs. `base_offset` is added to every offset (for a section inside
 /// a file).
-pub fn scan_bytes(bytes: &[u8], base_offset: u64) -> EntryScan {
+pub fn scan_bytes(rules: &Rules, bytes: &[u8], base_offset: u64) -> EntryScan {
     let mut out = EntryScan::default();
     let mut scratch = secrets::Scratch::new();
     scan_text(
+        rules,
         bytes,
         OffsetMap {
             base: base_offset,
@@ -141,7 +174,7 @@ pub fn scan_bytes(bytes: &[u8], base_offset: u64) -> EntryScan {
             base: base_offset.saturating_add(start as u64),
             stride: 2,
         };
-        scan_text(text, map, &mut scratch, &mut out);
+        scan_text(rules, text, map, &mut scratch, &mut out);
     });
     out
 }
@@ -163,14 +196,18 @@ pub enum StringEncoding {
 /// non-ASCII character (where MUTF-8 and UTF-8 byte positions can differ) the
 /// offset is the string-data offset itself. Same as
 /// `scan_encoded_strings(strings, StringEncoding::Utf8)`.
-pub fn scan_strings<'a>(strings: impl IntoIterator<Item = (u64, &'a str)>) -> EntryScan {
-    scan_encoded_strings(strings, StringEncoding::Utf8)
+pub fn scan_strings<'a>(
+    rules: &Rules,
+    strings: impl IntoIterator<Item = (u64, &'a str)>,
+) -> EntryScan {
+    scan_encoded_strings(rules, strings, StringEncoding::Utf8)
 }
 
 /// [`scan_strings`] for strings stored in `encoding`: for ASCII strings in a
 /// UTF-16 pool a hit's offset is the string-data offset plus twice the
 /// character position; non-ASCII strings pin hits to the string-data offset.
 pub fn scan_encoded_strings<'a>(
+    rules: &Rules,
     strings: impl IntoIterator<Item = (u64, &'a str)>,
     encoding: StringEncoding,
 ) -> EntryScan {
@@ -183,6 +220,7 @@ pub fn scan_encoded_strings<'a>(
     for (offset, text) in strings {
         let stride = if text.is_ascii() { unit } else { 0 };
         scan_text(
+            rules,
             text.as_bytes(),
             OffsetMap {
                 base: offset,

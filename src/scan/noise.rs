@@ -118,8 +118,8 @@ const CONFIG: &[&str] = &["xml", "json", "properties", "plist", "cfg", "ini", "c
 /// [`super::scan_bytes`] of a whole entry named `path`; in JavaScript, HTML
 /// and CSS text, hits inside comments go to `noise` (class `comment`); in
 /// configuration text, values under classified key names go to `named`.
-pub fn scan_entry(path: &str, bytes: &[u8]) -> EntryScan {
-    let mut found = super::scan_bytes(bytes, 0);
+pub fn scan_entry(rules: &super::Rules, path: &str, bytes: &[u8]) -> EntryScan {
+    let mut found = super::scan_bytes(rules, bytes, 0);
     let ext = path
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -246,12 +246,16 @@ mod tests {
         let text = b"/* see https://es5.github.io/#x */\nvar u = 'https://api.real.com/x'; // https://github.com/a/b\n<!-- http://www.codeandweb.com -->\nfetch(\"http://cdn.real2.com\")";
         let r = comment_ranges(text);
         assert_eq!(r.len(), 3);
-        let found = scan_entry("assets/www/app.js", text);
+        let rules = &crate::knowledge::Knowledge::embedded().unwrap().scan;
+        let found = scan_entry(rules, "assets/www/app.js", text);
         let hosts: Vec<&str> = found.endpoints.iter().map(|h| h.host.as_str()).collect();
         assert_eq!(hosts, ["api.real.com", "cdn.real2.com"]);
         let noise: Vec<&str> = found.noise.iter().map(|(_, h)| h.as_str()).collect();
         assert_eq!(noise, ["es5.github.io", "github.com", "www.codeandweb.com"]);
         // The same text in a file that is not a script keeps every host.
-        assert_eq!(scan_entry("assets/data.bin", text).endpoints.len(), 5);
+        assert_eq!(
+            scan_entry(rules, "assets/data.bin", text).endpoints.len(),
+            5
+        );
     }
 }

@@ -18,9 +18,10 @@
 //!   specific pattern also matches exactly (an `AIza…` key assigned to
 //!   `api_key`), the specific kind is reported.
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
+use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
@@ -178,11 +179,18 @@ fn pem_extent(text: &[u8], header_end: usize) -> Option<usize> {
     Some(header_end + end_at + END.len() + close + 5)
 }
 
-struct Compiled {
+/// The compiled patterns. The direct pass and the keyword regex are built
+/// up front (every scan needs them); the regex of all patterns (anchored
+/// re-checks, `value` captures) and each windowed pattern's regex are built
+/// on first use, since most inputs need few or none of them. Every pattern
+/// was parsed when compiling, and [`Patterns::parse_checked`] builds the rest
+/// up front, so a broken file given with `--knowledge` fails at load.
+#[derive(Debug)]
+pub struct Patterns {
     defs: Vec<PatternDef>,
     placeholders: Vec<String>,
     /// All patterns, for anchored re-checks and `value` captures.
-    all: Regex,
+    all: OnceLock<Result<Regex, String>>,
     /// Patterns without keywords, searched over the whole text in one pass;
     /// `direct_ids[i]` is the index in `defs` of its pattern `i`.
     direct: Regex,
@@ -190,8 +198,8 @@ struct Compiled {
     /// Keyword literals of the windowed patterns, and which pattern each serves.
     keywords: Option<Regex>,
     keyword_patterns: Vec<Vec<usize>>,
-    /// One regex per windowed pattern (None for direct ones).
-    windowed: Vec<Option<Regex>>,
+    /// One regex per windowed pattern (never built for direct ones).
+    windowed: Vec<OnceLock<Result<Regex, String>>>,
     /// Capture-group index of `value` per pattern, if any.
     value_group: Vec<Option<usize>>,
     /// Shortest possible match; shorter texts are not searched.
@@ -204,34 +212,89 @@ struct Compiled {
 /// anchored re-checks, the short windows and the ~150 case-insensitive
 /// keywords, extraction costs most of start-up (the keywords alone ~60 ms,
 /// measured) and does not make the search faster.
-fn build(patterns: &[&str], prefilter: bool) -> Result<Regex, String> {
+/// `captures` asks for every capture group (the regex of all patterns);
+/// the other regexes only report where a match is.
+fn build(patterns: &[&str], prefilter: bool, captures: bool) -> Result<Regex, String> {
+    let which = if captures {
+        WhichCaptures::All
+    } else {
+        WhichCaptures::Implicit
+    };
     Regex::builder()
-        .configure(Regex::config().auto_prefilter(prefilter))
+        .configure(
+            Regex::config()
+                .auto_prefilter(prefilter)
+                .which_captures(which),
+        )
         .syntax(syntax::Config::new().unicode(false).utf8(false))
         .build_many(patterns)
         .map_err(|e| e.to_string())
 }
 
-/// The built-in `data/secret_patterns.toml`.
-const EMBEDDED_PATTERNS: &str = include_str!("../../data/secret_patterns.toml");
-
-/// Checks that `data/secret_patterns.toml` parses and its patterns compile.
-/// The built-in text is compiled once, into the patterns the scanner uses.
-pub fn check_patterns(text: &str) -> Result<(), String> {
-    if text == EMBEDDED_PATTERNS {
-        return PATTERNS.as_ref().map(|_| ()).map_err(Clone::clone);
+impl Patterns {
+    /// Parses `data/secret_patterns.toml` and compiles what every scan needs;
+    /// the other regexes are built on first use.
+    pub fn parse(text: &str) -> Result<Patterns, String> {
+        compile(text)
     }
-    compile(text).map(|_| ())
+
+    /// [`Patterns::parse`], then builds every regex, so a pattern that
+    /// parses but does not compile is an error now, not a silent gap later.
+    pub fn parse_checked(text: &str) -> Result<Patterns, String> {
+        let patterns = compile(text)?;
+        patterns.build_all()?;
+        Ok(patterns)
+    }
+
+    /// The secret shapes (for documentation and listings).
+    pub fn defs(&self) -> &[PatternDef] {
+        &self.defs
+    }
+
+    /// The regex of all patterns, built on first use.
+    fn all(&self) -> Option<&Regex> {
+        self.all
+            .get_or_init(|| {
+                let regexes: Vec<&str> = self.defs.iter().map(|p| p.regex.as_str()).collect();
+                build(&regexes, false, true)
+            })
+            .as_ref()
+            .ok()
+    }
+
+    /// The regex of windowed pattern `pid`, built on first use.
+    fn windowed(&self, pid: usize) -> Option<&Regex> {
+        let def = self.defs.get(pid)?;
+        self.windowed
+            .get(pid)?
+            .get_or_init(|| build(&[def.regex.as_str()], false, false))
+            .as_ref()
+            .ok()
+    }
+
+    /// Builds every regex now; the first failure is the error.
+    fn build_all(&self) -> Result<(), String> {
+        self.all().ok_or_else(|| self.first_error())?;
+        for (pid, def) in self.defs.iter().enumerate() {
+            if !def.keywords.is_empty() && self.windowed(pid).is_none() {
+                return Err(self.first_error());
+            }
+        }
+        Ok(())
+    }
+
+    fn first_error(&self) -> String {
+        std::iter::once(&self.all)
+            .chain(&self.windowed)
+            .find_map(|cell| cell.get().and_then(|r| r.as_ref().err()).cloned())
+            .unwrap_or_else(|| "a pattern does not compile".into())
+    }
 }
 
-fn compile(text: &str) -> Result<Compiled, String> {
+fn compile(text: &str) -> Result<Patterns, String> {
     let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
     file.key_names.check()?;
     let defs = file.pattern;
-    let all = build(
-        &defs.iter().map(|p| p.regex.as_str()).collect::<Vec<_>>(),
-        false,
-    )?;
     let direct_ids: Vec<usize> = (0..defs.len())
         .filter(|&i| defs[i].keywords.is_empty())
         .collect();
@@ -241,16 +304,16 @@ fn compile(text: &str) -> Result<Compiled, String> {
             .map(|&i| defs[i].regex.as_str())
             .collect::<Vec<_>>(),
         true,
+        false,
     )?;
     let mut literals = Vec::new();
     let mut keyword_patterns: Vec<Vec<usize>> = Vec::new();
     let mut windowed = Vec::new();
     for (i, def) in defs.iter().enumerate() {
+        windowed.push(OnceLock::new());
         if def.keywords.is_empty() {
-            windowed.push(None);
             continue;
         }
-        windowed.push(Some(build(&[def.regex.as_str()], false)?));
         for k in &def.keywords {
             let k = k.to_ascii_lowercase();
             match literals.iter().position(|l| *l == k) {
@@ -284,34 +347,31 @@ fn compile(text: &str) -> Result<Compiled, String> {
         Some(build(
             &escaped.iter().map(String::as_str).collect::<Vec<_>>(),
             false,
+            false,
         )?)
     };
-    let info = all.group_info();
-    let value_group = (0..defs.len())
-        .map(|pid| {
-            let pid = regex_automata::PatternID::new(pid).ok()?;
-            info.to_index(pid, "value")
-        })
-        .collect();
+    // Every pattern is parsed here (a syntax error fails the load); its
+    // shortest match bounds the texts worth searching, and the index of its
+    // `value` group is that group's position among the pattern's groups
+    // (group 0 is the whole match), as the regex of all patterns numbers them.
     let config = syntax::Config::new().unicode(false).utf8(false);
-    let min_len = defs
-        .iter()
-        .map(|p| {
-            syntax::parse_with(&p.regex, &config)
-                .ok()
-                .and_then(|h| h.properties().minimum_len())
-                .unwrap_or(0)
-        })
-        .min()
-        .unwrap_or(0);
-    Ok(Compiled {
+    let mut min_len = usize::MAX;
+    let mut value_group = Vec::with_capacity(defs.len());
+    for def in &defs {
+        let hir = syntax::parse_with(&def.regex, &config)
+            .map_err(|e| format!("pattern {}: {e}", def.kind))?;
+        min_len = min_len.min(hir.properties().minimum_len().unwrap_or(0));
+        value_group.push(value_group_index(&hir));
+    }
+    let min_len = if defs.is_empty() { 0 } else { min_len };
+    Ok(Patterns {
         placeholders: file
             .placeholder_substrings
             .iter()
             .map(|s| s.to_ascii_lowercase())
             .collect(),
         defs,
-        all,
+        all: OnceLock::new(),
         direct,
         direct_ids,
         keywords,
@@ -322,25 +382,35 @@ fn compile(text: &str) -> Result<Compiled, String> {
     })
 }
 
-static PATTERNS: LazyLock<Result<Compiled, String>> = LazyLock::new(|| compile(EMBEDDED_PATTERNS));
-
-/// The secret shapes in use (for documentation and `--list` style output).
-pub fn patterns() -> &'static [PatternDef] {
-    PATTERNS
-        .as_ref()
-        .map(|c| c.defs.as_slice())
-        .unwrap_or_default()
+/// The index of the capture group named `value` in `hir` (group 0 being the
+/// whole match, others numbered by their opening parenthesis).
+fn value_group_index(hir: &regex_syntax::hir::Hir) -> Option<usize> {
+    use regex_syntax::hir::HirKind;
+    fn walk(hir: &regex_syntax::hir::Hir) -> Option<usize> {
+        match hir.kind() {
+            HirKind::Capture(c) if c.name.as_deref() == Some("value") => Some(c.index as usize),
+            HirKind::Capture(c) => walk(&c.sub),
+            HirKind::Repetition(r) => walk(&r.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().find_map(walk),
+            _ => None,
+        }
+    }
+    walk(hir)
 }
 
-/// Reusable per-scan state (capture slots), so hits allocate only their value.
+/// Reusable per-scan state (capture slots, made on the first match that
+/// needs them), so hits allocate only their value.
 pub(crate) struct Scratch {
     caps: Option<Captures>,
+    /// Per windowed pattern, the region still growing (see [`scan`]).
+    regions: Vec<Option<(usize, usize)>>,
 }
 
 impl Scratch {
     pub(crate) fn new() -> Self {
         Scratch {
-            caps: PATTERNS.as_ref().ok().map(|c| c.all.create_captures()),
+            caps: None,
+            regions: Vec::new(),
         }
     }
 }
@@ -365,7 +435,7 @@ pub fn entropy(bytes: &[u8]) -> f64 {
         .sum()
 }
 
-fn value_ok(c: &Compiled, def: &PatternDef, value: &[u8]) -> bool {
+fn value_ok(c: &Patterns, def: &PatternDef, value: &[u8]) -> bool {
     if let Some(min) = def.entropy_min {
         let letters = value.iter().any(u8::is_ascii_alphabetic);
         let digits = value.iter().any(u8::is_ascii_digit);
@@ -382,9 +452,10 @@ fn value_ok(c: &Compiled, def: &PatternDef, value: &[u8]) -> bool {
 
 /// Secrets in one ASCII-compatible text (no UTF-16 runs), offsets from
 /// `base_offset`: the secret half of [`super::scan_bytes`].
-pub fn scan_secrets(text: &[u8], base_offset: u64) -> Vec<SecretHit> {
+pub fn scan_secrets(patterns: &Patterns, text: &[u8], base_offset: u64) -> Vec<SecretHit> {
     let mut out = Vec::new();
     scan(
+        patterns,
         text,
         OffsetMap {
             base: base_offset,
@@ -397,10 +468,14 @@ pub fn scan_secrets(text: &[u8], base_offset: u64) -> Vec<SecretHit> {
 }
 
 /// Scans `text` for secrets, appending hits with offsets mapped by `map`.
-pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut Vec<SecretHit>) {
-    let (Some(c), Some(caps)) = (PATTERNS.as_ref().ok(), scratch.caps.as_mut()) else {
-        return;
-    };
+pub(crate) fn scan(
+    c: &Patterns,
+    text: &[u8],
+    map: OffsetMap,
+    scratch: &mut Scratch,
+    out: &mut Vec<SecretHit>,
+) {
+    let Scratch { caps, regions } = scratch;
     if text.len() < c.min_len {
         return;
     }
@@ -414,7 +489,8 @@ pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut
         // Per windowed pattern, the union of the windows around its keywords
         // seen so far; a region is searched once it can grow no more, so
         // every byte is searched at most once per pattern.
-        let mut regions: Vec<Option<(usize, usize)>> = vec![None; c.defs.len()];
+        regions.clear();
+        regions.resize(c.defs.len(), None);
         for k in keywords.find_iter(text) {
             let Some(pids) = c.keyword_patterns.get(k.pattern().as_usize()) else {
                 continue;
@@ -435,8 +511,8 @@ pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut
                 };
             }
         }
-        for (pid, region) in regions.into_iter().enumerate() {
-            if let Some(region) = region {
+        for (pid, region) in regions.iter().enumerate() {
+            if let Some(region) = *region {
                 search_region(c, text, pid, region, caps, map, out);
             }
         }
@@ -448,15 +524,15 @@ pub(crate) fn scan(text: &[u8], map: OffsetMap, scratch: &mut Scratch, out: &mut
 
 /// Runs windowed pattern `pid` over `text[start..end]`.
 fn search_region(
-    c: &Compiled,
+    c: &Patterns,
     text: &[u8],
     pid: usize,
     (start, end): (usize, usize),
-    caps: &mut Captures,
+    caps: &mut Option<Captures>,
     map: OffsetMap,
     out: &mut Vec<SecretHit>,
 ) {
-    let Some(Some(regex)) = c.windowed.get(pid) else {
+    let Some(regex) = c.windowed(pid) else {
         return;
     };
     super::count(end.saturating_sub(start));
@@ -467,11 +543,11 @@ fn search_region(
 
 /// Applies the value rules to a match of pattern `pid` and reports it.
 fn report(
-    c: &Compiled,
+    c: &Patterns,
     text: &[u8],
     mut pid: usize,
     matched: std::ops::Range<usize>,
-    caps: &mut Captures,
+    caps: &mut Option<Captures>,
     map: OffsetMap,
     out: &mut Vec<SecretHit>,
 ) {
@@ -482,13 +558,14 @@ fn report(
         range.end = end;
     }
     if let Some(Some(group)) = c.value_group.get(pid) {
-        let Ok(id) = regex_automata::PatternID::new(pid) else {
+        let (Ok(id), Some(all)) = (regex_automata::PatternID::new(pid), c.all()) else {
             return;
         };
+        let caps = caps.get_or_insert_with(|| all.create_captures());
         let input = Input::new(text)
             .range(matched)
             .anchored(Anchored::Pattern(id));
-        c.all.search_captures(&input, caps);
+        all.search_captures(&input, caps);
         let Some(span) = caps.get_group(*group) else {
             return;
         };
@@ -498,13 +575,13 @@ fn report(
         let input = Input::new(text)
             .range(range.clone())
             .anchored(Anchored::Yes);
-        if let Some(specific) = c.all.search(&input)
+        if let Some(specific) = all.search(&input)
             && specific.range() == range
             && c.direct_ids.contains(&specific.pattern().as_usize())
         {
             return;
         }
-        if let Some(specific) = c.all.search(&input)
+        if let Some(specific) = all.search(&input)
             && specific.range() == range
             && c.value_group.get(specific.pattern().as_usize()) == Some(&None)
         {
@@ -532,6 +609,10 @@ mod tests {
         let mut out = Vec::new();
         let mut scratch = Scratch::new();
         scan(
+            crate::knowledge::Knowledge::embedded()
+                .unwrap()
+                .scan
+                .secrets(),
             text.as_bytes(),
             OffsetMap { base: 0, stride: 1 },
             &mut scratch,
@@ -552,6 +633,14 @@ mod tests {
         assert!(c.defs.len() >= 10);
         assert!(c.min_len >= 12, "min_len {}", c.min_len);
         assert!(c.defs.iter().all(|d| !d.source.is_empty()));
+        c.build_all().unwrap();
+        // The `value` group indices found in the syntax are the regex's own.
+        let info = c.all().unwrap().group_info();
+        for pid in 0..c.defs.len() {
+            let id = regex_automata::PatternID::new(pid).unwrap();
+            assert_eq!(c.value_group[pid], info.to_index(id, "value"), "{pid}");
+        }
+        assert!(c.value_group.iter().any(Option::is_some));
     }
 
     #[test]

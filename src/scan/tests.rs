@@ -3,6 +3,26 @@
 
 use super::*;
 
+/// The built-in rules (the knowledge base's).
+fn rules() -> &'static Rules {
+    &crate::knowledge::Knowledge::embedded().unwrap().scan
+}
+
+fn scan_bytes(bytes: &[u8], base_offset: u64) -> EntryScan {
+    super::scan_bytes(rules(), bytes, base_offset)
+}
+
+fn scan_strings<'a>(strings: impl IntoIterator<Item = (u64, &'a str)>) -> EntryScan {
+    super::scan_strings(rules(), strings)
+}
+
+fn scan_encoded_strings<'a>(
+    strings: impl IntoIterator<Item = (u64, &'a str)>,
+    encoding: StringEncoding,
+) -> EntryScan {
+    super::scan_encoded_strings(rules(), strings, encoding)
+}
+
 fn utf16(s: &str) -> Vec<u8> {
     s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
 }

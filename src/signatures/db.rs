@@ -3,126 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::raw::{self, Parsed, RawOwner, RawSchema, RawSdk, RawValidation};
 use super::trie::DottedTrie;
 use crate::glob::Glob;
 use crate::report::model::Owner;
-
-/// One SDK as written in `data/signatures/sdks/*.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawSdk {
-    pub id: String,
-    pub name: String,
-    pub categories: Vec<String>,
-    /// Whether the SDK collects data about users or devices for analytics,
-    /// advertising, attribution, profiling or fingerprinting (see README).
-    /// Required; `Option` only so a missing flag is reported, not a parse error.
-    #[serde(default)]
-    pub tracker: Option<bool>,
-    pub owner: String,
-    #[serde(default)]
-    pub website: Option<String>,
-    #[serde(default)]
-    pub packages: Vec<String>,
-    #[serde(default)]
-    pub components: Vec<String>,
-    #[serde(default)]
-    pub meta_data: Vec<String>,
-    #[serde(default)]
-    pub native_libs: Vec<String>,
-    #[serde(default)]
-    pub ios_frameworks: Vec<String>,
-    #[serde(default)]
-    pub ios_bundle_ids: Vec<String>,
-    #[serde(default)]
-    pub objc_prefixes: Vec<String>,
-    #[serde(default)]
-    pub domains: Vec<String>,
-    /// Class names relative to one of `packages` (`AuthnHelper`,
-    /// `auth.AuthnHelper`) that identify the SDK even when its package
-    /// prefix was renamed (matched by `matcher`: a package subtree holding
-    /// enough of them is the SDK, repackaged).
-    #[serde(default)]
-    pub distinctive_classes: Vec<String>,
-    #[serde(default)]
-    pub source: Vec<String>,
-    /// Free-text remarks for maintainers; not used at run time.
-    #[serde(default)]
-    #[allow(dead_code)]
-    pub notes: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSdkFile {
-    #[serde(default)]
-    sdk: Vec<RawSdk>,
-}
-
-/// One organisation as written in `data/signatures/owners.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawOwner {
-    pub name: String,
-    #[serde(default)]
-    pub country: Option<String>,
-    #[serde(default)]
-    pub state_owned: Option<bool>,
-    #[serde(default)]
-    pub parent: Option<String>,
-    #[serde(default)]
-    pub domains: Vec<String>,
-    #[serde(default)]
-    pub sources: Vec<String>,
-    /// Free-text remarks for maintainers; not used at run time.
-    #[serde(default)]
-    #[allow(dead_code)]
-    pub notes: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOwnersFile {
-    #[serde(default)]
-    owner: BTreeMap<String, RawOwner>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawValidation {
-    #[serde(default)]
-    too_broad_prefixes: Vec<String>,
-    #[serde(default)]
-    generic_segments: Vec<String>,
-    #[serde(default)]
-    namespace_roots: Vec<String>,
-}
-
-/// `[tracker]` in `schema.toml`: which categories make an SDK a tracker.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTrackerRules {
-    /// An SDK with one of these categories must have `tracker = true`.
-    #[serde(default)]
-    required_for: Vec<String>,
-    /// `tracker = true` needs at least one of these categories.
-    #[serde(default)]
-    allowed_for: Vec<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSchema {
-    #[serde(default)]
-    categories: BTreeMap<String, String>,
-    #[serde(default)]
-    tracker: RawTrackerRules,
-    #[serde(default)]
-    validation: RawValidation,
-}
 
 /// A compiled SDK record.
 #[derive(Debug, Clone)]
@@ -183,7 +69,6 @@ impl NameSet {
 #[derive(Debug, Default)]
 pub struct Database {
     version: String,
-    sha256: String,
     pub(crate) sdks: Vec<SdkEntry>,
     pub(crate) owners: Vec<OwnerEntry>,
     sdk_by_id: HashMap<String, usize>,
@@ -215,46 +100,20 @@ impl Database {
     /// Returns the database and every validation problem found (an empty list
     /// means the data is clean); rules that fail validation are skipped.
     pub fn load(files: &[(&str, &str)]) -> Database {
+        Database::compile(raw::parse(files))
+    }
+
+    /// Validates and compiles parsed database files (see [`raw::parse`]).
+    pub fn compile(parsed: Parsed) -> Database {
         let mut db = Database {
-            sha256: hash_files(files),
+            version: parsed.version,
+            errors: parsed.errors,
             ..Database::default()
         };
-        let mut schema = RawSchema::default();
-        let mut owners_raw: BTreeMap<String, RawOwner> = BTreeMap::new();
-        let mut sdks_raw: Vec<(String, RawSdk)> = Vec::new();
-        for (path, text) in files {
-            if *path == "VERSION" {
-                db.version = text.trim().to_owned();
-            } else if *path == "schema.toml" {
-                match toml::from_str::<RawSchema>(text) {
-                    Ok(s) => schema = s,
-                    Err(e) => db.errors.push(format!("{path}: {e}")),
-                }
-            } else if path.starts_with("owners") {
-                match toml::from_str::<RawOwnersFile>(text) {
-                    Ok(o) => {
-                        for (k, v) in o.owner {
-                            if owners_raw.insert(k.clone(), v).is_some() {
-                                db.errors.push(format!("{path}: owner {k} defined twice"));
-                            }
-                        }
-                    }
-                    Err(e) => db.errors.push(format!("{path}: {e}")),
-                }
-            } else {
-                match toml::from_str::<RawSdkFile>(text) {
-                    Ok(f) => sdks_raw.extend(f.sdk.into_iter().map(|s| (path.to_string(), s))),
-                    Err(e) => db.errors.push(format!("{path}: {e}")),
-                }
-            }
-        }
-        if db.version.is_empty() {
-            db.errors.push("VERSION is missing or empty".into());
-        }
-        db.compile_owners(&owners_raw);
-        let rules = PrefixRules::new(&schema.validation);
-        for (path, sdk) in &sdks_raw {
-            db.compile_sdk(path, sdk, &schema, &rules);
+        db.compile_owners(&parsed.owners);
+        let rules = PrefixRules::new(&parsed.schema.validation);
+        for (path, sdk) in &parsed.sdks {
+            db.compile_sdk(path, sdk, &parsed.schema, &rules);
         }
         db.objc_max_len = db.objc_prefixes.keys().map(String::len).max().unwrap_or(0);
         db
@@ -325,7 +184,6 @@ impl Database {
 
     fn compile_sdk(&mut self, path: &str, s: &RawSdk, schema: &RawSchema, rules: &PrefixRules) {
         let categories = &schema.categories;
-        let here = format!("{path}: sdk {}", s.id);
         let mut problems: Vec<String> = Vec::new();
         let mut err = |m: String| problems.push(m);
         if s.id.is_empty()
@@ -393,7 +251,7 @@ impl Database {
         }
         let Some(owner) = owner.filter(|_| !self.sdk_by_id.contains_key(&s.id)) else {
             for p in problems {
-                self.errors.push(format!("{here}: {p}"));
+                self.errors.push(format!("{path}: sdk {}: {p}", s.id));
             }
             return;
         };
@@ -515,7 +373,7 @@ impl Database {
             }
         }
         for p in problems {
-            self.errors.push(format!("{here}: {p}"));
+            self.errors.push(format!("{path}: sdk {}: {p}", s.id));
         }
         self.sdk_by_id.insert(s.id.clone(), idx);
         self.sdks.push(SdkEntry {
@@ -538,11 +396,6 @@ impl Database {
         &self.version
     }
 
-    /// SHA-256 (hex) over the database files, see [`hash_files`].
-    pub fn sha256(&self) -> &str {
-        &self.sha256
-    }
-
     /// Number of SDKs.
     pub fn sdk_count(&self) -> usize {
         self.sdks.len()
@@ -561,6 +414,15 @@ impl Database {
     /// All SDK ids, in database order.
     pub fn sdk_ids(&self) -> impl Iterator<Item = &str> {
         self.sdks.iter().map(|s| s.id.as_str())
+    }
+
+    /// The ids of the SDKs flagged `tracker = true`.
+    pub fn tracker_ids(&self) -> std::collections::BTreeSet<String> {
+        self.sdks
+            .iter()
+            .filter(|s| s.tracker)
+            .map(|s| s.id.clone())
+            .collect()
     }
 
     /// Whether the SDK `id` is a tracker (`tracker = true` in the data).

@@ -455,6 +455,7 @@ fn build_sdk(db: &Database, idx: usize, h: Hits, found: &str) -> Option<Sdk> {
         categories: entry.categories.clone(),
         owner: db.owner_model(entry.owner),
         website: entry.website.clone(),
+        tracker: entry.tracker,
         found: found.to_string(),
         repackaged_under: h.repackaged.into_iter().collect(),
         evidence,

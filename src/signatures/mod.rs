@@ -10,6 +10,7 @@
 
 mod db;
 mod matcher;
+pub mod raw;
 mod trie;
 
 #[cfg(test)]
@@ -55,6 +56,15 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../data/signatures/sdks/libchecker.toml"),
     ),
 ];
+
+/// The built-in signature files as parsed by `build.rs` (postcard bytes of
+/// [`raw::Parsed`], maintainers' notes dropped).
+const PRECOMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/signatures.postcard"));
+
+/// The built-in signature files, parsed at build time.
+pub fn precompiled() -> Result<raw::Parsed, String> {
+    postcard::from_bytes(PRECOMPILED).map_err(|e| format!("built-in signatures: {e}"))
+}
 
 #[cfg(test)]
 static EMBEDDED: OnceLock<Database> = OnceLock::new();

@@ -107,7 +107,6 @@ fn embedded_database_is_clean_and_complete() {
         );
     }
     assert_eq!(db.version().len(), "2026.11.29".len());
-    assert_eq!(db.sha256().len(), 64);
     println!(
         "sdks {} owners {} rules {:?}",
         db.sdk_count(),
@@ -544,7 +543,6 @@ fn match_sdks_is_deterministic_and_capped() {
 
 #[test]
 fn hash_is_stable_and_covers_paths() {
-    assert_eq!(db().sha256(), hash_files(FILES));
     assert_ne!(hash_files(&[("a", "bc")]), hash_files(&[("ab", "c")]));
 }
 

@@ -209,7 +209,10 @@ fn mutants_never_panic() {
                 }
             });
             assert!(walk.insn_units <= 2 * m.len() as u64 + 4096);
-            let _ = crate::android::identifiers::scan_dex(&dex);
+            let apis = &crate::knowledge::Knowledge::embedded()
+                .unwrap()
+                .identifier_apis;
+            let _ = crate::android::identifiers::scan_dex(&dex, apis);
         }
     }
 }

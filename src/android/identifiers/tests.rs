@@ -1,5 +1,24 @@
 use super::*;
 
+fn catalogue() -> &'static [ApiSpec] {
+    &crate::knowledge::Knowledge::embedded()
+        .unwrap()
+        .identifier_apis
+}
+
+/// [`scan_dex`] over every `(entry path, dex)` and [`collect`] of the hits.
+fn detect(dexes: &[(String, &Dex)], place_of: &dyn Fn(&str) -> String) -> Vec<IdentifierApi> {
+    let hits: Vec<(&str, ApiHit)> = dexes
+        .iter()
+        .flat_map(|(path, dex)| {
+            scan_dex(dex, catalogue())
+                .into_iter()
+                .map(move |h| (path.as_str(), h))
+        })
+        .collect();
+    collect(catalogue(), hits.iter().map(|(p, h)| (*p, h)), place_of)
+}
+
 const SAMPLE: &[u8] = include_bytes!("../../../samples/identifiers.dex");
 
 fn cmic(class: &str) -> String {
@@ -170,7 +189,11 @@ fn several_dex_entries_and_sdk_votes() {
         Some("z") => "zz-sdk".to_string(),
         _ => OTHER.to_string(),
     };
-    let merged = collect(hits.iter().map(|h| ("classes.dex", h)), &by_pkg);
+    let merged = collect(
+        catalogue(),
+        hits.iter().map(|h| ("classes.dex", h)),
+        &by_pkg,
+    );
     assert_eq!(merged.len(), 1);
     assert_eq!(merged[0].sdks, ["aa-sdk", "zz-sdk"]);
     let groups: Vec<(&str, usize)> = merged[0]
@@ -190,11 +213,11 @@ fn hostile_dex_gives_no_panic() {
         m[i] = 0xFF;
     }
     if let Ok(dex) = Dex::parse(&m) {
-        let _ = scan_dex(&dex);
+        let _ = scan_dex(&dex, catalogue());
     }
     let dex = Dex::parse(&SAMPLE[..0x700]).unwrap();
     assert!(!dex.warnings().is_empty());
-    let _ = scan_dex(&dex);
+    let _ = scan_dex(&dex, catalogue());
 }
 
 /// Prints detection results and timings for the dex files in `$DEX_FILES`
