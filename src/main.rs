@@ -57,6 +57,11 @@ enum Command {
         /// built in.
         #[arg(long, value_name = "DIR")]
         knowledge: Option<PathBuf>,
+        /// Give IP-literal endpoints their network (ASN, organisation) and
+        /// country from the offline tables in DIR (scripts/fetch-ip-data
+        /// writes them to data/ip).
+        #[arg(long, value_name = "DIR")]
+        ip_data: Option<PathBuf>,
     },
     /// Compare two versions of an app (packages or JSON reports): SDKs,
     /// permissions, endpoints, identifier reads, components, signing
@@ -264,12 +269,14 @@ fn main() -> ExitCode {
             show_secrets,
             timestamp,
             knowledge,
+            ip_data,
         } => {
             let options = Options {
                 max_entry_size: max_entry_mib.saturating_mul(1 << 20),
                 max_total_size: max_total_mib.saturating_mul(1 << 20),
                 show_secrets,
                 knowledge_dir: knowledge,
+                ip_data_dir: ip_data,
                 ..Options::default()
             };
             refuse_many_apps(&file)

@@ -19,6 +19,9 @@ pub struct Options {
     /// A folder laid out like `data/` to load the knowledge base from instead
     /// of the copy built into the binary (`--knowledge DIR`).
     pub knowledge_dir: Option<PathBuf>,
+    /// A folder holding the IP owner tables of `scripts/fetch-ip-data`
+    /// (`--ip-data DIR`): IP-literal endpoints get their network and country.
+    pub ip_data_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -29,6 +32,7 @@ impl Default for Options {
             show_secrets: false,
             max_nesting_depth: 3,
             knowledge_dir: None,
+            ip_data_dir: None,
         }
     }
 }

@@ -11,7 +11,9 @@ use crate::container::zip::Archive;
 use crate::findings;
 use crate::knowledge::Knowledge;
 use crate::options::Options;
-use crate::report::model::{InputInfo, Report, SCHEMA_VERSION, ToolInfo, Warning};
+use crate::report::model::{
+    InputInfo, IpDataInfo, IpOwnerInfo, Report, SCHEMA_VERSION, ToolInfo, Warning,
+};
 use crate::util::sha256_hex;
 use crate::{android, apple};
 use std::fmt;
@@ -32,12 +34,52 @@ impl std::error::Error for InspectError {}
 /// Inspects the package at `path`: a file, or a directory of split APKs
 /// (as apkeep writes them), with the knowledge base `options` names.
 pub fn inspect_path(path: &Path, options: &Options) -> Result<Report, InspectError> {
-    with_knowledge(options, |k| inspect_path_with(path, options, k))
+    let mut report = with_knowledge(options, |k| inspect_path_with(path, options, k))?;
+    ip_owners(&mut report, options)?;
+    Ok(report)
 }
 
 /// Inspects a package already in memory; `path` is only reported.
 pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Report, InspectError> {
-    with_knowledge(options, |k| inspect_bytes_with(path, data, options, k))
+    let mut report = with_knowledge(options, |k| inspect_bytes_with(path, data, options, k))?;
+    ip_owners(&mut report, options)?;
+    Ok(report)
+}
+
+/// With `--ip-data DIR`: the network (ASN, organisation) and country of every
+/// IP-literal endpoint, and the tables' version and hash in `ip_data`. A
+/// folder without tables is a warning; broken tables stop the run.
+fn ip_owners(report: &mut Report, options: &Options) -> Result<(), InspectError> {
+    let Some(dir) = &options.ip_data_dir else {
+        return Ok(());
+    };
+    let Some(db) = crate::knowledge::ip_owner::IpOwnerDb::load_dir(dir)
+        .map_err(|e| InspectError(format!("--ip-data: {e}")))?
+    else {
+        report.warnings.push(Warning::new(
+            "",
+            format!(
+                "--ip-data {}: no IP owner tables there (scripts/fetch-ip-data)",
+                dir.display()
+            ),
+        ));
+        report.normalize();
+        return Ok(());
+    };
+    for e in &mut report.endpoints {
+        if e.host.parse::<std::net::IpAddr>().is_ok() {
+            e.ip_owner = db.lookup(&e.host).map(|o| IpOwnerInfo {
+                asn: o.asn,
+                org: o.org,
+                country: o.country,
+            });
+        }
+    }
+    report.ip_data = Some(IpDataInfo {
+        version: db.version().to_string(),
+        sha256: db.sha256().to_string(),
+    });
+    Ok(())
 }
 
 /// Runs `f` with the knowledge base of `options`: the folder it names, or the

@@ -99,7 +99,9 @@ fn every_reported_offset_holds_what_was_reported() {
         for s in &report.secrets {
             let value = s.value.as_deref().expect("--show-secrets keeps the value");
             assert_eq!(telltale::util::sha256_hex(value.as_bytes()), s.sha256);
-            for loc in &s.locations {
+            // Values read from the parsed binary manifest (meta-data under a
+            // secret key name) have no offset: there is nothing to check.
+            for loc in s.locations.iter().filter(|l| l.offset.is_some()) {
                 check(loc, &value.to_ascii_lowercase());
             }
         }

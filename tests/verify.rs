@@ -40,8 +40,15 @@ fn report_of(sample: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Verifies `report` (written to a file of its own: tests run in parallel)
+/// against `package`.
 fn verify(report: &str, package: &Path) -> Output {
-    let file = tmp("report.json");
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let file = tmp(&format!(
+        "report-{}.json",
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::write(&file, report).unwrap();
     telltale(
         &["verify", file.to_str().unwrap(), package.to_str().unwrap()],

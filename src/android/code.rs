@@ -4,6 +4,7 @@
 
 use crate::android::dex::{Dex, RefKind, descriptor_to_java};
 use crate::android::identifiers::{self, ApiHit};
+use crate::android::personal_data::{self, ReadHit};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -16,6 +17,8 @@ pub struct DexFacts {
     pub referenced: Vec<String>,
     /// Identifier/fingerprinting API call sites.
     pub api_hits: Vec<ApiHit>,
+    /// Personal-data reads (content URIs loaded, catalogued fields/APIs).
+    pub personal_hits: Vec<ReadHit>,
     /// Data offset of every string, ascending (to find which string a hit is in).
     pub string_offsets: Vec<u64>,
     /// String data offset → Java names of the classes whose code loads it
@@ -57,6 +60,7 @@ pub fn analyse(
     let mut facts = DexFacts {
         classes: dex.class_names(),
         api_hits: identifiers::scan_dex(&dex, apis),
+        personal_hits: personal_data::scan_dex(&dex),
         warnings: dex.warnings().to_vec(),
         ..DexFacts::default()
     };
@@ -71,9 +75,16 @@ pub fn analyse(
     referenced.sort();
     referenced.dedup();
     facts.referenced = referenced;
+    let uris = personal_data::uri_strings(&dex);
+    // (URI string, class) → first instruction loading it.
+    let mut uri_loads: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
     let mut users: HashMap<u32, Vec<u32>> = HashMap::new();
     let walk = dex.walk_code(|r| {
         if r.kind == RefKind::ConstString {
+            if uris.contains_key(&r.index) {
+                let first = uri_loads.entry((r.index, r.class_idx)).or_insert(r.offset);
+                *first = (*first).min(r.offset);
+            }
             let classes = users.entry(r.index).or_default();
             if classes.last() != Some(&r.class_idx) && classes.len() < 64 {
                 classes.push(r.class_idx);
@@ -81,6 +92,10 @@ pub fn analyse(
         }
     });
     facts.warnings.extend(walk.warnings);
+    facts
+        .personal_hits
+        .extend(personal_data::uri_hits(&dex, &uris, &uri_loads));
+    facts.personal_hits.sort();
     // Key the users by string data offset, the key `strings()` yields.
     let users: HashMap<u32, Vec<u32>> = users
         .into_iter()

@@ -342,7 +342,7 @@ fn analyse_read(
             }
         }
         EntryKind::Raw if native::is_elf(&bytes) => analyse_elf(tables.scan, &bytes, &mut out),
-        EntryKind::Raw => out.scan = scan::scan_bytes(tables.scan, &bytes, 0),
+        EntryKind::Raw => out.scan = scan::noise::scan_entry(tables.scan, &out.path, &bytes),
         EntryKind::Skip => {}
     }
     Analysed {

@@ -308,23 +308,13 @@ pub fn collect<'h>(
     let mut out: Vec<IdentifierApi> = by_api
         .into_iter()
         .map(|(api, acc)| {
-            let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for c in &acc.callers {
-                let place = cache
-                    .entry(c.clone())
-                    .or_insert_with(|| place_of(c))
-                    .clone();
-                groups.entry(place).or_default().push(c.clone());
-            }
+            let (sdks, callers_by_sdk) = place_callers(&acc.callers, place_of, &mut cache);
             IdentifierApi {
                 api: api.to_string(),
                 category: acc.category,
                 callers: acc.callers.into_iter().collect(),
-                sdks: groups.keys().filter(|p| *p != OTHER).cloned().collect(),
-                callers_by_sdk: groups
-                    .into_iter()
-                    .map(|(sdk, callers)| CallerGroup { sdk, callers })
-                    .collect(),
+                sdks,
+                callers_by_sdk,
                 locations: acc
                     .locations
                     .into_iter()
@@ -339,6 +329,30 @@ pub fn collect<'h>(
         .collect();
     out.sort();
     out
+}
+
+/// Groups `callers` by place (`place_of`, memoised in `cache`): the places
+/// but `other` (the `sdks` of a record) and the callers of each place.
+pub fn place_callers(
+    callers: &BTreeSet<String>,
+    place_of: &dyn Fn(&str) -> String,
+    cache: &mut HashMap<String, String>,
+) -> (Vec<String>, Vec<CallerGroup>) {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in callers {
+        let place = cache
+            .entry(c.clone())
+            .or_insert_with(|| place_of(c))
+            .clone();
+        groups.entry(place).or_default().push(c.clone());
+    }
+    (
+        groups.keys().filter(|p| *p != OTHER).cloned().collect(),
+        groups
+            .into_iter()
+            .map(|(sdk, callers)| CallerGroup { sdk, callers })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

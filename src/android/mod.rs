@@ -15,6 +15,8 @@ pub mod identifiers;
 pub mod manifest;
 pub mod netsec;
 pub mod permissions;
+pub mod personal_data;
+pub mod personal_data_catalogue;
 pub mod res_value;
 pub mod resources;
 pub mod signing;

@@ -224,7 +224,7 @@ pub fn analyse(
             continue;
         }
         if let Some(bytes) = read(f, report) {
-            scans.push((f.clone(), scan::scan_bytes(rules, &bytes, 0)));
+            scans.push((f.clone(), scan::noise::scan_entry(rules, f, &bytes)));
         }
     }
 

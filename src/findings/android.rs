@@ -1,11 +1,12 @@
 //! Android findings: turns the per-entry facts of an APK, split set or App
-//! Bundle into the report's packed code, SDKs, identifier APIs, native
-//! libraries, endpoints and secrets, attributing each to its owner and SDK
-//! through the knowledge base, and sets the install verdict.
+//! Bundle into the report's packed code, SDKs, identifier APIs, personal-data
+//! reads, native libraries, endpoints and secrets, attributing each to its
+//! owner and SDK through the knowledge base, and sets the install verdict.
 
 use crate::android::apk::Merged;
 use crate::android::entries::{EntryKind, EntryOutcome};
 use crate::android::identifiers::{self, ApiSpec};
+use crate::android::personal_data;
 use crate::findings::attribution::{self, CodeOwners};
 use crate::findings::packed;
 use crate::knowledge::Knowledge;
@@ -77,6 +78,7 @@ fn fill(
     // What holds each endpoint hit, for attribution by location.
     let mut holders: BTreeMap<(String, u64), Holder> = BTreeMap::new();
     let mut api_hits = Vec::new();
+    let mut personal_hits = Vec::new();
     let mut scans = Vec::new();
     // Libraries whose JNI classes went into `facts.classes` (evidence kind `native`).
     let mut jni_paths: BTreeSet<String> = BTreeSet::new();
@@ -127,6 +129,7 @@ fn fill(
         packer_paths.push(path.clone());
         if let Some(dex) = out.dex {
             api_hits.extend(dex.api_hits.into_iter().map(|h| (path.clone(), h)));
+            personal_hits.extend(dex.personal_hits.into_iter().map(|h| (path.clone(), h)));
         }
         scans.push((path, out.scan));
     }
@@ -170,6 +173,10 @@ fn fill(
         api_hits.iter().map(|(p, h)| (p.as_str(), h)),
         &place_of,
     );
+    report.personal_data = personal_data::collect(
+        personal_hits.iter().map(|(p, h)| (p.as_str(), h)),
+        &place_of,
+    );
 
     let libs = &report.native_libraries;
     let sdks_at = |l: &Location| -> Vec<String> {
@@ -186,10 +193,28 @@ fn fill(
             None => Vec::new(),
         }
     };
-    let (endpoints, secrets) =
+    // Manifest meta-data values under classified key names (API keys, app
+    // secrets) join the named values of configuration files.
+    let manifest_named: Vec<_> = report
+        .meta_data
+        .iter()
+        .filter_map(|m| crate::scan::named::classify_pair(&m.name, m.value.as_deref()?))
+        .collect();
+    if !manifest_named.is_empty() {
+        scans.push((
+            "AndroidManifest.xml".into(),
+            crate::scan::EntryScan {
+                named: manifest_named,
+                ..Default::default()
+            },
+        ));
+    }
+    let (endpoints, secrets, noise, app_keys) =
         attribution::endpoints_and_secrets(db, scans, show_secrets, &sdks_at);
     report.endpoints = endpoints;
     report.secrets = secrets;
+    report.endpoint_noise = noise;
+    report.app_keys = app_keys;
 }
 
 /// One `native_libraries` entry: ABI from the header cross-checked with the

@@ -5,12 +5,14 @@
 //! the SDKs of an endpoint are those whose code or library holds it.
 
 use crate::android::identifiers::{APP, OTHER};
-use crate::report::model::{Endpoint, Location, Sdk, Secret};
+use crate::report::model::{AppKey, Endpoint, Location, NoiseCount, Sdk, Secret};
+use crate::scan::named::{NamedClass, NamedValue};
 use crate::scan::{self, EntryScan};
 use crate::signatures::{
     Database, app_namespace_sdks, code_owner, in_app_namespace, normalize_class, under,
 };
-use std::collections::{BTreeSet, HashSet};
+use crate::util::sha256_hex;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Where code lies, judged against the SDKs a report lists.
 pub struct CodeOwners<'a> {
@@ -91,20 +93,135 @@ impl<'a> CodeOwners<'a> {
     }
 }
 
-/// Folds `scans` into report endpoints and secrets. The owner comes from the
+/// Endpoints, secrets, endpoint noise counts and app keys of a report.
+pub type Folded = (Vec<Endpoint>, Vec<Secret>, Vec<NoiseCount>, Vec<AppKey>);
+
+/// Most example hosts kept per noise class.
+const NOISE_EXAMPLES: usize = 10;
+
+/// Folds `scans` into report endpoints and secrets. Hits that are noise by
+/// their context ([`scan::noise::classify`], and comments found while
+/// scanning) are dropped and counted by class. The owner comes from the
 /// database's domain rules; the SDKs of an endpoint are those `sdks_at` finds
 /// holding it at its locations (its code or native library).
 pub fn endpoints_and_secrets(
     db: &Database,
-    scans: Vec<(String, EntryScan)>,
+    mut scans: Vec<(String, EntryScan)>,
     show_secrets: bool,
     sdks_at: &dyn Fn(&Location) -> Vec<String>,
-) -> (Vec<Endpoint>, Vec<Secret>) {
+) -> Folded {
+    let mut noise: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut named: Vec<(String, NamedValue)> = Vec::new();
+    for (path, scan) in &mut scans {
+        named.extend(scan.named.drain(..).map(|n| (path.clone(), n)));
+        for (class, host) in scan.noise.drain(..) {
+            noise.entry(class).or_default().insert(host);
+        }
+        scan.endpoints
+            .retain(|h| match scan::noise::classify(path, &h.host) {
+                Some(class) => {
+                    noise
+                        .entry(class.to_string())
+                        .or_default()
+                        .insert(h.host.clone());
+                    false
+                }
+                None => true,
+            });
+    }
     let attribute = |host: &str| db.owner_for_host(host).map(|(_, owner)| owner);
-    let (mut endpoints, secrets) = scan::aggregate(scans, &attribute, show_secrets);
+    let (mut endpoints, mut secrets) = scan::aggregate(scans, &attribute, show_secrets);
+    let app_keys = fold_named(named, show_secrets, &mut secrets);
     for e in &mut endpoints {
         let sdks: BTreeSet<String> = e.locations.iter().flat_map(sdks_at).collect();
         e.sdks = sdks.into_iter().collect();
     }
-    (endpoints, secrets)
+    let kept: BTreeSet<&str> = endpoints.iter().map(|e| e.host.as_str()).collect();
+    let counts = noise
+        .into_iter()
+        .filter_map(|(class, hosts)| {
+            let only: Vec<String> = hosts
+                .into_iter()
+                .filter(|h| !kept.contains(h.as_str()))
+                .collect();
+            (!only.is_empty()).then(|| NoiseCount {
+                class,
+                hosts: only.len(),
+                examples: only.into_iter().take(NOISE_EXAMPLES).collect(),
+            })
+        })
+        .collect();
+    (endpoints, secrets, counts, app_keys)
+}
+
+/// Folds values under classified key names: a secret name adds its key to
+/// the secret already found with that value, or reports it (kind
+/// `named-secret`) whatever its entropy; a public name makes the value an
+/// app key, and a secret found by shape with that value is dropped (a Maps
+/// key under `com.google.android.geo.API_KEY` ships in every copy).
+fn fold_named(
+    named: Vec<(String, NamedValue)>,
+    show_secrets: bool,
+    secrets: &mut Vec<Secret>,
+) -> Vec<AppKey> {
+    let loc = |path: &str, n: &NamedValue| Location {
+        path: path.to_string(),
+        offset: n.offset,
+        ..Location::default()
+    };
+    let mut public: BTreeMap<(String, String), BTreeSet<Location>> = BTreeMap::new();
+    let mut secret: BTreeMap<String, (String, BTreeSet<String>, BTreeSet<Location>)> =
+        BTreeMap::new();
+    for (path, n) in &named {
+        match n.class {
+            NamedClass::Public => {
+                public
+                    .entry((n.name.clone(), n.value.clone()))
+                    .or_default()
+                    .insert(loc(path, n));
+            }
+            NamedClass::Secret => {
+                let e = secret
+                    .entry(sha256_hex(n.value.as_bytes()))
+                    .or_insert_with(|| (n.value.clone(), BTreeSet::new(), BTreeSet::new()));
+                e.1.insert(n.name.clone());
+                e.2.insert(loc(path, n));
+            }
+        }
+    }
+    let public_hashes: BTreeSet<String> = public
+        .keys()
+        .map(|(_, v)| sha256_hex(v.as_bytes()))
+        .filter(|h| !secret.contains_key(h))
+        .collect();
+    secrets.retain(|s| !public_hashes.contains(&s.sha256));
+    for (sha256, (value, keys, locations)) in secret {
+        match secrets.iter_mut().find(|s| s.sha256 == sha256) {
+            Some(s) => {
+                s.keys = keys.into_iter().collect();
+                let mut all: BTreeSet<Location> = s.locations.drain(..).collect();
+                all.extend(locations);
+                s.locations_total = all.len();
+                s.locations = all.into_iter().take(scan::MAX_LOCATIONS).collect();
+            }
+            None => secrets.push(Secret {
+                kind: "named-secret".into(),
+                keys: keys.into_iter().collect(),
+                preview: scan::preview(&value),
+                sha256,
+                value: show_secrets.then_some(value),
+                locations_total: locations.len(),
+                locations: locations.into_iter().take(scan::MAX_LOCATIONS).collect(),
+            }),
+        }
+    }
+    secrets.sort();
+    public
+        .into_iter()
+        .map(|((key, value), locations)| AppKey {
+            key,
+            value,
+            locations: locations.into_iter().take(scan::MAX_LOCATIONS).collect(),
+        })
+        .collect()
 }

@@ -1,8 +1,10 @@
 //! iOS findings: from the Mach-O facts, Info.plist and privacy manifests of
-//! an IPA (or a bare Mach-O) to binaries, SDKs, identifier APIs, endpoints,
-//! secrets and the privacy-manifest cross-checks, through the knowledge base.
+//! an IPA (or a bare Mach-O) to binaries, SDKs, identifier APIs, personal-data
+//! reads (imported symbols), endpoints, secrets and the privacy-manifest
+//! cross-checks, through the knowledge base.
 
 use crate::android::identifiers::{APP, OTHER};
+use crate::android::personal_data;
 use crate::apple::binary::BinaryFacts;
 use crate::apple::identifiers as apple_ids;
 use crate::apple::info_plist;
@@ -113,6 +115,7 @@ pub fn finish_binaries(
     // (api, binary path) pairs: callers are binaries, placed once SDKs are known.
     let mut api_binaries: Vec<(String, String)> = Vec::new();
     let mut usage = Vec::new();
+    let mut personal_hits = Vec::new();
     for b in binaries {
         let m = &b.facts;
         for w in &m.warnings {
@@ -194,6 +197,9 @@ pub fn finish_binaries(
             });
             api_binaries.push((api.api.clone(), b.path.clone()));
         }
+        for hit in personal_data::symbol_hits(&m.imports(), &b.path) {
+            personal_hits.push((b.path.clone(), hit));
+        }
         for (cat, found) in privacy_manifest::used_categories(
             &knowledge.apple_reason_categories,
             &m.imports(),
@@ -247,6 +253,14 @@ pub fn finish_binaries(
             .collect();
     }
     report.identifier_apis = apis.into_values().collect();
+    report.personal_data =
+        personal_data::collect(personal_hits.iter().map(|(p, h)| (p.as_str(), h)), &place);
+    // Imported symbols have no single offset in the binary.
+    for r in &mut report.personal_data {
+        for l in &mut r.locations {
+            l.offset = None;
+        }
+    }
     // A host seen inside a framework's binary belongs to its listed SDK.
     let sdks_at = |l: &Location| -> Vec<String> {
         location_sdk
@@ -257,10 +271,12 @@ pub fn finish_binaries(
             .into_iter()
             .collect()
     };
-    let (endpoints, secrets) =
+    let (endpoints, secrets, noise, app_keys) =
         attribution::endpoints_and_secrets(db, scans, show_secrets, &sdks_at);
     report.endpoints = endpoints;
     report.secrets = secrets;
+    report.endpoint_noise = noise;
+    report.app_keys = app_keys;
     usage
 }
 

@@ -10,7 +10,7 @@
 
 mod files;
 pub mod ip_owner;
-pub mod personal_data;
+pub use crate::android::personal_data_catalogue as personal_data;
 
 use crate::android::entries::Tables;
 use crate::android::identifiers::{self, ApiSpec};
@@ -203,7 +203,12 @@ impl Knowledge {
             .map_err(|m| invalid("apple_plist_sdk_keys.toml", m))?;
         let packers = packers?;
         let personal_data_apis = personal_data_apis?;
-        let noise = noise?;
+        let noise_text = get("endpoint_noise.toml")?;
+        let noise = noise.and_then(|n| {
+            crate::scan::noise::check(noise_text)
+                .map(|()| n)
+                .map_err(|m| invalid("endpoint_noise.toml", m))
+        })?;
         crate::report::labels::parse(get("report_labels.toml")?)
             .map_err(|m| invalid("report_labels.toml", m))?;
         let scan = scan::Rules::new(secret_patterns?, noise);

@@ -69,6 +69,14 @@ fn evidence_rows(r: &Report) -> Vec<Row<'_>> {
             });
         }
     }
+    for p in &r.personal_data {
+        for l in p.locations.iter().filter(|l| l.offset.is_some()) {
+            rows.push(Row {
+                finding: format!("reads {} ({})", p.kind, p.evidence.join(", ")),
+                loc: l,
+            });
+        }
+    }
     rows
 }
 
@@ -224,6 +232,7 @@ pub fn render(r: &Report) -> String {
                     (sdk_table(r, &rows))
                     (permissions(r))
                     (components(r))
+                    (personal_data(r, &rows))
                     (endpoints(r, &rows))
                     (secrets(r))
                     (signing(r))
@@ -832,6 +841,28 @@ fn endpoints(r: &Report, rows: &[Row<'_>]) -> Markup {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+fn personal_data(r: &Report, rows: &[Row<'_>]) -> Markup {
+    html! {
+        @if !r.personal_data.is_empty() {
+            section #personal-data {
+                h2 { "Personal data read (" (r.personal_data.len()) ")" }
+                table.list {
+                    thead { tr { th { "What" } th { "Seen" } th { "SDK" } th.num { "Callers" } th { "Evidence" } } }
+                    tbody { @for p in &r.personal_data {
+                        tr {
+                            td { b { (p.kind) } br; span.small { (p.reason) } }
+                            td { @for (i, e) in p.evidence.iter().enumerate() { @if i > 0 { br; } code.small { (e) } } }
+                            td { (if p.sdks.is_empty() { "—".to_string() } else { p.sdks.join(", ") }) }
+                            td.num { (p.callers.len()) }
+                            td { (evidence_link(rows, &p.locations)) }
+                        }
+                    } }
                 }
             }
         }

@@ -37,6 +37,19 @@ pub struct Report {
     pub sdks: Vec<Sdk>,
     pub endpoints: Vec<Endpoint>,
     pub identifier_apis: Vec<IdentifierApi>,
+    /// Host-shaped strings dropped as noise by their context (documentation
+    /// links, licences, certificates, build metadata, comments), counted by
+    /// class; hosts that are also seen elsewhere stay in `endpoints`.
+    pub endpoint_noise: Vec<NoiseCount>,
+    /// The IP owner tables used, when `--ip-data` was given.
+    pub ip_data: Option<IpDataInfo>,
+    /// Public app identifiers: values under key names that name an app key
+    /// or id (`com.google.android.geo.API_KEY`, ShareSDK `AppKey`), which
+    /// ship in every copy of the app and so are not secrets.
+    pub app_keys: Vec<AppKey>,
+    /// Reads of personal data (SMS, contacts, call log, calendar, media,
+    /// browser history, accounts, clipboard), one record per catalogue entry.
+    pub personal_data: Vec<PersonalDataRead>,
     pub native_libraries: Vec<NativeLibrary>,
     /// Packers/protectors found: their presence means the code seen is a stub.
     pub packers: Vec<Packer>,
@@ -109,6 +122,9 @@ impl Report {
         self.sdks.sort();
         self.endpoints.sort();
         self.identifier_apis.sort();
+        self.personal_data.sort();
+        self.endpoint_noise.sort();
+        self.app_keys.sort();
         self.native_libraries.sort();
         self.frameworks.sort();
         self.binaries.sort();
@@ -397,6 +413,50 @@ pub struct Endpoint {
     pub locations: Vec<Location>,
     /// How many distinct places the host was seen in (`locations` keeps the first 50).
     pub locations_total: usize,
+    /// For an IP literal, its network and country from the IP owner tables
+    /// (only with `--ip-data`).
+    pub ip_owner: Option<IpOwnerInfo>,
+}
+
+/// Network and country of an IP address, from offline tables.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IpOwnerInfo {
+    /// Autonomous system number.
+    pub asn: Option<u32>,
+    /// The AS organisation.
+    pub org: Option<String>,
+    /// ISO 3166-1 alpha-2 country of the range's registration.
+    pub country: Option<String>,
+}
+
+/// The IP owner tables used for `endpoints[].ip_owner`.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IpDataInfo {
+    /// The packages' versions (`VERSION` of the folder).
+    pub version: String,
+    /// SHA-256 over the four tables.
+    pub sha256: String,
+}
+
+/// A value under a public key name.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AppKey {
+    /// The key name (`com.google.android.geo.API_KEY`, `AppKey`).
+    pub key: String,
+    pub value: String,
+    pub locations: Vec<Location>,
+}
+
+/// Hosts dropped as noise, for one class.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NoiseCount {
+    /// `documentation`, `licence-or-notice`, `certificate`, `build-metadata`,
+    /// `source-file` or `comment`.
+    pub class: String,
+    /// Distinct hosts dropped for this class only.
+    pub hosts: usize,
+    /// The first of them, sorted (at most 10).
+    pub examples: Vec<String>,
 }
 
 /// A device-identifier or fingerprinting API the app calls.
@@ -411,6 +471,28 @@ pub struct IdentifierApi {
     pub sdks: Vec<String>,
     /// The callers grouped by where they are: an SDK id, `app`, or `other`
     /// (code that is neither a listed SDK nor the app's own namespace).
+    pub callers_by_sdk: Vec<CallerGroup>,
+    pub locations: Vec<Location>,
+}
+
+/// One way code reads personal data (`data/personal_data_apis.toml`), with
+/// the classes (Android) or binaries (iOS) that do it, placed like
+/// [`IdentifierApi`] callers.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PersonalDataRead {
+    /// What is read: `sms`, `contacts`, `call-log`, `calendar`, `media`,
+    /// `browser-history`, `accounts` or `clipboard`.
+    pub kind: String,
+    /// The catalogue entry's id.
+    pub id: String,
+    /// What was seen in the code: the content URIs loaded, or the field,
+    /// method or symbol referenced.
+    pub evidence: Vec<String>,
+    /// Why the read matters.
+    pub reason: String,
+    pub callers: Vec<String>,
+    /// Every SDK (listed under `sdks`) whose code does the read, and `app`.
+    pub sdks: Vec<String>,
     pub callers_by_sdk: Vec<CallerGroup>,
     pub locations: Vec<Location>,
 }
@@ -611,6 +693,9 @@ pub struct UndeclaredApi {
 #[schemars(deny_unknown_fields)]
 pub struct Secret {
     pub kind: String,
+    /// The key names the value was seen under (manifest meta-data, SDK XML
+    /// attributes, config keys), when a name says it is a secret.
+    pub keys: Vec<String>,
     pub preview: String,
     pub sha256: String,
     pub value: Option<String>,

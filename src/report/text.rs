@@ -51,6 +51,7 @@ pub fn render_with(r: &Report, opts: &TextOptions) -> String {
     queries(&mut o, r);
     sdks(&mut o, r);
     identifier_apis(&mut o, r);
+    personal_data(&mut o, r);
     endpoints(&mut o, r);
     secrets(&mut o, r);
     packers(&mut o, r);
@@ -639,6 +640,22 @@ fn identifier_apis(o: &mut Out, r: &Report) {
     }
 }
 
+fn personal_data(o: &mut Out, r: &Report) {
+    if r.personal_data.is_empty() {
+        return;
+    }
+    o.section(&format!("Personal data read ({})", r.personal_data.len()));
+    for p in &r.personal_data {
+        let sdk = o.via(&p.sdks, "  via ", "");
+        o.line(format!(
+            "    {:<16} {}  ({}){sdk}",
+            clean(&p.kind),
+            clean(&p.evidence.join(", ")),
+            count(p.callers.len(), "caller", "callers")
+        ));
+    }
+}
+
 fn endpoints(o: &mut Out, r: &Report) {
     if r.endpoints.is_empty() {
         return;
@@ -651,7 +668,21 @@ fn endpoints(o: &mut Out, r: &Report) {
         } else {
             String::new()
         };
-        o.line(format!("    {}{owner}{sdk}", clean(&e.host)));
+        let network = match &e.ip_owner {
+            Some(n) => {
+                let parts: Vec<String> = [
+                    n.asn.map(|a| format!("AS{a}")),
+                    n.org.clone(),
+                    n.country.as_ref().map(|c| format!("({c})")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                format!("  network {}", clean(&parts.join(" ")))
+            }
+            None => String::new(),
+        };
+        o.line(format!("    {}{owner}{network}{sdk}", clean(&e.host)));
         if let Some(l) = e.locations.first() {
             location_line(o, l, e.locations_total.max(e.locations.len()));
         }
@@ -666,8 +697,13 @@ fn secrets(o: &mut Out, r: &Report) {
     for s in &r.secrets {
         let shown = s.value.as_deref().unwrap_or(&s.preview);
         let places = s.locations_total.max(s.locations.len());
+        let keys = if s.keys.is_empty() {
+            String::new()
+        } else {
+            format!("  under {}", clean(&s.keys.join(", ")))
+        };
         o.line(format!(
-            "    {:<24} {}  ({})",
+            "    {:<24} {}  ({}){keys}",
             clean(&s.kind),
             clean(shown),
             count(places, "place", "places")

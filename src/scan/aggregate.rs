@@ -78,6 +78,7 @@ pub fn aggregate(
                 locations_total: locations.len(),
                 locations: locations.into_iter().take(MAX_LOCATIONS).collect(),
                 host,
+                ip_owner: None,
             }
         })
         .collect();
@@ -85,6 +86,7 @@ pub fn aggregate(
         .into_iter()
         .map(|((kind, sha256), (value, locations))| Secret {
             kind,
+            keys: Vec::new(),
             preview: preview(&value),
             sha256,
             value: show_secrets.then_some(value),
@@ -176,6 +178,8 @@ mod tests {
                         value: value.into(),
                         offset: 0,
                     }],
+                    noise: vec![],
+                    named: vec![],
                 },
             )],
             &|_| None,

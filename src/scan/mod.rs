@@ -22,6 +22,8 @@
 mod aggregate;
 mod elf;
 pub mod endpoints;
+pub mod named;
+pub mod noise;
 pub mod secrets;
 pub mod strings;
 
@@ -92,6 +94,10 @@ impl Rules {
 pub struct EntryScan {
     pub endpoints: Vec<EndpointHit>,
     pub secrets: Vec<SecretHit>,
+    /// Hosts dropped as noise by their context: `(class, host)` ([`noise`]).
+    pub noise: Vec<(String, String)>,
+    /// Values under classified key names in configuration text ([`named`]).
+    pub named: Vec<named::NamedValue>,
 }
 
 impl EntryScan {
@@ -99,6 +105,8 @@ impl EntryScan {
     pub fn extend(&mut self, other: EntryScan) {
         self.endpoints.extend(other.endpoints);
         self.secrets.extend(other.secrets);
+        self.noise.extend(other.noise);
+        self.named.extend(other.named);
     }
 }
 

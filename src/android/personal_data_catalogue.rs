@@ -2,7 +2,8 @@
 //! content-provider URIs, `CONTENT_URI` fields, APIs and iOS symbols through
 //! which code reads SMS, contacts, the call log, calendars, media, browser
 //! history, accounts or the clipboard. This module owns its schema and
-//! validation only; finding the reads in code is the findings stage's job.
+//! validation only (the knowledge base loads it as `knowledge::personal_data`);
+//! [`super::personal_data`] finds the reads in code.
 
 use serde::Deserialize;
 use std::collections::BTreeSet;
