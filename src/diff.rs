@@ -8,6 +8,7 @@
 use crate::evidence::provenance::{Clock, inspect_for_filing};
 use crate::options::Options;
 use crate::pipeline::InspectError;
+use crate::report::text::{clean, clean_max};
 use maud::{DOCTYPE, PreEscaped, html};
 use serde::Serialize;
 use serde_json::Value;
@@ -360,10 +361,10 @@ impl Diff {
     fn side_line(side: &Side) -> String {
         format!(
             "{}  {} {} ({})  sha256 {}",
-            side.name,
-            side.app_id.as_deref().unwrap_or("-"),
-            side.version_name.as_deref().unwrap_or("-"),
-            side.version_code.as_deref().unwrap_or("-"),
+            clean(&side.name),
+            clean(side.app_id.as_deref().unwrap_or("-")),
+            clean(side.version_name.as_deref().unwrap_or("-")),
+            clean(side.version_code.as_deref().unwrap_or("-")),
             side.sha256
         )
     }
@@ -386,7 +387,12 @@ impl Diff {
                 count(ChangeKind::Changed)
             ));
             for c in changes {
-                o.push_str(&format!("  {} {}  {}\n", c.change.mark(), c.key, c.detail));
+                o.push_str(&format!(
+                    "  {} {}  {}\n",
+                    c.change.mark(),
+                    clean(&c.key),
+                    clean_max(&c.detail, 400)
+                ));
             }
         }
         o.push_str(&format!(

@@ -8,6 +8,7 @@
 
 use crate::container::zip::Limits;
 use crate::evidence::{Package, ascii};
+use crate::report::text::{clean, clean_max};
 use crate::util::{hex, sha256_hex};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -49,7 +50,11 @@ impl Outcome {
         let mut out = String::new();
         for c in &self.checks {
             let mark = if c.ok { "ok  " } else { "FAIL" };
-            out.push_str(&format!("{mark}  {}  {}\n", c.subject, c.detail));
+            out.push_str(&format!(
+                "{mark}  {}  {}\n",
+                clean(&c.subject),
+                clean_max(&c.detail, 400)
+            ));
         }
         out.push_str(&format!(
             "{} checks, {} failed: {}\n",

@@ -121,3 +121,19 @@ fn piped_output_has_no_colour_by_default() {
     let text = telltale(&["inspect", "samples/basic.apk"]);
     assert!(!text.contains('\x1b'));
 }
+
+#[test]
+fn diff_and_verify_print_no_raw_control_character() {
+    let diff = telltale(&["diff", "samples/basic.apk", "samples/escapes.apk"]);
+    assert!(diff.contains("change"), "{diff}");
+    assert_clean(&diff, "diff basic.apk escapes.apk");
+
+    let json = telltale(&["inspect", "--format", "json", "samples/escapes.apk"]);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("escapes");
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.join("escapes-report.json");
+    std::fs::write(&report, json).unwrap();
+    let verify = telltale(&["verify", report.to_str().unwrap(), "samples/escapes.apk"]);
+    assert!(verify.contains("checks"), "{verify}");
+    assert_clean(&verify, "verify escapes.apk");
+}
