@@ -275,3 +275,28 @@ fn html_speaks_plainly_and_its_check_lines_hold() {
     }
     assert!(checked >= matched.len(), "{checked} check lines run");
 }
+
+#[test]
+fn html_headline_counts_the_sdks_whose_code_ships_like_the_text() {
+    for sample in ["samples/sdk-planted.apk", "samples/ios/tracking-app.ipa"] {
+        let json: Value = serde_json::from_str(&run("json", sample)).unwrap();
+        let sdks = json["sdks"].as_array().unwrap();
+        let shipped: Vec<&Value> = sdks
+            .iter()
+            .filter(|s| !matches!(s["found"].as_str(), Some("declared" | "referenced")))
+            .collect();
+        let trackers = shipped.iter().filter(|s| s["tracker"] == true).count();
+        let html = run("html", sample);
+        let text = html.replace("<strong>", "").replace("</strong>", "");
+        let sdk_word = if shipped.len() == 1 { "SDK" } else { "SDKs" };
+        let tracker_word = if trackers == 1 { "tracker" } else { "trackers" };
+        assert!(
+            text.contains(&format!(
+                "contains {} third-party {sdk_word} ({trackers} {tracker_word},",
+                shipped.len()
+            )),
+            "{sample}: {} shipped, {trackers} trackers",
+            shipped.len()
+        );
+    }
+}

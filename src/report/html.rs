@@ -331,8 +331,16 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 fn headline(r: &Report) -> Markup {
-    let trackers: Vec<&Sdk> = r.sdks.iter().filter(|s| is_tracker(s)).collect();
-    let libraries = r.sdks.len() - trackers.len();
+    // Counted like the text report: SDKs whose code ships in the package;
+    // those only declared in the manifest or referenced are named apart.
+    let shipped: Vec<&Sdk> = r
+        .sdks
+        .iter()
+        .filter(|s| s.found != "declared" && s.found != "referenced")
+        .collect();
+    let trackers: Vec<&Sdk> = shipped.iter().copied().filter(|s| is_tracker(s)).collect();
+    let libraries = shipped.len() - trackers.len();
+    let not_shipped = r.sdks.len() - shipped.len();
     let Companies { by_country, state } = companies(r);
     let max = by_country
         .iter()
@@ -356,9 +364,12 @@ fn headline(r: &Report) -> Markup {
         section #headline {
             h2 { "In short" }
             p.summary {
-                "The app's code contains " strong { (plural(r.sdks.len(), "third-party SDK", "third-party SDKs")) }
-                @if !r.sdks.is_empty() {
+                "The app's code contains " strong { (plural(shipped.len(), "third-party SDK", "third-party SDKs")) }
+                @if !shipped.is_empty() {
                     " (" strong { (plural(trackers.len(), "tracker", "trackers")) } ", " (plural(libraries, "other library", "other libraries")) ")"
+                }
+                @if not_shipped > 0 {
+                    "; " (plural(not_shipped, "more SDK is", "more SDKs are")) " only declared in the manifest or referenced by the code, without its code"
                 }
                 ". Together with the servers named in the code they belong to "
                 strong { (plural(company_count, "known company", "known companies")) }
