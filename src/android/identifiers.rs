@@ -315,20 +315,25 @@ pub fn collect<'h>(
                 callers: acc.callers.into_iter().collect(),
                 sdks,
                 callers_by_sdk,
-                locations: acc
-                    .locations
-                    .into_iter()
-                    .map(|(path, off)| Location {
-                        path,
-                        offset: Some(u64::from(off)),
-                        ..Location::default()
-                    })
-                    .collect(),
+                locations: dex_locations(acc.locations),
             }
         })
         .collect();
     out.sort();
     out
+}
+
+/// One location per DEX entry: its path and the offset of the first
+/// instruction seen there.
+pub fn dex_locations(first_seen: BTreeMap<String, u32>) -> Vec<Location> {
+    first_seen
+        .into_iter()
+        .map(|(path, off)| Location {
+            path,
+            offset: Some(u64::from(off)),
+            ..Location::default()
+        })
+        .collect()
 }
 
 /// Groups `callers` by place (`place_of`, memoised in `cache`): the places

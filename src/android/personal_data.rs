@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use super::dex::{Dex, descriptor_to_java};
 use super::identifiers::{self, ApiSpec};
 use super::personal_data_catalogue::{AccessMatch, PersonalDataApi, parse_catalogue};
-use crate::report::model::{Location, PersonalDataRead};
+use crate::report::model::PersonalDataRead;
 
 /// The catalogue, compiled for DEX matching.
 pub struct Catalogue {
@@ -235,15 +235,7 @@ pub fn collect<'h>(
                 callers: acc.callers.into_iter().collect(),
                 sdks,
                 callers_by_sdk,
-                locations: acc
-                    .locations
-                    .into_iter()
-                    .map(|(path, off)| Location {
-                        path,
-                        offset: Some(u64::from(off)),
-                        ..Location::default()
-                    })
-                    .collect(),
+                locations: identifiers::dex_locations(acc.locations),
             })
         })
         .collect();
