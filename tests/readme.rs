@@ -362,12 +362,7 @@ fn readme_bench_table_shape() {
     assert_eq!(all.len(), 1, "one benchmark example");
     let e = &all[0];
     for tool in ["/usr/bin/time", "python3"] {
-        let found = Command::new("sh")
-            .arg("-c")
-            .arg(format!("command -v {tool}"))
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !found {
+        if !common::have(tool) {
             eprintln!(
                 "skipping: README.md:{}: `{}` needs {tool}",
                 e.line, e.command
