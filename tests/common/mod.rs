@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use telltale::{Options, Report, inspect_path};
 
+pub mod postgres;
+
 /// Inspects `path` with the default options; panics with the path on error.
 pub fn inspect(path: &Path) -> Report {
     inspect_path(path, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
