@@ -19,7 +19,7 @@
 //!   are cut at [`MAX_URL`] bytes and UTF-16 runs are handled in windows of
 //!   [`UTF16_WINDOW`] code units, so the work is linear in the input size.
 
-mod aggregate;
+pub mod aggregate;
 mod elf;
 pub mod endpoints;
 pub mod named;
@@ -27,7 +27,9 @@ pub mod noise;
 pub mod secrets;
 pub mod strings;
 
-pub use aggregate::{Attribution, MAX_LOCATIONS, MAX_URLS, aggregate, preview};
+pub use aggregate::{
+    Attribution, MAX_ENDPOINTS, MAX_LOCATIONS, MAX_SECRETS, MAX_URLS, aggregate, preview,
+};
 pub use elf::elf_string_sections;
 pub use endpoints::registrable_domain;
 
