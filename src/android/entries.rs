@@ -422,7 +422,7 @@ fn analyse_elf(rules: &scan::Rules, bytes: &[u8], out: &mut EntryOutcome) {
             .extend(info.warnings.iter().map(|w| format!("ELF: {w}")));
         out.elf = Some(info);
     }
-    for (offset, piece) in scan::elf_string_sections(bytes) {
+    for (offset, piece) in native::elf::string_sections(bytes) {
         if let Some(info) = out.elf.as_mut()
             && info.class_refs.len() < native::class_refs::MAX_CLASSES
         {

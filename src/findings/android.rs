@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// endpoints and secrets once over all parts, then the install verdict.
 pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secrets: bool) {
     let verdict = facts.android_accepts();
-    report.packed_code = packed::detect(&facts.outcomes);
+    report.packed_code = packed::detect(&facts.outcomes, &knowledge.packer_stubs);
     for p in &report.packed_code {
         report.warnings.push(Warning::new(
             &p.path,

@@ -86,7 +86,19 @@ fn a_copy_of_data_gives_the_same_hash_and_an_edit_changes_it() {
 }
 
 #[test]
-fn a_folder_may_not_change_a_built_in_only_file() {
+fn a_folder_s_packer_stubs_are_the_ones_used() {
+    let copy = TempData::new("stubs");
+    let path = copy.0.join("packer-stubs.tsv");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("lib\tlibplanted\tPlanted Packer\n");
+    std::fs::write(&path, text).unwrap();
+    let k = Knowledge::from_dir(&copy.0).unwrap();
+    assert!(k.packer_stubs.iter().any(|s| s.packer == "Planted Packer"));
+    assert!(!Knowledge::embedded().unwrap().packer_stubs.is_empty());
+}
+
+#[test]
+fn a_folder_may_not_change_a_format_table() {
     let copy = TempData::new("builtin");
     let path = copy.0.join("x500-keywords.tsv");
     let mut text = std::fs::read_to_string(&path).unwrap();
@@ -94,7 +106,7 @@ fn a_folder_may_not_change_a_built_in_only_file() {
     std::fs::write(&path, text).unwrap();
     assert_eq!(
         Knowledge::from_dir(&copy.0).unwrap_err(),
-        KnowledgeError::BuiltInOnly("x500-keywords.tsv".into())
+        KnowledgeError::FormatTable("x500-keywords.tsv".into())
     );
 }
 
@@ -180,7 +192,7 @@ fn precompiled_signatures_and_hash_match_the_text() {
         .filter_map(|(p, t)| Some((p.strip_prefix("signatures/")?, *t)))
         .filter(|(p, _)| *p != "README.md")
         .collect();
-    sig.sort_by_key(|(p, _)| (files::signature_rank(p), p.to_string()));
+    sig.sort_by_key(|(p, _)| (signatures::raw::signature_rank(p), p.to_string()));
     let mut parsed = signatures::raw::parse(&sig);
     signatures::raw::strip_notes(&mut parsed);
     assert_eq!(signatures::precompiled().unwrap(), parsed);

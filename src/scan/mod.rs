@@ -20,7 +20,6 @@
 //!   [`UTF16_WINDOW`] code units, so the work is linear in the input size.
 
 pub mod aggregate;
-mod elf;
 pub mod endpoints;
 pub mod named;
 pub mod noise;
@@ -30,7 +29,6 @@ pub mod strings;
 pub use aggregate::{
     Attribution, MAX_ENDPOINTS, MAX_LOCATIONS, MAX_SECRETS, MAX_URLS, aggregate, preview,
 };
-pub use elf::elf_string_sections;
 pub use endpoints::registrable_domain;
 
 /// Longest host-like token (bytes) the endpoint scanner considers; longer

