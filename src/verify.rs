@@ -278,55 +278,7 @@ fn check_location(
         if start >= bytes.len() {
             failed.push(format!("offset past the entry's {} bytes", bytes.len()));
         } else {
-            if let Some(x) = present(loc, "excerpt") {
-                let want = str_of(x, "hex");
-                let len = want.len() / 2;
-                let end = bytes.len().min(start.saturating_add(len));
-                let got = hex(&bytes[start..end]);
-                if got == want {
-                    held.push(format!("{len} bytes \"{}\"", ascii(&bytes[start..end])));
-                } else {
-                    failed.push(format!(
-                        "bytes: report \"{}\", package \"{}\"",
-                        str_of(x, "ascii"),
-                        ascii(&bytes[start..end])
-                    ));
-                }
-            }
-            if let Claim::Exact(text, want) = claim {
-                let end = bytes.len().min(start.saturating_add(want.len()));
-                if &bytes[start..end] == want {
-                    held.push(format!("matched \"{text}\""));
-                } else {
-                    failed.push(format!(
-                        "matched: report \"{text}\", package \"{}\"",
-                        ascii(&bytes[start..end])
-                    ));
-                }
-            }
-            if let Claim::Sha256(want) = claim {
-                let end = bytes.len().min(start.saturating_add(MAX_SECRET_LEN));
-                let found = (start + 1..=end).find(|&e| sha256_hex(&bytes[start..e]) == want);
-                match found {
-                    Some(e) => held.push(format!("value sha256 ({} bytes)", e - start)),
-                    None => failed.push("no value with the report's sha256 at the offset".into()),
-                }
-            }
-            if let Claim::Host(h) = claim {
-                let end = bytes.len().min(start.saturating_add(HOST_WINDOW));
-                let window: Vec<u8> = bytes[start..end]
-                    .iter()
-                    .map(u8::to_ascii_lowercase)
-                    .collect();
-                let utf16: Vec<u8> = h.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-                if memchr::memmem::find(&window, h.as_bytes()).is_some()
-                    || memchr::memmem::find(&window, &utf16).is_some()
-                {
-                    held.push("host".to_string());
-                } else {
-                    failed.push(format!("host {h} not at the offset"));
-                }
-            }
+            check_at(&bytes, start, loc, claim, &mut held, &mut failed);
         }
     }
     if held.is_empty() && failed.is_empty() {
@@ -336,5 +288,66 @@ fn check_location(
         out.push(true, label, format!("{at}: {}", held.join(", ")));
     } else {
         out.push(false, label, format!("{at}: {}", failed.join("; ")));
+    }
+}
+
+/// What the location claims at `start` (inside `bytes`): its excerpt, and
+/// the matched text, the secret's hash or the host of `claim`.
+fn check_at(
+    bytes: &[u8],
+    start: usize,
+    loc: &Value,
+    claim: Claim<'_>,
+    held: &mut Vec<String>,
+    failed: &mut Vec<String>,
+) {
+    if let Some(x) = present(loc, "excerpt") {
+        let want = str_of(x, "hex");
+        let len = want.len() / 2;
+        let end = bytes.len().min(start.saturating_add(len));
+        let got = hex(&bytes[start..end]);
+        if got == want {
+            held.push(format!("{len} bytes \"{}\"", ascii(&bytes[start..end])));
+        } else {
+            failed.push(format!(
+                "bytes: report \"{}\", package \"{}\"",
+                str_of(x, "ascii"),
+                ascii(&bytes[start..end])
+            ));
+        }
+    }
+    if let Claim::Exact(text, want) = claim {
+        let end = bytes.len().min(start.saturating_add(want.len()));
+        if &bytes[start..end] == want {
+            held.push(format!("matched \"{text}\""));
+        } else {
+            failed.push(format!(
+                "matched: report \"{text}\", package \"{}\"",
+                ascii(&bytes[start..end])
+            ));
+        }
+    }
+    if let Claim::Sha256(want) = claim {
+        let end = bytes.len().min(start.saturating_add(MAX_SECRET_LEN));
+        let found = (start + 1..=end).find(|&e| sha256_hex(&bytes[start..e]) == want);
+        match found {
+            Some(e) => held.push(format!("value sha256 ({} bytes)", e - start)),
+            None => failed.push("no value with the report's sha256 at the offset".into()),
+        }
+    }
+    if let Claim::Host(h) = claim {
+        let end = bytes.len().min(start.saturating_add(HOST_WINDOW));
+        let window: Vec<u8> = bytes[start..end]
+            .iter()
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        let utf16: Vec<u8> = h.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        if memchr::memmem::find(&window, h.as_bytes()).is_some()
+            || memchr::memmem::find(&window, &utf16).is_some()
+        {
+            held.push("host".to_string());
+        } else {
+            failed.push(format!("host {h} not at the offset"));
+        }
     }
 }

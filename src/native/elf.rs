@@ -135,7 +135,26 @@ pub fn read(bytes: &[u8]) -> Option<ElfInfo> {
         let d = dynamic.as_ref()?;
         d.symbols
     });
-    if let Some(d) = &dynamic {
+    read_dynamic_names(&r, dynamic.as_ref(), header.e_type, &mut info);
+    if let Some(syms) = symbols {
+        read_jni_symbols(&r, &syms, &mut info);
+    }
+    // PIE executables are ET_DYN too; they name an interpreter and carry no
+    // SONAME (old NDK libraries name /system/bin/linker but keep a SONAME).
+    info.kind = Some(match header.e_type {
+        ET_EXEC => "executable",
+        ET_DYN if interp && info.soname.is_none() => "executable",
+        ET_DYN => "shared-library",
+        ET_REL => "object",
+        _ => "other",
+    });
+    Some(info)
+}
+
+/// DT_NEEDED and DT_SONAME from the dynamic section, with a warning when it
+/// is cut off, or missing from a shared library (`e_type`).
+fn read_dynamic_names(r: &Reader<'_>, dynamic: Option<&Dynamic>, e_type: u16, info: &mut ElfInfo) {
+    if let Some(d) = dynamic {
         let strings = d.strings;
         for &(tag, val) in &d.entries {
             let name = || strings.and_then(|s| r.cstr_in(s, val));
@@ -154,23 +173,10 @@ pub fn read(bytes: &[u8]) -> Option<ElfInfo> {
             info.warnings
                 .push("dynamic section cut off; later entries lost".into());
         }
-    } else if header.e_type == ET_DYN {
+    } else if e_type == ET_DYN {
         info.warnings
             .push("shared library without a readable dynamic section (cut off?)".into());
     }
-    if let Some(syms) = symbols {
-        read_jni_symbols(&r, &syms, &mut info);
-    }
-    // PIE executables are ET_DYN too; they name an interpreter and carry no
-    // SONAME (old NDK libraries name /system/bin/linker but keep a SONAME).
-    info.kind = Some(match header.e_type {
-        ET_EXEC => "executable",
-        ET_DYN if interp && info.soname.is_none() => "executable",
-        ET_DYN => "shared-library",
-        ET_REL => "object",
-        _ => "other",
-    });
-    Some(info)
 }
 
 /// Section names whose bytes hold string literals and initialised data.

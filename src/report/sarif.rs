@@ -140,6 +140,25 @@ impl Results {
 /// Renders the report as a SARIF 2.1.0 log (pretty JSON, newline-terminated).
 pub fn render(r: &Report) -> String {
     let mut res = Results(Vec::new());
+    sdk_results(r, &mut res);
+    finding_results(r, &mut res);
+    manifest_results(r, &mut res);
+    warning_results(r, &mut res);
+    let run = run_object(r, res);
+    let log = json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [run],
+    });
+    let mut out =
+        serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+/// `TT001`: one result per SDK, a warning when it is a tracker or
+/// state-owned.
+fn sdk_results(r: &Report, res: &mut Results) {
     for s in &r.sdks {
         let mut p = Map::new();
         p.insert("sdk".into(), json!(s.id));
@@ -194,6 +213,11 @@ pub fn render(r: &Report) -> String {
             p,
         );
     }
+}
+
+/// `TT002`–`TT004`: endpoints, identifier reads and secrets with their
+/// byte locations.
+fn finding_results(r: &Report, res: &mut Results) {
     for e in &r.endpoints {
         let mut p = Map::new();
         p.insert("host".into(), json!(e.host));
@@ -243,6 +267,11 @@ pub fn render(r: &Report) -> String {
             p,
         );
     }
+}
+
+/// `TT005`–`TT007`: dangerous permissions, unguarded exported components and
+/// relaxed security settings, located at the manifest.
+fn manifest_results(r: &Report, res: &mut Results) {
     for perm in r.permissions.iter().filter(|p| p.is_dangerous()) {
         let mut p = Map::new();
         p.insert("permission".into(), json!(perm.name));
@@ -293,6 +322,10 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+}
+
+/// `TT008`: the package's warnings.
+fn warning_results(r: &Report, res: &mut Results) {
     for w in &r.warnings {
         let locs = if w.path.is_empty() {
             Vec::new()
@@ -308,7 +341,11 @@ pub fn render(r: &Report) -> String {
             Map::new(),
         );
     }
+}
 
+/// The SARIF run: the tool with its rules, the package as the one
+/// artifact, the results and the provenance.
+fn run_object(r: &Report, res: Results) -> Value {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|(id, name, text, level)| {
@@ -342,15 +379,7 @@ pub fn render(r: &Report) -> String {
     if let Some(p) = &r.provenance {
         run["properties"] = json!({ "provenance": p });
     }
-    let log = json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [run],
-    });
-    let mut out =
-        serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    out.push('\n');
-    out
+    run
 }
 
 /// Where manifest-level findings point.
