@@ -609,6 +609,10 @@ pub(crate) fn scan(
     }
 }
 
+/// Fewest texts for which [`candidates`] makes its joined pass (measured
+/// with callgrind on corpus DEX files: break-even is a few thousand strings).
+pub(crate) const JOINED_MIN_TEXTS: usize = 4096;
+
 /// Which of `texts` may hold a secret, from one pass over all of them: the
 /// texts are joined by NUL bytes and searched once with the direct regex and
 /// the keyword regex, and every text that a match overlaps is a candidate.
@@ -617,7 +621,14 @@ pub(crate) fn scan(
 /// a match in the text alone is a match in the joined buffer, and a
 /// leftmost-first search over the buffer reports it or an earlier match
 /// overlapping it. (A match across a NUL only adds a candidate.)
+///
+/// Below [`JOINED_MIN_TEXTS`] texts every text is a candidate: the joined
+/// pass makes the lazy DFAs build states the per-text searches never reach,
+/// which costs more than the per-call overhead it saves on a small table.
 pub(crate) fn candidates(c: &Patterns, texts: &[&[u8]]) -> Vec<bool> {
+    if texts.len() < JOINED_MIN_TEXTS {
+        return vec![true; texts.len()];
+    }
     let mut wanted = vec![false; texts.len()];
     let total: usize = texts.iter().map(|t| t.len() + 1).sum();
     let mut joined = Vec::with_capacity(total);

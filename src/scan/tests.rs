@@ -390,11 +390,13 @@ fn one_pass_string_scan_equals_the_per_string_scan() {
         "my-app.firebaseio.com",
         "secret_key: \"Zq81mXv7Lr2Tn5Wb0Kc4\" ÄÖ",
     ];
-    // Every order of a few rotations, so each string meets different neighbours.
+    // Every rotation, so each string meets different neighbours; the table
+    // is repeated past the size where the joined pass starts.
+    let copies = secrets::JOINED_MIN_TEXTS / texts.len() + 1;
     for rotate in 0..texts.len() {
         let mut strings: Vec<(u64, &str)> = Vec::new();
         let mut offset = 0u64;
-        for i in 0..texts.len() {
+        for i in 0..texts.len() * copies {
             let t = texts[(i + rotate) % texts.len()];
             strings.push((offset, t));
             offset += t.len() as u64 + 3;
