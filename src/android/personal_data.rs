@@ -117,12 +117,17 @@ pub struct ReadHit {
     pub evidence: String,
 }
 
-/// The field/method reads of one DEX file (URIs are found during the
-/// string-user walk of `android::code`, see [`uri_hits`]).
-pub fn scan_dex(dex: &Dex) -> Vec<ReadHit> {
+/// The field/method reads of one DEX file, as an identifier-style scan for
+/// the code walk of `android::code` (which also finds the URI loads, see
+/// [`uri_hits`]); its hits go through [`read_hits`].
+pub fn call_scan(dex: &Dex) -> Option<identifiers::CallScan<'static>> {
+    identifiers::CallScan::new(dex, &catalogue().specs)
+}
+
+/// Turns the hits of [`call_scan`] into reads.
+pub fn read_hits(hits: Vec<identifiers::ApiHit>) -> Vec<ReadHit> {
     let cat = catalogue();
-    identifiers::scan_dex(dex, &cat.specs)
-        .into_iter()
+    hits.into_iter()
         .filter_map(|h| {
             let entry = *cat.spec_entry.get(h.spec)?;
             Some(ReadHit {
