@@ -50,17 +50,19 @@ fn cap_length(text: Cow<'_, str>) -> Cow<'_, str> {
 
 /// Reads one DEX file. Its string table (data offset, text) is handed once
 /// to `on_strings` (the caller's scanner), so this reader never scans.
-/// `apis` is the identifier-API catalogue the code is searched for.
+/// `apis` is the identifier-API catalogue and `personal` the personal-data
+/// catalogue the code is searched for.
 pub fn analyse(
     bytes: &[u8],
     apis: &[identifiers::ApiSpec],
+    personal: &personal_data::Catalogue,
     on_strings: &mut StringSink<'_>,
 ) -> Result<DexFacts, String> {
     let dex = Dex::parse(bytes).map_err(|e| format!("DEX: {e}"))?;
     let mut facts = DexFacts {
         classes: dex.class_names(),
         api_hits: identifiers::scan_dex(&dex, apis),
-        personal_hits: personal_data::scan_dex(&dex),
+        personal_hits: personal_data::scan_dex(personal, &dex),
         warnings: dex.warnings().to_vec(),
         ..DexFacts::default()
     };
@@ -75,7 +77,7 @@ pub fn analyse(
     referenced.sort();
     referenced.dedup();
     facts.referenced = referenced;
-    let uris = personal_data::uri_strings(&dex);
+    let uris = personal_data::uri_strings(personal, &dex);
     // (URI string, class) → first instruction loading it.
     let mut uri_loads: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
     let mut users: HashMap<u32, Vec<u32>> = HashMap::new();
@@ -143,7 +145,7 @@ mod tests {
             .unwrap();
         let mut found = crate::scan::EntryScan::default();
         let k = crate::knowledge::Knowledge::embedded().unwrap();
-        let facts = analyse(&dex, &k.identifier_apis, &mut |s| {
+        let facts = analyse(&dex, &k.identifier_apis, &k.personal_data, &mut |s| {
             found = crate::scan::scan_strings(&k.scan, s)
         })
         .unwrap();

@@ -5,14 +5,15 @@
 //! stage places the callers ([`collect`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::OnceLock;
 
 use super::dex::{Dex, descriptor_to_java};
 use super::identifiers::{self, ApiSpec};
-use super::personal_data_catalogue::{AccessMatch, PersonalDataApi, parse_catalogue};
+use super::personal_data_catalogue::{AccessMatch, PersonalDataApi};
 use crate::report::model::PersonalDataRead;
 
-/// The catalogue, compiled for DEX matching.
+/// The catalogue, compiled for DEX matching; the knowledge base owns one
+/// (`Knowledge::personal_data`) and hands it down.
+#[derive(Debug, Default)]
 pub struct Catalogue {
     /// Every entry (Android and iOS).
     pub entries: Vec<PersonalDataApi>,
@@ -93,17 +94,6 @@ impl Catalogue {
     }
 }
 
-/// The built-in catalogue (empty only if the bundled file were broken, which
-/// a unit test of `knowledge::personal_data` rules out).
-pub fn catalogue() -> &'static Catalogue {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    CATALOGUE.get_or_init(|| {
-        Catalogue::new(
-            parse_catalogue(include_str!("../../data/personal_data_apis.toml")).unwrap_or_default(),
-        )
-    })
-}
-
 /// One read by one class of one DEX file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ReadHit {
@@ -119,8 +109,7 @@ pub struct ReadHit {
 
 /// The field/method reads of one DEX file (URIs are found during the
 /// string-user walk of `android::code`, see [`uri_hits`]).
-pub fn scan_dex(dex: &Dex) -> Vec<ReadHit> {
-    let cat = catalogue();
+pub fn scan_dex(cat: &Catalogue, dex: &Dex) -> Vec<ReadHit> {
     identifiers::scan_dex(dex, &cat.specs)
         .into_iter()
         .filter_map(|h| {
@@ -140,8 +129,7 @@ const MAX_URI_BYTES: usize = 512;
 
 /// String index → (entry, URI text) for every string of `dex` that is a
 /// catalogued content URI.
-pub fn uri_strings(dex: &Dex) -> HashMap<u32, (usize, String)> {
-    let cat = catalogue();
+pub fn uri_strings(cat: &Catalogue, dex: &Dex) -> HashMap<u32, (usize, String)> {
     let mut out = HashMap::new();
     for s in 0..dex.string_ids().count {
         let Some(bytes) = dex.short_string_bytes(s, MAX_URI_BYTES) else {
@@ -182,9 +170,8 @@ pub fn uri_hits(
 
 /// The iOS reads of one Mach-O: catalogued symbols it imports, as hits whose
 /// caller is `binary` (offset 0: symbols have no single place).
-pub fn symbol_hits(imports: &BTreeSet<String>, binary: &str) -> Vec<ReadHit> {
-    catalogue()
-        .entries
+pub fn symbol_hits(cat: &Catalogue, imports: &BTreeSet<String>, binary: &str) -> Vec<ReadHit> {
+    cat.entries
         .iter()
         .enumerate()
         .filter_map(|(i, e)| match &e.matcher {
@@ -202,6 +189,7 @@ pub fn symbol_hits(imports: &BTreeSet<String>, binary: &str) -> Vec<ReadHit> {
 /// Merges the hits of several DEX entries into one record per catalogue
 /// entry; `place_of` places each caller as for identifier APIs.
 pub fn collect<'h>(
+    cat: &Catalogue,
     hits: impl IntoIterator<Item = (&'h str, &'h ReadHit)>,
     place_of: &dyn Fn(&str) -> String,
 ) -> Vec<PersonalDataRead> {
@@ -211,7 +199,6 @@ pub fn collect<'h>(
         callers: BTreeSet<String>,
         locations: BTreeMap<String, u32>,
     }
-    let cat = catalogue();
     let mut by_entry: BTreeMap<usize, Acc> = BTreeMap::new();
     for (path, hit) in hits {
         let acc = by_entry.entry(hit.entry).or_default();
@@ -247,6 +234,10 @@ pub fn collect<'h>(
 mod tests {
     use super::*;
 
+    fn catalogue() -> &'static Catalogue {
+        &crate::knowledge::Knowledge::embedded().unwrap().personal_data
+    }
+
     #[test]
     fn uris_match_at_a_slash_and_prefer_the_longest_entry() {
         let cat = catalogue();
@@ -269,7 +260,7 @@ mod tests {
     #[test]
     fn the_sample_reads_by_uri_field_and_method_with_callers_and_offsets() {
         let bytes: &[u8] = include_bytes!("../../samples/personal-data.dex");
-        let facts = crate::android::code::analyse(bytes, &[], &mut |_| {}).unwrap();
+        let facts = crate::android::code::analyse(bytes, &[], catalogue(), &mut |_| {}).unwrap();
         let cat = catalogue();
         let got: Vec<(&str, &str, &str, u8)> = facts
             .personal_hits

@@ -100,12 +100,13 @@ pub type Folded = (Vec<Endpoint>, Vec<Secret>, Vec<NoiseCount>, Vec<AppKey>);
 const NOISE_EXAMPLES: usize = 10;
 
 /// Folds `scans` into report endpoints and secrets. Hits that are noise by
-/// their context ([`scan::noise::classify`], and comments found while
-/// scanning) are dropped and counted by class. The owner comes from the
+/// their context ([`scan::noise::Context::classify`], and comments and
+/// messages found while scanning) are dropped and counted by class. The owner comes from the
 /// database's domain rules; the SDKs of an endpoint are those `sdks_at` finds
 /// holding it at its locations (its code or native library).
 pub fn endpoints_and_secrets(
     db: &Database,
+    context: &scan::noise::Context,
     mut scans: Vec<(String, EntryScan)>,
     show_secrets: bool,
     sdks_at: &dyn Fn(&Location) -> Vec<String>,
@@ -117,8 +118,8 @@ pub fn endpoints_and_secrets(
         for (class, host) in scan.noise.drain(..) {
             noise.entry(class).or_default().insert(host);
         }
-        scan.endpoints
-            .retain(|h| match scan::noise::classify(path, &h.host) {
+        scan.endpoints.retain(
+            |h| match context.classify(path, &h.host, h.url.as_deref()) {
                 Some(class) => {
                     noise
                         .entry(class.to_string())
@@ -127,7 +128,8 @@ pub fn endpoints_and_secrets(
                     false
                 }
                 None => true,
-            });
+            },
+        );
     }
     let attribute = |host: &str| db.owner_for_host(host).map(|(_, owner)| owner);
     let (mut endpoints, mut secrets) = scan::aggregate(scans, &attribute, show_secrets);

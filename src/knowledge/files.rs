@@ -115,7 +115,6 @@ pub const BUILT_IN_ONLY: &[&str] = &[
     "packer-stubs.tsv",
     "permissions-extra.tsv",
     "permissions.tsv",
-    "personal_data_apis.toml",
     "report_labels.toml",
     "x500-keywords.tsv",
 ];
