@@ -66,18 +66,6 @@ fn data_files(root: &Path) -> Vec<(String, String)> {
     files
 }
 
-/// The database's file order: VERSION, schema, owners, then SDKs by name
-/// (as `knowledge::files::signature_rank`).
-fn signature_rank(path: &str) -> u8 {
-    match path {
-        "VERSION" => 0,
-        "schema.toml" => 1,
-        "owners.toml" => 2,
-        p if p.starts_with("owners") => 3,
-        _ => 4,
-    }
-}
-
 fn precompile_knowledge() {
     let out_dir =
         PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|e| panic!("OUT_DIR: {e}")));
@@ -102,7 +90,7 @@ fn precompile_knowledge() {
         .filter_map(|(p, t)| Some((p.strip_prefix("signatures/")?, t.as_str())))
         .filter(|(p, _)| *p != "README.md")
         .collect();
-    sig.sort_by_key(|(p, _)| (signature_rank(p), p.to_string()));
+    sig.sort_by_key(|(p, _)| (raw::signature_rank(p), p.to_string()));
     let mut parsed = raw::parse(&sig);
     if let Some(first) = parsed.errors.first() {
         panic!("data/signatures: {first}");

@@ -6,6 +6,55 @@ use std::process::ExitCode;
 use telltale::Options;
 use telltale::output::Destination;
 
+/// The manual page: the top-level page, then a section per subcommand with
+/// its synopsis, description and options, so one `man ./telltale.1` holds
+/// every option (clap_mangen's own page points at one page per subcommand).
+fn manual() -> std::io::Result<String> {
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let top = clap_mangen::Man::new(cmd.clone());
+    let mut buf = Vec::new();
+    top.render_title(&mut buf)?;
+    top.render_name_section(&mut buf)?;
+    top.render_synopsis_section(&mut buf)?;
+    top.render_description_section(&mut buf)?;
+    top.render_options_section(&mut buf)?;
+    let mut out = String::from_utf8_lossy(&buf).into_owned();
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = sub
+            .get_bin_name()
+            .map_or_else(|| format!("telltale {}", sub.get_name()), str::to_string);
+        out.push_str(&format!(".SH \"{}\"\n", name.to_uppercase()));
+        let man = clap_mangen::Man::new(sub.clone());
+        let mut part = Vec::new();
+        man.render_synopsis_section(&mut part)?;
+        man.render_description_section(&mut part)?;
+        if sub.get_arguments().any(|a| !a.is_hide_set()) {
+            man.render_options_section(&mut part)?;
+        }
+        // The subcommand's headings become subsections of its section.
+        for line in String::from_utf8_lossy(&part).lines() {
+            match line.strip_prefix(".SH ") {
+                Some("SYNOPSIS") => {}
+                Some("DESCRIPTION") => out.push_str(".PP\n"),
+                Some(heading) => out.push_str(&format!(".SS {heading}\n")),
+                None => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    let mut tail = Vec::new();
+    top.render_version_section(&mut tail)?;
+    out.push_str(&String::from_utf8_lossy(&tail));
+    Ok(out)
+}
+
+/// The report's JSON Schema as committed (`tests/schema.rs` keeps it equal to
+/// the one derived from the model).
+const REPORT_SCHEMA: &str = include_str!("../docs/report.schema.json");
+
 #[derive(Parser)]
 #[command(
     name = "telltale",
@@ -140,6 +189,9 @@ enum Command {
     /// Print the manual page (roff) to standard output:
     /// `telltale man > telltale.1; man ./telltale.1`.
     Man,
+    /// Print the JSON Schema (draft 2020-12) of the `--format json` report:
+    /// the committed `docs/report.schema.json`, contract in `docs/report.md`.
+    Schema,
     /// Print a binary XML entry of a package as readable XML.
     Xml {
         /// The package file.
@@ -402,13 +454,10 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "telltale", &mut buf);
             Destination::Stdout.write(&String::from_utf8_lossy(&buf))
         }
-        Command::Man => {
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut buf)
-                .map_err(|e| e.to_string())
-                .and_then(|()| Destination::Stdout.write(&String::from_utf8_lossy(&buf)))
-        }
+        Command::Man => manual()
+            .map_err(|e| e.to_string())
+            .and_then(|text| Destination::Stdout.write(&text)),
+        Command::Schema => Destination::Stdout.write(REPORT_SCHEMA),
         Command::Xml { file, entry } => telltale::xml::entry_as_xml(&file, &entry)
             .and_then(|text| Destination::Stdout.write(&text)),
     };

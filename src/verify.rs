@@ -175,7 +175,7 @@ fn check_sdk_evidence(
     for sdk in sdks.into_iter().flatten() {
         let evidence = sdk.get("evidence").and_then(Value::as_array);
         for ev in evidence.into_iter().flatten() {
-            let Some(loc) = ev.get("location") else {
+            let Some(loc) = present(ev, "location") else {
                 continue;
             };
             let label = format!("sdk {} {}", str_of(sdk, "id"), str_of(ev, "kind"));
@@ -207,6 +207,12 @@ enum Claim<'a> {
 
 /// Longest secret value `verify` looks for at an offset.
 const MAX_SECRET_LEN: usize = 4096;
+
+/// The value of `key` unless it is absent or `null` (reports since issue 14
+/// write every key, `null` when there is no value; older ones left some out).
+fn present<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    v.get(key).filter(|x| !x.is_null())
+}
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or_default()
@@ -251,7 +257,7 @@ fn check_location(
         Err(e) => {
             // A folder or unreadable entry without an offset claims nothing
             // byte-wise; with an offset it must be there.
-            if offset.is_some() || loc.get("entry_sha256").is_some() {
+            if offset.is_some() || present(loc, "entry_sha256").is_some() {
                 out.push(false, label, format!("{at}: {e}"));
             }
             return;
@@ -259,7 +265,7 @@ fn check_location(
     };
     let mut held = Vec::new();
     let mut failed = Vec::new();
-    if let Some(claimed) = loc.get("entry_sha256").and_then(Value::as_str) {
+    if let Some(claimed) = present(loc, "entry_sha256").and_then(Value::as_str) {
         let got = sha256_hex(&bytes);
         if got == claimed {
             held.push("entry sha256".to_string());
@@ -272,7 +278,7 @@ fn check_location(
         if start >= bytes.len() {
             failed.push(format!("offset past the entry's {} bytes", bytes.len()));
         } else {
-            if let Some(x) = loc.get("excerpt") {
+            if let Some(x) = present(loc, "excerpt") {
                 let want = str_of(x, "hex");
                 let len = want.len() / 2;
                 let end = bytes.len().min(start.saturating_add(len));

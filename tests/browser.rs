@@ -7,6 +7,8 @@
 //! (page count read back with pdftoppm) are left under `target/browser/`.
 //! Skips with a message when chromium (or pdftoppm) is not installed.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -82,10 +84,6 @@ fn browser_own(host: &str) -> bool {
             .any(|d| host == *d || host.ends_with(&format!(".{d}")))
 }
 
-fn count(hay: &str, needle: &str) -> usize {
-    hay.matches(needle).count()
-}
-
 /// Checks one package; returns (sdks, endpoints, evidence rows, pdf pages).
 fn check(chromium: &str, package: &Path, name: &str) -> (usize, usize, usize, usize) {
     let dir = out_dir();
@@ -114,28 +112,9 @@ fn check(chromium: &str, package: &Path, name: &str) -> (usize, usize, usize, us
 
     let sdks = json["sdks"].as_array().unwrap().len();
     let endpoints = json["endpoints"].as_array().unwrap().len();
-    let located: usize = ["endpoints", "identifier_apis"]
-        .iter()
-        .flat_map(|k| json[*k].as_array().unwrap().iter())
-        .flat_map(|f| f["locations"].as_array().unwrap().iter())
-        .chain(
-            json["sdks"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .flat_map(|s| s["evidence"].as_array().unwrap().iter())
-                .map(|e| &e["location"]),
-        )
-        .filter(|l| l["offset"].is_u64() && l["excerpt"].is_object())
-        .count();
-    assert_eq!(count(&dom, "class=\"sdk-row"), sdks, "{name}: SDK rows");
-    assert_eq!(
-        count(&dom, "class=\"endpoint-row"),
-        endpoints,
-        "{name}: endpoint rows"
-    );
+    let located = common::html::located(&json);
+    common::html::assert_rows_match(&dom, &json, name);
     let rows: Vec<&str> = dom.split("<tr class=\"ev\"").skip(1).collect();
-    assert_eq!(rows.len(), located, "{name}: evidence rows");
     for (i, row) in rows.iter().enumerate() {
         let row = row.split("</tr>").next().unwrap_or_default();
         let offset = row

@@ -299,6 +299,13 @@ fn completions_man_page_and_version() {
     let (code, man, _) = telltale(&["man"]);
     assert_eq!(code, 0);
     assert!(man.contains(".TH telltale"), "{man}");
+    // One page documents every subcommand's options.
+    assert!(man.contains(".SH \"TELLTALE INSPECT\""), "{man}");
+    assert!(man.contains("\\-\\-max\\-entry\\-mib"), "{man}");
+    assert!(!man.contains("telltale\\-inspect(1)"), "{man}");
+    let (code, schema, _) = telltale(&["schema"]);
+    assert_eq!(code, 0);
+    assert!(schema.contains("\"$schema\""));
     let (code, version, _) = telltale(&["--version"]);
     assert_eq!(code, 0);
     assert!(version.contains("knowledge "), "{version}");

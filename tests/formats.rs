@@ -3,6 +3,8 @@
 //! finding; `--format html` is one self-contained page whose counts match
 //! the JSON (the real-browser check is in tests/browser.rs).
 
+mod common;
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -155,41 +157,8 @@ fn html_is_self_contained_and_counts_match() {
         ] {
             assert!(!html.contains(banned), "{sample}: {banned}");
         }
-        let n = |needle: &str| html.matches(needle).count();
-        assert_eq!(
-            n("class=\"sdk-row"),
-            json["sdks"].as_array().unwrap().len(),
-            "{sample}"
-        );
-        assert_eq!(
-            n("class=\"endpoint-row"),
-            json["endpoints"].as_array().unwrap().len(),
-            "{sample}"
-        );
-        let located: usize = ["endpoints", "identifier_apis"]
-            .iter()
-            .flat_map(|k| json[*k].as_array().unwrap().iter())
-            .flat_map(|f| f["locations"].as_array().unwrap().iter())
-            .chain(
-                json["sdks"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .flat_map(|s| s["evidence"].as_array().unwrap().iter())
-                    .map(|e| &e["location"]),
-            )
-            .filter(|l| l["offset"].is_u64() && l["excerpt"].is_object())
-            .count();
-        assert_eq!(n("<tr class=\"ev\""), located, "{sample}");
+        common::html::assert_rows_match(&html, &json, sample);
     }
-}
-
-/// Whether `tool` runs here.
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// The bytes an `xxd` dump shows (its hex columns).
@@ -228,7 +197,7 @@ fn html_speaks_plainly_and_its_check_lines_hold() {
         assert!(html.contains(want), "missing {want:?}");
     }
     assert!(!html.contains("class=\"cc\">CN<"), "a bare country code");
-    if !have("unzip") || !have("xxd") {
+    if !common::have("unzip") || !common::have("xxd") {
         eprintln!("skipping the check-line run: unzip or xxd missing (.ci/run installs them)");
         return;
     }

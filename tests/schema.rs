@@ -57,6 +57,22 @@ fn committed_schema_is_the_generated_one() {
 }
 
 #[test]
+fn schema_subcommand_prints_the_committed_schema() {
+    // The binary embeds the file at build time: after UPDATE_SCHEMA=1 it
+    // holds the old one until the next build.
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        return;
+    }
+    let (code, out, err) = common::telltale(&["schema"]);
+    assert_eq!(code, 0, "{err}");
+    let committed = std::fs::read_to_string(root().join("docs/report.schema.json")).unwrap();
+    assert!(
+        out == committed,
+        "`telltale schema` differs from docs/report.schema.json"
+    );
+}
+
+#[test]
 fn golden_json_validates() {
     let v = validator();
     let mut n = 0;

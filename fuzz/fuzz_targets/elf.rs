@@ -3,9 +3,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use telltale::native::elf;
-use telltale::scan::elf_string_sections;
 
 fuzz_target!(|data: &[u8]| {
     let _ = elf::read(data);
-    let _ = elf_string_sections(data);
+    let _ = elf::string_sections(data);
 });

@@ -322,6 +322,16 @@ pub fn fill_from_manifest(
     report: &mut Report,
     refusals: &mut Vec<String>,
 ) {
+    let target = fill_identity(m, res, report);
+    fill_permissions(m, report);
+    fill_components(m, target, report, refusals);
+    fill_queries_and_meta_data(m, res, report);
+    fill_security(m, res, target, report);
+}
+
+/// `report.app` from the manifest; returns the target SDK level the
+/// defaults depend on (the min SDK when absent, 1 when both are).
+fn fill_identity(m: &Manifest, res: Option<&dyn Resolve>, report: &mut Report) -> u32 {
     let min_sdk = m
         .min_sdk
         .as_ref()
@@ -346,8 +356,12 @@ pub fn fill_from_manifest(
         target_sdk,
         min_os: None,
     };
-    let target = target_sdk.unwrap_or(1);
+    target_sdk.unwrap_or(1)
+}
 
+/// Requested permissions with their AOSP protection level, and the
+/// permissions the app declares.
+fn fill_permissions(m: &Manifest, report: &mut Report) {
     for p in &m.uses_permissions {
         report.permissions.push(Permission {
             protection: permissions::protection_of(&p.name)
@@ -364,6 +378,11 @@ pub fn fill_from_manifest(
             protection: protection_text(level.as_ref()),
         });
     }
+}
+
+/// Components (exported as Android decides at `target`) and their deep
+/// links; a filter without `android:exported` at target 31+ is a refusal.
+fn fill_components(m: &Manifest, target: u32, report: &mut Report, refusals: &mut Vec<String>) {
     for c in &m.components {
         let has_filter = !c.intent_filters.is_empty();
         let exported = match (c.exported, c.kind.as_str()) {
@@ -405,6 +424,10 @@ pub fn fill_from_manifest(
             }
         }
     }
+}
+
+/// `<queries>` packages and intents, and every `<meta-data>`.
+fn fill_queries_and_meta_data(m: &Manifest, res: Option<&dyn Resolve>, report: &mut Report) {
     report.queried_packages = m.queried_packages.clone();
     report.queried_intents = m
         .queried_intents
@@ -440,6 +463,10 @@ pub fn fill_from_manifest(
             parent: parent.clone(),
         })
         .collect();
+}
+
+/// Security flags with Android's defaults at `target`.
+fn fill_security(m: &Manifest, res: Option<&dyn Resolve>, target: u32, report: &mut Report) {
     let sec = &mut report.security;
     sec.debuggable = Some(m.debuggable.unwrap_or(false));
     sec.allow_backup = Some(m.allow_backup.unwrap_or(true));

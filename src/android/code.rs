@@ -61,8 +61,6 @@ pub fn analyse(
     let dex = Dex::parse(bytes).map_err(|e| format!("DEX: {e}"))?;
     let mut facts = DexFacts {
         classes: dex.class_names(),
-        api_hits: identifiers::scan_dex(&dex, apis),
-        personal_hits: personal_data::scan_dex(personal, &dex),
         warnings: dex.warnings().to_vec(),
         ..DexFacts::default()
     };
@@ -80,27 +78,49 @@ pub fn analyse(
     let uris = personal_data::uri_strings(personal, &dex);
     // (URI string, class) → first instruction loading it.
     let mut uri_loads: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
-    let mut users: HashMap<u32, Vec<u32>> = HashMap::new();
+    // String idx → classes loading it (an index past the table names no
+    // string and is dropped below anyway).
+    let string_count = dex.string_ids().count as usize;
+    let mut users: Vec<Vec<u32>> = vec![Vec::new(); string_count];
+    // One walk of the code feeds the identifier-API scan, the personal-data
+    // field/method scan and the string users.
+    let mut api_calls = identifiers::CallScan::new(&dex, apis);
+    let mut personal_calls = personal_data::call_scan(personal, &dex);
     let walk = dex.walk_code(|r| {
+        if let Some(scan) = &mut api_calls {
+            scan.visit(&r);
+        }
+        if let Some(scan) = &mut personal_calls {
+            scan.visit(&r);
+        }
         if r.kind == RefKind::ConstString {
-            if uris.contains_key(&r.index) {
+            if !uris.is_empty() && uris.contains_key(&r.index) {
                 let first = uri_loads.entry((r.index, r.class_idx)).or_insert(r.offset);
                 *first = (*first).min(r.offset);
             }
-            let classes = users.entry(r.index).or_default();
-            if classes.last() != Some(&r.class_idx) && classes.len() < 64 {
+            if let Some(classes) = users.get_mut(r.index as usize)
+                && classes.last() != Some(&r.class_idx)
+                && classes.len() < 64
+            {
                 classes.push(r.class_idx);
             }
         }
     });
     facts.warnings.extend(walk.warnings);
+    if let Some(scan) = api_calls {
+        facts.api_hits = scan.finish(&dex);
+    }
+    if let Some(scan) = personal_calls {
+        facts.personal_hits = personal_data::read_hits(personal, scan.finish(&dex));
+    }
     facts
         .personal_hits
         .extend(personal_data::uri_hits(&dex, &uris, &uri_loads));
     facts.personal_hits.sort();
     // Key the users by string data offset, the key `strings()` yields.
-    let users: HashMap<u32, Vec<u32>> = users
-        .into_iter()
+    let users: HashMap<u32, Vec<u32>> = (0u32..)
+        .zip(users)
+        .filter(|(_, classes)| !classes.is_empty())
         .filter_map(|(idx, classes)| Some((dex.string_data_offset(idx)?, classes)))
         .collect();
     // Strings are borrowed from the DEX bytes (MUTF-8 that is valid UTF-8

@@ -311,9 +311,12 @@ fn analyse_read(
     }
     let mut found = EntryScan::default();
     match kind {
-        EntryKind::Dex => match code::analyse(&bytes, tables.identifier_apis, tables.personal_data, &mut |s| {
-            found = scan::scan_strings(tables.scan, s)
-        }) {
+        EntryKind::Dex => match code::analyse(
+            &bytes,
+            tables.identifier_apis,
+            tables.personal_data,
+            &mut |s| found = scan::scan_strings(tables.scan, s),
+        ) {
             Ok(facts) => {
                 if dex_as_data && facts.classes.is_empty() && !facts.warnings.is_empty() {
                     out.packed = Some(format!(
@@ -423,7 +426,7 @@ fn analyse_elf(rules: &scan::Rules, bytes: &[u8], out: &mut EntryOutcome) {
             .extend(info.warnings.iter().map(|w| format!("ELF: {w}")));
         out.elf = Some(info);
     }
-    for (offset, piece) in scan::elf_string_sections(bytes) {
+    for (offset, piece) in native::elf::string_sections(bytes) {
         if let Some(info) = out.elf.as_mut()
             && info.class_refs.len() < native::class_refs::MAX_CLASSES
         {

@@ -90,6 +90,10 @@ pub struct ApiHit {
 struct Targets<'s> {
     methods: HashMap<u32, Vec<usize>>,
     fields: HashMap<u32, Vec<usize>>,
+    /// Per method id / field id, whether it is a key of `methods` / `fields`
+    /// (the walk asks for every reference; most are neither).
+    method_mask: Vec<bool>,
+    field_mask: Vec<bool>,
     /// String index → the required strings it equals.
     strings: HashMap<u32, usize>,
     required: Vec<&'s str>,
@@ -109,34 +113,42 @@ fn targets<'s>(dex: &Dex, specs: &'s [ApiSpec]) -> Targets<'s> {
     let class_len = longest(&|s| Some(s.class.as_str()));
     let member_len = longest(&|s| s.method.as_deref().or(s.field.as_deref()));
     let required_len = longest(&|s| s.requires_string.as_deref());
-    let mut type_specs: HashMap<u16, &Vec<usize>> = HashMap::new();
-    for t in 0..dex.type_ids().count.min(u32::from(u16::MAX) + 1) {
+    // Type idx → specs of that class (method and field ids name their
+    // class by a 16-bit type idx).
+    let types = dex.type_ids().count.min(u32::from(u16::MAX) + 1);
+    let mut type_specs: Vec<Option<&Vec<usize>>> = vec![None; types as usize];
+    let mut any_type = false;
+    for t in 0..types {
         let desc = dex.type_descriptor_idx(t);
         let Some(desc) = desc.and_then(|s| dex.short_string_bytes(s, class_len)) else {
             continue;
         };
         if let Some(list) = by_class.get(desc) {
-            type_specs.insert(t as u16, list);
+            type_specs[t as usize] = Some(list);
+            any_type = true;
         }
     }
+    let type_specs = |class_idx: u16| type_specs.get(usize::from(class_idx)).copied().flatten();
     let mut t = Targets {
         methods: HashMap::new(),
         fields: HashMap::new(),
+        method_mask: Vec::new(),
+        field_mask: Vec::new(),
         strings: HashMap::new(),
         required: Vec::new(),
     };
-    if type_specs.is_empty() {
+    if !any_type {
         return t;
     }
     for m in 0..dex.method_ids().count {
         let Some(id) = dex.method_id(m) else { break };
-        let Some(list) = type_specs.get(&id.class_idx) else {
+        let Some(list) = type_specs(id.class_idx) else {
             continue;
         };
         let Some(name) = dex.short_string_bytes(id.name_idx, member_len) else {
             continue;
         };
-        for &i in *list {
+        for &i in list {
             let spec = &specs[i];
             if spec.method.as_deref().map(str::as_bytes) != Some(name) {
                 continue;
@@ -151,18 +163,27 @@ fn targets<'s>(dex: &Dex, specs: &'s [ApiSpec]) -> Targets<'s> {
     }
     for f in 0..dex.field_ids().count {
         let Some(id) = dex.field_id(f) else { break };
-        let Some(list) = type_specs.get(&id.class_idx) else {
+        let Some(list) = type_specs(id.class_idx) else {
             continue;
         };
         let Some(name) = dex.short_string_bytes(id.name_idx, member_len) else {
             continue;
         };
-        for &i in *list {
+        for &i in list {
             if specs[i].field.as_deref().map(str::as_bytes) == Some(name) {
                 t.fields.entry(f).or_default().push(i);
             }
         }
     }
+    let mask = |keys: &HashMap<u32, Vec<usize>>| {
+        let mut mask = vec![false; keys.keys().max().map_or(0, |&m| m as usize + 1)];
+        for &k in keys.keys() {
+            mask[k as usize] = true;
+        }
+        mask
+    };
+    t.method_mask = mask(&t.methods);
+    t.field_mask = mask(&t.fields);
     let matched = t.methods.values().chain(t.fields.values()).flatten();
     let mut required: Vec<&'s str> = matched
         .filter_map(|&i| specs[i].requires_string.as_deref())
@@ -198,48 +219,84 @@ fn caller_name(dex: &Dex, class: u32) -> String {
 /// Finds the catalogue APIs called from the code of one DEX file. Cheap when
 /// the file references none of them (no code walk).
 pub fn scan_dex(dex: &Dex, specs: &[ApiSpec]) -> Vec<ApiHit> {
-    let t = targets(dex, specs);
-    if t.methods.is_empty() && t.fields.is_empty() {
+    let Some(mut calls) = CallScan::new(dex, specs) else {
         return Vec::new();
+    };
+    dex.walk_code(|r| calls.visit(&r));
+    calls.finish(dex)
+}
+
+/// [`scan_dex`] as a visitor, so one code walk can feed several scans:
+/// [`CallScan::new`], then [`CallScan::visit`] for each reference of
+/// [`Dex::walk_code`] in walk order, then [`CallScan::finish`].
+pub struct CallScan<'s> {
+    specs: &'s [ApiSpec],
+    t: Targets<'s>,
+    /// (spec, caller class type idx) → first offset.
+    found: HashMap<(usize, u32), u32>,
+    /// Code item of the method being walked; its candidates wait in
+    /// `pending` until the method changes.
+    current: Option<u32>,
+    pending: Vec<(usize, u32, u32)>,
+    seen_strings: Vec<bool>,
+}
+
+impl<'s> CallScan<'s> {
+    /// `None` when `dex` references none of the catalogue's methods or fields
+    /// (nothing to look for in its code).
+    pub fn new(dex: &Dex, specs: &'s [ApiSpec]) -> Option<CallScan<'s>> {
+        let t = targets(dex, specs);
+        if t.methods.is_empty() && t.fields.is_empty() {
+            return None;
+        }
+        let seen_strings = vec![false; t.required.len()];
+        Some(CallScan {
+            specs,
+            t,
+            found: HashMap::new(),
+            current: None,
+            pending: Vec::new(),
+            seen_strings,
+        })
     }
-    // (spec, caller class type idx) → first offset.
-    let mut found: HashMap<(usize, u32), u32> = HashMap::new();
-    // Candidates of the method being walked, flushed when the method changes.
-    let mut current: Option<u32> = None;
-    let mut pending: Vec<(usize, u32, u32)> = Vec::new();
-    let mut seen_strings: Vec<bool> = vec![false; t.required.len()];
-    let flush = |pending: &mut Vec<(usize, u32, u32)>,
-                 seen: &mut [bool],
-                 found: &mut HashMap<(usize, u32), u32>| {
-        for (spec, class, offset) in pending.drain(..) {
+
+    fn flush(&mut self) {
+        let (specs, t) = (self.specs, &self.t);
+        for (spec, class, offset) in self.pending.drain(..) {
             let ok = match specs[spec].requires_string.as_deref() {
                 None => true,
                 Some(r) => t
                     .required
                     .iter()
                     .position(|x| *x == r)
-                    .is_some_and(|k| seen.get(k).copied().unwrap_or(false)),
+                    .is_some_and(|k| self.seen_strings.get(k).copied().unwrap_or(false)),
             };
             if ok {
-                let e = found.entry((spec, class)).or_insert(offset);
+                let e = self.found.entry((spec, class)).or_insert(offset);
                 *e = (*e).min(offset);
             }
         }
-        seen.iter_mut().for_each(|s| *s = false);
-    };
-    dex.walk_code(|r: CodeRef| {
-        if current != Some(r.code_off) {
-            flush(&mut pending, &mut seen_strings, &mut found);
-            current = Some(r.code_off);
+        self.seen_strings.iter_mut().for_each(|s| *s = false);
+    }
+
+    /// Takes one reference of the walk.
+    pub fn visit(&mut self, r: &CodeRef) {
+        if self.current != Some(r.code_off) {
+            self.flush();
+            self.current = Some(r.code_off);
         }
+        let listed = |mask: &[bool]| mask.get(r.index as usize).copied().unwrap_or(false);
         let hits = match r.kind {
-            RefKind::Invoke => t.methods.get(&r.index),
-            RefKind::FieldGet => t.fields.get(&r.index),
+            RefKind::Invoke if listed(&self.t.method_mask) => self.t.methods.get(&r.index),
+            RefKind::FieldGet if listed(&self.t.field_mask) => self.t.fields.get(&r.index),
+            RefKind::Invoke | RefKind::FieldGet => None,
+            RefKind::ConstString if self.t.strings.is_empty() => None,
             RefKind::ConstString => {
-                if let Some(s) = t
+                if let Some(s) = self
+                    .t
                     .strings
                     .get(&r.index)
-                    .and_then(|&k| seen_strings.get_mut(k))
+                    .and_then(|&k| self.seen_strings.get_mut(k))
                 {
                     *s = true;
                 }
@@ -248,28 +305,32 @@ pub fn scan_dex(dex: &Dex, specs: &[ApiSpec]) -> Vec<ApiHit> {
             RefKind::FieldPut | RefKind::Type => None,
         };
         for &spec in hits.into_iter().flatten() {
-            pending.push((spec, r.class_idx, r.offset));
+            self.pending.push((spec, r.class_idx, r.offset));
         }
-    });
-    flush(&mut pending, &mut seen_strings, &mut found);
+    }
 
-    let mut names: HashMap<u32, String> = HashMap::new();
-    let mut out: Vec<ApiHit> = found
-        .into_iter()
-        .map(|((spec, class), offset)| {
-            let caller = names
-                .entry(class)
-                .or_insert_with(|| caller_name(dex, class))
-                .clone();
-            ApiHit {
-                spec,
-                caller,
-                offset,
-            }
-        })
-        .collect();
-    out.sort();
-    out
+    /// The hits, sorted, once the walk is over.
+    pub fn finish(mut self, dex: &Dex) -> Vec<ApiHit> {
+        self.flush();
+        let mut names: HashMap<u32, String> = HashMap::new();
+        let mut out: Vec<ApiHit> = self
+            .found
+            .into_iter()
+            .map(|((spec, class), offset)| {
+                let caller = names
+                    .entry(class)
+                    .or_insert_with(|| caller_name(dex, class))
+                    .clone();
+                ApiHit {
+                    spec,
+                    caller,
+                    offset,
+                }
+            })
+            .collect();
+        out.sort();
+        out
+    }
 }
 
 /// Merges the hits of several DEX entries into report records: one per API

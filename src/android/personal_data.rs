@@ -107,11 +107,16 @@ pub struct ReadHit {
     pub evidence: String,
 }
 
-/// The field/method reads of one DEX file (URIs are found during the
-/// string-user walk of `android::code`, see [`uri_hits`]).
-pub fn scan_dex(cat: &Catalogue, dex: &Dex) -> Vec<ReadHit> {
-    identifiers::scan_dex(dex, &cat.specs)
-        .into_iter()
+/// The field/method reads of one DEX file, as an identifier-style scan for
+/// the code walk of `android::code` (which also finds the URI loads, see
+/// [`uri_hits`]); its hits go through [`read_hits`].
+pub fn call_scan<'c>(cat: &'c Catalogue, dex: &Dex) -> Option<identifiers::CallScan<'c>> {
+    identifiers::CallScan::new(dex, &cat.specs)
+}
+
+/// Turns the hits of [`call_scan`] into reads.
+pub fn read_hits(cat: &Catalogue, hits: Vec<identifiers::ApiHit>) -> Vec<ReadHit> {
+    hits.into_iter()
         .filter_map(|h| {
             let entry = *cat.spec_entry.get(h.spec)?;
             Some(ReadHit {
@@ -235,7 +240,9 @@ mod tests {
     use super::*;
 
     fn catalogue() -> &'static Catalogue {
-        &crate::knowledge::Knowledge::embedded().unwrap().personal_data
+        &crate::knowledge::Knowledge::embedded()
+            .unwrap()
+            .personal_data
     }
 
     #[test]

@@ -52,6 +52,44 @@ pub struct IpaFacts {
     pub without_manifest: Vec<String>,
 }
 
+/// Reads entries of one IPA under the shared budget, turning zip notes and
+/// read errors into report warnings.
+struct Reader<'r, 'a> {
+    archive: &'r Archive<'a>,
+    budget: &'r Budget,
+    layout: Layout,
+}
+
+impl Reader<'_, '_> {
+    fn read(&self, path: &str, report: &mut Report) -> Option<Vec<u8>> {
+        match self.budget.read(self.archive, path) {
+            Ok(got) => {
+                for n in got.notes {
+                    report
+                        .warnings
+                        .push(Warning::new(path, format!("zip: {n}")));
+                }
+                Some(got.bytes)
+            }
+            Err(e) => {
+                report.warnings.push(Warning::new(path, e));
+                None
+            }
+        }
+    }
+
+    fn has(&self, path: &str) -> bool {
+        self.layout.files.binary_search(&path.to_string()).is_ok()
+    }
+}
+
+/// Frameworks and bundle ids for SDK matching, and the candidates to look up.
+#[derive(Default)]
+struct Bundles {
+    facts: AppFacts,
+    candidates: Vec<SdkCandidate>,
+}
+
 /// Analyses an IPA into `report` (layout, plists, binaries, profile,
 /// manifests); returns the facts for the findings stage, or `None` when
 /// there is no app bundle.
@@ -68,29 +106,56 @@ pub fn analyse(
     }
     report.app.platform = Some("ios".into());
     let root = layout.root.clone()?;
-    let read = |path: &str, report: &mut Report| -> Option<Vec<u8>> {
-        match budget.read(archive, path) {
-            Ok(got) => {
-                for n in got.notes {
-                    report
-                        .warnings
-                        .push(Warning::new(path, format!("zip: {n}")));
-                }
-                Some(got.bytes)
-            }
-            Err(e) => {
-                report.warnings.push(Warning::new(path, e));
-                None
-            }
-        }
+    let r = Reader {
+        archive,
+        budget,
+        layout,
     };
-    let has = |path: &str| layout.files.binary_search(&path.to_string()).is_ok();
+    let plists = read_plists(&r, report);
+    let info_path = format!("{root}Info.plist");
+    let main = plists.get(&root).cloned().unwrap_or_default();
+    fill_app(report, &main, &info_path);
 
-    // Info.plists of every bundle.
-    let mut plists: BTreeMap<String, info_plist::InfoPlist> = BTreeMap::new();
-    for b in &layout.bundles {
+    let mut ios = report.ios.take().unwrap_or_default();
+    let bundles = bundles_and_dylibs(&r.layout, &plists, report, &mut ios);
+    let binary_paths = binary_paths(&r, &plists, report);
+    let binaries = read_binaries(&r, rules, &binary_paths, report);
+    let scans = scan_resources(&r, rules, &binary_paths, report);
+    let profile_path = format!("{root}embedded.mobileprovision");
+    if r.has(&profile_path)
+        && let Some(bytes) = r.read(&profile_path, report)
+    {
+        fill_profile(report, &bytes, &profile_path);
+    }
+    let manifests = read_manifests(&r, report);
+    let without_manifest = without_manifest(&r.layout);
+    ios.usage_descriptions = main
+        .usage_descriptions
+        .iter()
+        .map(|(k, t)| UsageDescription {
+            key: k.clone(),
+            text: t.clone(),
+        })
+        .collect();
+    report.ios = Some(ios);
+    Some(IpaFacts {
+        app: bundles.facts,
+        candidates: bundles.candidates,
+        binaries,
+        scans,
+        manifests,
+        main,
+        info_path,
+        without_manifest,
+    })
+}
+
+/// Info.plists of every bundle, by bundle folder.
+fn read_plists(r: &Reader<'_, '_>, report: &mut Report) -> BTreeMap<String, info_plist::InfoPlist> {
+    let mut plists = BTreeMap::new();
+    for b in &r.layout.bundles {
         let path = format!("{}Info.plist", b.dir);
-        if !has(&path) {
+        if !r.has(&path) {
             if b.main || b.kind != BundleKind::Resources {
                 report
                     .warnings
@@ -98,7 +163,7 @@ pub fn analyse(
             }
             continue;
         }
-        if let Some(bytes) = read(&path, report) {
+        if let Some(bytes) = r.read(&path, report) {
             match info_plist::parse(&bytes) {
                 Ok(p) => {
                     plists.insert(b.dir.clone(), p);
@@ -107,19 +172,22 @@ pub fn analyse(
             }
         }
     }
-    let info_path = format!("{root}Info.plist");
-    let main = plists.get(&root).cloned().unwrap_or_default();
-    fill_app(report, &main, &info_path);
+    plists
+}
 
-    // Frameworks, extensions and their SDKs.
-    let mut facts = AppFacts::default();
-    let mut candidates: Vec<SdkCandidate> = Vec::new();
-    let mut ios = report.ios.take().unwrap_or_default();
+/// Frameworks, extensions and loose dylibs: report entries and SDK candidates.
+fn bundles_and_dylibs(
+    layout: &Layout,
+    plists: &BTreeMap<String, info_plist::InfoPlist>,
+    report: &mut Report,
+    ios: &mut IosInfo,
+) -> Bundles {
+    let mut out = Bundles::default();
     for b in layout.bundles.iter().filter(|b| !b.main) {
         let p = plists.get(&b.dir);
         let bundle_id = p.and_then(|p| p.bundle_id.clone());
         if let Some(id) = &bundle_id {
-            facts
+            out.facts
                 .bundle_ids
                 .push((format!("{}Info.plist", b.dir), id.clone()));
         }
@@ -131,7 +199,7 @@ pub fn analyse(
         };
         match b.kind {
             BundleKind::Framework | BundleKind::Resources => {
-                facts.frameworks.push((b.dir.clone(), b.name.clone()));
+                out.facts.frameworks.push((b.dir.clone(), b.name.clone()));
                 if b.kind == BundleKind::Framework {
                     candidate.framework = Some(report.frameworks.len());
                     report.frameworks.push(Framework {
@@ -154,13 +222,13 @@ pub fn analyse(
                 });
             }
         }
-        candidates.push(candidate);
+        out.candidates.push(candidate);
     }
     for d in &layout.dylibs {
         let name = d.rsplit('/').next().unwrap_or(d);
         let base = name.trim_end_matches(".dylib");
-        facts.frameworks.push((d.clone(), base.to_string()));
-        candidates.push(SdkCandidate {
+        out.facts.frameworks.push((d.clone(), base.to_string()));
+        out.candidates.push(SdkCandidate {
             key: d.clone(),
             name: base.to_string(),
             bundle_id: None,
@@ -173,10 +241,19 @@ pub fn analyse(
             sdk: None,
         });
     }
+    out
+}
 
-    // Mach-O binaries: bundle executables and loose dylibs.
-    let mut binary_paths: BTreeSet<String> = BTreeSet::new();
-    for b in layout
+/// Mach-O binaries: bundle executables (warning when a needed one is
+/// missing) and loose dylibs.
+fn binary_paths(
+    r: &Reader<'_, '_>,
+    plists: &BTreeMap<String, info_plist::InfoPlist>,
+    report: &mut Report,
+) -> BTreeSet<String> {
+    let mut paths = BTreeSet::new();
+    for b in r
+        .layout
         .bundles
         .iter()
         .filter(|b| b.kind != BundleKind::Resources)
@@ -187,18 +264,28 @@ pub fn analyse(
             .filter(|e| !e.is_empty() && !e.contains('/'))
             .unwrap_or_else(|| b.name.clone());
         let path = format!("{}{exe}", b.dir);
-        if has(&path) {
-            binary_paths.insert(path);
+        if r.has(&path) {
+            paths.insert(path);
         } else if b.main || b.kind == BundleKind::Framework {
             report
                 .warnings
                 .push(Warning::new(&b.dir, format!("executable {exe} is missing")));
         }
     }
-    binary_paths.extend(layout.dylibs.iter().cloned());
+    paths.extend(r.layout.dylibs.iter().cloned());
+    paths
+}
+
+/// Mach-O facts of every binary that can be read.
+fn read_binaries(
+    r: &Reader<'_, '_>,
+    rules: &scan::Rules,
+    paths: &BTreeSet<String>,
+    report: &mut Report,
+) -> Vec<BinaryFacts> {
     let mut binaries = Vec::new();
-    for path in &binary_paths {
-        let Some(bytes) = read(path, report) else {
+    for path in paths {
+        let Some(bytes) = r.read(path, report) else {
             continue;
         };
         if bytes.is_empty() {
@@ -207,53 +294,64 @@ pub fn analyse(
                 .push(Warning::new(path, "empty file where a Mach-O was expected"));
             continue;
         }
-        let bundle = layout
+        let bundle = r
+            .layout
             .bundle_of(path)
             .filter(|b| !b.main)
             .map(|b| b.dir.clone());
         binaries.push(binary::read(rules, path.clone(), bundle, &bytes));
     }
+    binaries
+}
 
-    // Resource files through the scanner.
-    let mut scans: Vec<(String, EntryScan)> = Vec::new();
-    for f in &layout.files {
+/// Resource files (by extension) through the string scanner.
+fn scan_resources(
+    r: &Reader<'_, '_>,
+    rules: &scan::Rules,
+    binary_paths: &BTreeSet<String>,
+    report: &mut Report,
+) -> Vec<(String, EntryScan)> {
+    let mut scans = Vec::new();
+    for f in &r.layout.files {
         let ext = f.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         if binary_paths.contains(f)
             || !ext.is_some_and(|e| SCANNED_EXTENSIONS.contains(&e.as_str()))
         {
             continue;
         }
-        if let Some(bytes) = read(f, report) {
+        if let Some(bytes) = r.read(f, report) {
             scans.push((f.clone(), scan::noise::scan_entry(rules, f, &bytes)));
         }
     }
+    scans
+}
 
-    // Provisioning profile of the main app.
-    let profile_path = format!("{root}embedded.mobileprovision");
-    if has(&profile_path)
-        && let Some(bytes) = read(&profile_path, report)
-    {
-        fill_profile(report, &bytes, &profile_path);
-    }
-
-    // Privacy manifests of every bundle.
+/// Privacy manifests of every bundle.
+fn read_manifests(
+    r: &Reader<'_, '_>,
+    report: &mut Report,
+) -> Vec<(String, privacy_manifest::ManifestFile)> {
     let mut manifests = Vec::new();
-    for f in layout
+    for f in r
+        .layout
         .files
         .iter()
         .filter(|f| f.rsplit('/').next() == Some("PrivacyInfo.xcprivacy"))
     {
-        if let Some(bytes) = read(f, report) {
+        if let Some(bytes) = r.read(f, report) {
             match privacy_manifest::parse(&bytes) {
                 Ok(m) => manifests.push((f.clone(), m)),
                 Err(e) => report.warnings.push(Warning::new(f, e)),
             }
         }
     }
+    manifests
+}
 
-    // Bundles without their own privacy manifest (checked against Apple's
-    // list in the findings stage).
-    let without_manifest: Vec<String> = layout
+/// Framework and dylib names without a privacy manifest of their own
+/// (checked against Apple's list in the findings stage).
+fn without_manifest(layout: &Layout) -> Vec<String> {
+    layout
         .bundles
         .iter()
         .filter(|b| matches!(b.kind, BundleKind::Framework | BundleKind::Resources))
@@ -272,26 +370,7 @@ pub fn analyse(
             })
         })
         .map(|(_, name)| name)
-        .collect();
-    ios.usage_descriptions = main
-        .usage_descriptions
-        .iter()
-        .map(|(k, t)| UsageDescription {
-            key: k.clone(),
-            text: t.clone(),
-        })
-        .collect();
-    report.ios = Some(ios);
-    Some(IpaFacts {
-        app: facts,
-        candidates,
-        binaries,
-        scans,
-        manifests,
-        main,
-        info_path,
-        without_manifest,
-    })
+        .collect()
 }
 
 /// App identity, permissions, schemes and ATS from the main Info.plist.

@@ -11,6 +11,7 @@ use crate::container::zip::{Archive, Limits};
 pub use crate::report::bytes::{EXCERPT_LEN, ascii, check_command, excerpt, spaced_hex};
 use crate::report::model::{Evidence, Location, Report};
 use crate::util::sha256_hex;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -132,20 +133,24 @@ pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
     {
         by_path.entry(loc.path.clone()).or_default().2.push(loc);
     }
-    for (path, (locs, mut evidence, secret_locs)) in by_path {
-        let Ok(bytes) = package.entry(&path, limits) else {
-            continue;
-        };
-        let digest = sha256_hex(&bytes);
-        for loc in locs {
-            loc.entry_sha256 = Some(digest.clone());
-            loc.excerpt = loc.offset.and_then(|o| excerpt(&bytes, o));
-        }
-        for loc in secret_locs {
-            loc.entry_sha256 = Some(digest.clone());
-        }
-        sdk::locate(&mut evidence, &path, &bytes, &digest);
-    }
+    // Entries are independent: read (inflate) and hash them in parallel.
+    let by_path: Vec<(String, Entry<'_>)> = by_path.into_iter().collect();
+    by_path
+        .into_par_iter()
+        .for_each(|(path, (locs, mut evidence, secret_locs))| {
+            let Ok(bytes) = package.entry(&path, limits) else {
+                return;
+            };
+            let digest = sha256_hex(&bytes);
+            for loc in locs {
+                loc.entry_sha256 = Some(digest.clone());
+                loc.excerpt = loc.offset.and_then(|o| excerpt(&bytes, o));
+            }
+            for loc in secret_locs {
+                loc.entry_sha256 = Some(digest.clone());
+            }
+            sdk::locate(&mut evidence, &path, &bytes, &digest);
+        });
 }
 
 #[cfg(test)]

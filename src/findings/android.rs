@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// endpoints and secrets once over all parts, then the install verdict.
 pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secrets: bool) {
     let verdict = facts.android_accepts();
-    report.packed_code = packed::detect(&facts.outcomes);
+    report.packed_code = packed::detect(&facts.outcomes, &knowledge.packer_stubs);
     for p in &report.packed_code {
         report.warnings.push(Warning::new(
             &p.path,
@@ -45,7 +45,12 @@ enum Holder {
 /// `secrets` of `report` from `outcomes` (manifest facts must already be in
 /// the report). SDKs first; then everything else is attributed by where it
 /// lies ([`CodeOwners`]).
-fn fill(report: &mut Report, outcomes: Vec<EntryOutcome>, knowledge: &Knowledge, show_secrets: bool) {
+fn fill(
+    report: &mut Report,
+    outcomes: Vec<EntryOutcome>,
+    knowledge: &Knowledge,
+    show_secrets: bool,
+) {
     let db: &Database = &knowledge.signatures;
     let apis: &[ApiSpec] = &knowledge.identifier_apis;
     let packers: &[native::packers::Entry] = &knowledge.packers;

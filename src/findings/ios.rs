@@ -253,8 +253,11 @@ pub fn finish_binaries(
             .collect();
     }
     report.identifier_apis = apis.into_values().collect();
-    report.personal_data =
-        personal_data::collect(&knowledge.personal_data, personal_hits.iter().map(|(p, h)| (p.as_str(), h)), &place);
+    report.personal_data = personal_data::collect(
+        &knowledge.personal_data,
+        personal_hits.iter().map(|(p, h)| (p.as_str(), h)),
+        &place,
+    );
     // Imported symbols have no single offset in the binary.
     for r in &mut report.personal_data {
         for l in &mut r.locations {

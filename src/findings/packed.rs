@@ -2,13 +2,12 @@
 //! parse, and high-entropy data files next to a known packer's loader stub.
 
 use crate::android::entries::{EntryKind, EntryOutcome};
+use crate::native::packers;
 use crate::report::model::PackedCode;
 
 /// Entropy (bits per byte) above which a large data file counts as
 /// encrypted or compressed.
 pub const HIGH_ENTROPY: f64 = 7.9;
-
-const STUBS: &str = include_str!("../../data/packer-stubs.tsv");
 
 /// One loader stub: where it was seen and whose packer it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,15 +16,12 @@ pub struct Stub {
     pub packer: String,
 }
 
-/// Known packer stubs among the native libraries and DEX classes.
-pub fn stubs(outcomes: &[EntryOutcome]) -> Vec<Stub> {
-    let table: Vec<(&str, &str, &str)> = STUBS
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut f = l.split('\t');
-            Some((f.next()?, f.next()?, f.next()?))
-        })
+/// Known packer stubs (`table`, from `packer-stubs.tsv`) among the native
+/// libraries and DEX classes.
+pub fn stubs(outcomes: &[EntryOutcome], table: &[packers::Stub]) -> Vec<Stub> {
+    let table: Vec<(&str, &str, &str)> = table
+        .iter()
+        .map(|s| (s.kind.as_str(), s.pattern.as_str(), s.packer.as_str()))
         .collect();
     let mut found = Vec::new();
     for out in outcomes {
@@ -58,8 +54,9 @@ pub fn stubs(outcomes: &[EntryOutcome]) -> Vec<Stub> {
     found
 }
 
-/// Entries that look like packed or encrypted code.
-pub fn detect(outcomes: &[EntryOutcome]) -> Vec<PackedCode> {
+/// Entries that look like packed or encrypted code (`stub_table`: the
+/// knowledge base's packer stubs).
+pub fn detect(outcomes: &[EntryOutcome], stub_table: &[packers::Stub]) -> Vec<PackedCode> {
     let mut packed: Vec<PackedCode> = outcomes
         .iter()
         .filter_map(|o| {
@@ -69,7 +66,7 @@ pub fn detect(outcomes: &[EntryOutcome]) -> Vec<PackedCode> {
             })
         })
         .collect();
-    let stubs = stubs(outcomes);
+    let stubs = stubs(outcomes, stub_table);
     if let Some(stub) = stubs.first() {
         for o in outcomes {
             if let Some(e) = o.entropy.filter(|e| *e > HIGH_ENTROPY) {
@@ -101,6 +98,10 @@ mod tests {
         }
     }
 
+    fn built_in() -> Vec<packers::Stub> {
+        packers::parse_stubs(include_str!("../../data/packer-stubs.tsv")).unwrap()
+    }
+
     #[test]
     fn high_entropy_asset_counts_only_next_to_a_stub() {
         // A xorshift stream is close to 8 bits/byte.
@@ -117,7 +118,7 @@ mod tests {
         asset.entropy = Some(entropy(&noise));
         assert!(asset.entropy.unwrap() > HIGH_ENTROPY);
         let alone = vec![asset];
-        assert!(detect(&alone).is_empty());
+        assert!(detect(&alone, &built_in()).is_empty());
         let mut with_stub = alone;
         with_stub.push(outcome(
             "lib/arm64-v8a/libjiagu_a64.so",
@@ -125,7 +126,7 @@ mod tests {
                 abi: "arm64-v8a".into(),
             },
         ));
-        let found = detect(&with_stub);
+        let found = detect(&with_stub, &built_in());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].path, "assets/blob.bin");
         assert!(
@@ -139,7 +140,7 @@ mod tests {
     fn unparsable_dex_is_reported() {
         let mut o = outcome("assets/payload.dex", EntryKind::Dex);
         o.packed = Some("DEX file that does not parse (DEX: truncated)".into());
-        assert_eq!(detect(&[o])[0].path, "assets/payload.dex");
+        assert_eq!(detect(&[o], &built_in())[0].path, "assets/payload.dex");
         assert!(entropy(&[7u8; 100]) < 0.001);
     }
 }

@@ -109,13 +109,20 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 /// readers are not yet handed the loaded base). A folder given with
 /// `--knowledge` must hold them unchanged, so the reported hash never names
 /// knowledge that was not used.
-pub const BUILT_IN_ONLY: &[&str] = &[
+pub const BUILT_IN_ONLY: &[&str] = &["report_labels.toml"];
+
+/// Format tables: facts of the file formats telltale reads (AOSP attribute
+/// ids and permission protection levels, APK signing block ids, X.500
+/// attribute keywords), not knowledge about apps. They change with Android
+/// and the standards, together with the parsers that use them, so they stay
+/// compiled in (the parsers keep no knowledge-base parameter; see the
+/// module map in the README). They are hashed with the rest, and a folder
+/// given with `--knowledge` must hold them unchanged.
+pub const FORMAT_TABLES: &[&str] = &[
     "android_attrs.tsv",
     "apk-signing-block-ids.tsv",
-    "packer-stubs.tsv",
     "permissions-extra.tsv",
     "permissions.tsv",
-    "report_labels.toml",
     "x500-keywords.tsv",
 ];
 
@@ -178,17 +185,6 @@ pub fn check_tsv(path: &str, text: &str) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// The signature database's file order: VERSION, schema, owners, then SDKs.
-pub fn signature_rank(path: &str) -> u8 {
-    match path {
-        "VERSION" => 0,
-        "schema.toml" => 1,
-        "owners.toml" => 2,
-        p if p.starts_with("owners") => 3,
-        _ => 4,
-    }
 }
 
 /// Collects `(path relative to root, file path)` of every file under `dir`.

@@ -43,6 +43,11 @@ pub enum KnowledgeError {
         "knowledge: {0} differs from the built-in copy, but this version reads it only from the binary; rebuild to change it"
     )]
     BuiltInOnly(String),
+    /// A format table (`files::FORMAT_TABLES`) differs in the folder.
+    #[error(
+        "knowledge: {0} is a format table (how telltale reads packages, not knowledge about apps); it is compiled in, so a --knowledge folder must hold it unchanged; rebuild to change it"
+    )]
+    FormatTable(String),
     /// The folder could not be read.
     #[error("knowledge: {0}")]
     Io(String),
@@ -75,6 +80,8 @@ pub struct Knowledge {
     pub apple_plist_sdk_keys: Vec<PlistSdkKey>,
     /// Packers and protectors (`packers.toml`).
     pub packers: Vec<packers::Entry>,
+    /// Packer loader stubs beside high-entropy data (`packer-stubs.tsv`).
+    pub packer_stubs: Vec<packers::Stub>,
     /// The scanner's secret shapes and endpoint noise lists
     /// (`secret_patterns.toml`, `endpoint_noise.toml`).
     pub scan: scan::Rules,
@@ -109,12 +116,16 @@ impl Knowledge {
             .map(|(p, t)| (p.as_str(), t.as_str()))
             .collect();
         let knowledge = Knowledge::load(&borrowed)?;
-        for name in files::BUILT_IN_ONLY {
-            let given = borrowed.iter().find(|(p, _)| p == name).map(|(_, t)| *t);
-            let built_in = EMBEDDED.iter().find(|(p, _)| p == name).map(|(_, t)| *t);
-            if given != built_in {
-                return Err(KnowledgeError::BuiltInOnly((*name).to_string()));
-            }
+        let unchanged = |name: &str| {
+            let given = borrowed.iter().find(|(p, _)| *p == name).map(|(_, t)| *t);
+            let built_in = EMBEDDED.iter().find(|(p, _)| *p == name).map(|(_, t)| *t);
+            given == built_in
+        };
+        if let Some(name) = files::FORMAT_TABLES.iter().find(|n| !unchanged(n)) {
+            return Err(KnowledgeError::FormatTable((*name).to_string()));
+        }
+        if let Some(name) = files::BUILT_IN_ONLY.iter().find(|n| !unchanged(n)) {
+            return Err(KnowledgeError::BuiltInOnly((*name).to_string()));
         }
         Ok(knowledge)
     }
@@ -203,6 +214,8 @@ impl Knowledge {
         let apple_plist_sdk_keys = parse_plist_keys(get("apple_plist_sdk_keys.toml")?)
             .map_err(|m| invalid("apple_plist_sdk_keys.toml", m))?;
         let packers = packers?;
+        let packer_stubs = packers::parse_stubs(get("packer-stubs.tsv")?)
+            .map_err(|m| invalid("packer-stubs.tsv", m))?;
         let personal_data = crate::android::personal_data::Catalogue::new(personal_data_apis?);
         let noise = noise?;
         let context = scan::noise::Context::parse(get("endpoint_noise.toml")?)
@@ -225,6 +238,7 @@ impl Knowledge {
             apple_privacy_sdks,
             apple_plist_sdk_keys,
             packers,
+            packer_stubs,
             scan,
             personal_data,
         })
@@ -291,7 +305,7 @@ fn load_signatures(sorted: &[(&str, &str)]) -> Result<Database, KnowledgeError> 
         .filter(|(p, _)| *p != "README.md")
         .collect();
     // The database's own order: VERSION, schema, owners, then sdks/ by name.
-    sig.sort_by_key(|(p, _)| (files::signature_rank(p), p.to_string()));
+    sig.sort_by_key(|(p, _)| (signatures::raw::signature_rank(p), p.to_string()));
     checked(Database::load(&sig))
 }
 

@@ -86,7 +86,19 @@ fn a_copy_of_data_gives_the_same_hash_and_an_edit_changes_it() {
 }
 
 #[test]
-fn a_folder_may_not_change_a_built_in_only_file() {
+fn a_folder_s_packer_stubs_are_the_ones_used() {
+    let copy = TempData::new("stubs");
+    let path = copy.0.join("packer-stubs.tsv");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("lib\tlibplanted\tPlanted Packer\n");
+    std::fs::write(&path, text).unwrap();
+    let k = Knowledge::from_dir(&copy.0).unwrap();
+    assert!(k.packer_stubs.iter().any(|s| s.packer == "Planted Packer"));
+    assert!(!Knowledge::embedded().unwrap().packer_stubs.is_empty());
+}
+
+#[test]
+fn a_folder_may_not_change_a_format_table() {
     let copy = TempData::new("builtin");
     let path = copy.0.join("x500-keywords.tsv");
     let mut text = std::fs::read_to_string(&path).unwrap();
@@ -94,7 +106,7 @@ fn a_folder_may_not_change_a_built_in_only_file() {
     std::fs::write(&path, text).unwrap();
     assert_eq!(
         Knowledge::from_dir(&copy.0).unwrap_err(),
-        KnowledgeError::BuiltInOnly("x500-keywords.tsv".into())
+        KnowledgeError::FormatTable("x500-keywords.tsv".into())
     );
 }
 
@@ -137,13 +149,21 @@ fn a_folder_s_context_rules_key_names_and_personal_data_are_used() {
         assert!(text.contains(from), "{file}: {from}");
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     };
-    edit("endpoint_noise.toml", "doc_hosts = [", "doc_hosts = [\"docs.planted.com\", ");
+    edit(
+        "endpoint_noise.toml",
+        "doc_hosts = [",
+        "doc_hosts = [\"docs.planted.com\", ",
+    );
     edit(
         "endpoint_noise.toml",
         "patterns = [\"*.bks\",",
         "patterns = [\"*.planted\", \"*.bks\",",
     );
-    edit("secret_patterns.toml", "secret = [", "secret = [\"*PlantedName\", ");
+    edit(
+        "secret_patterns.toml",
+        "secret = [",
+        "secret = [\"*PlantedName\", ",
+    );
     let mut catalogue = std::fs::read_to_string(copy.0.join("personal_data_apis.toml")).unwrap();
     catalogue.push_str(
         "\n[[access]]\nid = \"planted-uri\"\nkind = \"planted\"\nuri = \"content://planted\"\nreason = \"test\"\nsource = \"test\"\n",
@@ -156,7 +176,13 @@ fn a_folder_s_context_rules_key_names_and_personal_data_are_used() {
         ctx.classify("classes.dex", "docs.planted.com", None),
         Some("documentation")
     );
-    assert_eq!(built_in.scan.context().classify("classes.dex", "docs.planted.com", None), None);
+    assert_eq!(
+        built_in
+            .scan
+            .context()
+            .classify("classes.dex", "docs.planted.com", None),
+        None
+    );
     assert_eq!(
         ctx.classify("assets/x.planted", "api.real.com", None),
         Some("certificate")
@@ -165,7 +191,12 @@ fn a_folder_s_context_rules_key_names_and_personal_data_are_used() {
     assert_eq!(crate::scan::named::scan(k.scan.key_names(), text).len(), 1);
     assert!(crate::scan::named::scan(built_in.scan.key_names(), text).is_empty());
     assert!(k.personal_data.uri_entry(b"content://planted/x").is_some());
-    assert!(built_in.personal_data.uri_entry(b"content://planted/x").is_none());
+    assert!(
+        built_in
+            .personal_data
+            .uri_entry(b"content://planted/x")
+            .is_none()
+    );
 }
 
 #[test]
@@ -223,7 +254,7 @@ fn precompiled_signatures_and_hash_match_the_text() {
         .filter_map(|(p, t)| Some((p.strip_prefix("signatures/")?, *t)))
         .filter(|(p, _)| *p != "README.md")
         .collect();
-    sig.sort_by_key(|(p, _)| (files::signature_rank(p), p.to_string()));
+    sig.sort_by_key(|(p, _)| (signatures::raw::signature_rank(p), p.to_string()));
     let mut parsed = signatures::raw::parse(&sig);
     signatures::raw::strip_notes(&mut parsed);
     assert_eq!(signatures::precompiled().unwrap(), parsed);

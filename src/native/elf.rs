@@ -1,5 +1,6 @@
 //! A permissive, bounded reader for ELF shared libraries: ABI, SONAME,
-//! DT_NEEDED and exported JNI symbols.
+//! DT_NEEDED and exported JNI symbols, and the string-bearing sections the
+//! scanner reads ([`string_sections`]). The one ELF reader of the crate.
 //!
 //! goblin parses the ELF header and the program and section header tables,
 //! always with counts first clamped to what the file holds; the dynamic
@@ -170,6 +171,71 @@ pub fn read(bytes: &[u8]) -> Option<ElfInfo> {
         _ => "other",
     });
     Some(info)
+}
+
+/// Section names whose bytes hold string literals and initialised data.
+const STRING_SECTIONS: &[&str] = &[".rodata", ".data", ".data.rel.ro", ".data.rel.ro.local"];
+
+/// Whether a section name is one of [`STRING_SECTIONS`] or a `.rodata.*` split section.
+fn wanted_for_strings(name: &[u8]) -> bool {
+    STRING_SECTIONS.iter().any(|s| s.as_bytes() == name) || name.starts_with(b".rodata.")
+}
+
+/// ELF: the string-bearing sections (`.rodata`, `.rodata.*`, `.data`,
+/// `.data.rel.ro`, `.data.rel.ro.local`) with their file offsets, for
+/// [`crate::scan::scan_bytes`] with the offset as `base_offset`.
+///
+/// Only the ELF header and the section header table are read (no dynamic
+/// section, symbols or relocations), sections that do not lie wholly in the
+/// file are skipped, and `.dynstr`/`.strtab` (symbol names) are left out on
+/// purpose. When the file is ELF but has no usable section headers (stripped,
+/// packed, or a table cut off), the whole file is returned as one piece at
+/// offset 0. Not ELF: empty.
+pub fn string_sections(bytes: &[u8]) -> Vec<(u64, &[u8])> {
+    let Ok(header) = goblin::elf::Elf::parse_header(bytes) else {
+        return Vec::new();
+    };
+    let sections = string_section_pieces(bytes, &header);
+    if sections.is_empty() {
+        vec![(0, bytes)]
+    } else {
+        sections
+    }
+}
+
+fn string_section_pieces<'a>(bytes: &'a [u8], header: &Header) -> Vec<(u64, &'a [u8])> {
+    let (Ok(container), Ok(endian)) = (header.container(), header.endianness()) else {
+        return Vec::new();
+    };
+    let mut cut = Vec::new();
+    let headers = section_headers(bytes, header, Ctx::new(container, endian), &mut cut);
+    // A table cut off is not trusted here: the whole file is scanned instead.
+    if !cut.is_empty() {
+        return Vec::new();
+    }
+    let Some(names) = headers
+        .get(usize::from(header.e_shstrndx))
+        .and_then(|sh| whole_section(bytes, sh))
+    else {
+        return Vec::new();
+    };
+    headers
+        .iter()
+        .filter(|sh| sh.sh_type != SHT_NOBITS)
+        .filter(|sh| {
+            let name = names.get(sh.sh_name..).unwrap_or_default();
+            let name = name.split(|&b| b == 0).next().unwrap_or_default();
+            wanted_for_strings(name)
+        })
+        .filter_map(|sh| Some((sh.sh_offset, whole_section(bytes, sh)?)))
+        .collect()
+}
+
+/// The bytes of a section, when all of them lie inside the file.
+fn whole_section<'a>(bytes: &'a [u8], sh: &SectionHeader) -> Option<&'a [u8]> {
+    let start = usize::try_from(sh.sh_offset).ok()?;
+    let len = usize::try_from(sh.sh_size).ok()?;
+    bytes.get(start..start.checked_add(len)?)
 }
 
 /// Android ABI for an ELF machine type, class and (ARM) `Tag_CPU_arch`.
@@ -740,5 +806,33 @@ mod tests {
             }
             let _ = read(&b);
         }
+    }
+
+    #[test]
+    fn string_sections_of_non_elf_are_empty() {
+        assert!(string_sections(b"not an elf file at all, just text").is_empty());
+        assert!(string_sections(b"").is_empty());
+    }
+
+    #[test]
+    fn truncated_section_table_gives_the_whole_file_for_strings() {
+        let mut elf = include_bytes!("../../samples/native/libendpoints.so").to_vec();
+        elf.truncate(elf.len() / 2);
+        let pieces = string_sections(&elf);
+        assert_eq!(pieces.len(), 1);
+        assert_eq!(pieces[0].0, 0);
+    }
+
+    #[test]
+    fn sample_library_string_sections() {
+        let elf = include_bytes!("../../samples/native/libendpoints.so");
+        let pieces = string_sections(elf);
+        assert!(!pieces.is_empty());
+        let rodata = pieces
+            .iter()
+            .find(|(_, b)| memchr::memmem::find(b, b"api.mixpanel.com").is_some())
+            .expect("a piece holds the planted host");
+        let off = rodata.0 as usize;
+        assert_eq!(&elf[off..off + rodata.1.len()], rodata.1);
     }
 }

@@ -30,6 +30,40 @@ pub struct Signal {
     pub source: String,
 }
 
+/// One loader stub of `data/packer-stubs.tsv`: a native library name prefix
+/// (`lib`) or a DEX class (`class`) that a packer leaves beside its
+/// encrypted payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stub {
+    /// `lib` or `class`.
+    pub kind: String,
+    pub pattern: String,
+    pub packer: String,
+}
+
+/// Parses `data/packer-stubs.tsv` (kind, pattern, packer; `#` comments).
+pub fn parse_stubs(text: &str) -> Result<Vec<Stub>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let [kind, pattern, packer] = f[..] else {
+            return Err(format!("line {}: expected kind, pattern, packer", n + 1));
+        };
+        if !matches!(kind, "lib" | "class") {
+            return Err(format!("line {}: kind {kind:?} is not lib or class", n + 1));
+        }
+        out.push(Stub {
+            kind: kind.to_string(),
+            pattern: pattern.to_string(),
+            packer: packer.to_string(),
+        });
+    }
+    Ok(out)
+}
+
 /// Parses `data/packers.toml`.
 pub fn parse_table(text: &str) -> Result<Vec<Entry>, String> {
     let table = toml::from_str::<File>(text).map_err(|e| e.to_string())?;

@@ -20,8 +20,8 @@ pub struct Report {
     pub tool: ToolInfo,
     pub input: InputInfo,
     /// Who made this report from what, with which knowledge and options
-    /// (filled by the `evidence::provenance` module; absent in reports of older versions).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// (filled by the `evidence::provenance` module; `null` only when a
+    /// library caller built the report without it).
     pub provenance: Option<Provenance>,
     pub app: AppInfo,
     pub permissions: Vec<Permission>,
@@ -343,11 +343,11 @@ pub struct Evidence {
 pub struct Location {
     pub path: String,
     pub offset: Option<u64>,
-    /// SHA-256 of the whole (decompressed) entry named by `path`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// SHA-256 of the whole (decompressed) entry named by `path`; `null`
+    /// when the entry could not be read again (a folder, over the size caps).
     pub entry_sha256: Option<String>,
-    /// The bytes of the entry from `offset` on (bounded), to check by hand.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The bytes of the entry from `offset` on (bounded), to check by hand;
+    /// `null` without an offset or entry bytes, and always for secrets.
     pub excerpt: Option<Excerpt>,
 }
 
@@ -372,8 +372,8 @@ pub struct Provenance {
     pub input_name: String,
     pub input_size: u64,
     pub input_sha256: String,
-    /// Members of a split set or split directory, each with its own hash.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Members of a split set or split directory, each with its own hash;
+    /// `[]` for a single package.
     pub members: Vec<MemberDigest>,
     pub tool_name: String,
     pub tool_version: String,

@@ -20,7 +20,6 @@
 //!   [`UTF16_WINDOW`] code units, so the work is linear in the input size.
 
 mod aggregate;
-mod elf;
 pub mod endpoints;
 pub mod named;
 pub mod noise;
@@ -28,7 +27,6 @@ pub mod secrets;
 pub mod strings;
 
 pub use aggregate::{Attribution, MAX_LOCATIONS, MAX_URLS, aggregate, preview};
-pub use elf::elf_string_sections;
 pub use endpoints::registrable_domain;
 
 /// Longest host-like token (bytes) the endpoint scanner considers; longer
@@ -241,18 +239,24 @@ pub fn scan_encoded_strings<'a>(
         StringEncoding::Utf8 => 1,
         StringEncoding::Utf16 => 2,
     };
-    for (offset, text) in strings {
+    let strings: Vec<(u64, &[u8])> = strings
+        .into_iter()
+        .map(|(offset, text)| (offset, text.as_bytes()))
+        .collect();
+    // One pass of the secret regexes over all strings picks the few that
+    // need the per-string secret scan (instead of two searches per string).
+    let texts: Vec<&[u8]> = strings.iter().map(|(_, t)| *t).collect();
+    let may_hold_secret = secrets::candidates(&rules.secrets, &texts);
+    for (&(offset, text), may_hold_secret) in strings.iter().zip(may_hold_secret) {
         let stride = if text.is_ascii() { unit } else { 0 };
-        scan_text(
-            rules,
-            text.as_bytes(),
-            OffsetMap {
-                base: offset,
-                stride,
-            },
-            &mut scratch,
-            &mut out,
-        );
+        let map = OffsetMap {
+            base: offset,
+            stride,
+        };
+        endpoints::scan(&rules.noise, text, map, &mut out.endpoints);
+        if may_hold_secret {
+            secrets::scan(&rules.secrets, text, map, &mut scratch, &mut out.secrets);
+        }
     }
     out
 }

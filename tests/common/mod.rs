@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use telltale::{Options, Report, inspect_path};
 
+pub mod html;
+pub mod postgres;
+
 /// Inspects `path` with the default options; panics with the path on error.
 pub fn inspect(path: &Path) -> Report {
     inspect_path(path, &Options::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -44,4 +47,12 @@ pub fn telltale(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// Whether `tool` is on `PATH` (or an executable path) here.
+pub fn have(tool: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
