@@ -320,6 +320,7 @@ mod tests {
             }
         };
         let reads = collect(
+            catalogue(),
             facts.personal_hits.iter().map(|h| ("classes.dex", h)),
             &place,
         );
@@ -336,7 +337,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let hits = symbol_hits(&imports, "Payload/A.app/A");
+        let hits = symbol_hits(catalogue(), &imports, "Payload/A.app/A");
         assert_eq!(hits.len(), 1);
         assert_eq!(catalogue().entries[hits[0].entry].kind, "contacts");
         assert_eq!(hits[0].caller, "Payload/A.app/A");
