@@ -7,7 +7,7 @@ use crate::android::apk::Merged;
 use crate::apple::binary::BinaryFacts;
 use crate::apple::ipa::IpaFacts;
 use crate::container::detect::{self, Format};
-use crate::container::zip::Archive;
+use crate::container::zip::{Archive, Source};
 use crate::findings;
 use crate::knowledge::Knowledge;
 use crate::options::Options;
@@ -106,14 +106,71 @@ pub fn inspect_path_with(
     if meta.is_dir() {
         return inspect_dir(path, options, knowledge);
     }
-    let (data, changed) = read_file(path).map_err(InspectError)?;
     let name = path.display().to_string();
+    if let Some(report) = inspect_zip_file(path, &name, options, knowledge)? {
+        return Ok(report);
+    }
+    let (data, changed) = read_file(path).map_err(InspectError)?;
     let mut report = inspect_bytes_with(&name, &data, options, knowledge)?;
     if let Some(why) = changed {
         report.warnings.push(Warning::new("", why));
         report.normalize();
     }
     Ok(report)
+}
+
+/// Inspects a ZIP package (APK, AAB, split set, IPA…) on disk without
+/// holding it in memory: the central directory, then each entry's bytes
+/// while it is read, are read by range from the file ([`Source::File`]), and
+/// the whole-file hash streams beside the entry pass. `None` when the file
+/// is not a ZIP archive with entries (bare files, empty archives and
+/// archives with junk before the first entry take the in-memory path, which
+/// reports them as before). Another process shortening the file during the
+/// run only makes reads fall short (errors and a warning), never a fault.
+fn inspect_zip_file(
+    path: &Path,
+    name: &str,
+    options: &Options,
+    knowledge: &Knowledge,
+) -> Result<Option<Report>, InspectError> {
+    let at = |e: std::io::Error| InspectError(format!("{}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(at)?;
+    let len = file.metadata().map_err(at)?.len();
+    let source = Source::File { file: &file, len };
+    if source.get(0, 2).as_deref() != Some(b"PK") {
+        return Ok(None);
+    }
+    let archive = match Archive::open(source) {
+        Ok(a) if !a.entries().is_empty() => a,
+        _ => return Ok(None),
+    };
+    let mut report = new_report(name, "", len, knowledge);
+    let format = detect::format_of(&archive, name);
+    report.input.format = format.name().to_string();
+    for a in archive.anomalies() {
+        report.warnings.push(Warning::new("", format!("zip: {a}")));
+    }
+    let (hashed, facts) = rayon::join(
+        || crate::util::sha256_file(&file),
+        || unpack(&archive, format, options, knowledge, &mut report),
+    );
+    let (sha256, read) = hashed.map_err(at)?;
+    report.input.sha256 = sha256;
+    report.input.size = read;
+    if read != len {
+        report
+            .warnings
+            .push(Warning::new("", changed_size(len, read)));
+    }
+    find(facts, &mut report, knowledge, options)?;
+    report.normalize();
+    Ok(Some(report))
+}
+
+fn changed_size(expected: u64, read: u64) -> String {
+    format!(
+        "the input changed size while it was read ({expected} bytes, then {read} read): another process is writing it"
+    )
 }
 
 /// Reads a whole file into memory: a private copy, not a memory map. A map
@@ -128,12 +185,8 @@ pub fn read_file(path: &Path) -> Result<(Vec<u8>, Option<String>), String> {
     let expected = file.metadata().map_err(at)?.len();
     let mut data = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.read_to_end(&mut data).map_err(at)?;
-    let changed = (data.len() as u64 != expected).then(|| {
-        format!(
-            "the input changed size while it was read ({expected} bytes, then {} read): another process is writing it",
-            data.len()
-        )
-    });
+    let changed =
+        (data.len() as u64 != expected).then(|| changed_size(expected, data.len() as u64));
     Ok((data, changed))
 }
 
@@ -269,7 +322,7 @@ fn open_and_unpack(
                 for a in archive.anomalies() {
                     report.warnings.push(Warning::new("", format!("zip: {a}")));
                 }
-                unpack(&archive, format, data, options, knowledge, report)
+                unpack(&archive, format, options, knowledge, report)
             }
             // Not an archive: a bare file, when its magic says which.
             Err(e) => match detect::bare_format(data) {
@@ -330,7 +383,6 @@ fn unpack_raw(
 fn unpack(
     archive: &Archive<'_>,
     format: Format,
-    data: &[u8],
     options: &Options,
     knowledge: &Knowledge,
     report: &mut Report,
@@ -339,10 +391,10 @@ fn unpack(
     let tables = knowledge.entry_tables();
     match format {
         Format::Apk => Facts::Android(android::apk::analyse(
-            archive, data, &budget, tables, options, report,
+            archive, &budget, tables, options, report,
         )),
         Format::Aab => Facts::Android(android::aab::analyse(
-            archive, data, &budget, tables, options, report,
+            archive, &budget, tables, options, report,
         )),
         Format::Apks | Format::Xapk | Format::Apkm => {
             android::splits::analyse_set(archive, format, &budget, tables, options, report)

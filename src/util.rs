@@ -18,6 +18,48 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// Bytes read at a time from a file ([`sha256_file`], [`read_file_at`]).
+const FILE_CHUNK: usize = 1 << 20;
+
+/// SHA-256 (lower-case hex) of everything `file` holds now, read in chunks
+/// by position (the file's cursor is not used), and how many bytes that was.
+pub fn sha256_file(file: &std::fs::File) -> std::io::Result<(String, u64)> {
+    use std::os::unix::fs::FileExt;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; FILE_CHUNK];
+    let mut at = 0u64;
+    loop {
+        let n = match file.read_at(&mut buf, at) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok((hex(&hasher.finalize()), at));
+        }
+        hasher.update(&buf[..n]);
+        at += n as u64;
+    }
+}
+
+/// Everything `file` holds now, read by position (the cursor is not used).
+pub fn read_file_at(file: &std::fs::File) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; FILE_CHUNK];
+    loop {
+        let n = match file.read_at(&mut buf, out.len() as u64) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok(out);
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

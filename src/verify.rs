@@ -223,7 +223,7 @@ fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
 fn package_sha256(pkg: &Package) -> Result<String, String> {
     use crate::android::splits::{self, DirFile};
     match pkg {
-        Package::File { data, .. } => Ok(sha256_hex(data)),
+        Package::File { .. } => pkg.file_sha256().unwrap_or_else(|| Ok(String::new())),
         Package::Dir(dir) => {
             let mut listing = String::new();
             for (name, file, len) in splits::dir_files(dir)? {

@@ -53,7 +53,6 @@ fn kind_in_module(rest: &str) -> EntryKind {
 /// findings stage.
 pub fn analyse(
     archive: &Archive<'_>,
-    data: &[u8],
     budget: &Budget,
     tables: Tables<'_>,
     options: &Options,
@@ -86,7 +85,7 @@ pub fn analyse(
         });
         merged.add(report, part, None, i == 0);
     }
-    apk::read_signing(archive, data, budget, report);
+    apk::read_signing(archive, budget, report);
     merged
 }
 

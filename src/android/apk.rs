@@ -45,13 +45,12 @@ pub struct ApkPart {
 /// Analyses an APK into `report`; returns the entry facts for the findings stage.
 pub fn analyse(
     archive: &Archive<'_>,
-    data: &[u8],
     budget: &Budget,
     tables: Tables<'_>,
     options: &Options,
     report: &mut Report,
 ) -> Merged {
-    let part = analyse_part(archive, data, budget, tables, options);
+    let part = analyse_part(archive, budget, tables, options);
     let mut merged = Merged::default();
     merged.add(report, part, None, true);
     merged
@@ -62,7 +61,6 @@ pub fn analyse(
 /// over all parts of a package ([`Merged::finish`]).
 pub fn analyse_part(
     archive: &Archive<'_>,
-    data: &[u8],
     budget: &Budget,
     tables: Tables<'_>,
     options: &Options,
@@ -99,7 +97,7 @@ pub fn analyse_part(
     let mut to_analyse = loaded_dex.clone();
     to_analyse.extend(skipped_dex);
     part.outcomes = entries::analyse_nested(archive, budget, tables, &to_analyse, nesting(options));
-    read_signing(archive, data, budget, report);
+    read_signing(archive, budget, report);
     part.refusals = refusals;
     part.unchecked = unchecked;
     part
@@ -571,7 +569,7 @@ pub fn apply_network_security_config(cfg: &netsec::NetworkSecurityConfig, report
 
 /// Reads v1 signature files and the APK Signing Block into `report.signing`
 /// and `installable.signed`.
-pub fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report: &mut Report) {
+pub fn read_signing(archive: &Archive<'_>, budget: &Budget, report: &mut Report) {
     let mut certs = Vec::new();
     let mut capped = Vec::new();
     let (blocks, partial) =
@@ -600,7 +598,8 @@ pub fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report:
             }
         }
     }
-    let block = signing::signing_block_certificates(data, archive.cd_offset());
+    let window = signing_block_window(archive);
+    let block = signing::signing_block_certificates(&window, window.len() as u64);
     for w in block.warnings {
         report
             .warnings
@@ -625,6 +624,28 @@ pub fn read_signing(archive: &Archive<'_>, data: &[u8], budget: &Budget, report:
             "unsigned: no v1 signature files and no APK Signing Block (Android installs only signed packages)",
         ));
     }
+}
+
+/// The bytes before the central directory that can hold the APK Signing
+/// Block: the block itself when its footer gives a size that fits, else the
+/// last 32 bytes (enough for the signing-block reader to tell there is no
+/// block, or why it is broken, as it would over the whole file). Read from
+/// the archive's source, so a package on disk is not held whole for it.
+fn signing_block_window<'a>(archive: &Archive<'a>) -> std::borrow::Cow<'a, [u8]> {
+    let cd = archive.cd_offset();
+    let footer_size = cd
+        .checked_sub(24)
+        .and_then(|at| archive.bytes(at, 8))
+        .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]));
+    let min_start = cd.saturating_sub(32);
+    let start = match footer_size {
+        Some(size) if size >= 24 && size <= cd.saturating_sub(8) => (cd - 8 - size).min(min_start),
+        _ => min_start,
+    };
+    usize::try_from(cd - start)
+        .ok()
+        .and_then(|len| archive.bytes(start, len))
+        .unwrap_or_default()
 }
 
 /// The signers' own certificates (chain certificates left out), or all of

@@ -59,7 +59,7 @@ impl SetParts {
                 return;
             }
         };
-        let mut part = apk::analyse_part(&archive, bytes, budget, tables, options);
+        let mut part = apk::analyse_part(&archive, budget, tables, options);
         for a in archive.anomalies() {
             part.report
                 .warnings

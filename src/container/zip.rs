@@ -12,11 +12,16 @@
 //! recovered (junk prepended, garbage LFH fields, "deflate" over stored data),
 //! they are, and every anomaly is recorded ([`Archive::anomalies`]).
 //! Nothing is written to disk and every size is checked before allocating.
+//! The bytes come from a [`Source`]: a buffer, or a file read by range, so
+//! that a package on disk is never held in memory whole (only its central
+//! directory, and each entry's bytes while it is read).
 
 use flate2::read::DeflateDecoder;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Read;
+use std::os::unix::fs::FileExt;
 
 const EOCD_SIG: u32 = 0x0605_4b50;
 const CD_SIG: u32 = 0x0201_4b50;
@@ -109,7 +114,7 @@ fn decodings(entry: &Entry) -> Vec<Decoding> {
 }
 
 fn decode(
-    raw: &[u8],
+    raw: Span<'_>,
     entry: &Entry,
     how: Decoding,
     limits: &Limits,
@@ -135,6 +140,128 @@ fn decode(
                 ));
             }
             inflate_declared(raw, entry.uncompressed_size, limits.max_entry_size)
+        }
+    }
+}
+
+/// Where an archive's bytes are read from: a buffer already in memory, or
+/// a file read by range (`pread`), so that a package on disk is never held
+/// whole: only the central directory, the local headers and the entry being
+/// read are. Another process shortening the file during the run makes reads
+/// fall short, which are errors like any truncated archive (a memory map
+/// would be killed by SIGBUS instead).
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// Bytes in memory.
+    Bytes(&'a [u8]),
+    /// A file of `len` bytes (its size when opened).
+    File { file: &'a std::fs::File, len: u64 },
+}
+
+impl<'a> Source<'a> {
+    /// The size of the input.
+    pub fn len(&self) -> u64 {
+        match self {
+            Source::Bytes(d) => d.len() as u64,
+            Source::File { len, .. } => *len,
+        }
+    }
+
+    /// Whether the input is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `len` bytes at `start`, or `None` when they lie past the end
+    /// (or the file was shortened since it was opened). Callers bound `len`
+    /// by the input's size before asking.
+    pub fn get(&self, start: u64, len: usize) -> Option<Cow<'a, [u8]>> {
+        let end = start.checked_add(len as u64)?;
+        if end > self.len() {
+            return None;
+        }
+        match *self {
+            Source::Bytes(d) => d
+                .get(usize::try_from(start).ok()?..usize::try_from(end).ok()?)
+                .map(Cow::Borrowed),
+            Source::File { file, .. } => {
+                let mut buf = vec![0u8; len];
+                file.read_exact_at(&mut buf, start).ok()?;
+                Some(Cow::Owned(buf))
+            }
+        }
+    }
+
+    fn u32_at(&self, at: u64) -> Option<u32> {
+        self.get(at, 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn u64_at(&self, at: u64) -> Option<u64> {
+        self.get(at, 8).and_then(|b| u64_at(&b, 0))
+    }
+}
+
+/// A range of a [`Source`] (an entry's raw data), already checked to lie
+/// inside the input.
+#[derive(Debug, Clone, Copy)]
+struct Span<'a> {
+    source: Source<'a>,
+    start: u64,
+    len: u64,
+}
+
+impl<'a> Span<'a> {
+    /// A reader over the range. A file shortened during the run ends the
+    /// read early (a truncated stream), never a fault.
+    fn reader(&self) -> SpanReader<'a> {
+        match self.source {
+            Source::Bytes(d) => {
+                let start = usize::try_from(self.start).unwrap_or(d.len()).min(d.len());
+                let end = start
+                    .saturating_add(usize::try_from(self.len).unwrap_or(usize::MAX))
+                    .min(d.len());
+                SpanReader::Bytes(&d[start..end])
+            }
+            Source::File { file, .. } => SpanReader::File {
+                file,
+                pos: self.start,
+                end: self.start.saturating_add(self.len),
+            },
+        }
+    }
+
+    /// The first `take` bytes of the range, as an owned buffer.
+    fn head(&self, take: u64) -> Option<Vec<u8>> {
+        let take = usize::try_from(take.min(self.len)).ok()?;
+        self.source.get(self.start, take).map(Cow::into_owned)
+    }
+}
+
+enum SpanReader<'a> {
+    Bytes(&'a [u8]),
+    File {
+        file: &'a std::fs::File,
+        pos: u64,
+        end: u64,
+    },
+}
+
+impl Read for SpanReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            SpanReader::Bytes(d) => d.read(buf),
+            SpanReader::File { file, pos, end } => {
+                let want = usize::try_from(end.saturating_sub(*pos))
+                    .unwrap_or(usize::MAX)
+                    .min(buf.len());
+                if want == 0 {
+                    return Ok(0);
+                }
+                let n = file.read_at(&mut buf[..want], *pos)?;
+                *pos += n as u64;
+                Ok(n)
+            }
         }
     }
 }
@@ -190,10 +317,10 @@ impl Entry {
     }
 }
 
-/// A parsed archive over borrowed bytes.
+/// A parsed archive over a [`Source`].
 #[derive(Debug)]
 pub struct Archive<'a> {
-    data: &'a [u8],
+    source: Source<'a>,
     entries: Vec<Entry>,
     by_name: HashMap<String, usize>,
     cd_offset: u64,
@@ -220,7 +347,7 @@ fn u64_at(data: &[u8], at: usize) -> Option<u64> {
 
 /// The end-of-central-directory facts.
 struct Eocd {
-    offset: usize,
+    offset: u64,
     entry_count: u64,
     cd_size: u64,
     cd_offset: u64,
@@ -229,22 +356,25 @@ struct Eocd {
 impl<'a> Archive<'a> {
     /// Reads the central directory of `data`.
     pub fn parse(data: &'a [u8]) -> Result<Archive<'a>, ZipError> {
+        Archive::open(Source::Bytes(data))
+    }
+
+    /// Reads the central directory of `source`.
+    pub fn open(source: Source<'a>) -> Result<Archive<'a>, ZipError> {
         let mut anomalies = Vec::new();
         let mut refusals = Vec::new();
-        let eocd = find_eocd(data, &mut anomalies, &mut refusals)?;
+        let eocd = find_eocd(&source, &mut anomalies, &mut refusals)?;
 
         // Where does the CD really start? Android trusts the declared offset;
         // junk prepended without fixing offsets moves everything by `shift`.
         let declared = eocd.cd_offset;
         let mut shift: u64 = 0;
-        let cd_start = if u32_at(data, declared as usize) == Some(CD_SIG)
-            && declared <= eocd.offset as u64
-        {
+        let cd_start = if source.u32_at(declared) == Some(CD_SIG) && declared <= eocd.offset {
             declared
         } else {
-            let computed = (eocd.offset as u64).checked_sub(eocd.cd_size);
+            let computed = eocd.offset.checked_sub(eocd.cd_size);
             match computed {
-                Some(c) if u32_at(data, c as usize) == Some(CD_SIG) && c > declared => {
+                Some(c) if source.u32_at(c) == Some(CD_SIG) && c > declared => {
                     shift = c - declared;
                     let msg = format!(
                         "central directory found {shift} bytes after its declared offset (data prepended without fixing offsets)"
@@ -253,25 +383,32 @@ impl<'a> Archive<'a> {
                     refusals.push(format!("libziparchive: {msg}"));
                     c
                 }
-                _ if eocd.entry_count == 0 && eocd.cd_size == 0 => eocd.offset as u64,
+                _ if eocd.entry_count == 0 && eocd.cd_size == 0 => eocd.offset,
                 _ => return err("central directory not found at its declared offset"),
             }
         };
-        if cd_start.saturating_add(eocd.cd_size) > eocd.offset as u64 {
+        if cd_start.saturating_add(eocd.cd_size) > eocd.offset {
             anomalies.push("central directory overruns the end-of-central-directory record".into());
         }
 
+        // The records between the CD start and the end record, read at once
+        // (positions below are relative to `cd_start`).
+        let cd_len = usize::try_from(eocd.offset - cd_start)
+            .map_err(|_| ZipError("central directory too large".into()))?;
+        let cd = source
+            .get(cd_start, cd_len)
+            .ok_or_else(|| ZipError("central directory could not be read".into()))?;
         let mut entries = Vec::new();
-        let mut pos = cd_start as usize;
-        let cd_end = eocd.offset;
-        while pos + CD_LEN <= cd_end && u32_at(data, pos) == Some(CD_SIG) {
+        let mut pos = 0usize;
+        let cd_end = cd.len();
+        while pos + CD_LEN <= cd_end && u32_at(&cd, pos) == Some(CD_SIG) {
             if entries.len() >= MAX_ENTRIES {
                 anomalies.push(format!(
                     "more than {MAX_ENTRIES} entries; the rest are ignored"
                 ));
                 break;
             }
-            match read_cd_record(data, pos, cd_end, entries.len(), &mut anomalies) {
+            match read_cd_record(&cd, pos, cd_end, entries.len(), &mut anomalies) {
                 Some((entry, next)) => {
                     entries.push(entry);
                     pos = next;
@@ -285,6 +422,7 @@ impl<'a> Archive<'a> {
                 }
             }
         }
+        drop(cd);
         if entries.is_empty() && eocd.entry_count > 0 {
             return err("no readable central directory record");
         }
@@ -307,7 +445,7 @@ impl<'a> Archive<'a> {
         }
 
         let mut archive = Archive {
-            data,
+            source,
             entries,
             by_name: HashMap::new(),
             cd_offset: cd_start,
@@ -333,6 +471,13 @@ impl<'a> Archive<'a> {
     /// Where the central directory starts in the file (after any junk shift).
     pub fn cd_offset(&self) -> u64 {
         self.cd_offset
+    }
+
+    /// The `len` bytes of the archive file at `start` (for structures
+    /// outside entries, such as the APK Signing Block), or `None` when they
+    /// lie past its end.
+    pub fn bytes(&self, start: u64, len: usize) -> Option<Cow<'a, [u8]>> {
+        self.source.get(start, len)
     }
 
     /// Anomalies met while reading the structure.
@@ -409,12 +554,19 @@ impl<'a> Archive<'a> {
         self.read_with_notes(entry, limits).map(|r| r.bytes)
     }
 
-    fn raw_at(&self, entry: &Entry, offset: u64) -> Result<&'a [u8], ZipError> {
+    fn raw_at(&self, entry: &Entry, offset: u64) -> Result<Span<'a>, ZipError> {
         let start = usize::try_from(offset).map_err(|_| ZipError("offset too large".into()))?;
         let len = usize::try_from(entry.compressed_size)
             .map_err(|_| ZipError("size too large".into()))?;
-        match start.checked_add(len).filter(|&e| e <= self.data.len()) {
-            Some(end) => Ok(&self.data[start..end]),
+        match start
+            .checked_add(len)
+            .filter(|&e| e as u64 <= self.source.len())
+        {
+            Some(_) => Ok(Span {
+                source: self.source,
+                start: offset,
+                len: entry.compressed_size,
+            }),
             None => err(format!(
                 "entry data ({len} bytes at {start}) runs past the end of the file"
             )),
@@ -446,7 +598,7 @@ impl<'a> Archive<'a> {
     /// Finds each entry's data start through its local header, noting every
     /// way the local header disagrees with the CD.
     fn locate_data(&mut self, shift: u64) {
-        let data = self.data;
+        let source = self.source;
         let cd_offset = self.cd_offset;
         let mut anomalies = Vec::new();
         let mut refusals = Vec::new();
@@ -456,10 +608,7 @@ impl<'a> Archive<'a> {
             let Some(lfh) = e.local_header_offset.checked_add(shift) else {
                 continue;
             };
-            let Ok(at) = usize::try_from(lfh) else {
-                continue;
-            };
-            if lfh >= cd_offset || at + LFH_LEN > data.len() {
+            if lfh >= cd_offset || lfh.saturating_add(LFH_LEN as u64) > source.len() {
                 anomalies.push(format!(
                     "{}: local header offset {lfh} is outside the entry data area",
                     e.name
@@ -473,7 +622,11 @@ impl<'a> Archive<'a> {
             if e.flags & 1 != 0 {
                 encrypted_flag += 1;
             }
-            let sig_ok = u32_at(data, at) == Some(LFH_SIG);
+            // The fixed header fits in the input (checked above); a file
+            // shortened since it was opened reads as zeros here and fails
+            // later, when the entry is read.
+            let header = source.get(lfh, LFH_LEN).unwrap_or_default();
+            let sig_ok = u32_at(&header, 0) == Some(LFH_SIG);
             if !sig_ok {
                 anomalies.push(format!("{}: local header signature is wrong", e.name));
                 refusals.push(format!(
@@ -481,20 +634,19 @@ impl<'a> Archive<'a> {
                     e.name
                 ));
             }
-            let lfh_method = u16_at(data, at + 8).unwrap_or(0);
-            let lfh_flags = u16_at(data, at + 6).unwrap_or(0);
-            let lfh_crc = u32_at(data, at + 14).unwrap_or(0);
-            let lfh_csize = u32_at(data, at + 18).unwrap_or(0);
-            let lfh_usize = u32_at(data, at + 22).unwrap_or(0);
-            let name_len = u16_at(data, at + 26).unwrap_or(0) as u64;
-            let extra_len = u16_at(data, at + 28).unwrap_or(0) as u64;
+            let lfh_method = u16_at(&header, 8).unwrap_or(0);
+            let lfh_flags = u16_at(&header, 6).unwrap_or(0);
+            let lfh_crc = u32_at(&header, 14).unwrap_or(0);
+            let lfh_csize = u32_at(&header, 18).unwrap_or(0);
+            let lfh_usize = u32_at(&header, 22).unwrap_or(0);
+            let name_len = u16_at(&header, 26).unwrap_or(0) as u64;
+            let extra_len = u16_at(&header, 28).unwrap_or(0) as u64;
             if lfh_method != e.method {
                 method_mismatch += 1;
             }
-            let name_start = at + LFH_LEN;
-            let lfh_name = data.get(name_start..name_start + name_len as usize);
+            let lfh_name = source.get(lfh + LFH_LEN as u64, name_len as usize);
             let cd_name_bytes = e.name.as_bytes();
-            if lfh_name != Some(cd_name_bytes) {
+            if lfh_name.as_deref() != Some(cd_name_bytes) {
                 anomalies.push(format!(
                     "{}: local header name differs from the central directory's",
                     e.name
@@ -610,8 +762,8 @@ fn e_cd_extra(e: &Entry) -> u64 {
     e.cd_extra_len as u64
 }
 
-fn stored(raw: &[u8], entry: &Entry, limits: &Limits) -> Result<Vec<u8>, ZipError> {
-    let take = (raw.len() as u64).min(entry.uncompressed_size);
+fn stored(raw: Span<'_>, entry: &Entry, limits: &Limits) -> Result<Vec<u8>, ZipError> {
+    let take = raw.len.min(entry.uncompressed_size);
     if take > limits.max_entry_size {
         return err(format!(
             "stored entry of {} is over the {} cap; not read",
@@ -619,14 +771,18 @@ fn stored(raw: &[u8], entry: &Entry, limits: &Limits) -> Result<Vec<u8>, ZipErro
             mib(limits.max_entry_size)
         ));
     }
-    Ok(raw[..take as usize].to_vec())
+    raw.head(take).ok_or_else(|| ZipError(SHORTENED.into()))
 }
+
+/// Why an entry's bytes could not be read though they lay inside the file
+/// when it was opened.
+const SHORTENED: &str = "entry data could not be read: the file is shorter than when it was opened (another process is writing it)";
 
 /// Raw-deflate `raw` that declares `declared` bytes: stops past
 /// `declared` + [`SIZE_SLACK`] (a size lie) or past `cap`.
-fn inflate_declared(raw: &[u8], declared: u64, cap: u64) -> Result<Vec<u8>, ZipError> {
+fn inflate_declared(raw: Span<'_>, declared: u64, cap: u64) -> Result<Vec<u8>, ZipError> {
     let stop = declared.saturating_add(SIZE_SLACK).min(cap);
-    match inflate(raw, stop) {
+    match inflate_from(raw.reader(), raw.len, stop) {
         Err(InflateError::PastCap) if stop >= declared => err(format!(
             "entry inflates past its declared size of {declared} bytes (a size lie, a sign of tampering; Android's reader fails on it); stopped at {stop} bytes, not read"
         )),
@@ -651,8 +807,14 @@ pub enum InflateError {
 /// Raw-deflate `raw`, refusing to produce more than `cap` bytes. Memory is
 /// bounded by `cap` (plus one byte): the output buffer never grows past it.
 pub fn inflate(raw: &[u8], cap: u64) -> Result<Vec<u8>, InflateError> {
+    inflate_from(raw, raw.len() as u64, cap)
+}
+
+/// [`inflate`] from a reader of `raw_len` compressed bytes.
+fn inflate_from(raw: impl Read, raw_len: u64, cap: u64) -> Result<Vec<u8>, InflateError> {
     let limit = usize::try_from(cap.saturating_add(1)).unwrap_or(usize::MAX);
-    let mut out = Vec::with_capacity(raw.len().saturating_mul(4).min(limit).min(1 << 20));
+    let hint = usize::try_from(raw_len).unwrap_or(usize::MAX);
+    let mut out = Vec::with_capacity(hint.saturating_mul(4).min(limit).min(1 << 20));
     let mut decoder = DeflateDecoder::new(raw).take(cap.saturating_add(1));
     let mut chunk = [0u8; 64 << 10];
     loop {
@@ -694,40 +856,47 @@ pub fn crc32(bytes: &[u8]) -> u32 {
 }
 
 fn find_eocd(
-    data: &[u8],
+    source: &Source<'_>,
     anomalies: &mut Vec<String>,
     refusals: &mut Vec<String>,
 ) -> Result<Eocd, ZipError> {
-    if data.len() < EOCD_LEN {
+    let total = source.len();
+    if total < EOCD_LEN as u64 {
         return err("file too small to be a ZIP archive");
     }
-    let search_start = data.len().saturating_sub(MAX_COMMENT + EOCD_LEN);
-    let last = data.len() - EOCD_LEN;
+    // The end record lies in the last MAX_COMMENT + EOCD_LEN bytes.
+    let tail_len = total.min((MAX_COMMENT + EOCD_LEN) as u64) as usize;
+    let base = total - tail_len as u64;
+    let tail = source
+        .get(base, tail_len)
+        .ok_or_else(|| ZipError("the end of the file could not be read".into()))?;
+    let last = tail.len() - EOCD_LEN;
     // Android takes the signature nearest the end of the file.
     let mut found = None;
     let mut i = last;
     loop {
-        if data[i] == 0x50 && u32_at(data, i) == Some(EOCD_SIG) {
+        if tail[i] == 0x50 && u32_at(&tail, i) == Some(EOCD_SIG) {
             found = Some(i);
             break;
         }
-        if i == search_start {
+        if i == 0 {
             break;
         }
         i -= 1;
     }
-    let Some(offset) = found else {
+    let Some(rel) = found else {
         return err("no end-of-central-directory record (not a ZIP archive)");
     };
-    let comment_len = u16_at(data, offset + 20).unwrap_or(0) as usize;
-    let expected_end = offset + EOCD_LEN + comment_len;
-    if expected_end != data.len() {
-        let msg = if expected_end > data.len() {
+    let offset = base + rel as u64;
+    let comment_len = u16_at(&tail, rel + 20).unwrap_or(0) as u64;
+    let expected_end = offset + EOCD_LEN as u64 + comment_len;
+    if expected_end != total {
+        let msg = if expected_end > total {
             format!("end record's comment length {comment_len} runs past the end of the file")
         } else {
             format!(
                 "{} bytes after the end record's comment",
-                data.len() - expected_end
+                total - expected_end
             )
         };
         anomalies.push(msg.clone());
@@ -735,11 +904,11 @@ fn find_eocd(
     }
     let mut eocd = Eocd {
         offset,
-        entry_count: u16_at(data, offset + 10).unwrap_or(0) as u64,
-        cd_size: u32_at(data, offset + 12).unwrap_or(0) as u64,
-        cd_offset: u32_at(data, offset + 16).unwrap_or(0) as u64,
+        entry_count: u16_at(&tail, rel + 10).unwrap_or(0) as u64,
+        cd_size: u32_at(&tail, rel + 12).unwrap_or(0) as u64,
+        cd_offset: u32_at(&tail, rel + 16).unwrap_or(0) as u64,
     };
-    let this_disk_count = u16_at(data, offset + 8).unwrap_or(0) as u64;
+    let this_disk_count = u16_at(&tail, rel + 8).unwrap_or(0) as u64;
     if this_disk_count != eocd.entry_count {
         anomalies.push("end record's per-disk and total entry counts differ".into());
     }
@@ -748,14 +917,13 @@ fn find_eocd(
         eocd.entry_count == 0xffff || eocd.cd_size == 0xffff_ffff || eocd.cd_offset == 0xffff_ffff;
     if saturated
         && offset >= 20
-        && u32_at(data, offset - 20) == Some(ZIP64_LOCATOR_SIG)
-        && let Some(rec) = u64_at(data, offset - 20 + 8)
-        && let Ok(rec) = usize::try_from(rec)
-        && u32_at(data, rec) == Some(ZIP64_EOCD_SIG)
+        && source.u32_at(offset - 20) == Some(ZIP64_LOCATOR_SIG)
+        && let Some(rec) = source.u64_at(offset - 20 + 8)
+        && source.u32_at(rec) == Some(ZIP64_EOCD_SIG)
     {
-        eocd.entry_count = u64_at(data, rec + 32).unwrap_or(eocd.entry_count);
-        eocd.cd_size = u64_at(data, rec + 40).unwrap_or(eocd.cd_size);
-        eocd.cd_offset = u64_at(data, rec + 48).unwrap_or(eocd.cd_offset);
+        eocd.entry_count = source.u64_at(rec + 32).unwrap_or(eocd.entry_count);
+        eocd.cd_size = source.u64_at(rec + 40).unwrap_or(eocd.cd_size);
+        eocd.cd_offset = source.u64_at(rec + 48).unwrap_or(eocd.cd_offset);
         eocd.offset = rec;
     }
     Ok(eocd)

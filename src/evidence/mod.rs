@@ -7,7 +7,7 @@
 pub mod provenance;
 pub mod sdk;
 
-use crate::container::zip::{Archive, Limits};
+use crate::container::zip::{Archive, Limits, Source};
 pub use crate::report::bytes::{EXCERPT_LEN, ascii, check_command, excerpt, spaced_hex};
 use crate::report::model::{Evidence, Location, Report};
 use crate::util::sha256_hex;
@@ -15,12 +15,17 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// A package opened for evidence: one file's bytes, or a directory of split
-/// APKs whose first path component names a file.
+/// A package opened for evidence: one file (read by range, never held
+/// whole), or a directory of split APKs whose first path component names a
+/// file.
 #[derive(Debug)]
 pub enum Package {
-    /// The bytes of a package file, with its file name.
-    File { name: String, data: Vec<u8> },
+    /// A package file, with its file name and size when opened.
+    File {
+        name: String,
+        file: std::fs::File,
+        len: u64,
+    },
     /// A directory of split APKs.
     Dir(PathBuf),
 }
@@ -32,11 +37,27 @@ impl Package {
         if meta.is_dir() {
             return Ok(Package::Dir(path.to_path_buf()));
         }
-        let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let at = |e: std::io::Error| format!("{}: {e}", path.display());
+        let file = std::fs::File::open(path).map_err(at)?;
+        let len = file.metadata().map_err(at)?.len();
         Ok(Package::File {
             name: file_name(path),
-            data,
+            file,
+            len,
         })
+    }
+
+    /// SHA-256 of the package file as it is now (streamed), or `None` for
+    /// a directory.
+    pub fn file_sha256(&self) -> Option<Result<String, String>> {
+        match self {
+            Package::File { file, name, .. } => Some(
+                crate::util::sha256_file(file)
+                    .map(|(digest, _)| digest)
+                    .map_err(|e| format!("{name}: {e}")),
+            ),
+            Package::Dir(_) => None,
+        }
     }
 
     /// The decompressed bytes of `entry` (`a.apk!classes.dex` for nested
@@ -46,11 +67,12 @@ impl Package {
         let mut parts = entry.split('!');
         let first = parts.next().unwrap_or_default();
         let mut current = match self {
-            Package::File { name, data } => {
-                if Archive::parse(data).is_err() && (first.is_empty() || first == name) {
-                    data.clone()
+            Package::File { name, file, len } => {
+                let archive = Archive::open(Source::File { file, len: *len });
+                if archive.is_err() && (first.is_empty() || first == name) {
+                    crate::util::read_file_at(file).map_err(|e| format!("{name}: {e}"))?
                 } else {
-                    read_member(data, first, limits)?
+                    member(archive, first, limits)?
                 }
             }
             Package::Dir(dir) => {
@@ -82,10 +104,19 @@ pub fn file_name(path: &Path) -> String {
 }
 
 fn read_member(container: &[u8], name: &str, limits: &Limits) -> Result<Vec<u8>, String> {
+    member(Archive::parse(container), name, limits)
+}
+
+/// The bytes of the entry `name` of an archive (or why not).
+fn member(
+    archive: Result<Archive<'_>, crate::container::zip::ZipError>,
+    name: &str,
+    limits: &Limits,
+) -> Result<Vec<u8>, String> {
     if name.is_empty() || name.ends_with('/') {
         return Err(format!("{name}: names a folder, not an entry"));
     }
-    let archive = Archive::parse(container).map_err(|e| format!("{name}: {e}"))?;
+    let archive = archive.map_err(|e| format!("{name}: {e}"))?;
     let entry = archive
         .find(name)
         .ok_or_else(|| format!("{name}: no such entry"))?;

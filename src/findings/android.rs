@@ -34,10 +34,15 @@ pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secre
     report.installable.reasons = facts.refusals;
 }
 
-/// What holds an endpoint hit: the classes that load the DEX string, or a
-/// native library (index into `report.native_libraries`).
+/// What can hold an endpoint hit, by entry path: a DEX (the classes that
+/// load each string: its string offsets and their users), or a native
+/// library (index into `report.native_libraries`). Looked up only for the
+/// locations a report keeps.
 enum Holder {
-    Classes(Vec<String>),
+    Dex {
+        string_offsets: Vec<u64>,
+        string_users: std::collections::HashMap<u64, Vec<String>>,
+    },
     Library(usize),
 }
 
@@ -71,8 +76,8 @@ fn fill(
             .push(("AndroidManifest.xml".into(), m.name.clone()));
     }
 
-    // What holds each endpoint hit, for attribution by location.
-    let mut holders: BTreeMap<(String, u64), Holder> = BTreeMap::new();
+    // What holds the endpoint hits of each entry, for attribution by location.
+    let mut holders: BTreeMap<String, Holder> = BTreeMap::new();
     let mut api_hits = Vec::new();
     let mut personal_hits = Vec::new();
     let mut scans = Vec::new();
@@ -80,21 +85,26 @@ fn fill(
     let mut jni_paths: BTreeSet<String> = BTreeSet::new();
     let mut packer_paths: Vec<String> = Vec::new();
     let mut lib_refs: Vec<Vec<String>> = Vec::new();
-    for out in outcomes {
+    for mut out in outcomes {
         let path = out.path.clone();
         let mut folder = None;
         match &out.kind {
             Some(EntryKind::Dex) => {
-                if let Some(dex) = &out.dex {
+                if let Some(dex) = &mut out.dex {
                     for class in &dex.classes {
                         facts.classes.push((path.clone(), class.clone()));
                     }
                     for class in &dex.referenced {
                         facts.referenced_classes.push((path.clone(), class.clone()));
                     }
-                    for hit in &out.scan.endpoints {
-                        let users = string_users_at(dex, hit.offset).to_vec();
-                        holders.insert((path.clone(), hit.offset), Holder::Classes(users));
+                    if !out.scan.endpoints.is_empty() {
+                        holders.insert(
+                            path.clone(),
+                            Holder::Dex {
+                                string_offsets: std::mem::take(&mut dex.string_offsets),
+                                string_users: std::mem::take(&mut dex.string_users),
+                            },
+                        );
                     }
                 }
             }
@@ -108,11 +118,8 @@ fn fill(
                 facts.classes.push((path.clone(), class.clone()));
                 jni_paths.insert(path.clone());
             }
-            for hit in &out.scan.endpoints {
-                holders.insert(
-                    (path.clone(), hit.offset),
-                    Holder::Library(report.native_libraries.len()),
-                );
+            if !out.scan.endpoints.is_empty() {
+                holders.insert(path.clone(), Holder::Library(report.native_libraries.len()));
             }
             lib_refs.push(
                 out.elf
@@ -129,9 +136,13 @@ fn fill(
         }
         scans.push((path, out.scan));
     }
+    // Only hosts a rule ties to an SDK are evidence (a package can hold
+    // millions of the others).
     for (path, scan) in &scans {
         for hit in &scan.endpoints {
-            facts.hosts.push((path.clone(), hit.host.clone()));
+            if db.is_sdk_host(&hit.host) {
+                facts.hosts.push((path.clone(), hit.host.clone()));
+            }
         }
     }
 
@@ -177,8 +188,12 @@ fn fill(
 
     let libs = &report.native_libraries;
     let sdks_at = |l: &Location| -> Vec<String> {
-        match holders.get(&(l.path.clone(), l.offset.unwrap_or(0))) {
-            Some(Holder::Classes(users)) => {
+        match holders.get(&l.path) {
+            Some(Holder::Dex {
+                string_offsets,
+                string_users,
+            }) => {
+                let users = string_users_at(string_offsets, string_users, l.offset.unwrap_or(0));
                 let set: BTreeSet<String> = users.iter().filter_map(|c| owners.sdk_of(c)).collect();
                 set.into_iter().collect()
             }
@@ -208,12 +223,14 @@ fn fill(
             },
         ));
     }
-    let (endpoints, secrets, noise, app_keys) =
+    let folded =
         attribution::endpoints_and_secrets(db, rules.context(), scans, show_secrets, &sdks_at);
-    report.endpoints = endpoints;
-    report.secrets = secrets;
-    report.endpoint_noise = noise;
-    report.app_keys = app_keys;
+    report.endpoints = folded.endpoints;
+    report.endpoints_total = folded.endpoints_total;
+    report.secrets = folded.secrets;
+    report.secrets_total = folded.secrets_total;
+    report.endpoint_noise = folded.noise;
+    report.app_keys = folded.app_keys;
 }
 
 /// One `native_libraries` entry: ABI from the header cross-checked with the
@@ -274,15 +291,17 @@ fn library_sdk(
     }
 }
 
-/// The classes that load the DEX string holding `offset`.
-fn string_users_at(dex: &crate::android::code::DexFacts, offset: u64) -> &[String] {
+/// The classes that load the DEX string holding `offset`, from a DEX's
+/// string offsets (ascending) and their users.
+fn string_users_at<'a>(
+    string_offsets: &[u64],
+    string_users: &'a std::collections::HashMap<u64, Vec<String>>,
+    offset: u64,
+) -> &'a [String] {
     // Strings are keyed by their data offset; a hit lies at or after it.
-    let idx = dex.string_offsets.partition_point(|o| *o <= offset);
-    let Some(start) = idx.checked_sub(1).and_then(|i| dex.string_offsets.get(i)) else {
+    let idx = string_offsets.partition_point(|o| *o <= offset);
+    let Some(start) = idx.checked_sub(1).and_then(|i| string_offsets.get(i)) else {
         return &[];
     };
-    dex.string_users
-        .get(start)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+    string_users.get(start).map(Vec::as_slice).unwrap_or(&[])
 }

@@ -6,6 +6,7 @@
 
 use crate::android::identifiers::{APP, OTHER};
 use crate::report::model::{AppKey, Endpoint, Location, NoiseCount, Sdk, Secret};
+use crate::scan::aggregate::Aggregator;
 use crate::scan::named::{NamedClass, NamedValue};
 use crate::scan::{self, EntryScan};
 use crate::signatures::{
@@ -93,24 +94,36 @@ impl<'a> CodeOwners<'a> {
     }
 }
 
-/// Endpoints, secrets, endpoint noise counts and app keys of a report.
-pub type Folded = (Vec<Endpoint>, Vec<Secret>, Vec<NoiseCount>, Vec<AppKey>);
+/// Endpoints, secrets, endpoint noise counts and app keys of a report,
+/// with how many endpoints and secrets there were before the caps.
+#[derive(Debug, Default)]
+pub struct Folded {
+    pub endpoints: Vec<Endpoint>,
+    pub endpoints_total: usize,
+    pub secrets: Vec<Secret>,
+    pub secrets_total: usize,
+    pub noise: Vec<NoiseCount>,
+    pub app_keys: Vec<AppKey>,
+}
 
 /// Most example hosts kept per noise class.
 const NOISE_EXAMPLES: usize = 10;
 
-/// Folds `scans` into report endpoints and secrets. Hits that are noise by
-/// their context ([`scan::noise::Context::classify`], and comments and
-/// messages found while scanning) are dropped and counted by class. The owner comes from the
-/// database's domain rules; the SDKs of an endpoint are those `sdks_at` finds
-/// holding it at its locations (its code or native library).
+/// Folds `scans` into report endpoints and secrets, one entry at a time
+/// ([`scan::aggregate::Aggregator`]: memory bounded by the caps). Hits that
+/// are noise by their context ([`scan::noise::Context::classify`], and
+/// comments and messages found while scanning) are dropped and counted by class. The owner comes from
+/// the database's domain rules; the SDKs of an endpoint are those `sdks_at`
+/// finds holding it at its locations (its code or native library). Values
+/// under classified key names are folded in ([`Named`]).
 pub fn endpoints_and_secrets(
     db: &Database,
     context: &scan::noise::Context,
-    mut scans: Vec<(String, EntryScan)>,
+    scans: Vec<(String, EntryScan)>,
     show_secrets: bool,
     sdks_at: &dyn Fn(&Location) -> Vec<String>,
 ) -> Folded {
+    let mut scans = scan::aggregate::merge_paths(scans);
     let mut noise: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut named: Vec<(String, NamedValue)> = Vec::new();
     for (path, scan) in &mut scans {
@@ -118,8 +131,15 @@ pub fn endpoints_and_secrets(
         for (class, host) in scan.noise.drain(..) {
             noise.entry(class).or_default().insert(host);
         }
+    }
+    let named = Named::new(&named);
+    let mut agg = Aggregator::new(
+        named.public_hashes(),
+        &named.secret.keys().cloned().collect(),
+    );
+    for (path, mut scan) in scans {
         scan.endpoints.retain(
-            |h| match context.classify(path, &h.host, h.url.as_deref()) {
+            |h| match context.classify(&path, &h.host, h.url.as_deref()) {
                 Some(class) => {
                     noise
                         .entry(class.to_string())
@@ -130,22 +150,12 @@ pub fn endpoints_and_secrets(
                 None => true,
             },
         );
+        agg.add(&path, scan);
     }
-    let attribute = |host: &str| db.owner_for_host(host).map(|(_, owner)| owner);
-    let (mut endpoints, mut secrets) = scan::aggregate(scans, &attribute, show_secrets);
-    let app_keys = fold_named(named, show_secrets, &mut secrets);
-    for e in &mut endpoints {
-        let sdks: BTreeSet<String> = e.locations.iter().flat_map(sdks_at).collect();
-        e.sdks = sdks.into_iter().collect();
-    }
-    let kept: BTreeSet<&str> = endpoints.iter().map(|e| e.host.as_str()).collect();
     let counts = noise
         .into_iter()
         .filter_map(|(class, hosts)| {
-            let only: Vec<String> = hosts
-                .into_iter()
-                .filter(|h| !kept.contains(h.as_str()))
-                .collect();
+            let only: Vec<String> = hosts.into_iter().filter(|h| !agg.has_host(h)).collect();
             (!only.is_empty()).then(|| NoiseCount {
                 class,
                 hosts: only.len(),
@@ -153,77 +163,129 @@ pub fn endpoints_and_secrets(
             })
         })
         .collect();
-    (endpoints, secrets, counts, app_keys)
+    let first_kinds = agg.first_kinds();
+    let attribute = |host: &str| db.owner_for_host(host).map(|(_, owner)| owner);
+    let extra = named.unmatched_secrets(&first_kinds, show_secrets);
+    let replace = |s: &mut Secret| {
+        if first_kinds.get(&s.sha256) == Some(&s.kind) {
+            named.merge_into(s);
+        }
+    };
+    let mut done = agg.finish(&attribute, show_secrets, extra, &replace);
+    for e in &mut done.endpoints {
+        let sdks: BTreeSet<String> = e.locations.iter().flat_map(sdks_at).collect();
+        e.sdks = sdks.into_iter().collect();
+    }
+    Folded {
+        endpoints: done.endpoints,
+        endpoints_total: done.endpoints_total,
+        secrets: done.secrets,
+        secrets_total: done.secrets_total,
+        noise: counts,
+        app_keys: named.app_keys(),
+    }
 }
 
-/// Folds values under classified key names: a secret name adds its key to
-/// the secret already found with that value, or reports it (kind
+/// Values under classified key names: a secret name adds its key to the
+/// secret already found with that value, or reports it (kind
 /// `named-secret`) whatever its entropy; a public name makes the value an
 /// app key, and a secret found by shape with that value is dropped (a Maps
 /// key under `com.google.android.geo.API_KEY` ships in every copy).
-fn fold_named(
-    named: Vec<(String, NamedValue)>,
-    show_secrets: bool,
-    secrets: &mut Vec<Secret>,
-) -> Vec<AppKey> {
-    let loc = |path: &str, n: &NamedValue| Location {
-        path: path.to_string(),
-        offset: n.offset,
-        ..Location::default()
-    };
-    let mut public: BTreeMap<(String, String), BTreeSet<Location>> = BTreeMap::new();
-    let mut secret: BTreeMap<String, (String, BTreeSet<String>, BTreeSet<Location>)> =
-        BTreeMap::new();
-    for (path, n) in &named {
-        match n.class {
-            NamedClass::Public => {
-                public
-                    .entry((n.name.clone(), n.value.clone()))
-                    .or_default()
-                    .insert(loc(path, n));
-            }
-            NamedClass::Secret => {
-                let e = secret
-                    .entry(sha256_hex(n.value.as_bytes()))
-                    .or_insert_with(|| (n.value.clone(), BTreeSet::new(), BTreeSet::new()));
-                e.1.insert(n.name.clone());
-                e.2.insert(loc(path, n));
+struct Named {
+    /// (key name, value) of public names → their locations.
+    public: BTreeMap<(String, String), BTreeSet<Location>>,
+    /// SHA-256 of a secret-named value → (value, key names, locations).
+    secret: BTreeMap<String, (String, BTreeSet<String>, BTreeSet<Location>)>,
+}
+
+impl Named {
+    fn new(named: &[(String, NamedValue)]) -> Named {
+        let loc = |path: &str, n: &NamedValue| Location {
+            path: path.to_string(),
+            offset: n.offset,
+            ..Location::default()
+        };
+        let mut public: BTreeMap<(String, String), BTreeSet<Location>> = BTreeMap::new();
+        let mut secret: BTreeMap<String, (String, BTreeSet<String>, BTreeSet<Location>)> =
+            BTreeMap::new();
+        for (path, n) in named {
+            match n.class {
+                NamedClass::Public => {
+                    public
+                        .entry((n.name.clone(), n.value.clone()))
+                        .or_default()
+                        .insert(loc(path, n));
+                }
+                NamedClass::Secret => {
+                    let e = secret
+                        .entry(sha256_hex(n.value.as_bytes()))
+                        .or_insert_with(|| (n.value.clone(), BTreeSet::new(), BTreeSet::new()));
+                    e.1.insert(n.name.clone());
+                    e.2.insert(loc(path, n));
+                }
             }
         }
+        Named { public, secret }
     }
-    let public_hashes: BTreeSet<String> = public
-        .keys()
-        .map(|(_, v)| sha256_hex(v.as_bytes()))
-        .filter(|h| !secret.contains_key(h))
-        .collect();
-    secrets.retain(|s| !public_hashes.contains(&s.sha256));
-    for (sha256, (value, keys, locations)) in secret {
-        match secrets.iter_mut().find(|s| s.sha256 == sha256) {
-            Some(s) => {
-                s.keys = keys.into_iter().collect();
-                let mut all: BTreeSet<Location> = s.locations.drain(..).collect();
-                all.extend(locations);
-                s.locations_total = all.len();
-                s.locations = all.into_iter().take(scan::MAX_LOCATIONS).collect();
-            }
-            None => secrets.push(Secret {
+
+    /// Hashes of publicly named values (not also secret-named): secrets
+    /// found by shape with them are dropped.
+    fn public_hashes(&self) -> BTreeSet<String> {
+        self.public
+            .keys()
+            .map(|(_, v)| sha256_hex(v.as_bytes()))
+            .filter(|h| !self.secret.contains_key(h))
+            .collect()
+    }
+
+    /// Secret-named values no shape found (`first_kinds` has those that
+    /// were), as `named-secret` secrets.
+    fn unmatched_secrets(
+        &self,
+        first_kinds: &BTreeMap<String, String>,
+        show_secrets: bool,
+    ) -> Vec<Secret> {
+        self.secret
+            .iter()
+            .filter(|(sha, _)| !first_kinds.contains_key(*sha))
+            .map(|(sha256, (value, keys, locations))| Secret {
                 kind: "named-secret".into(),
-                keys: keys.into_iter().collect(),
-                preview: scan::preview(&value),
-                sha256,
-                value: show_secrets.then_some(value),
+                keys: keys.iter().cloned().collect(),
+                preview: scan::preview(value),
+                sha256: sha256.clone(),
+                value: show_secrets.then(|| value.clone()),
                 locations_total: locations.len(),
-                locations: locations.into_iter().take(scan::MAX_LOCATIONS).collect(),
-            }),
-        }
+                locations: locations
+                    .iter()
+                    .take(scan::MAX_LOCATIONS)
+                    .cloned()
+                    .collect(),
+            })
+            .collect()
     }
-    secrets.sort();
-    public
-        .into_iter()
-        .map(|((key, value), locations)| AppKey {
-            key,
-            value,
-            locations: locations.into_iter().take(scan::MAX_LOCATIONS).collect(),
-        })
-        .collect()
+
+    /// Gives `s` (the first secret found by shape with a secret-named
+    /// value) the key names and the places of the named value.
+    fn merge_into(&self, s: &mut Secret) {
+        let Some((_, keys, locations)) = self.secret.get(&s.sha256) else {
+            return;
+        };
+        s.keys = keys.iter().cloned().collect();
+        let mut all: BTreeSet<Location> = s.locations.drain(..).collect();
+        all.extend(locations.iter().cloned());
+        s.locations_total = all.len();
+        s.locations = all.into_iter().take(scan::MAX_LOCATIONS).collect();
+    }
+
+    /// The public app keys.
+    fn app_keys(self) -> Vec<AppKey> {
+        self.public
+            .into_iter()
+            .map(|((key, value), locations)| AppKey {
+                key,
+                value,
+                locations: locations.into_iter().take(scan::MAX_LOCATIONS).collect(),
+            })
+            .collect()
+    }
 }

@@ -214,12 +214,15 @@ pub fn finish_binaries(
     if !report.binaries.is_empty() {
         report.security.encrypted = Some(report.binaries.iter().any(|b| b.encrypted));
     }
+    let db = &knowledge.signatures;
+    // Only hosts a rule ties to an SDK are evidence.
     for (path, scan) in &scans {
         for hit in &scan.endpoints {
-            facts.hosts.push((path.clone(), hit.host.clone()));
+            if db.is_sdk_host(&hit.host) {
+                facts.hosts.push((path.clone(), hit.host.clone()));
+            }
         }
     }
-    let db = &knowledge.signatures;
     report.sdks = match_sdks(db, facts);
     let owners = CodeOwners::new(db, &report.sdks, report.app.id.as_deref(), &[]);
     // A binary's place: the listed SDK of its framework, other frameworks'
@@ -274,17 +277,19 @@ pub fn finish_binaries(
             .into_iter()
             .collect()
     };
-    let (endpoints, secrets, noise, app_keys) = attribution::endpoints_and_secrets(
+    let folded = attribution::endpoints_and_secrets(
         db,
         knowledge.scan.context(),
         scans,
         show_secrets,
         &sdks_at,
     );
-    report.endpoints = endpoints;
-    report.secrets = secrets;
-    report.endpoint_noise = noise;
-    report.app_keys = app_keys;
+    report.endpoints = folded.endpoints;
+    report.endpoints_total = folded.endpoints_total;
+    report.secrets = folded.secrets;
+    report.secrets_total = folded.secrets_total;
+    report.endpoint_noise = folded.noise;
+    report.app_keys = folded.app_keys;
     usage
 }
 

@@ -36,6 +36,9 @@ pub struct Report {
     pub meta_data: Vec<MetaData>,
     pub sdks: Vec<Sdk>,
     pub endpoints: Vec<Endpoint>,
+    /// How many distinct hosts were found (`endpoints` keeps the first
+    /// 1000 by host).
+    pub endpoints_total: usize,
     pub identifier_apis: Vec<IdentifierApi>,
     /// Host-shaped strings dropped as noise by their context (documentation
     /// links, licences, certificates, build metadata, comments), counted by
@@ -56,6 +59,9 @@ pub struct Report {
     pub frameworks: Vec<Framework>,
     pub binaries: Vec<Binary>,
     pub secrets: Vec<Secret>,
+    /// How many distinct secrets were found (`secrets` keeps the first 1000
+    /// by kind and SHA-256).
+    pub secrets_total: usize,
     /// Code that looks packed or encrypted (DEX carried as data that does not
     /// parse, high-entropy assets next to a packer's loader stub).
     pub packed_code: Vec<PackedCode>,

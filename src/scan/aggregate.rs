@@ -1,6 +1,14 @@
-//! Folding per-entry hits into the report's endpoints and secrets.
+//! Folding per-entry hits into the report's endpoints and secrets, in
+//! memory bounded by the caps rather than by the package: hits are folded
+//! one entry at a time ([`Aggregator::add`]) into at most [`MAX_ENDPOINTS`]
+//! hosts and [`MAX_SECRETS`] secrets (the first in sort order), each with at
+//! most [`MAX_URLS`] URLs and [`MAX_LOCATIONS`] locations; what is left out
+//! is counted (`locations_total`, `endpoints_total`, `secrets_total`). The
+//! result is the same as folding everything and cutting at the end.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use super::{EntryScan, registrable_domain};
 use crate::report::model::{Endpoint, Location, Owner, Secret};
@@ -10,6 +18,12 @@ use crate::util::sha256_hex;
 pub const MAX_URLS: usize = 20;
 /// Most locations kept per endpoint or secret (sorted, the first ones kept).
 pub const MAX_LOCATIONS: usize = 50;
+/// Most endpoints kept in a report (by host, the first ones kept;
+/// `endpoints_total` counts them all).
+pub const MAX_ENDPOINTS: usize = 1000;
+/// Most secrets kept in a report (by kind then SHA-256, the first ones
+/// kept; `secrets_total` counts them all).
+pub const MAX_SECRETS: usize = 1000;
 
 /// What the caller's signature database says about a host: its owner (the
 /// SDKs of an endpoint come from where it was seen, not from its name).
@@ -27,6 +41,274 @@ pub fn preview(value: &str) -> String {
     format!("{head}…{tail}")
 }
 
+/// A place a hit was seen: entry path (shared by all hits of the entry) and
+/// offset. Orders like [`Location`] without its evidence fields.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub path: Arc<str>,
+    pub offset: Option<u64>,
+}
+
+impl Place {
+    /// The report location.
+    pub fn location(&self) -> Location {
+        Location {
+            path: self.path.to_string(),
+            offset: self.offset,
+            ..Location::default()
+        }
+    }
+}
+
+/// The first [`MAX_LOCATIONS`] places of a finding, sorted, and how many
+/// distinct places there were in all.
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    first: Vec<Place>,
+    total: usize,
+}
+
+impl Places {
+    /// Counts a place not seen before and keeps it when it sorts among the
+    /// first [`MAX_LOCATIONS`].
+    fn add_new(&mut self, place: Place) {
+        self.total += 1;
+        keep_first(&mut self.first, place, MAX_LOCATIONS);
+    }
+
+    /// The kept places as report locations, and the total.
+    pub fn into_locations(self) -> (Vec<Location>, usize) {
+        (self.first.iter().map(Place::location).collect(), self.total)
+    }
+}
+
+/// Inserts `item` into the sorted, duplicate-free `v` if absent, keeping at
+/// most `cap` items (the smallest).
+fn keep_first<T: Ord>(v: &mut Vec<T>, item: T, cap: usize) {
+    if v.len() >= cap && v.last().is_some_and(|last| item >= *last) {
+        return;
+    }
+    if let Err(at) = v.binary_search(&item) {
+        v.insert(at, item);
+        v.truncate(cap);
+    }
+}
+
+/// A 64-bit fingerprint, to count distinct items without keeping them
+/// (SipHash with fixed keys: the same in every run). Two distinct hosts or
+/// secrets sharing one would make a total one short; at a million items the
+/// chance is about 3 in 100 million.
+fn fingerprint(item: impl Hash) -> u64 {
+    #[allow(deprecated)]
+    let mut h = std::hash::SipHasher::new();
+    item.hash(&mut h);
+    h.finish()
+}
+
+#[derive(Debug, Default)]
+struct HostSeen {
+    urls: Vec<String>,
+    places: Places,
+}
+
+#[derive(Debug, Default)]
+struct SecretSeen {
+    value: String,
+    places: Places,
+}
+
+/// Endpoints and secrets folded entry by entry (see the module doc).
+#[derive(Debug, Default)]
+pub struct Aggregator {
+    hosts: BTreeMap<String, HostSeen>,
+    all_hosts: HashSet<u64>,
+    secrets: BTreeMap<(String, String), SecretSeen>,
+    all_secrets: HashSet<u64>,
+    /// Values (by SHA-256) whose shape hits are dropped.
+    dropped: BTreeSet<String>,
+    /// Values (by SHA-256) whose kinds found by shape are noted
+    /// ([`Aggregator::first_kinds`]).
+    watched: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// Folded endpoints and secrets, with how many there were in all.
+#[derive(Debug, Default)]
+pub struct Aggregated {
+    pub endpoints: Vec<Endpoint>,
+    pub endpoints_total: usize,
+    pub secrets: Vec<Secret>,
+    pub secrets_total: usize,
+}
+
+impl Aggregator {
+    /// An aggregator that drops secret hits whose value hashes to one of
+    /// `dropped` and notes the kinds of those hashing to one of `watched`.
+    pub fn new(dropped: BTreeSet<String>, watched: &BTreeSet<String>) -> Aggregator {
+        Aggregator {
+            dropped,
+            watched: watched
+                .iter()
+                .map(|s| (s.clone(), BTreeSet::new()))
+                .collect(),
+            ..Aggregator::default()
+        }
+    }
+
+    /// Folds the hits of the entry `path`. Each path must be added once
+    /// (places are counted as distinct per entry).
+    pub fn add(&mut self, path: &str, mut scan: EntryScan) {
+        let path: Arc<str> = Arc::from(path);
+        scan.endpoints
+            .sort_unstable_by(|a, b| (&a.host, a.offset).cmp(&(&b.host, b.offset)));
+        let mut last: Option<(&str, u64)> = None;
+        for hit in &scan.endpoints {
+            let new_place = last != Some((hit.host.as_str(), hit.offset));
+            let new_host = last.is_none_or(|(h, _)| h != hit.host);
+            last = Some((hit.host.as_str(), hit.offset));
+            if new_host {
+                self.all_hosts.insert(fingerprint(&hit.host));
+            }
+            let full = self.hosts.len() >= MAX_ENDPOINTS;
+            if full
+                && self
+                    .hosts
+                    .last_key_value()
+                    .is_some_and(|(k, _)| hit.host.as_str() > k.as_str())
+            {
+                continue;
+            }
+            if !self.hosts.contains_key(&hit.host) {
+                self.hosts.insert(hit.host.clone(), HostSeen::default());
+                if self.hosts.len() > MAX_ENDPOINTS {
+                    self.hosts.pop_last();
+                }
+            }
+            let Some(seen) = self.hosts.get_mut(&hit.host) else {
+                continue;
+            };
+            if let Some(url) = &hit.url {
+                keep_first(&mut seen.urls, url.clone(), MAX_URLS);
+            }
+            if new_place {
+                seen.places.add_new(Place {
+                    path: path.clone(),
+                    offset: Some(hit.offset),
+                });
+            }
+        }
+        let mut secrets: Vec<(String, String, u64, String)> = scan
+            .secrets
+            .into_iter()
+            .map(|h| (h.kind, sha256_hex(h.value.as_bytes()), h.offset, h.value))
+            .filter(|(_, sha, _, _)| !self.dropped.contains(sha))
+            .collect();
+        secrets.sort_unstable();
+        secrets.dedup_by(|a, b| (&a.0, &a.1, a.2) == (&b.0, &b.1, b.2));
+        for (kind, sha, offset, value) in secrets {
+            let place = Place {
+                path: path.clone(),
+                offset: Some(offset),
+            };
+            if let Some(kinds) = self.watched.get_mut(&sha) {
+                kinds.insert(kind.clone());
+            }
+            self.all_secrets.insert(fingerprint((&kind, &sha)));
+            let key = (kind, sha);
+            if let Some(seen) = self.secrets.get_mut(&key) {
+                seen.places.add_new(place);
+                continue;
+            }
+            if self.secrets.len() >= MAX_SECRETS
+                && self.secrets.last_key_value().is_some_and(|(k, _)| key > *k)
+            {
+                continue;
+            }
+            let mut seen = SecretSeen {
+                value,
+                ..SecretSeen::default()
+            };
+            seen.places.add_new(place);
+            self.secrets.insert(key, seen);
+            if self.secrets.len() > MAX_SECRETS {
+                self.secrets.pop_last();
+            }
+        }
+    }
+
+    /// Whether endpoint hits with `host` were added (kept or not).
+    pub fn has_host(&self, host: &str) -> bool {
+        self.all_hosts.contains(&fingerprint(host))
+    }
+
+    /// For each watched value found by shape: the first kind (in sort
+    /// order) it was found as.
+    pub fn first_kinds(&self) -> BTreeMap<String, String> {
+        self.watched
+            .iter()
+            .filter_map(|(sha, kinds)| Some((sha.clone(), kinds.first()?.clone())))
+            .collect()
+    }
+
+    /// The endpoints (owner from `attribute`) and secrets, sorted; `extra`
+    /// secrets (found by other means, not counted yet) join before the cap,
+    /// and `replace` gives kept secrets (by kind and SHA-256) their final
+    /// keys and places.
+    pub fn finish(
+        self,
+        attribute: &dyn Fn(&str) -> Attribution,
+        show_secrets: bool,
+        extra: Vec<Secret>,
+        replace: &dyn Fn(&mut Secret),
+    ) -> Aggregated {
+        let endpoints = self
+            .hosts
+            .into_iter()
+            .map(|(host, seen)| {
+                let (locations, locations_total) = seen.places.into_locations();
+                Endpoint {
+                    domain: registrable_domain(&host),
+                    urls: seen.urls,
+                    owner: attribute(&host),
+                    sdks: Vec::new(),
+                    locations_total,
+                    locations,
+                    host,
+                    ip_owner: None,
+                }
+            })
+            .collect();
+        let secrets_total = self.all_secrets.len() + extra.len();
+        let mut secrets: Vec<Secret> = self
+            .secrets
+            .into_iter()
+            .map(|((kind, sha256), seen)| {
+                let (locations, locations_total) = seen.places.into_locations();
+                let mut s = Secret {
+                    kind,
+                    keys: Vec::new(),
+                    preview: preview(&seen.value),
+                    sha256,
+                    value: show_secrets.then_some(seen.value),
+                    locations_total,
+                    locations,
+                };
+                replace(&mut s);
+                s
+            })
+            .chain(extra)
+            .collect();
+        secrets.sort_by(|a, b| (&a.kind, &a.sha256).cmp(&(&b.kind, &b.sha256)));
+        secrets.truncate(MAX_SECRETS);
+        secrets.sort();
+        Aggregated {
+            endpoints,
+            endpoints_total: self.all_hosts.len(),
+            secrets,
+            secrets_total,
+        }
+    }
+}
+
 /// Folds hits from many entries into report endpoints/secrets: endpoints are
 /// grouped by host with their URLs (sorted, deduplicated, at most
 /// [`MAX_URLS`]) and locations (sorted, deduplicated, at most
@@ -34,67 +316,32 @@ pub fn preview(value: &str) -> String {
 /// are grouped by (kind, sha256 of the value) with a [`preview`] and their
 /// locations; `show_secrets` keeps the full value. Output is sorted (endpoints
 /// by host, secrets by kind then hash), so it does not depend on input order.
+/// At most [`MAX_ENDPOINTS`] endpoints and [`MAX_SECRETS`] secrets are kept.
 pub fn aggregate(
     hits: Vec<(String, EntryScan)>,
     attribute: &dyn Fn(&str) -> Attribution,
     show_secrets: bool,
 ) -> (Vec<Endpoint>, Vec<Secret>) {
-    type Seen = (BTreeSet<String>, BTreeSet<Location>);
-    let mut hosts: BTreeMap<String, Seen> = BTreeMap::new();
-    let mut secrets: BTreeMap<(String, String), (String, BTreeSet<Location>)> = BTreeMap::new();
-    for (path, scan) in hits {
-        for hit in scan.endpoints {
-            let entry = hosts.entry(hit.host).or_default();
-            if let Some(url) = hit.url {
-                entry.0.insert(url);
-            }
-            entry.1.insert(Location {
-                path: path.clone(),
-                offset: Some(hit.offset),
-                ..Location::default()
-            });
-        }
-        for hit in scan.secrets {
-            let sha = sha256_hex(hit.value.as_bytes());
-            let entry = secrets
-                .entry((hit.kind, sha))
-                .or_insert_with(|| (hit.value, BTreeSet::new()));
-            entry.1.insert(Location {
-                path: path.clone(),
-                offset: Some(hit.offset),
-                ..Location::default()
-            });
+    let mut agg = Aggregator::default();
+    for (path, scan) in merge_paths(hits) {
+        agg.add(&path, scan);
+    }
+    let done = agg.finish(attribute, show_secrets, Vec::new(), &|_| {});
+    (done.endpoints, done.secrets)
+}
+
+/// `scans` with the hits of one path gathered into one scan, in path order
+/// (the aggregator counts places per path).
+pub fn merge_paths(mut scans: Vec<(String, EntryScan)>) -> Vec<(String, EntryScan)> {
+    scans.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Vec<(String, EntryScan)> = Vec::with_capacity(scans.len());
+    for (path, scan) in scans {
+        match out.last_mut() {
+            Some((p, s)) if *p == path => s.extend(scan),
+            _ => out.push((path, scan)),
         }
     }
-    let endpoints = hosts
-        .into_iter()
-        .map(|(host, (urls, locations))| {
-            let owner = attribute(&host);
-            Endpoint {
-                domain: registrable_domain(&host),
-                urls: urls.into_iter().take(MAX_URLS).collect(),
-                owner,
-                sdks: Vec::new(),
-                locations_total: locations.len(),
-                locations: locations.into_iter().take(MAX_LOCATIONS).collect(),
-                host,
-                ip_owner: None,
-            }
-        })
-        .collect();
-    let secrets = secrets
-        .into_iter()
-        .map(|((kind, sha256), (value, locations))| Secret {
-            kind,
-            keys: Vec::new(),
-            preview: preview(&value),
-            sha256,
-            value: show_secrets.then_some(value),
-            locations_total: locations.len(),
-            locations: locations.into_iter().take(MAX_LOCATIONS).collect(),
-        })
-        .collect();
-    (endpoints, secrets)
+    out
 }
 
 #[cfg(test)]

@@ -19,14 +19,16 @@
 //!   are cut at [`MAX_URL`] bytes and UTF-16 runs are handled in windows of
 //!   [`UTF16_WINDOW`] code units, so the work is linear in the input size.
 
-mod aggregate;
+pub mod aggregate;
 pub mod endpoints;
 pub mod named;
 pub mod noise;
 pub mod secrets;
 pub mod strings;
 
-pub use aggregate::{Attribution, MAX_LOCATIONS, MAX_URLS, aggregate, preview};
+pub use aggregate::{
+    Attribution, MAX_ENDPOINTS, MAX_LOCATIONS, MAX_SECRETS, MAX_URLS, aggregate, preview,
+};
 pub use endpoints::registrable_domain;
 
 /// Longest host-like token (bytes) the endpoint scanner considers; longer

@@ -494,6 +494,12 @@ impl Database {
         ))
     }
 
+    /// Whether a domain rule ties `host` to an SDK (the hosts that are SDK
+    /// evidence).
+    pub fn is_sdk_host(&self, host: &str) -> bool {
+        matches!(self.host_match(host), Some((Some(_), _)))
+    }
+
     /// `(sdk index, owner index)` for a host.
     pub(crate) fn host_match(&self, host: &str) -> Option<(Option<usize>, usize)> {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
