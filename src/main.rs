@@ -111,6 +111,11 @@ enum Command {
         /// writes them to data/ip).
         #[arg(long, value_name = "DIR")]
         ip_data: Option<PathBuf>,
+        /// Read DEX class names back through a ProGuard/R8 mapping file
+        /// (mapping.txt of the release build), so SDKs renamed by
+        /// obfuscation are matched and named by their original classes.
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
     },
     /// Compare two versions of an app (packages or JSON reports): SDKs,
     /// permissions, endpoints, identifier reads, components, signing
@@ -322,6 +327,7 @@ fn main() -> ExitCode {
             timestamp,
             knowledge,
             ip_data,
+            mapping,
         } => {
             let options = Options {
                 max_entry_size: max_entry_mib.saturating_mul(1 << 20),
@@ -329,6 +335,7 @@ fn main() -> ExitCode {
                 show_secrets,
                 knowledge_dir: knowledge,
                 ip_data_dir: ip_data,
+                mapping,
                 ..Options::default()
             };
             refuse_many_apps(&file)

@@ -1,5 +1,5 @@
-//! What one run may do: size caps, nesting depth, secret display and where the
-//! knowledge base comes from. Plain data; the pipeline reads it.
+//! What one run may do: size caps, nesting depth, secret display, where the
+//! knowledge base comes from and the optional obfuscation mapping. Plain data; the pipeline reads it.
 
 use crate::container::budget::Budget;
 use std::path::PathBuf;
@@ -22,6 +22,9 @@ pub struct Options {
     /// A folder holding the IP owner tables of `scripts/fetch-ip-data`
     /// (`--ip-data DIR`): IP-literal endpoints get their network and country.
     pub ip_data_dir: Option<PathBuf>,
+    /// A ProGuard/R8 mapping file (`--mapping FILE`): DEX class names are
+    /// read back to their original names before SDKs are matched.
+    pub mapping: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -33,6 +36,7 @@ impl Default for Options {
             max_nesting_depth: 3,
             knowledge_dir: None,
             ip_data_dir: None,
+            mapping: None,
         }
     }
 }

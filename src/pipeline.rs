@@ -162,7 +162,7 @@ fn inspect_zip_file(
             .warnings
             .push(Warning::new("", changed_size(len, read)));
     }
-    find(facts, &mut report, knowledge, options.show_secrets);
+    find(facts, &mut report, knowledge, options)?;
     report.normalize();
     Ok(Some(report))
 }
@@ -242,7 +242,7 @@ fn inspect_dir(
         &mut report,
     )
     .map_or(Facts::None, Facts::Android);
-    find(facts, &mut report, knowledge, options.show_secrets);
+    find(facts, &mut report, knowledge, options)?;
     report.normalize();
     Ok(report)
 }
@@ -295,7 +295,7 @@ pub fn inspect_bytes_with(
     );
     report.input.sha256 = sha256;
     let facts = facts?;
-    find(facts, &mut report, knowledge, options.show_secrets);
+    find(facts, &mut report, knowledge, options)?;
     report.normalize();
     Ok(report)
 }
@@ -415,12 +415,47 @@ fn unpack(
     }
 }
 
-/// Findings stage: facts + knowledge → SDKs, attributions, endpoints, secrets.
-fn find(facts: Facts, report: &mut Report, knowledge: &Knowledge, show_secrets: bool) {
+/// Findings stage: facts + knowledge → SDKs, attributions, endpoints,
+/// secrets. With `--mapping`, DEX class names are first read back to their
+/// original names.
+fn find(
+    facts: Facts,
+    report: &mut Report,
+    knowledge: &Knowledge,
+    options: &Options,
+) -> Result<(), InspectError> {
+    let show_secrets = options.show_secrets;
     match facts {
-        Facts::Android(f) => findings::android::run(f, report, knowledge, show_secrets),
+        Facts::Android(mut f) => {
+            if let Some(mapping) = load_mapping(options)? {
+                for dex in f.outcomes.iter_mut().filter_map(|o| o.dex.as_mut()) {
+                    mapping.apply(dex);
+                }
+            }
+            findings::android::run(f, report, knowledge, show_secrets)
+        }
         Facts::Ios(f) => findings::ios::run(*f, report, knowledge, show_secrets),
         Facts::Binaries(b) => findings::ios::run_binaries(b, report, knowledge, show_secrets),
         Facts::None => {}
     }
+    Ok(())
+}
+
+/// The mapping file of `--mapping`, parsed (at most the entry-size cap).
+fn load_mapping(options: &Options) -> Result<Option<android::mapping::Mapping>, InspectError> {
+    let Some(path) = &options.mapping else {
+        return Ok(None);
+    };
+    let err = |e: String| InspectError(format!("--mapping {}: {e}", path.display()));
+    let cap = options.max_entry_size.min(android::mapping::MAX_MAPPING);
+    let len = std::fs::metadata(path)
+        .map_err(|e| err(e.to_string()))?
+        .len();
+    if len > cap {
+        return Err(err(format!("{len} bytes, more than the {cap}-byte limit")));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    android::mapping::Mapping::parse(&text)
+        .map(Some)
+        .map_err(err)
 }

@@ -50,10 +50,12 @@ fn cap_length(text: Cow<'_, str>) -> Cow<'_, str> {
 
 /// Reads one DEX file. Its string table (data offset, text) is handed once
 /// to `on_strings` (the caller's scanner), so this reader never scans.
-/// `apis` is the identifier-API catalogue the code is searched for.
+/// `apis` is the identifier-API catalogue and `personal` the personal-data
+/// catalogue the code is searched for.
 pub fn analyse(
     bytes: &[u8],
     apis: &[identifiers::ApiSpec],
+    personal: &personal_data::Catalogue,
     on_strings: &mut StringSink<'_>,
 ) -> Result<DexFacts, String> {
     let dex = Dex::parse(bytes).map_err(|e| format!("DEX: {e}"))?;
@@ -73,7 +75,7 @@ pub fn analyse(
     referenced.sort();
     referenced.dedup();
     facts.referenced = referenced;
-    let uris = personal_data::uri_strings(&dex);
+    let uris = personal_data::uri_strings(personal, &dex);
     // (URI string, class) → first instruction loading it.
     let mut uri_loads: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
     // String idx → classes loading it (an index past the table names no
@@ -83,7 +85,7 @@ pub fn analyse(
     // One walk of the code feeds the identifier-API scan, the personal-data
     // field/method scan and the string users.
     let mut api_calls = identifiers::CallScan::new(&dex, apis);
-    let mut personal_calls = personal_data::call_scan(&dex);
+    let mut personal_calls = personal_data::call_scan(personal, &dex);
     let walk = dex.walk_code(|r| {
         if let Some(scan) = &mut api_calls {
             scan.visit(&r);
@@ -109,7 +111,7 @@ pub fn analyse(
         facts.api_hits = scan.finish(&dex);
     }
     if let Some(scan) = personal_calls {
-        facts.personal_hits = personal_data::read_hits(scan.finish(&dex));
+        facts.personal_hits = personal_data::read_hits(personal, scan.finish(&dex));
     }
     facts
         .personal_hits
@@ -163,7 +165,7 @@ mod tests {
             .unwrap();
         let mut found = crate::scan::EntryScan::default();
         let k = crate::knowledge::Knowledge::embedded().unwrap();
-        let facts = analyse(&dex, &k.identifier_apis, &mut |s| {
+        let facts = analyse(&dex, &k.identifier_apis, &k.personal_data, &mut |s| {
             found = crate::scan::scan_strings(&k.scan, s)
         })
         .unwrap();

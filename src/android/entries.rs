@@ -18,6 +18,7 @@ use rayon::prelude::*;
 pub struct Tables<'k> {
     pub scan: &'k scan::Rules,
     pub identifier_apis: &'k [ApiSpec],
+    pub personal_data: &'k crate::android::personal_data::Catalogue,
     pub packers: &'k [packers::Entry],
 }
 
@@ -310,9 +311,12 @@ fn analyse_read(
     }
     let mut found = EntryScan::default();
     match kind {
-        EntryKind::Dex => match code::analyse(&bytes, tables.identifier_apis, &mut |s| {
-            found = scan::scan_strings(tables.scan, s)
-        }) {
+        EntryKind::Dex => match code::analyse(
+            &bytes,
+            tables.identifier_apis,
+            tables.personal_data,
+            &mut |s| found = scan::scan_strings(tables.scan, s),
+        ) {
             Ok(facts) => {
                 if dex_as_data && facts.classes.is_empty() && !facts.warnings.is_empty() {
                     out.packed = Some(format!(

@@ -13,6 +13,7 @@ pub mod dex;
 pub mod entries;
 pub mod identifiers;
 pub mod manifest;
+pub mod mapping;
 pub mod netsec;
 pub mod permissions;
 pub mod personal_data;

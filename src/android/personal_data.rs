@@ -5,14 +5,15 @@
 //! stage places the callers ([`collect`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::OnceLock;
 
 use super::dex::{Dex, descriptor_to_java};
 use super::identifiers::{self, ApiSpec};
-use super::personal_data_catalogue::{AccessMatch, PersonalDataApi, parse_catalogue};
+use super::personal_data_catalogue::{AccessMatch, PersonalDataApi};
 use crate::report::model::PersonalDataRead;
 
-/// The catalogue, compiled for DEX matching.
+/// The catalogue, compiled for DEX matching; the knowledge base owns one
+/// (`Knowledge::personal_data`) and hands it down.
+#[derive(Debug, Default)]
 pub struct Catalogue {
     /// Every entry (Android and iOS).
     pub entries: Vec<PersonalDataApi>,
@@ -93,17 +94,6 @@ impl Catalogue {
     }
 }
 
-/// The built-in catalogue (empty only if the bundled file were broken, which
-/// a unit test of `knowledge::personal_data` rules out).
-pub fn catalogue() -> &'static Catalogue {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    CATALOGUE.get_or_init(|| {
-        Catalogue::new(
-            parse_catalogue(include_str!("../../data/personal_data_apis.toml")).unwrap_or_default(),
-        )
-    })
-}
-
 /// One read by one class of one DEX file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ReadHit {
@@ -120,13 +110,12 @@ pub struct ReadHit {
 /// The field/method reads of one DEX file, as an identifier-style scan for
 /// the code walk of `android::code` (which also finds the URI loads, see
 /// [`uri_hits`]); its hits go through [`read_hits`].
-pub fn call_scan(dex: &Dex) -> Option<identifiers::CallScan<'static>> {
-    identifiers::CallScan::new(dex, &catalogue().specs)
+pub fn call_scan<'c>(cat: &'c Catalogue, dex: &Dex) -> Option<identifiers::CallScan<'c>> {
+    identifiers::CallScan::new(dex, &cat.specs)
 }
 
 /// Turns the hits of [`call_scan`] into reads.
-pub fn read_hits(hits: Vec<identifiers::ApiHit>) -> Vec<ReadHit> {
-    let cat = catalogue();
+pub fn read_hits(cat: &Catalogue, hits: Vec<identifiers::ApiHit>) -> Vec<ReadHit> {
     hits.into_iter()
         .filter_map(|h| {
             let entry = *cat.spec_entry.get(h.spec)?;
@@ -145,8 +134,7 @@ const MAX_URI_BYTES: usize = 512;
 
 /// String index → (entry, URI text) for every string of `dex` that is a
 /// catalogued content URI.
-pub fn uri_strings(dex: &Dex) -> HashMap<u32, (usize, String)> {
-    let cat = catalogue();
+pub fn uri_strings(cat: &Catalogue, dex: &Dex) -> HashMap<u32, (usize, String)> {
     let mut out = HashMap::new();
     for s in 0..dex.string_ids().count {
         let Some(bytes) = dex.short_string_bytes(s, MAX_URI_BYTES) else {
@@ -187,9 +175,8 @@ pub fn uri_hits(
 
 /// The iOS reads of one Mach-O: catalogued symbols it imports, as hits whose
 /// caller is `binary` (offset 0: symbols have no single place).
-pub fn symbol_hits(imports: &BTreeSet<String>, binary: &str) -> Vec<ReadHit> {
-    catalogue()
-        .entries
+pub fn symbol_hits(cat: &Catalogue, imports: &BTreeSet<String>, binary: &str) -> Vec<ReadHit> {
+    cat.entries
         .iter()
         .enumerate()
         .filter_map(|(i, e)| match &e.matcher {
@@ -207,6 +194,7 @@ pub fn symbol_hits(imports: &BTreeSet<String>, binary: &str) -> Vec<ReadHit> {
 /// Merges the hits of several DEX entries into one record per catalogue
 /// entry; `place_of` places each caller as for identifier APIs.
 pub fn collect<'h>(
+    cat: &Catalogue,
     hits: impl IntoIterator<Item = (&'h str, &'h ReadHit)>,
     place_of: &dyn Fn(&str) -> String,
 ) -> Vec<PersonalDataRead> {
@@ -216,7 +204,6 @@ pub fn collect<'h>(
         callers: BTreeSet<String>,
         locations: BTreeMap<String, u32>,
     }
-    let cat = catalogue();
     let mut by_entry: BTreeMap<usize, Acc> = BTreeMap::new();
     for (path, hit) in hits {
         let acc = by_entry.entry(hit.entry).or_default();
@@ -252,6 +239,12 @@ pub fn collect<'h>(
 mod tests {
     use super::*;
 
+    fn catalogue() -> &'static Catalogue {
+        &crate::knowledge::Knowledge::embedded()
+            .unwrap()
+            .personal_data
+    }
+
     #[test]
     fn uris_match_at_a_slash_and_prefer_the_longest_entry() {
         let cat = catalogue();
@@ -274,7 +267,7 @@ mod tests {
     #[test]
     fn the_sample_reads_by_uri_field_and_method_with_callers_and_offsets() {
         let bytes: &[u8] = include_bytes!("../../samples/personal-data.dex");
-        let facts = crate::android::code::analyse(bytes, &[], &mut |_| {}).unwrap();
+        let facts = crate::android::code::analyse(bytes, &[], catalogue(), &mut |_| {}).unwrap();
         let cat = catalogue();
         let got: Vec<(&str, &str, &str, u8)> = facts
             .personal_hits
@@ -327,6 +320,7 @@ mod tests {
             }
         };
         let reads = collect(
+            catalogue(),
             facts.personal_hits.iter().map(|h| ("classes.dex", h)),
             &place,
         );
@@ -343,7 +337,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let hits = symbol_hits(&imports, "Payload/A.app/A");
+        let hits = symbol_hits(catalogue(), &imports, "Payload/A.app/A");
         assert_eq!(hits.len(), 1);
         assert_eq!(catalogue().entries[hits[0].entry].kind, "contacts");
         assert_eq!(hits[0].caller, "Payload/A.app/A");

@@ -146,6 +146,9 @@ pub fn options_map(options: &Options) -> BTreeMap<String, String> {
         None => "built-in".to_string(),
     };
     m.insert("knowledge".to_string(), knowledge);
+    if let Some(mapping) = &options.mapping {
+        m.insert("mapping".to_string(), evidence::file_name(mapping));
+    }
     m
 }
 

@@ -27,14 +27,7 @@ pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secre
             format!("likely packed/encrypted code: {}", p.reason),
         ));
     }
-    fill(
-        report,
-        facts.outcomes,
-        &knowledge.signatures,
-        &knowledge.identifier_apis,
-        &knowledge.packers,
-        show_secrets,
-    );
+    fill(report, facts.outcomes, knowledge, show_secrets);
     // A bundle is not installed as such (bundletool builds APKs from it);
     // what telltale's caps kept from being checked leaves the verdict open.
     report.installable.android_accepts = verdict;
@@ -60,11 +53,14 @@ enum Holder {
 fn fill(
     report: &mut Report,
     outcomes: Vec<EntryOutcome>,
-    db: &Database,
-    apis: &[ApiSpec],
-    packers: &[native::packers::Entry],
+    knowledge: &Knowledge,
     show_secrets: bool,
 ) {
+    let db: &Database = &knowledge.signatures;
+    let apis: &[ApiSpec] = &knowledge.identifier_apis;
+    let packers: &[native::packers::Entry] = &knowledge.packers;
+    let rules = &knowledge.scan;
+    let personal = &knowledge.personal_data;
     let mut facts = AppFacts {
         app_id: report.app.id.clone(),
         ..AppFacts::default()
@@ -185,6 +181,7 @@ fn fill(
         &place_of,
     );
     report.personal_data = personal_data::collect(
+        personal,
         personal_hits.iter().map(|(p, h)| (p.as_str(), h)),
         &place_of,
     );
@@ -213,7 +210,9 @@ fn fill(
     let manifest_named: Vec<_> = report
         .meta_data
         .iter()
-        .filter_map(|m| crate::scan::named::classify_pair(&m.name, m.value.as_deref()?))
+        .filter_map(|m| {
+            crate::scan::named::classify_pair(rules.key_names(), &m.name, m.value.as_deref()?)
+        })
         .collect();
     if !manifest_named.is_empty() {
         scans.push((
@@ -224,7 +223,8 @@ fn fill(
             },
         ));
     }
-    let folded = attribution::endpoints_and_secrets(db, scans, show_secrets, &sdks_at);
+    let folded =
+        attribution::endpoints_and_secrets(db, rules.context(), scans, show_secrets, &sdks_at);
     report.endpoints = folded.endpoints;
     report.endpoints_total = folded.endpoints_total;
     report.secrets = folded.secrets;

@@ -111,13 +111,14 @@ const NOISE_EXAMPLES: usize = 10;
 
 /// Folds `scans` into report endpoints and secrets, one entry at a time
 /// ([`scan::aggregate::Aggregator`]: memory bounded by the caps). Hits that
-/// are noise by their context ([`scan::noise::classify`], and comments found
-/// while scanning) are dropped and counted by class. The owner comes from
+/// are noise by their context ([`scan::noise::Context::classify`], and
+/// comments and messages found while scanning) are dropped and counted by class. The owner comes from
 /// the database's domain rules; the SDKs of an endpoint are those `sdks_at`
 /// finds holding it at its locations (its code or native library). Values
 /// under classified key names are folded in ([`Named`]).
 pub fn endpoints_and_secrets(
     db: &Database,
+    context: &scan::noise::Context,
     scans: Vec<(String, EntryScan)>,
     show_secrets: bool,
     sdks_at: &dyn Fn(&Location) -> Vec<String>,
@@ -137,8 +138,8 @@ pub fn endpoints_and_secrets(
         &named.secret.keys().cloned().collect(),
     );
     for (path, mut scan) in scans {
-        scan.endpoints
-            .retain(|h| match scan::noise::classify(&path, &h.host) {
+        scan.endpoints.retain(
+            |h| match context.classify(&path, &h.host, h.url.as_deref()) {
                 Some(class) => {
                     noise
                         .entry(class.to_string())
@@ -147,7 +148,8 @@ pub fn endpoints_and_secrets(
                     false
                 }
                 None => true,
-            });
+            },
+        );
         agg.add(&path, scan);
     }
     let counts = noise

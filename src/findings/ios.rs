@@ -197,7 +197,7 @@ pub fn finish_binaries(
             });
             api_binaries.push((api.api.clone(), b.path.clone()));
         }
-        for hit in personal_data::symbol_hits(&m.imports(), &b.path) {
+        for hit in personal_data::symbol_hits(&knowledge.personal_data, &m.imports(), &b.path) {
             personal_hits.push((b.path.clone(), hit));
         }
         for (cat, found) in privacy_manifest::used_categories(
@@ -256,8 +256,11 @@ pub fn finish_binaries(
             .collect();
     }
     report.identifier_apis = apis.into_values().collect();
-    report.personal_data =
-        personal_data::collect(personal_hits.iter().map(|(p, h)| (p.as_str(), h)), &place);
+    report.personal_data = personal_data::collect(
+        &knowledge.personal_data,
+        personal_hits.iter().map(|(p, h)| (p.as_str(), h)),
+        &place,
+    );
     // Imported symbols have no single offset in the binary.
     for r in &mut report.personal_data {
         for l in &mut r.locations {
@@ -274,7 +277,13 @@ pub fn finish_binaries(
             .into_iter()
             .collect()
     };
-    let folded = attribution::endpoints_and_secrets(db, scans, show_secrets, &sdks_at);
+    let folded = attribution::endpoints_and_secrets(
+        db,
+        knowledge.scan.context(),
+        scans,
+        show_secrets,
+        &sdks_at,
+    );
     report.endpoints = folded.endpoints;
     report.endpoints_total = folded.endpoints_total;
     report.secrets = folded.secrets;

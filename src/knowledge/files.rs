@@ -109,7 +109,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 /// readers are not yet handed the loaded base). A folder given with
 /// `--knowledge` must hold them unchanged, so the reported hash never names
 /// knowledge that was not used.
-pub const BUILT_IN_ONLY: &[&str] = &["personal_data_apis.toml", "report_labels.toml"];
+pub const BUILT_IN_ONLY: &[&str] = &["report_labels.toml"];
 
 /// Format tables: facts of the file formats telltale reads (AOSP attribute
 /// ids and permission protection levels, APK signing block ids, X.500

@@ -85,8 +85,9 @@ pub struct Knowledge {
     /// The scanner's secret shapes and endpoint noise lists
     /// (`secret_patterns.toml`, `endpoint_noise.toml`).
     pub scan: scan::Rules,
-    /// Personal-data reads: SMS, contacts, call log … (`personal_data_apis.toml`).
-    pub personal_data_apis: Vec<personal_data::PersonalDataApi>,
+    /// Personal-data reads: SMS, contacts, call log … (`personal_data_apis.toml`),
+    /// compiled for DEX and Mach-O matching.
+    pub personal_data: crate::android::personal_data::Catalogue,
 }
 
 static EMBEDDED_KB: OnceLock<Result<Knowledge, KnowledgeError>> = OnceLock::new();
@@ -215,16 +216,15 @@ impl Knowledge {
         let packers = packers?;
         let packer_stubs = packers::parse_stubs(get("packer-stubs.tsv")?)
             .map_err(|m| invalid("packer-stubs.tsv", m))?;
-        let personal_data_apis = personal_data_apis?;
-        let noise_text = get("endpoint_noise.toml")?;
-        let noise = noise.and_then(|n| {
-            crate::scan::noise::check(noise_text)
-                .map(|()| n)
-                .map_err(|m| invalid("endpoint_noise.toml", m))
-        })?;
+        let personal_data = crate::android::personal_data::Catalogue::new(personal_data_apis?);
+        let noise = noise?;
+        let context = scan::noise::Context::parse(get("endpoint_noise.toml")?)
+            .map_err(|m| invalid("endpoint_noise.toml", m))?;
+        let key_names = secrets::KeyNames::parse(get("secret_patterns.toml")?)
+            .map_err(|m| invalid("secret_patterns.toml", m))?;
         crate::report::labels::parse(get("report_labels.toml")?)
             .map_err(|m| invalid("report_labels.toml", m))?;
-        let scan = scan::Rules::new(secret_patterns?, noise);
+        let scan = scan::Rules::new(secret_patterns?, key_names, noise, context);
         Ok(Knowledge {
             version: signatures.version().to_string(),
             sha256: match source {
@@ -240,7 +240,7 @@ impl Knowledge {
             packers,
             packer_stubs,
             scan,
-            personal_data_apis,
+            personal_data,
         })
     }
 
@@ -249,6 +249,7 @@ impl Knowledge {
         Tables {
             scan: &self.scan,
             identifier_apis: &self.identifier_apis,
+            personal_data: &self.personal_data,
             packers: &self.packers,
         }
     }

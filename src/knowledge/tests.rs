@@ -137,6 +137,68 @@ fn a_folder_s_scanner_rules_are_the_ones_used() {
     assert!(found.endpoints.is_empty());
 }
 
+/// The noise context rules (`doc_hosts`, `doc_urls`, `noise_paths`), the
+/// named-value `[key_names]` and the personal-data catalogue of a folder
+/// are the ones used (they are no longer read from the built-in copy).
+#[test]
+fn a_folder_s_context_rules_key_names_and_personal_data_are_used() {
+    let copy = TempData::new("contextrules");
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = copy.0.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}: {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "endpoint_noise.toml",
+        "doc_hosts = [",
+        "doc_hosts = [\"docs.planted.com\", ",
+    );
+    edit(
+        "endpoint_noise.toml",
+        "patterns = [\"*.bks\",",
+        "patterns = [\"*.planted\", \"*.bks\",",
+    );
+    edit(
+        "secret_patterns.toml",
+        "secret = [",
+        "secret = [\"*PlantedName\", ",
+    );
+    let mut catalogue = std::fs::read_to_string(copy.0.join("personal_data_apis.toml")).unwrap();
+    catalogue.push_str(
+        "\n[[access]]\nid = \"planted-uri\"\nkind = \"planted\"\nuri = \"content://planted\"\nreason = \"test\"\nsource = \"test\"\n",
+    );
+    std::fs::write(copy.0.join("personal_data_apis.toml"), catalogue).unwrap();
+    let k = Knowledge::from_dir(&copy.0).unwrap();
+    let built_in = Knowledge::embedded().unwrap();
+    let ctx = k.scan.context();
+    assert_eq!(
+        ctx.classify("classes.dex", "docs.planted.com", None),
+        Some("documentation")
+    );
+    assert_eq!(
+        built_in
+            .scan
+            .context()
+            .classify("classes.dex", "docs.planted.com", None),
+        None
+    );
+    assert_eq!(
+        ctx.classify("assets/x.planted", "api.real.com", None),
+        Some("certificate")
+    );
+    let text = b"MyPlantedName=Zq8xY2w9Lp77\n";
+    assert_eq!(crate::scan::named::scan(k.scan.key_names(), text).len(), 1);
+    assert!(crate::scan::named::scan(built_in.scan.key_names(), text).is_empty());
+    assert!(k.personal_data.uri_entry(b"content://planted/x").is_some());
+    assert!(
+        built_in
+            .personal_data
+            .uri_entry(b"content://planted/x")
+            .is_none()
+    );
+}
+
 #[test]
 fn a_broken_file_is_an_error() {
     for rel in [

@@ -31,6 +31,9 @@
 //!   after `%` (`%s.umeng.com`) loses its first label;
 //! * no label is a single character and the first label is not a code receiver
 //!   (`code_receivers`: this, window, props, e, t, …);
+//! * it is not the subject of a sentence: a two-label token followed by a
+//!   space and a verb such as `will`, `must`, `is` ("user.org will be cast to
+//!   String" in an error message) is a field name;
 //! * the last label is not a file extension (`file_extensions`: html, js, png,
 //!   so, dex, xml, json, md, py, …) nor an identifier-like TLD
 //!   (`identifier_tlds`: id, name, top, host, app, info, …);
@@ -304,9 +307,30 @@ fn bare_token(
         }
         return;
     }
-    if bare_host_ok(noise, host) {
+    if bare_host_ok(noise, host) && !is_prose_subject(host, text.get(end..).unwrap_or_default()) {
         push(out, host, None, map.at(host_start));
     }
+}
+
+/// Verbs that, after a two-label token and a space, show it is the subject
+/// of a sentence about a field or variable ("user.org will be cast to
+/// String", "config.id must not be null"), not a host.
+const PROSE_VERBS: &[&[u8]] = &[
+    b"will", b"must", b"is", b"was", b"cannot", b"can", b"should", b"has", b"does", b"may",
+];
+
+/// Whether the two-label bare token `host` is followed, in `rest`, by a
+/// space and one of [`PROSE_VERBS`] as a whole word.
+fn is_prose_subject(host: &[u8], rest: &[u8]) -> bool {
+    if host.iter().filter(|&&b| b == b'.').count() != 1 || rest.first() != Some(&b' ') {
+        return false;
+    }
+    let word_len = rest[1..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    let word = &rest[1..1 + word_len];
+    PROSE_VERBS.contains(&word)
 }
 
 fn push(out: &mut Vec<EndpointHit>, host: &[u8], url: Option<&[u8]>, offset: u64) {
@@ -777,6 +801,8 @@ mod tests {
             vec!["api.mixpanel.com"]
         );
         assert_eq!(hosts("\"cn.bing.com\""), vec!["cn.bing.com"]);
+        assert_eq!(hosts("api.baidu.com is up"), vec!["api.baidu.com"]);
+        assert_eq!(hosts("user.org willow"), vec!["user.org"]);
         assert_eq!(hosts("host=%s.umeng.com"), vec!["umeng.com"]);
         assert_eq!(hosts("domain=.weibo.cn;"), vec!["weibo.cn"]);
         assert_eq!(
@@ -827,6 +853,8 @@ mod tests {
             "2001:db8::1",
             "::1",
             "1.2.3.4-beta",
+            "user.org will be cast",
+            "config.id must not be null",
         ];
         for n in noise {
             assert!(hosts(&format!(" {n} ")).is_empty(), "{n} -> {:?}", hosts(n));

@@ -63,19 +63,43 @@ pub struct SecretHit {
     pub offset: u64,
 }
 
-/// What the scanner matches with: the secret shapes and the endpoint noise
-/// lists of the knowledge base (`secret_patterns.toml`, `endpoint_noise.toml`),
-/// compiled. The knowledge base owns one and the drivers hand it down.
+/// What the scanner matches with: the secret shapes and key names, the
+/// endpoint noise lists and their context rules of the knowledge base
+/// (`secret_patterns.toml`, `endpoint_noise.toml`), compiled. The knowledge
+/// base owns one and the drivers hand it down.
 #[derive(Debug)]
 pub struct Rules {
     secrets: secrets::Patterns,
+    key_names: secrets::KeyNames,
     noise: endpoints::Noise,
+    context: noise::Context,
 }
 
 impl Rules {
-    /// Rules from compiled secret patterns and parsed noise lists.
-    pub fn new(secrets: secrets::Patterns, noise: endpoints::Noise) -> Rules {
-        Rules { secrets, noise }
+    /// Rules from compiled secret patterns, key names, noise lists and
+    /// noise context rules.
+    pub fn new(
+        secrets: secrets::Patterns,
+        key_names: secrets::KeyNames,
+        noise: endpoints::Noise,
+        context: noise::Context,
+    ) -> Rules {
+        Rules {
+            secrets,
+            key_names,
+            noise,
+            context,
+        }
+    }
+
+    /// The `[key_names]` that classify configuration values ([`named`]).
+    pub fn key_names(&self) -> &secrets::KeyNames {
+        &self.key_names
+    }
+
+    /// The context rules that drop hosts by where they were seen ([`noise`]).
+    pub fn context(&self) -> &noise::Context {
+        &self.context
     }
 
     /// The secret shapes.

@@ -5,8 +5,6 @@
 //! a value under a secret name is a secret whatever its entropy; a value
 //! under a public name (an app key or id) is an app identifier, not a secret.
 
-use std::sync::LazyLock;
-
 use super::secrets::{KeyNameClass, KeyNames};
 
 /// One `name = value` pair found in text.
@@ -27,16 +25,6 @@ pub enum NamedClass {
     Public,
 }
 
-static NAMES: LazyLock<KeyNames> = LazyLock::new(|| {
-    // Compiled in and checked by a unit test of `secrets`.
-    KeyNames::parse(include_str!("../../data/secret_patterns.toml")).unwrap_or_default()
-});
-
-/// The classifier of the built-in `[key_names]`.
-pub fn key_names() -> &'static KeyNames {
-    &NAMES
-}
-
 /// Longest name and value considered.
 const MAX_NAME: usize = 64;
 const MAX_VALUE: usize = 256;
@@ -52,8 +40,8 @@ fn is_name_byte(b: u8) -> bool {
 /// A value read from a parsed document (manifest meta-data), classified by
 /// its name; `None` when the name is not classified or the value is a
 /// placeholder or reference.
-pub fn classify_pair(name: &str, value: &str) -> Option<NamedValue> {
-    let class = match key_names().classify(name)? {
+pub fn classify_pair(names: &KeyNames, name: &str, value: &str) -> Option<NamedValue> {
+    let class = match names.classify(name)? {
         KeyNameClass::Secret => NamedClass::Secret,
         KeyNameClass::Public => NamedClass::Public,
     };
@@ -88,8 +76,7 @@ fn placeholder(v: &str) -> bool {
 /// `name=value` (to the end of the line) pairs whose name the key-name lists
 /// classify. Linear in the input: each `=`/`:` looks back at most
 /// [`MAX_NAME`] bytes and forward at most [`MAX_VALUE`].
-pub fn scan(text: &[u8]) -> Vec<NamedValue> {
-    let names = key_names();
+pub fn scan(names: &KeyNames, text: &[u8]) -> Vec<NamedValue> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < text.len() && out.len() < MAX_PAIRS {
@@ -186,6 +173,11 @@ mod tests {
 
     #[test]
     fn sdk_xml_json_and_properties() {
+        let names = crate::knowledge::Knowledge::embedded()
+            .unwrap()
+            .scan
+            .key_names();
+        let scan = |t: &[u8]| scan(names, t);
         let xml = br#"<SinaWeibo SortId="1" AppKey="474962333" AppSecret="26522c6ed236057fd4ff5005449f98e9" Enable="true" RedirectUrl="http://www.sharesdk.cn" />
 <Douban ApiKey="031a96a3aa8b28af094fc3eaffa17a0d" Secret="2e675e730571b75d" />"#;
         let got: Vec<(String, String, NamedClass)> = scan(xml)

@@ -16,16 +16,18 @@
 //! A host seen both as noise and elsewhere stays an endpoint with its other
 //! locations.
 
-use std::sync::LazyLock;
-
 use serde::Deserialize;
 
 use super::{EndpointHit, EntryScan};
 use crate::glob::Glob;
 
 #[derive(Debug, Default, Deserialize)]
-struct NoiseContext {
+struct ContextFile {
+    #[serde(default)]
     doc_hosts: Vec<String>,
+    #[serde(default)]
+    doc_urls: Vec<String>,
+    #[serde(default)]
     noise_paths: Vec<PathClass>,
 }
 
@@ -45,68 +47,87 @@ const PATH_CLASSES: &[&str] = &[
     "source-file",
 ];
 
-struct Rules {
+/// The context lists of `data/endpoint_noise.toml` (`doc_hosts`, `doc_urls`,
+/// `noise_paths`), compiled; part of the scanner's [`super::Rules`], so a
+/// `--knowledge` folder's lists are the ones applied.
+#[derive(Debug, Default)]
+pub struct Context {
     doc_hosts: Vec<String>,
-    paths: Vec<(Glob, bool, String)>,
+    doc_urls: Vec<Glob>,
+    paths: Vec<(Glob, bool, &'static str)>,
 }
 
-/// Checks the context lists of `data/endpoint_noise.toml`.
-pub fn check(text: &str) -> Result<(), String> {
-    let c: NoiseContext = toml::from_str(text).map_err(|e| e.to_string())?;
-    for p in &c.noise_paths {
-        if !PATH_CLASSES.contains(&p.class.as_str()) {
-            return Err(format!("noise_paths: unknown class {}", p.class));
+impl Context {
+    /// Parses and checks the context lists of `endpoint_noise.toml`.
+    pub fn parse(text: &str) -> Result<Context, String> {
+        let c: ContextFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut paths = Vec::new();
+        for p in c.noise_paths {
+            let Some(class) = PATH_CLASSES.iter().find(|k| **k == p.class) else {
+                return Err(format!("noise_paths: unknown class {}", p.class));
+            };
+            if p.patterns.is_empty() || p.source.trim().is_empty() {
+                return Err(format!("noise_paths {}: no patterns or no source", p.class));
+            }
+            for pat in p.patterns {
+                let pat = pat.to_ascii_lowercase();
+                paths.push((Glob::new(&pat), pat.contains('/'), *class));
+            }
         }
-        if p.patterns.is_empty() || p.source.trim().is_empty() {
-            return Err(format!("noise_paths {}: no patterns or no source", p.class));
+        if c.doc_hosts.iter().any(|h| h.is_empty() || h.contains('/')) {
+            return Err("doc_hosts: a host name, no path".into());
         }
+        if c.doc_urls
+            .iter()
+            .any(|u| !u.contains('/') || u.contains("://"))
+        {
+            return Err("doc_urls: host/path patterns without a scheme".into());
+        }
+        Ok(Context {
+            doc_hosts: c
+                .doc_hosts
+                .into_iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect(),
+            doc_urls: c
+                .doc_urls
+                .iter()
+                .map(|u| Glob::new(&u.to_ascii_lowercase()))
+                .collect(),
+            paths,
+        })
     }
-    if c.doc_hosts.iter().any(|h| h.is_empty() || h.contains('/')) {
-        return Err("doc_hosts: a host name, no path".into());
-    }
-    Ok(())
-}
 
-static RULES: LazyLock<Rules> = LazyLock::new(|| {
-    // Compiled in and checked by a unit test; unreadable lists drop nothing.
-    let c: NoiseContext =
-        toml::from_str(include_str!("../../data/endpoint_noise.toml")).unwrap_or_default();
-    let mut paths = Vec::new();
-    for p in c.noise_paths {
-        for pat in p.patterns {
-            let pat = pat.to_ascii_lowercase();
-            paths.push((Glob::new(&pat), pat.contains('/'), p.class.clone()));
+    /// The noise class of `host` (seen inside `url`, if any) in the entry
+    /// `path`, if it is noise there.
+    pub fn classify(&self, path: &str, host: &str, url: Option<&str>) -> Option<&'static str> {
+        let host = host.to_ascii_lowercase();
+        if self.doc_hosts.iter().any(|d| {
+            host == *d
+                || host
+                    .strip_suffix(d.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
+        }) {
+            return Some("documentation");
         }
+        if let Some(url) = url {
+            // host/path without scheme, user info, port, query or fragment.
+            let rest = url.split_once("://").map_or(url, |(_, r)| r);
+            let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+            let path_part = rest.find('/').map_or("", |i| &rest[i..]);
+            let bare = format!("{host}{}", path_part.to_ascii_lowercase());
+            if self.doc_urls.iter().any(|g| g.matches(&bare)) {
+                return Some("documentation");
+            }
+        }
+        // The innermost entry of a nested path (`a.apk!LICENSE`).
+        let inner = path.rsplit('!').next().unwrap_or(path).to_ascii_lowercase();
+        let name = inner.rsplit('/').next().unwrap_or(&inner);
+        self.paths
+            .iter()
+            .find(|(g, whole, _)| g.matches(if *whole { &inner } else { name }))
+            .map(|(_, _, class)| *class)
     }
-    Rules {
-        doc_hosts: c
-            .doc_hosts
-            .into_iter()
-            .map(|h| h.to_ascii_lowercase())
-            .collect(),
-        paths,
-    }
-});
-
-/// The noise class of `host` seen in the entry `path`, if it is noise there.
-pub fn classify(path: &str, host: &str) -> Option<&'static str> {
-    let r = &*RULES;
-    let host = host.to_ascii_lowercase();
-    if r.doc_hosts.iter().any(|d| {
-        host == *d
-            || host
-                .strip_suffix(d.as_str())
-                .is_some_and(|rest| rest.ends_with('.'))
-    }) {
-        return Some("documentation");
-    }
-    // The innermost entry of a nested path (`a.apk!LICENSE`).
-    let inner = path.rsplit('!').next().unwrap_or(path).to_ascii_lowercase();
-    let name = inner.rsplit('/').next().unwrap_or(&inner);
-    r.paths
-        .iter()
-        .find(|(g, whole, _)| g.matches(if *whole { &inner } else { name }))
-        .and_then(|(_, _, class)| PATH_CLASSES.iter().find(|c| **c == class).copied())
 }
 
 /// File extensions whose comments are scanned out ([`comment_ranges`]).
@@ -116,8 +137,10 @@ const COMMENTED: &[&str] = &["js", "mjs", "html", "htm", "css"];
 const CONFIG: &[&str] = &["xml", "json", "properties", "plist", "cfg", "ini", "conf"];
 
 /// [`super::scan_bytes`] of a whole entry named `path`; in JavaScript, HTML
-/// and CSS text, hits inside comments go to `noise` (class `comment`); in
-/// configuration text, values under classified key names go to `named`.
+/// and CSS text, hits inside comments go to `noise` (class `comment`) and
+/// hits inside text for people (console output, error messages: class
+/// `message`, [`in_message`]); in configuration text, values under classified
+/// key names go to `named`.
 pub fn scan_entry(rules: &super::Rules, path: &str, bytes: &[u8]) -> EntryScan {
     let mut found = super::scan_bytes(rules, bytes, 0);
     let ext = path
@@ -125,7 +148,7 @@ pub fn scan_entry(rules: &super::Rules, path: &str, bytes: &[u8]) -> EntryScan {
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     if CONFIG.contains(&ext.as_str()) {
-        found.named = super::named::scan(bytes);
+        found.named = super::named::scan(rules.key_names(), bytes);
     }
     if !COMMENTED.contains(&ext.as_str()) || found.endpoints.is_empty() {
         return found;
@@ -137,13 +160,80 @@ pub fn scan_entry(rules: &super::Rules, path: &str, bytes: &[u8]) -> EntryScan {
             .get(i)
             .is_some_and(|(start, _)| *start <= h.offset as usize)
     };
-    let (noise, kept): (Vec<EndpointHit>, Vec<EndpointHit>) =
-        found.endpoints.into_iter().partition(inside);
-    found.endpoints = kept;
+    for h in std::mem::take(&mut found.endpoints) {
+        let class = if inside(&h) {
+            "comment"
+        } else if ext != "css" && in_message(bytes, h.offset as usize) {
+            "message"
+        } else {
+            found.endpoints.push(h);
+            continue;
+        };
+        found.noise.push((class.to_string(), h.host));
+    }
     found
-        .noise
-        .extend(noise.into_iter().map(|h| ("comment".to_string(), h.host)));
-    found
+}
+
+/// Calls whose string arguments are text for people, not addresses: console
+/// output (library banners such as PixiJS's `console.log("%c PixiJS …
+/// http://www.pixijs.com/")`) and error messages (`new Error("… visit
+/// https://github.com/…/issues")`).
+const MESSAGE_CALLS: &[&[u8]] = &[
+    b"console.log(",
+    b"console.info(",
+    b"console.warn(",
+    b"console.error(",
+    b"console.debug(",
+    b"Error(",
+];
+
+/// How far back [`in_message`] looks for the call, in bytes.
+const MESSAGE_LOOKBACK: usize = 240;
+
+/// Whether the hit at `at` lies in a string styled for the console (a `%c `
+/// directive between its opening quote and the hit: PixiJS builds its banner
+/// in an array for `console.log.apply`) or in the arguments of a
+/// [`MESSAGE_CALLS`] call of the same statement: looking back at most [`MESSAGE_LOOKBACK`] bytes
+/// and not past a `{`, `}` or line break (a `;` may be inside the message),
+/// a message call opens and its parenthesis is not yet closed. Bounded work
+/// per hit.
+pub fn in_message(b: &[u8], at: usize) -> bool {
+    let at = at.min(b.len());
+    let from = at.saturating_sub(MESSAGE_LOOKBACK);
+    let start = b[from..at]
+        .iter()
+        .rposition(|c| matches!(c, b'{' | b'}' | b'\n'))
+        .map_or(from, |p| from + p + 1);
+    let stmt = &b[start..at];
+    // A string styled for the console (`%c` directives): a banner, even when
+    // it is built into an array before `console.log.apply`.
+    let literal = stmt
+        .iter()
+        .rposition(|c| matches!(c, b'"' | b'\''))
+        .map_or(&stmt[..0], |q| &stmt[q..]);
+    if literal.windows(3).any(|w| w == b"%c ") {
+        return true;
+    }
+    MESSAGE_CALLS.iter().any(|call| {
+        stmt.windows(call.len())
+            .rposition(|w| w == *call)
+            .is_some_and(|p| {
+                // Still open: no `)` closes the call's own parenthesis.
+                let mut depth = 0usize;
+                stmt[p + call.len()..].iter().all(|c| match c {
+                    b'(' => {
+                        depth += 1;
+                        true
+                    }
+                    b')' if depth == 0 => false,
+                    b')' => {
+                        depth -= 1;
+                        true
+                    }
+                    _ => true,
+                })
+            })
+    })
 }
 
 /// Byte ranges `[start, end)` of comments in JavaScript/HTML/CSS text,
@@ -198,13 +288,16 @@ mod tests {
 
     #[test]
     fn the_lists_load() {
-        check(include_str!("../../data/endpoint_noise.toml")).unwrap();
-        assert!(!RULES.doc_hosts.is_empty());
-        assert!(!RULES.paths.is_empty());
+        let c = Context::parse(include_str!("../../data/endpoint_noise.toml")).unwrap();
+        assert!(!c.doc_hosts.is_empty());
+        assert!(!c.doc_urls.is_empty());
+        assert!(!c.paths.is_empty());
     }
 
     #[test]
     fn documentation_hosts_and_noise_paths() {
+        let c = Context::parse(include_str!("../../data/endpoint_noise.toml")).unwrap();
+        let classify = |path: &str, host: &str| c.classify(path, host, None);
         assert_eq!(
             classify("classes.dex", "issuetracker.google.com"),
             Some("documentation")
@@ -239,6 +332,24 @@ mod tests {
             Some("source-file")
         );
         assert_eq!(classify("assets/config.json", "api.example.cn"), None);
+        // Code-hosting pages people read; downloads stay.
+        let url = |u: &str| {
+            let host = u.split('/').nth(2).unwrap().split(':').next().unwrap();
+            c.classify("classes.dex", host, Some(u))
+        };
+        assert_eq!(
+            url("https://github.com/square/okhttp/issues/2335"),
+            Some("documentation")
+        );
+        assert_eq!(
+            url("https://GitHub.com:443/a/b/blob/main/README.md?x=1"),
+            Some("documentation")
+        );
+        assert_eq!(
+            url("https://github.com/a/b/releases/download/v1/x.zip"),
+            None
+        );
+        assert_eq!(url("https://github.com/login/oauth/authorize"), None);
     }
 
     #[test]
@@ -252,6 +363,25 @@ mod tests {
         assert_eq!(hosts, ["api.real.com", "cdn.real2.com"]);
         let noise: Vec<&str> = found.noise.iter().map(|(_, h)| h.as_str()).collect();
         assert_eq!(noise, ["es5.github.io", "github.com", "www.codeandweb.com"]);
+        // Console banners and error messages are text for people.
+        let pixi = b"var e=[\"\\n %c %c PixiJS \"+v+\" %c  http://www.pixijs.com/  %c\",\"background: #ff66a5\"];";
+        let at = pixi.windows(4).position(|w| w == b"http").unwrap();
+        assert!(in_message(pixi, at));
+        assert!(!in_message(b"var a=\"%c\",u=\"https://api.real.com\"", 17));
+        let text = b"console.log(\"%c Pixi 5 - http://www.pixijs.com/ \",\"color:red\");var a=\"https://api.real.com/v1\";throw new Error(\"bad #\"+c+\"; visit https://docs.lib.org/e?x=\"+c);x(\"wss://push.real.com:8443/s\")";
+        let found = scan_entry(rules, "assets/www/lib.min.js", text);
+        let hosts: Vec<&str> = found.endpoints.iter().map(|h| h.host.as_str()).collect();
+        assert_eq!(hosts, ["api.real.com", "push.real.com"]);
+        let noise: Vec<(&str, &str)> = found
+            .noise
+            .iter()
+            .map(|(c, h)| (c.as_str(), h.as_str()))
+            .collect();
+        assert_eq!(
+            noise,
+            [("message", "www.pixijs.com"), ("message", "docs.lib.org")]
+        );
+        let text = b"/* see https://es5.github.io/#x */\nvar u = 'https://api.real.com/x'; // https://github.com/a/b\n<!-- http://www.codeandweb.com -->\nfetch(\"http://cdn.real2.com\")";
         // The same text in a file that is not a script keeps every host.
         assert_eq!(
             scan_entry(rules, "assets/data.bin", text).endpoints.len(),
