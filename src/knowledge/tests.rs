@@ -166,7 +166,7 @@ fn a_folder_s_context_rules_key_names_and_personal_data_are_used() {
     );
     let mut catalogue = std::fs::read_to_string(copy.0.join("personal_data_apis.toml")).unwrap();
     catalogue.push_str(
-        "\n[[access]]\nid = \"planted-uri\"\nkind = \"planted\"\nuri = \"content://planted\"\nreason = \"test\"\nsource = \"test\"\n",
+        "\n[[access]]\nid = \"planted-uri\"\nkind = \"contacts\"\nuri = \"content://planted\"\nreason = \"test\"\nsource = \"test\"\n",
     );
     std::fs::write(copy.0.join("personal_data_apis.toml"), catalogue).unwrap();
     let k = Knowledge::from_dir(&copy.0).unwrap();
