@@ -225,12 +225,7 @@ fn fill(
     }
     let folded =
         attribution::endpoints_and_secrets(db, rules.context(), scans, show_secrets, &sdks_at);
-    report.endpoints = folded.endpoints;
-    report.endpoints_total = folded.endpoints_total;
-    report.secrets = folded.secrets;
-    report.secrets_total = folded.secrets_total;
-    report.endpoint_noise = folded.noise;
-    report.app_keys = folded.app_keys;
+    folded.into_report(report);
 }
 
 /// One `native_libraries` entry: ABI from the header cross-checked with the

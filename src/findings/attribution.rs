@@ -5,7 +5,7 @@
 //! the SDKs of an endpoint are those whose code or library holds it.
 
 use crate::android::identifiers::{APP, OTHER};
-use crate::report::model::{AppKey, Endpoint, Location, NoiseCount, Sdk, Secret};
+use crate::report::model::{AppKey, Endpoint, Location, NoiseCount, Report, Sdk, Secret};
 use crate::scan::aggregate::Aggregator;
 use crate::scan::named::{NamedClass, NamedValue};
 use crate::scan::{self, EntryScan};
@@ -104,6 +104,18 @@ pub struct Folded {
     pub secrets_total: usize,
     pub noise: Vec<NoiseCount>,
     pub app_keys: Vec<AppKey>,
+}
+
+impl Folded {
+    /// Moves the folded lists and totals into `report`.
+    pub fn into_report(self, report: &mut Report) {
+        report.endpoints = self.endpoints;
+        report.endpoints_total = self.endpoints_total;
+        report.secrets = self.secrets;
+        report.secrets_total = self.secrets_total;
+        report.endpoint_noise = self.noise;
+        report.app_keys = self.app_keys;
+    }
 }
 
 /// Most example hosts kept per noise class.

@@ -284,12 +284,7 @@ pub fn finish_binaries(
         show_secrets,
         &sdks_at,
     );
-    report.endpoints = folded.endpoints;
-    report.endpoints_total = folded.endpoints_total;
-    report.secrets = folded.secrets;
-    report.secrets_total = folded.secrets_total;
-    report.endpoint_noise = folded.noise;
-    report.app_keys = folded.app_keys;
+    folded.into_report(report);
     usage
 }
 
