@@ -51,36 +51,68 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
 /// IP-literal endpoint, and the tables' version and hash in `ip_data`. A
 /// folder without tables is a warning; broken tables stop the run.
 fn ip_owners(report: &mut Report, options: &Options) -> Result<(), InspectError> {
-    let Some(dir) = &options.ip_data_dir else {
-        return Ok(());
-    };
-    let Some(db) = crate::knowledge::ip_owner::IpOwnerDb::load_dir(dir)
-        .map_err(|e| InspectError(format!("--ip-data: {e}")))?
-    else {
-        report.warnings.push(Warning::new(
-            "",
-            format!(
-                "--ip-data {}: no IP owner tables there (scripts/fetch-ip-data)",
-                dir.display()
-            ),
-        ));
-        report.normalize();
-        return Ok(());
-    };
-    for e in &mut report.endpoints {
-        if e.host.parse::<std::net::IpAddr>().is_ok() {
-            e.ip_owner = db.lookup(&e.host).map(|o| IpOwnerInfo {
-                asn: o.asn,
-                org: o.org,
-                country: o.country,
-            });
-        }
+    if let Some(tables) = IpTables::load(options)? {
+        tables.apply(report);
     }
-    report.ip_data = Some(IpDataInfo {
-        version: db.version().to_string(),
-        sha256: db.sha256().to_string(),
-    });
     Ok(())
+}
+
+/// The IP owner tables of `--ip-data DIR`, loaded once and applied to many
+/// reports (the batch worker loads them at start).
+pub struct IpTables {
+    dir: std::path::PathBuf,
+    db: Option<crate::knowledge::ip_owner::IpOwnerDb>,
+}
+
+impl IpTables {
+    /// The tables `options.ip_data_dir` names (`None` without the option);
+    /// a folder without tables loads as empty, broken tables are an error.
+    pub fn load(options: &Options) -> Result<Option<IpTables>, InspectError> {
+        let Some(dir) = &options.ip_data_dir else {
+            return Ok(None);
+        };
+        let db = crate::knowledge::ip_owner::IpOwnerDb::load_dir(dir)
+            .map_err(|e| InspectError(format!("--ip-data: {e}")))?;
+        Ok(Some(IpTables {
+            dir: dir.clone(),
+            db,
+        }))
+    }
+
+    /// What a stored batch run is keyed by: the tables' SHA-256, or `none`
+    /// for a folder without tables.
+    pub fn key(&self) -> &str {
+        self.db.as_ref().map_or("none", |db| db.sha256())
+    }
+
+    /// Gives `report`'s IP-literal endpoints their owner and names the
+    /// tables (or warns that the folder holds none).
+    pub fn apply(&self, report: &mut Report) {
+        let Some(db) = &self.db else {
+            report.warnings.push(Warning::new(
+                "",
+                format!(
+                    "--ip-data {}: no IP owner tables there (scripts/fetch-ip-data)",
+                    self.dir.display()
+                ),
+            ));
+            report.normalize();
+            return;
+        };
+        for e in &mut report.endpoints {
+            if e.host.parse::<std::net::IpAddr>().is_ok() {
+                e.ip_owner = db.lookup(&e.host).map(|o| IpOwnerInfo {
+                    asn: o.asn,
+                    org: o.org,
+                    country: o.country,
+                });
+            }
+        }
+        report.ip_data = Some(IpDataInfo {
+            version: db.version().to_string(),
+            sha256: db.sha256().to_string(),
+        });
+    }
 }
 
 /// Runs `f` with the knowledge base of `options`: the folder it names, or the
