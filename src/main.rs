@@ -131,6 +131,10 @@ enum Command {
         /// Write the diff to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Give the IP-literal endpoints of packages their network and
+        /// country from the offline tables in DIR (as `inspect --ip-data`).
+        #[arg(long, value_name = "DIR")]
+        ip_data: Option<PathBuf>,
     },
     /// Re-check a JSON report against the package it describes: the
     /// package hash and every location's entry hash and bytes. Prints each
@@ -179,6 +183,8 @@ enum Command {
         max_memory_mib: u64,
         #[arg(long)]
         knowledge: Option<PathBuf>,
+        #[arg(long)]
+        ip_data: Option<PathBuf>,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     /// to standard output.
@@ -247,6 +253,10 @@ struct BatchArgs {
     /// are keyed by its hash.
     #[arg(long)]
     knowledge: Option<PathBuf>,
+    /// Give IP-literal endpoints their network and country from the offline
+    /// tables in DIR (as `inspect --ip-data`); runs are keyed by the tables' hash.
+    #[arg(long, value_name = "DIR")]
+    ip_data: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -366,8 +376,12 @@ fn main() -> ExitCode {
             new,
             format,
             output,
+            ip_data,
         } => {
-            let options = Options::default();
+            let options = Options {
+                ip_data_dir: ip_data,
+                ..Options::default()
+            };
             telltale::diff::load(&old, &options)
                 .and_then(|a| telltale::diff::load(&new, &options).map(|b| (a, b)))
                 .map_err(|e| e.to_string())
@@ -441,9 +455,11 @@ fn main() -> ExitCode {
         Command::Worker {
             max_memory_mib,
             knowledge,
+            ip_data,
         } => {
             let options = Options {
                 knowledge_dir: knowledge,
+                ip_data_dir: ip_data,
                 ..Options::default()
             };
             let code = telltale::batch::worker::serve(&options, max_memory_mib);
@@ -532,6 +548,7 @@ fn run_batch(args: BatchArgs) -> Result<(String, bool), String> {
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         max_memory_mib: args.max_memory_mib,
         knowledge_dir: args.knowledge.clone(),
+        ip_data_dir: args.ip_data.clone(),
     };
     if args.work {
         let summary = batch::work(&batch::WorkConfig {
@@ -568,7 +585,12 @@ fn run_batch(args: BatchArgs) -> Result<(String, bool), String> {
         return Err("no apps given (paths, --list or --chart)".into());
     }
     if args.enqueue {
-        let (n, queued) = batch::enqueue(&args.db, &apps, args.knowledge.as_deref())?;
+        let (n, queued) = batch::enqueue(
+            &args.db,
+            &apps,
+            args.knowledge.as_deref(),
+            args.ip_data.as_deref(),
+        )?;
         return Ok((format!("{n} apps: {queued} packages queued"), true));
     }
     let summary = batch::run(&batch::BatchConfig {
