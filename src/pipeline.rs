@@ -14,6 +14,7 @@ use crate::options::Options;
 use crate::report::model::{
     InputInfo, IpDataInfo, IpOwnerInfo, Report, SCHEMA_VERSION, ToolInfo, Warning,
 };
+use crate::scan::collect::{self, Collector};
 use crate::util::sha256_hex;
 use crate::{android, apple};
 use std::fmt;
@@ -273,7 +274,7 @@ fn inspect_dir(
         options,
         &mut report,
     )
-    .map_or(Facts::None, Facts::Android);
+    .map_or(Facts::None, |m| Facts::Android(Box::new(m)));
     find(facts, &mut report, knowledge, options)?;
     report.normalize();
     Ok(report)
@@ -301,7 +302,7 @@ fn new_report(path: &str, sha256: &str, size: u64, knowledge: &Knowledge) -> Rep
 /// What the unpack stage hands to the findings stage.
 enum Facts {
     /// An APK, split set or App Bundle: per-entry facts of all parts.
-    Android(Merged),
+    Android(Box<Merged>),
     /// An IPA.
     Ios(Box<IpaFacts>),
     /// A bare Mach-O file.
@@ -379,14 +380,14 @@ fn unpack_raw(
     use crate::android::bare::{self, Bare};
     report.input.format = format.name().to_string();
     let android = |kind: Bare, report: &mut Report| {
-        Facts::Android(bare::analyse(
+        Facts::Android(Box::new(bare::analyse(
             kind,
             data,
             path,
             &options.budget(),
             knowledge.entry_tables(),
             report,
-        ))
+        )))
     };
     match format {
         Format::MachO => Facts::Binaries(apple::analyse_macho_file(
@@ -420,20 +421,27 @@ fn unpack(
     report: &mut Report,
 ) -> Facts {
     let budget = options.budget();
-    let tables = knowledge.entry_tables();
-    match format {
-        Format::Apk => Facts::Android(android::apk::analyse(
+    let is_sdk_host = |h: &str| knowledge.signatures.is_sdk_host(h);
+    let collector = Collector::new(collect::Rules {
+        context: knowledge.scan.context(),
+        is_sdk_host: &is_sdk_host,
+    });
+    // Android drivers hand each entry's hits to `collector` as they go.
+    let tables = knowledge.entry_tables().collecting(&collector);
+    let merged = match format {
+        Format::Apk => Some(android::apk::analyse(
             archive, &budget, tables, options, report,
         )),
-        Format::Aab => Facts::Android(android::aab::analyse(
+        Format::Aab => Some(android::aab::analyse(
             archive, &budget, tables, options, report,
         )),
         Format::Apks | Format::Xapk | Format::Apkm => {
             android::splits::analyse_set(archive, format, &budget, tables, options, report)
-                .map_or(Facts::None, Facts::Android)
         }
-        Format::Ipa => apple::ipa::analyse(archive, &budget, &knowledge.scan, report)
-            .map_or(Facts::None, |f| Facts::Ios(Box::new(f))),
+        Format::Ipa => {
+            return apple::ipa::analyse(archive, &budget, &knowledge.scan, report)
+                .map_or(Facts::None, |f| Facts::Ios(Box::new(f)));
+        }
         other => {
             report.warnings.push(Warning::new(
                 "",
@@ -442,8 +450,15 @@ fn unpack(
                     other.name()
                 ),
             ));
-            Facts::None
+            None
         }
+    };
+    match merged {
+        Some(mut m) => {
+            m.hits = collector.into_collected();
+            Facts::Android(Box::new(m))
+        }
+        None => Facts::None,
     }
 }
 
@@ -459,12 +474,13 @@ fn find(
     let show_secrets = options.show_secrets;
     match facts {
         Facts::Android(mut f) => {
-            if let Some(mapping) = load_mapping(options)? {
+            let mapping = load_mapping(options)?;
+            if let Some(mapping) = &mapping {
                 for dex in f.outcomes.iter_mut().filter_map(|o| o.dex.as_mut()) {
                     mapping.apply(dex);
                 }
             }
-            findings::android::run(f, report, knowledge, show_secrets)
+            findings::android::run(*f, report, knowledge, mapping.as_ref(), show_secrets)
         }
         Facts::Ios(f) => findings::ios::run(*f, report, knowledge, show_secrets),
         Facts::Binaries(b) => findings::ios::run_binaries(b, report, knowledge, show_secrets),
