@@ -364,7 +364,10 @@ fn main() -> ExitCode {
                             telltale::report::text::render_with(&report, &opts)
                         }
                         Format::Json => telltale::report::json::render(&report),
-                        Format::Html => telltale::report::html::render(&report),
+                        Format::Html => telltale::report::html::render_with_knowledge(
+                            &report,
+                            options.knowledge_dir.as_deref(),
+                        )?,
                         Format::Sarif => telltale::report::sarif::render(&report),
                         Format::Csv => telltale::report::csv::render(&report),
                     };

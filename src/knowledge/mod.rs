@@ -38,11 +38,6 @@ pub enum KnowledgeError {
     /// A file that does not parse or breaks a rule.
     #[error("knowledge: {file}: {message}")]
     Invalid { file: String, message: String },
-    /// A file this version reads from the built-in copy differs in the folder.
-    #[error(
-        "knowledge: {0} differs from the built-in copy, but this version reads it only from the binary; rebuild to change it"
-    )]
-    BuiltInOnly(String),
     /// A format table (`files::FORMAT_TABLES`) differs in the folder.
     #[error(
         "knowledge: {0} is a format table (how telltale reads packages, not knowledge about apps); it is compiled in, so a --knowledge folder must hold it unchanged; rebuild to change it"
@@ -123,9 +118,6 @@ impl Knowledge {
         };
         if let Some(name) = files::FORMAT_TABLES.iter().find(|n| !unchanged(n)) {
             return Err(KnowledgeError::FormatTable((*name).to_string()));
-        }
-        if let Some(name) = files::BUILT_IN_ONLY.iter().find(|n| !unchanged(n)) {
-            return Err(KnowledgeError::BuiltInOnly((*name).to_string()));
         }
         Ok(knowledge)
     }

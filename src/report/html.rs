@@ -18,6 +18,7 @@ use crate::report::labels;
 use crate::report::model::{Endpoint, Evidence, IdentifierApi, Location, Owner, Report, Sdk};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 const STYLE: &str = include_str!("html.css");
 
@@ -204,6 +205,16 @@ fn evidence_link<'a>(rows: &[Row<'_>], locs: impl IntoIterator<Item = &'a Locati
     }
 }
 
+/// [`render`] with the words for codes (country names, identifier
+/// categories) of the knowledge folder the report was made with
+/// (`--knowledge DIR`; `None`: the built-in copy).
+pub fn render_with_knowledge(r: &Report, knowledge_dir: Option<&Path>) -> Result<String, String> {
+    match knowledge_dir {
+        Some(dir) => Ok(labels::scoped(labels::from_dir(dir)?, || render(r))),
+        None => Ok(render(r)),
+    }
+}
+
 /// Renders the report as one HTML page.
 pub fn render(r: &Report) -> String {
     let rows = evidence_rows(r);
@@ -318,7 +329,7 @@ fn companies(r: &Report) -> Companies {
 
 /// "China, United States and France".
 fn country_list(codes: &[&str]) -> String {
-    let names: Vec<&str> = codes.iter().map(|c| labels::country(c)).collect();
+    let names: Vec<String> = codes.iter().map(|c| labels::country(c)).collect();
     match names.as_slice() {
         [] => String::new(),
         [one] => (*one).to_string(),
