@@ -212,8 +212,8 @@ impl Knowledge {
         let noise = noise?;
         let context = context?;
         let (secret_patterns, key_names) = secret_patterns?;
-        // The labels are read from the built-in copy (`files::BUILT_IN_ONLY`);
-        // a folder's copy is checked here, the built-in one by the tests.
+        // A folder's labels are checked here (the HTML renderer applies them
+        // for that render); the built-in copy is checked by the tests.
         let labels = get("report_labels.toml")?;
         if source == Source::Text {
             crate::report::labels::parse(labels).map_err(|m| invalid("report_labels.toml", m))?;
