@@ -224,16 +224,10 @@ const LONG_PENDING: &[&str] = &[
     "src/android/axml/pool.rs:parse",
     "src/android/code.rs:analyse",
     "src/android/dex/code.rs:code",
-    "src/android/identifiers.rs:targets",
     "src/android/splits.rs:finish",
-    "src/apple/layout.rs:of",
-    "src/apple/macho.rs:check_load_commands",
     "src/native/elf.rs:read",
     "src/native/packers.rs:detect",
     "src/pkcs7/ber.rs:read_at_depth",
-    "src/report/html.rs:headline",
-    "src/scan/named.rs:scan",
-    "src/verify.rs:verify",
 ];
 
 /// The name of the function a line starts, if it starts one.
