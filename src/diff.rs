@@ -124,6 +124,41 @@ fn side(v: &Value) -> Side {
 
 /// Items of a list keyed by `key`, each with the text shown and the part
 /// that, when different, makes the item "changed".
+/// An endpoint as a diff shows it: owner, the SDKs whose code holds it (schema
+/// 2's `sdks`), and the network of an IP literal when the report has one
+/// (`--ip-data`).
+fn endpoint_text(x: &Value) -> String {
+    let sdks: Vec<&str> = x
+        .get("sdks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let sdks = if sdks.is_empty() {
+        "no SDK".to_string()
+    } else {
+        sdks.join(", ")
+    };
+    let mut text = format!("{}; {sdks}", owner_text(x));
+    if let Some(ip) = x.get("ip_owner").filter(|v| v.is_object()) {
+        let asn = ip.get("asn").and_then(Value::as_u64);
+        let org = s(ip, "org");
+        let country = s(ip, "country");
+        text.push_str("; network");
+        if let Some(asn) = asn {
+            text.push_str(&format!(" AS{asn}"));
+        }
+        if !org.is_empty() {
+            text.push_str(&format!(" {org}"));
+        }
+        if !country.is_empty() {
+            text.push_str(&format!(" ({country})"));
+        }
+    }
+    text
+}
+
 fn keyed(
     v: &Value,
     list: &str,
@@ -272,16 +307,12 @@ fn permission_items(v: &Value) -> Items {
 }
 
 fn endpoint_items(v: &Value) -> Items {
-    let owner_and_sdk = |x: &Value| {
-        let sdk = x.get("sdk").and_then(Value::as_str).unwrap_or("no SDK");
-        format!("{}; {sdk}", owner_text(x))
-    };
     keyed(
         v,
         "endpoints",
         |x| s(x, "host").to_string(),
-        owner_and_sdk,
-        owner_and_sdk,
+        endpoint_text,
+        endpoint_text,
     )
 }
 

@@ -131,6 +131,10 @@ enum Command {
         /// Write the diff to this file instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Give the IP-literal endpoints of packages their network and
+        /// country from the offline tables in DIR (as `inspect --ip-data`).
+        #[arg(long, value_name = "DIR")]
+        ip_data: Option<PathBuf>,
     },
     /// Re-check a JSON report against the package it describes: the
     /// package hash and every location's entry hash and bytes. Prints each
@@ -179,6 +183,8 @@ enum Command {
         max_memory_mib: u64,
         #[arg(long)]
         knowledge: Option<PathBuf>,
+        #[arg(long)]
+        ip_data: Option<PathBuf>,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     /// to standard output.
@@ -247,6 +253,10 @@ struct BatchArgs {
     /// are keyed by its hash.
     #[arg(long)]
     knowledge: Option<PathBuf>,
+    /// Give IP-literal endpoints their network and country from the offline
+    /// tables in DIR (as `inspect --ip-data`); runs are keyed by the tables' hash.
+    #[arg(long, value_name = "DIR")]
+    ip_data: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -351,7 +361,14 @@ fn main() -> ExitCode {
             new,
             format,
             output,
-        } => diff(&old, &new, format, output.as_deref()),
+            ip_data,
+        } => {
+            let options = Options {
+                ip_data_dir: ip_data,
+                ..Options::default()
+            };
+            diff(&old, &new, &options, format, output.as_deref())
+        }
         Command::Verify {
             report,
             package,
@@ -368,12 +385,9 @@ fn main() -> ExitCode {
         Command::Worker {
             max_memory_mib,
             knowledge,
-        } => return worker(max_memory_mib, knowledge),
-        Command::Completions { shell } => {
-            let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "telltale", &mut buf);
-            Destination::Stdout.write(&String::from_utf8_lossy(&buf))
-        }
+            ip_data,
+        } => return worker(max_memory_mib, knowledge, ip_data),
+        Command::Completions { shell } => completions(shell),
         Command::Man => manual()
             .map_err(|e| e.to_string())
             .and_then(|text| Destination::Stdout.write(&text)),
@@ -382,6 +396,13 @@ fn main() -> ExitCode {
             .and_then(|text| Destination::Stdout.write(&text)),
     };
     exit_code(result)
+}
+
+/// `completions SHELL`: the shell's completion script.
+fn completions(shell: clap_complete::Shell) -> Result<(), String> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "telltale", &mut buf);
+    Destination::Stdout.write(&String::from_utf8_lossy(&buf))
 }
 
 /// Success, or the message on standard error (one line) and failure.
@@ -432,10 +453,15 @@ fn inspect(
 }
 
 /// `diff OLD NEW`: what changed between two versions (packages or reports).
-fn diff(old: &Path, new: &Path, format: DiffFormat, output: Option<&Path>) -> Result<(), String> {
-    let options = Options::default();
-    let a = telltale::diff::load(old, &options).map_err(|e| e.to_string())?;
-    let b = telltale::diff::load(new, &options).map_err(|e| e.to_string())?;
+fn diff(
+    old: &Path,
+    new: &Path,
+    options: &Options,
+    format: DiffFormat,
+    output: Option<&Path>,
+) -> Result<(), String> {
+    let a = telltale::diff::load(old, options).map_err(|e| e.to_string())?;
+    let b = telltale::diff::load(new, options).map_err(|e| e.to_string())?;
     let d = telltale::diff::diff(&a, &b);
     let text = match format {
         DiffFormat::Text => d.render_text(),
@@ -503,9 +529,10 @@ fn export(db: &str, format: ExportFormat, output: Option<&Path>) -> Result<(), S
 }
 
 /// The hidden `__worker`: serves a batch pool over standard input and output.
-fn worker(max_memory_mib: u64, knowledge: Option<PathBuf>) -> ExitCode {
+fn worker(max_memory_mib: u64, knowledge: Option<PathBuf>, ip_data: Option<PathBuf>) -> ExitCode {
     let options = Options {
         knowledge_dir: knowledge,
+        ip_data_dir: ip_data,
         ..Options::default()
     };
     let code = telltale::batch::worker::serve(&options, max_memory_mib);
@@ -571,6 +598,7 @@ fn run_batch(args: BatchArgs) -> Result<(String, bool), String> {
         timeout: std::time::Duration::from_secs(args.timeout.max(1)),
         max_memory_mib: args.max_memory_mib,
         knowledge_dir: args.knowledge.clone(),
+        ip_data_dir: args.ip_data.clone(),
     };
     if args.work {
         let summary = batch::work(&batch::WorkConfig {
@@ -607,7 +635,12 @@ fn run_batch(args: BatchArgs) -> Result<(String, bool), String> {
         return Err("no apps given (paths, --list or --chart)".into());
     }
     if args.enqueue {
-        let (n, queued) = batch::enqueue(&args.db, &apps, args.knowledge.as_deref())?;
+        let (n, queued) = batch::enqueue(
+            &args.db,
+            &apps,
+            args.knowledge.as_deref(),
+            args.ip_data.as_deref(),
+        )?;
         return Ok((format!("{n} apps: {queued} packages queued"), true));
     }
     let summary = batch::run(&batch::BatchConfig {

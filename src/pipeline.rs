@@ -14,6 +14,7 @@ use crate::options::Options;
 use crate::report::model::{
     InputInfo, IpDataInfo, IpOwnerInfo, Report, SCHEMA_VERSION, ToolInfo, Warning,
 };
+use crate::scan::collect::{self, Collector};
 use crate::util::sha256_hex;
 use crate::{android, apple};
 use std::fmt;
@@ -50,36 +51,68 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
 /// IP-literal endpoint, and the tables' version and hash in `ip_data`. A
 /// folder without tables is a warning; broken tables stop the run.
 fn ip_owners(report: &mut Report, options: &Options) -> Result<(), InspectError> {
-    let Some(dir) = &options.ip_data_dir else {
-        return Ok(());
-    };
-    let Some(db) = crate::knowledge::ip_owner::IpOwnerDb::load_dir(dir)
-        .map_err(|e| InspectError(format!("--ip-data: {e}")))?
-    else {
-        report.warnings.push(Warning::new(
-            "",
-            format!(
-                "--ip-data {}: no IP owner tables there (scripts/fetch-ip-data)",
-                dir.display()
-            ),
-        ));
-        report.normalize();
-        return Ok(());
-    };
-    for e in &mut report.endpoints {
-        if e.host.parse::<std::net::IpAddr>().is_ok() {
-            e.ip_owner = db.lookup(&e.host).map(|o| IpOwnerInfo {
-                asn: o.asn,
-                org: o.org,
-                country: o.country,
-            });
-        }
+    if let Some(tables) = IpTables::load(options)? {
+        tables.apply(report);
     }
-    report.ip_data = Some(IpDataInfo {
-        version: db.version().to_string(),
-        sha256: db.sha256().to_string(),
-    });
     Ok(())
+}
+
+/// The IP owner tables of `--ip-data DIR`, loaded once and applied to many
+/// reports (the batch worker loads them at start).
+pub struct IpTables {
+    dir: std::path::PathBuf,
+    db: Option<crate::knowledge::ip_owner::IpOwnerDb>,
+}
+
+impl IpTables {
+    /// The tables `options.ip_data_dir` names (`None` without the option);
+    /// a folder without tables loads as empty, broken tables are an error.
+    pub fn load(options: &Options) -> Result<Option<IpTables>, InspectError> {
+        let Some(dir) = &options.ip_data_dir else {
+            return Ok(None);
+        };
+        let db = crate::knowledge::ip_owner::IpOwnerDb::load_dir(dir)
+            .map_err(|e| InspectError(format!("--ip-data: {e}")))?;
+        Ok(Some(IpTables {
+            dir: dir.clone(),
+            db,
+        }))
+    }
+
+    /// What a stored batch run is keyed by: the tables' SHA-256, or `none`
+    /// for a folder without tables.
+    pub fn key(&self) -> &str {
+        self.db.as_ref().map_or("none", |db| db.sha256())
+    }
+
+    /// Gives `report`'s IP-literal endpoints their owner and names the
+    /// tables (or warns that the folder holds none).
+    pub fn apply(&self, report: &mut Report) {
+        let Some(db) = &self.db else {
+            report.warnings.push(Warning::new(
+                "",
+                format!(
+                    "--ip-data {}: no IP owner tables there (scripts/fetch-ip-data)",
+                    self.dir.display()
+                ),
+            ));
+            report.normalize();
+            return;
+        };
+        for e in &mut report.endpoints {
+            if e.host.parse::<std::net::IpAddr>().is_ok() {
+                e.ip_owner = db.lookup(&e.host).map(|o| IpOwnerInfo {
+                    asn: o.asn,
+                    org: o.org,
+                    country: o.country,
+                });
+            }
+        }
+        report.ip_data = Some(IpDataInfo {
+            version: db.version().to_string(),
+            sha256: db.sha256().to_string(),
+        });
+    }
 }
 
 /// Runs `f` with the knowledge base of `options`: the folder it names, or the
@@ -241,7 +274,7 @@ fn inspect_dir(
         options,
         &mut report,
     )
-    .map_or(Facts::None, Facts::Android);
+    .map_or(Facts::None, |m| Facts::Android(Box::new(m)));
     find(facts, &mut report, knowledge, options)?;
     report.normalize();
     Ok(report)
@@ -269,7 +302,7 @@ fn new_report(path: &str, sha256: &str, size: u64, knowledge: &Knowledge) -> Rep
 /// What the unpack stage hands to the findings stage.
 enum Facts {
     /// An APK, split set or App Bundle: per-entry facts of all parts.
-    Android(Merged),
+    Android(Box<Merged>),
     /// An IPA.
     Ios(Box<IpaFacts>),
     /// A bare Mach-O file.
@@ -347,14 +380,14 @@ fn unpack_raw(
     use crate::android::bare::{self, Bare};
     report.input.format = format.name().to_string();
     let android = |kind: Bare, report: &mut Report| {
-        Facts::Android(bare::analyse(
+        Facts::Android(Box::new(bare::analyse(
             kind,
             data,
             path,
             &options.budget(),
             knowledge.entry_tables(),
             report,
-        ))
+        )))
     };
     match format {
         Format::MachO => Facts::Binaries(apple::analyse_macho_file(
@@ -388,20 +421,27 @@ fn unpack(
     report: &mut Report,
 ) -> Facts {
     let budget = options.budget();
-    let tables = knowledge.entry_tables();
-    match format {
-        Format::Apk => Facts::Android(android::apk::analyse(
+    let is_sdk_host = |h: &str| knowledge.signatures.is_sdk_host(h);
+    let collector = Collector::new(collect::Rules {
+        context: knowledge.scan.context(),
+        is_sdk_host: &is_sdk_host,
+    });
+    // Android drivers hand each entry's hits to `collector` as they go.
+    let tables = knowledge.entry_tables().collecting(&collector);
+    let merged = match format {
+        Format::Apk => Some(android::apk::analyse(
             archive, &budget, tables, options, report,
         )),
-        Format::Aab => Facts::Android(android::aab::analyse(
+        Format::Aab => Some(android::aab::analyse(
             archive, &budget, tables, options, report,
         )),
         Format::Apks | Format::Xapk | Format::Apkm => {
             android::splits::analyse_set(archive, format, &budget, tables, options, report)
-                .map_or(Facts::None, Facts::Android)
         }
-        Format::Ipa => apple::ipa::analyse(archive, &budget, &knowledge.scan, report)
-            .map_or(Facts::None, |f| Facts::Ios(Box::new(f))),
+        Format::Ipa => {
+            return apple::ipa::analyse(archive, &budget, &knowledge.scan, report)
+                .map_or(Facts::None, |f| Facts::Ios(Box::new(f)));
+        }
         other => {
             report.warnings.push(Warning::new(
                 "",
@@ -410,8 +450,15 @@ fn unpack(
                     other.name()
                 ),
             ));
-            Facts::None
+            None
         }
+    };
+    match merged {
+        Some(mut m) => {
+            m.hits = collector.into_collected();
+            Facts::Android(Box::new(m))
+        }
+        None => Facts::None,
     }
 }
 
@@ -427,12 +474,13 @@ fn find(
     let show_secrets = options.show_secrets;
     match facts {
         Facts::Android(mut f) => {
-            if let Some(mapping) = load_mapping(options)? {
+            let mapping = load_mapping(options)?;
+            if let Some(mapping) = &mapping {
                 for dex in f.outcomes.iter_mut().filter_map(|o| o.dex.as_mut()) {
                     mapping.apply(dex);
                 }
             }
-            findings::android::run(f, report, knowledge, show_secrets)
+            findings::android::run(*f, report, knowledge, mapping.as_ref(), show_secrets)
         }
         Facts::Ios(f) => findings::ios::run(*f, report, knowledge, show_secrets),
         Facts::Binaries(b) => findings::ios::run_binaries(b, report, knowledge, show_secrets),

@@ -1,5 +1,5 @@
 //! Attribution by location holds on every sample and on the real packages of
-//! `../shared/corpus` (apk-trackers, apk, ipa): no finding names an SDK the
+//! `../shared/corpus` (apk-trackers, apk, ipa, aab, split): no finding names an SDK the
 //! report does not list as found in the code (`bundled` or `repackaged`),
 //! and identifier APIs and personal-data reads name every place their callers are in. Corpus parts
 //! skip when `../shared` is absent.
@@ -121,6 +121,8 @@ fn corpus_names_only_listed_sdks() {
     let mut paths = packages_in(&corpus.join("apk-trackers"), &["apk"]);
     paths.extend(packages_in(&corpus.join("apk"), &["apk"]));
     paths.extend(packages_in(&corpus.join("ipa"), &["ipa"]));
+    paths.extend(packages_in(&corpus.join("aab"), &["aab"]));
+    paths.extend(packages_in(&corpus.join("split"), &["apk", "apks"]));
     check_all(&paths);
 }
 

@@ -17,6 +17,7 @@ use crate::report::model::{
     AppInfo, Component, DeclaredPermission, DeepLink, MetaData, Permission, QueriedIntent, Report,
     Warning, prefixed,
 };
+use crate::scan::collect::Collected;
 
 const MANIFEST: &str = "AndroidManifest.xml";
 const ARSC: &str = "resources.arsc";
@@ -117,6 +118,9 @@ pub fn nesting(options: &Options) -> entries::Nesting {
 pub struct Merged {
     /// Per-entry facts of every part, paths relative to the package.
     pub outcomes: Vec<EntryOutcome>,
+    /// The hits the entry pass handed over as it went (the outcomes'
+    /// `scan` is then empty); set by the caller that made the collector.
+    pub hits: Collected,
     /// Why Android's reader would refuse the package.
     pub refusals: Vec<String>,
     /// What telltale's own caps kept from being checked.

@@ -7,14 +7,16 @@ use crate::android::identifiers::{self, ApiHit};
 use crate::android::personal_data::{self, ReadHit};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What one DEX entry holds.
 #[derive(Debug, Default)]
 pub struct DexFacts {
-    /// Java names of the classes it defines.
-    pub classes: Vec<String>,
+    /// Java names of the classes it defines (DEX files with the same
+    /// classes can share one list, [`crate::scan::collect::Collector::share`]).
+    pub classes: Arc<[String]>,
     /// Java names of classes its code refers to but it does not define.
-    pub referenced: Vec<String>,
+    pub referenced: Arc<[String]>,
     /// Identifier/fingerprinting API call sites.
     pub api_hits: Vec<ApiHit>,
     /// Personal-data reads (content URIs loaded, catalogued fields/APIs).
@@ -60,7 +62,7 @@ pub fn analyse(
 ) -> Result<DexFacts, String> {
     let dex = Dex::parse(bytes).map_err(|e| format!("DEX: {e}"))?;
     let mut facts = DexFacts {
-        classes: dex.class_names(),
+        classes: dex.class_names().into(),
         warnings: dex.warnings().to_vec(),
         ..DexFacts::default()
     };
@@ -74,7 +76,7 @@ pub fn analyse(
         .collect();
     referenced.sort();
     referenced.dedup();
-    facts.referenced = referenced;
+    facts.referenced = referenced.into();
     let uris = personal_data::uri_strings(personal, &dex);
     // (URI string, class) → first instruction loading it.
     let mut uri_loads: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
@@ -145,6 +147,21 @@ pub fn analyse(
     facts.string_offsets = strings.iter().map(|(o, _)| *o).collect();
     facts.string_offsets.sort_unstable();
     Ok(facts)
+}
+
+/// The classes that load the DEX string holding `offset`, from a DEX's
+/// string offsets (ascending) and their users.
+pub fn string_users_at<'a>(
+    string_offsets: &[u64],
+    string_users: &'a HashMap<u64, Vec<String>>,
+    offset: u64,
+) -> &'a [String] {
+    // Strings are keyed by their data offset; a hit lies at or after it.
+    let idx = string_offsets.partition_point(|o| *o <= offset);
+    let Some(start) = idx.checked_sub(1).and_then(|i| string_offsets.get(i)) else {
+        return &[];
+    };
+    string_users.get(start).map(Vec::as_slice).unwrap_or(&[])
 }
 
 #[cfg(test)]

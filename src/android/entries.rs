@@ -9,8 +9,10 @@ use crate::container::Budget;
 use crate::container::budget::{Grant, ReadError};
 use crate::container::zip::{Archive, Entry};
 use crate::native::{self, ElfInfo, packers};
+use crate::scan::collect::Collector;
 use crate::scan::{self, EntryScan};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// The knowledge the per-entry pass reads, handed down from the knowledge
 /// base: the scanner's rules, the identifier-API catalogue, the packer table.
@@ -20,6 +22,50 @@ pub struct Tables<'k> {
     pub identifier_apis: &'k [ApiSpec],
     pub personal_data: &'k crate::android::personal_data::Catalogue,
     pub packers: &'k [packers::Entry],
+    /// Where each entry's hits go as soon as it is analysed (its outcome's
+    /// `scan` is then left empty); `None` leaves them in the outcome.
+    pub hits: Option<HitsAt<'k>>,
+}
+
+/// A [`Collector`] and the prefix that makes this pass's entry paths
+/// package paths (`member!` in a split set, `outer!` in a nested package).
+#[derive(Debug, Clone, Copy)]
+pub struct HitsAt<'k> {
+    pub collector: &'k Collector<'k>,
+    pub prefix: &'k str,
+}
+
+impl<'k> Tables<'k> {
+    /// These tables, with every entry's hits handed to `collector`.
+    pub fn collecting(self, collector: &'k Collector<'k>) -> Tables<'k> {
+        Tables {
+            hits: Some(HitsAt {
+                collector,
+                prefix: "",
+            }),
+            ..self
+        }
+    }
+
+    /// The prefix entry paths get when handed over (see [`HitsAt`]).
+    pub fn hits_prefix(&self) -> &'k str {
+        self.hits.map_or("", |h| h.prefix)
+    }
+
+    /// These tables for the entries of a package inside this one, whose
+    /// paths are `prefix` + entry name (`prefix` built from [`Tables::hits_prefix`]).
+    pub fn under<'p>(self, prefix: &'p str) -> Tables<'p>
+    where
+        'k: 'p,
+    {
+        Tables {
+            hits: self.hits.map(|h| HitsAt {
+                collector: h.collector,
+                prefix,
+            }),
+            ..self
+        }
+    }
 }
 
 /// What an entry is, as far as analysis goes.
@@ -349,10 +395,44 @@ fn analyse_read(
         EntryKind::Raw => out.scan = scan::noise::scan_entry(tables.scan, &out.path, &bytes),
         EntryKind::Skip => {}
     }
+    hand_over(tables, &mut out);
     Analysed {
         outcome: out,
         nested: None,
     }
+}
+
+/// Hands the hits of `out` to the collector, if any, with the classes
+/// loading each DEX string; the DEX's string maps, needed only for that,
+/// are dropped, and its class lists are shared with equal ones.
+fn hand_over(tables: Tables<'_>, out: &mut EntryOutcome) {
+    let Some(hits) = tables.hits else {
+        return;
+    };
+    let scan = std::mem::take(&mut out.scan);
+    let (offsets, users) = match out.dex.as_mut() {
+        Some(dex) => {
+            dex.classes = hits.collector.share(std::mem::take(&mut dex.classes));
+            dex.referenced = hits.collector.share(std::mem::take(&mut dex.referenced));
+            (
+                std::mem::take(&mut dex.string_offsets),
+                std::mem::take(&mut dex.string_users),
+            )
+        }
+        None => Default::default(),
+    };
+    if scan == EntryScan::default() {
+        return;
+    }
+    let path = format!("{}{}", hits.prefix, out.path);
+    let at = |offset: u64| -> Arc<[String]> {
+        Arc::from(code::string_users_at(&offsets, &users, offset))
+    };
+    let users = out
+        .dex
+        .is_some()
+        .then_some(&at as &dyn Fn(u64) -> Arc<[String]>);
+    hits.collector.add(&path, scan, users);
 }
 
 /// Opens a ZIP (APK, JAR, ZIP) found inside the package and analyses its
@@ -387,7 +467,8 @@ fn open_nested(
         depth: nesting.depth + 1,
         ..nesting
     };
-    let mut outcomes = analyse_nested(&inner, budget, tables, &loaded, deeper);
+    let prefix = format!("{}{outer}!", tables.hits_prefix());
+    let mut outcomes = analyse_nested(&inner, budget, tables.under(&prefix), &loaded, deeper);
     for o in &mut outcomes {
         o.path = format!("{outer}!{}", o.path);
     }

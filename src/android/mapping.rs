@@ -57,9 +57,11 @@ impl Mapping {
         self.original.get(class).map_or(class, String::as_str)
     }
 
-    /// Renames every class name in `dex` (defined, referenced, string
-    /// users, callers of identifier APIs and personal-data reads) back to
-    /// its original.
+    /// Renames every class name in `dex` (defined, referenced, callers of
+    /// identifier APIs and personal-data reads) back to its original. The
+    /// users of DEX strings are left as found: the findings read them
+    /// through [`Mapping::original`] (they are handed over during the entry
+    /// pass, before the mapping is applied).
     pub fn apply(&self, dex: &mut DexFacts) {
         if self.original.is_empty() {
             return;
@@ -69,9 +71,11 @@ impl Mapping {
                 c.clone_from(o);
             }
         };
-        dex.classes.iter_mut().for_each(fix);
-        dex.referenced.iter_mut().for_each(fix);
-        dex.string_users.values_mut().flatten().for_each(fix);
+        let fix_all = |list: &[String]| -> std::sync::Arc<[String]> {
+            list.iter().map(|c| self.original(c).to_string()).collect()
+        };
+        dex.classes = fix_all(&dex.classes);
+        dex.referenced = fix_all(&dex.referenced);
         dex.api_hits.iter_mut().for_each(|h| fix(&mut h.caller));
         dex.personal_hits
             .iter_mut()
@@ -105,13 +109,11 @@ mod tests {
         assert_eq!(m.original("b$a"), "com.a.Outer$Inner");
         assert_eq!(m.original("com.example.Main"), "com.example.Main");
         let mut dex = DexFacts {
-            classes: vec!["d".into(), "x".into()],
+            classes: vec!["d".to_string(), "x".to_string()].into(),
             ..DexFacts::default()
         };
-        dex.string_users.insert(7, vec!["d".into()]);
         m.apply(&mut dex);
-        assert_eq!(dex.classes, ["com.umeng.analytics.MobclickAgent", "x"]);
-        assert_eq!(dex.string_users[&7], ["com.umeng.analytics.MobclickAgent"]);
+        assert_eq!(*dex.classes, ["com.umeng.analytics.MobclickAgent", "x"]);
         assert!(Mapping::parse("not a mapping\n").is_err());
         assert!(Mapping::parse("a -> b\n").is_err());
     }

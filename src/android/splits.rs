@@ -59,7 +59,8 @@ impl SetParts {
                 return;
             }
         };
-        let mut part = apk::analyse_part(&archive, budget, tables, options);
+        let prefix = format!("{}{name}!", tables.hits_prefix());
+        let mut part = apk::analyse_part(&archive, budget, tables.under(&prefix), options);
         for a in archive.anomalies() {
             part.report
                 .warnings

@@ -107,7 +107,10 @@ fn unreadable_key(path: &std::path::Path) -> String {
 pub fn run(config: &BatchConfig) -> Result<Summary, String> {
     let started = Instant::now();
     let mut store = store::open(&config.db)?;
-    let key = ToolKey::current(config.pool.knowledge_dir.as_deref())?;
+    let key = ToolKey::with_ip_data(
+        config.pool.knowledge_dir.as_deref(),
+        config.pool.ip_data_dir.as_deref(),
+    )?;
     let packages = Packages::of(&config.inputs);
     let mut summary = Summary {
         apps: config.inputs.len(),
@@ -288,13 +291,14 @@ pub fn enqueue(
     db: &str,
     inputs: &[AppInput],
     knowledge_dir: Option<&std::path::Path>,
+    ip_data_dir: Option<&std::path::Path>,
 ) -> Result<(usize, usize), String> {
     if !store::is_postgres(db) {
         return Err("--enqueue needs a PostgreSQL store (--db postgres://…)".into());
     }
     let mut store = store::open(db)?;
     store.ensure_queue()?;
-    let key = ToolKey::current(knowledge_dir)?;
+    let key = ToolKey::with_ip_data(knowledge_dir, ip_data_dir)?;
     let mut queued = 0;
     let absolute: Vec<AppInput> = inputs
         .iter()
@@ -340,7 +344,10 @@ pub fn work(config: &WorkConfig) -> Result<Summary, String> {
     let started = Instant::now();
     let mut store = store::open(&config.db)?;
     store.ensure_queue()?;
-    let key = ToolKey::current(config.pool.knowledge_dir.as_deref())?;
+    let key = ToolKey::with_ip_data(
+        config.pool.knowledge_dir.as_deref(),
+        config.pool.ip_data_dir.as_deref(),
+    )?;
     let mut summary = Summary::default();
     let bar = progress_bar(0);
     let mut pool = Pool::start(&config.pool);

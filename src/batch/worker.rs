@@ -156,6 +156,13 @@ pub fn serve(options: &crate::Options, max_memory_mib: u64) -> i32 {
             }
         },
     };
+    let ip_tables = match crate::pipeline::IpTables::load(options) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("telltale worker: {e}");
+            return 2;
+        }
+    };
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
@@ -166,6 +173,9 @@ pub fn serve(options: &crate::Options, max_memory_mib: u64) -> i32 {
                 injected_fault(&req.path);
                 let result = std::panic::catch_unwind(|| {
                     crate::inspect_path_with(&req.path, options, knowledge).map(|mut report| {
+                        if let Some(t) = &ip_tables {
+                            t.apply(&mut report);
+                        }
                         crate::evidence::provenance::file_report(
                             &mut report,
                             &req.path,
@@ -212,6 +222,8 @@ pub struct PoolConfig {
     pub max_memory_mib: u64,
     /// `--knowledge DIR` handed to every worker.
     pub knowledge_dir: Option<PathBuf>,
+    /// `--ip-data DIR` handed to every worker.
+    pub ip_data_dir: Option<PathBuf>,
 }
 
 /// One app to inspect; `id` comes back with its outcome.
@@ -298,6 +310,9 @@ impl Worker {
             .arg(config.max_memory_mib.to_string());
         if let Some(dir) = &config.knowledge_dir {
             command.arg("--knowledge").arg(dir);
+        }
+        if let Some(dir) = &config.ip_data_dir {
+            command.arg("--ip-data").arg(dir);
         }
         let mut child = command
             .stdin(Stdio::piped())

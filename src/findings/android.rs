@@ -4,21 +4,32 @@
 //! owner and SDK through the knowledge base, and sets the install verdict.
 
 use crate::android::apk::Merged;
+use crate::android::code;
 use crate::android::entries::{EntryKind, EntryOutcome};
 use crate::android::identifiers::{self, ApiSpec};
+use crate::android::mapping::Mapping;
 use crate::android::personal_data;
 use crate::findings::attribution::{self, CodeOwners};
 use crate::findings::packed;
 use crate::knowledge::Knowledge;
 use crate::native;
-use crate::report::model::Location;
 use crate::report::model::{NativeLibrary, Report, Warning};
+use crate::scan::EntryScan;
+use crate::scan::aggregate::Place;
+use crate::scan::collect::{self, Collected};
 use crate::signatures::{AppFacts, Database, match_sdks};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The findings stage for Android: packed code, then SDKs, identifier APIs,
 /// endpoints and secrets once over all parts, then the install verdict.
-pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secrets: bool) {
+pub fn run(
+    facts: Merged,
+    report: &mut Report,
+    knowledge: &Knowledge,
+    mapping: Option<&Mapping>,
+    show_secrets: bool,
+) {
     let verdict = facts.android_accepts();
     report.packed_code = packed::detect(&facts.outcomes, &knowledge.packer_stubs);
     for p in &report.packed_code {
@@ -27,33 +38,32 @@ pub fn run(facts: Merged, report: &mut Report, knowledge: &Knowledge, show_secre
             format!("likely packed/encrypted code: {}", p.reason),
         ));
     }
-    fill(report, facts.outcomes, knowledge, show_secrets);
+    fill(
+        report,
+        facts.outcomes,
+        facts.hits,
+        knowledge,
+        mapping,
+        show_secrets,
+    );
     // A bundle is not installed as such (bundletool builds APKs from it);
     // what telltale's caps kept from being checked leaves the verdict open.
     report.installable.android_accepts = verdict;
     report.installable.reasons = facts.refusals;
 }
 
-/// What can hold an endpoint hit, by entry path: a DEX (the classes that
-/// load each string: its string offsets and their users), or a native
-/// library (index into `report.native_libraries`). Looked up only for the
-/// locations a report keeps.
-enum Holder {
-    Dex {
-        string_offsets: Vec<u64>,
-        string_users: std::collections::HashMap<u64, Vec<String>>,
-    },
-    Library(usize),
-}
-
 /// Fills `sdks`, `identifier_apis`, `native_libraries`, `endpoints` and
 /// `secrets` of `report` from `outcomes` (manifest facts must already be in
-/// the report). SDKs first; then everything else is attributed by where it
-/// lies ([`CodeOwners`]).
+/// the report) and the hits `collected` during the entry pass (hits still in
+/// an outcome are collected here). SDKs first; then everything else is
+/// attributed by where it lies ([`CodeOwners`]); class names from DEX
+/// string users are read through `mapping`.
 fn fill(
     report: &mut Report,
     outcomes: Vec<EntryOutcome>,
+    mut collected: Collected,
     knowledge: &Knowledge,
+    mapping: Option<&Mapping>,
     show_secrets: bool,
 ) {
     let db: &Database = &knowledge.signatures;
@@ -76,36 +86,29 @@ fn fill(
             .push(("AndroidManifest.xml".into(), m.name.clone()));
     }
 
-    // What holds the endpoint hits of each entry, for attribution by location.
-    let mut holders: BTreeMap<String, Holder> = BTreeMap::new();
+    // The native library at each path, for attribution by location.
+    let mut libraries: BTreeMap<String, usize> = BTreeMap::new();
     let mut api_hits = Vec::new();
     let mut personal_hits = Vec::new();
-    let mut scans = Vec::new();
+    let is_sdk_host = |h: &str| db.is_sdk_host(h);
+    let collect_rules = collect::Rules {
+        context: rules.context(),
+        is_sdk_host: &is_sdk_host,
+    };
     // Libraries whose JNI classes went into `facts.classes` (evidence kind `native`).
     let mut jni_paths: BTreeSet<String> = BTreeSet::new();
     let mut packer_paths: Vec<String> = Vec::new();
     let mut lib_refs: Vec<Vec<String>> = Vec::new();
-    for mut out in outcomes {
+    for out in outcomes {
         let path = out.path.clone();
         let mut folder = None;
         match &out.kind {
             Some(EntryKind::Dex) => {
-                if let Some(dex) = &mut out.dex {
-                    for class in &dex.classes {
-                        facts.classes.push((path.clone(), class.clone()));
-                    }
-                    for class in &dex.referenced {
-                        facts.referenced_classes.push((path.clone(), class.clone()));
-                    }
-                    if !out.scan.endpoints.is_empty() {
-                        holders.insert(
-                            path.clone(),
-                            Holder::Dex {
-                                string_offsets: std::mem::take(&mut dex.string_offsets),
-                                string_users: std::mem::take(&mut dex.string_users),
-                            },
-                        );
-                    }
+                if let Some(dex) = &out.dex {
+                    facts.dex_classes.push((path.clone(), dex.classes.clone()));
+                    facts
+                        .dex_referenced
+                        .push((path.clone(), dex.referenced.clone()));
                 }
             }
             Some(EntryKind::NativeLib { abi }) => folder = Some(abi.as_str()),
@@ -118,9 +121,7 @@ fn fill(
                 facts.classes.push((path.clone(), class.clone()));
                 jni_paths.insert(path.clone());
             }
-            if !out.scan.endpoints.is_empty() {
-                holders.insert(path.clone(), Holder::Library(report.native_libraries.len()));
-            }
+            libraries.insert(path.clone(), report.native_libraries.len());
             lib_refs.push(
                 out.elf
                     .as_ref()
@@ -130,30 +131,40 @@ fn fill(
             report.native_libraries.push(lib);
         }
         packer_paths.push(path.clone());
+        if out.scan != EntryScan::default() {
+            // Not handed over during the pass (a bare file).
+            match &out.dex {
+                Some(dex) => {
+                    let users = |offset: u64| -> Arc<[String]> {
+                        Arc::from(code::string_users_at(
+                            &dex.string_offsets,
+                            &dex.string_users,
+                            offset,
+                        ))
+                    };
+                    collected.add(collect_rules, &path, out.scan, Some(&users));
+                }
+                None => collected.add(collect_rules, &path, out.scan, None),
+            }
+        }
         if let Some(dex) = out.dex {
             api_hits.extend(dex.api_hits.into_iter().map(|h| (path.clone(), h)));
             personal_hits.extend(dex.personal_hits.into_iter().map(|h| (path.clone(), h)));
         }
-        scans.push((path, out.scan));
     }
     // Only hosts a rule ties to an SDK are evidence (a package can hold
     // millions of the others).
-    for (path, scan) in &scans {
-        for hit in &scan.endpoints {
-            if db.is_sdk_host(&hit.host) {
-                facts.hosts.push((path.clone(), hit.host.clone()));
-            }
-        }
-    }
+    facts.hosts = std::mem::take(&mut collected.sdk_hosts);
 
     report.packers = native::detect_packers(
         packers,
         packer_paths.iter().map(String::as_str),
-        facts
-            .classes
-            .iter()
-            .chain(&facts.components)
-            .map(|(p, c)| (p.as_str(), c.as_str())),
+        facts.all_classes().chain(
+            facts
+                .components
+                .iter()
+                .map(|(p, c)| (p.as_str(), c.as_str())),
+        ),
     );
     report.sdks = match_sdks(db, &facts);
     // JNI classes matched as code of the library: show them as `native`.
@@ -170,7 +181,12 @@ fn fill(
             sdk.evidence.sort();
         }
     }
-    let owners = CodeOwners::new(db, &report.sdks, report.app.id.as_deref(), &facts.classes);
+    let owners = CodeOwners::new(
+        db,
+        &report.sdks,
+        report.app.id.as_deref(),
+        facts.all_classes(),
+    );
     for (lib, refs) in report.native_libraries.iter_mut().zip(&lib_refs) {
         lib.sdk = library_sdk(db, &owners, lib, refs);
     }
@@ -187,23 +203,20 @@ fn fill(
     );
 
     let libs = &report.native_libraries;
-    let sdks_at = |l: &Location| -> Vec<String> {
-        match holders.get(&l.path) {
-            Some(Holder::Dex {
-                string_offsets,
-                string_users,
-            }) => {
-                let users = string_users_at(string_offsets, string_users, l.offset.unwrap_or(0));
-                let set: BTreeSet<String> = users.iter().filter_map(|c| owners.sdk_of(c)).collect();
-                set.into_iter().collect()
-            }
-            Some(Holder::Library(i)) => libs
-                .get(*i)
-                .and_then(|l| l.sdk.clone())
-                .into_iter()
-                .collect(),
-            None => Vec::new(),
+    let sdks_at = |p: &Place| -> Vec<String> {
+        if let Some(users) = &p.users {
+            let set: BTreeSet<String> = users
+                .iter()
+                .filter_map(|c| owners.sdk_of(mapping.map_or(c, |m| m.original(c))))
+                .collect();
+            return set.into_iter().collect();
         }
+        libraries
+            .get(&*p.path)
+            .and_then(|i| libs.get(*i))
+            .and_then(|l| l.sdk.clone())
+            .into_iter()
+            .collect()
     };
     // Manifest meta-data values under classified key names (API keys, app
     // secrets) join the named values of configuration files.
@@ -214,17 +227,12 @@ fn fill(
             crate::scan::named::classify_pair(rules.key_names(), &m.name, m.value.as_deref()?)
         })
         .collect();
-    if !manifest_named.is_empty() {
-        scans.push((
-            "AndroidManifest.xml".into(),
-            crate::scan::EntryScan {
-                named: manifest_named,
-                ..Default::default()
-            },
-        ));
-    }
-    let folded =
-        attribution::endpoints_and_secrets(db, rules.context(), scans, show_secrets, &sdks_at);
+    collected.named.extend(
+        manifest_named
+            .into_iter()
+            .map(|n| ("AndroidManifest.xml".to_string(), n)),
+    );
+    let folded = attribution::endpoints_and_secrets(db, collected, show_secrets, &sdks_at);
     folded.into_report(report);
 }
 
@@ -284,19 +292,4 @@ fn library_sdk(
         1 => sdks.into_iter().next(),
         _ => None,
     }
-}
-
-/// The classes that load the DEX string holding `offset`, from a DEX's
-/// string offsets (ascending) and their users.
-fn string_users_at<'a>(
-    string_offsets: &[u64],
-    string_users: &'a std::collections::HashMap<u64, Vec<String>>,
-    offset: u64,
-) -> &'a [String] {
-    // Strings are keyed by their data offset; a hit lies at or after it.
-    let idx = string_offsets.partition_point(|o| *o <= offset);
-    let Some(start) = idx.checked_sub(1).and_then(|i| string_offsets.get(i)) else {
-        return &[];
-    };
-    string_users.get(start).map(Vec::as_slice).unwrap_or(&[])
 }

@@ -6,9 +6,10 @@
 
 use crate::android::identifiers::{APP, OTHER};
 use crate::report::model::{AppKey, Endpoint, Location, NoiseCount, Report, Sdk, Secret};
-use crate::scan::aggregate::Aggregator;
+use crate::scan;
+use crate::scan::aggregate::Place;
+use crate::scan::collect::Collected;
 use crate::scan::named::{NamedClass, NamedValue};
-use crate::scan::{self, EntryScan};
 use crate::signatures::{
     Database, app_namespace_sdks, code_owner, in_app_namespace, normalize_class, under,
 };
@@ -30,11 +31,11 @@ pub struct CodeOwners<'a> {
 impl<'a> CodeOwners<'a> {
     /// Resolver for a report whose `sdks` are final, in the app `app_id`
     /// whose code defines `classes` (`(entry path, class)`).
-    pub fn new(
+    pub fn new<'c>(
         db: &'a Database,
         sdks: &[Sdk],
         app_id: Option<&str>,
-        classes: &[(String, String)],
+        classes: impl IntoIterator<Item = (&'c str, &'c str)>,
     ) -> CodeOwners<'a> {
         let mut present = HashSet::new();
         let mut repackaged = Vec::new();
@@ -121,49 +122,27 @@ impl Folded {
 /// Most example hosts kept per noise class.
 const NOISE_EXAMPLES: usize = 10;
 
-/// Folds `scans` into report endpoints and secrets, one entry at a time
-/// ([`scan::aggregate::Aggregator`]: memory bounded by the caps). Hits that
-/// are noise by their context ([`scan::noise::Context::classify`], and
-/// comments and messages found while scanning) are dropped and counted by class. The owner comes from
-/// the database's domain rules; the SDKs of an endpoint are those `sdks_at`
-/// finds holding it at its locations (its code or native library). Values
-/// under classified key names are folded in ([`Named`]).
+/// The report's endpoints and secrets from the hits `collected` from every
+/// entry (folded one entry at a time, [`scan::aggregate::Aggregator`]:
+/// memory bounded by the caps; hits that are noise by their context were
+/// dropped and counted by class). The owner comes from the database's
+/// domain rules; the SDKs of an endpoint are those `sdks_at` finds holding
+/// it at its kept places (its code or native library). Values under
+/// classified key names are folded in ([`Named`]).
 pub fn endpoints_and_secrets(
     db: &Database,
-    context: &scan::noise::Context,
-    scans: Vec<(String, EntryScan)>,
+    collected: Collected,
     show_secrets: bool,
-    sdks_at: &dyn Fn(&Location) -> Vec<String>,
+    sdks_at: &dyn Fn(&Place) -> Vec<String>,
 ) -> Folded {
-    let mut scans = scan::aggregate::merge_paths(scans);
-    let mut noise: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut named: Vec<(String, NamedValue)> = Vec::new();
-    for (path, scan) in &mut scans {
-        named.extend(scan.named.drain(..).map(|n| (path.clone(), n)));
-        for (class, host) in scan.noise.drain(..) {
-            noise.entry(class).or_default().insert(host);
-        }
-    }
+    let Collected {
+        aggregator: mut agg,
+        noise,
+        named,
+        ..
+    } = collected;
     let named = Named::new(&named);
-    let mut agg = Aggregator::new(
-        named.public_hashes(),
-        &named.secret.keys().cloned().collect(),
-    );
-    for (path, mut scan) in scans {
-        scan.endpoints.retain(
-            |h| match context.classify(&path, &h.host, h.url.as_deref()) {
-                Some(class) => {
-                    noise
-                        .entry(class.to_string())
-                        .or_default()
-                        .insert(h.host.clone());
-                    false
-                }
-                None => true,
-            },
-        );
-        agg.add(&path, scan);
-    }
+    agg.drop_values(&named.public_hashes());
     let counts = noise
         .into_iter()
         .filter_map(|(class, hosts)| {
@@ -175,7 +154,7 @@ pub fn endpoints_and_secrets(
             })
         })
         .collect();
-    let first_kinds = agg.first_kinds();
+    let first_kinds = agg.first_kinds(&named.secret.keys().cloned().collect());
     let attribute = |host: &str| db.owner_for_host(host).map(|(_, owner)| owner);
     let extra = named.unmatched_secrets(&first_kinds, show_secrets);
     let replace = |s: &mut Secret| {
@@ -183,11 +162,7 @@ pub fn endpoints_and_secrets(
             named.merge_into(s);
         }
     };
-    let mut done = agg.finish(&attribute, show_secrets, extra, &replace);
-    for e in &mut done.endpoints {
-        let sdks: BTreeSet<String> = e.locations.iter().flat_map(sdks_at).collect();
-        e.sdks = sdks.into_iter().collect();
-    }
+    let done = agg.finish(&attribute, sdks_at, show_secrets, extra, &replace);
     Folded {
         endpoints: done.endpoints,
         endpoints_total: done.endpoints_total,

@@ -17,6 +17,8 @@ use crate::report::model::{
     UndeclaredApi, Warning,
 };
 use crate::scan::EntryScan;
+use crate::scan::aggregate::Place;
+use crate::scan::collect::{self, Collected};
 use crate::signatures::{AppFacts, Database, match_sdks};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -224,7 +226,12 @@ pub fn finish_binaries(
         }
     }
     report.sdks = match_sdks(db, facts);
-    let owners = CodeOwners::new(db, &report.sdks, report.app.id.as_deref(), &[]);
+    let owners = CodeOwners::new(
+        db,
+        &report.sdks,
+        report.app.id.as_deref(),
+        std::iter::empty(),
+    );
     // A binary's place: the listed SDK of its framework, other frameworks'
     // code, or the app.
     let place = |path: &str| -> String {
@@ -268,22 +275,21 @@ pub fn finish_binaries(
         }
     }
     // A host seen inside a framework's binary belongs to its listed SDK.
-    let sdks_at = |l: &Location| -> Vec<String> {
+    let sdks_at = |l: &Place| -> Vec<String> {
         location_sdk
-            .get(&l.path)
+            .get(&*l.path)
             .cloned()
             .flatten()
             .filter(|s| owners.is_present(s))
             .into_iter()
             .collect()
     };
-    let folded = attribution::endpoints_and_secrets(
-        db,
-        knowledge.scan.context(),
-        scans,
-        show_secrets,
-        &sdks_at,
-    );
+    let rules = collect::Rules {
+        context: knowledge.scan.context(),
+        is_sdk_host: &|_| false,
+    };
+    let collected = Collected::from_scans(rules, scans);
+    let folded = attribution::endpoints_and_secrets(db, collected, show_secrets, &sdks_at);
     folded.into_report(report);
     usage
 }

@@ -251,6 +251,7 @@ impl Knowledge {
             identifier_apis: &self.identifier_apis,
             personal_data: &self.personal_data,
             packers: &self.packers,
+            hits: None,
         }
     }
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use super::{EntryScan, registrable_domain};
+use super::{EndpointHit, EntryScan, SecretHit, registrable_domain};
 use crate::report::model::{Endpoint, Location, Owner, Secret};
 use crate::util::sha256_hex;
 
@@ -42,11 +42,36 @@ pub fn preview(value: &str) -> String {
 }
 
 /// A place a hit was seen: entry path (shared by all hits of the entry) and
-/// offset. Orders like [`Location`] without its evidence fields.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// offset, with the classes that load the string there when the entry is a
+/// DEX file (to find the SDKs holding an endpoint). Orders like
+/// [`Location`] without its evidence fields (the users take no part).
+#[derive(Debug, Clone)]
 pub struct Place {
     pub path: Arc<str>,
     pub offset: Option<u64>,
+    /// Java names of the classes whose code loads the DEX string holding
+    /// this place (`None` outside DEX files).
+    pub users: Option<Arc<[String]>>,
+}
+
+impl PartialEq for Place {
+    fn eq(&self, other: &Place) -> bool {
+        (&self.path, self.offset) == (&other.path, other.offset)
+    }
+}
+
+impl Eq for Place {}
+
+impl PartialOrd for Place {
+    fn partial_cmp(&self, other: &Place) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Place {
+    fn cmp(&self, other: &Place) -> std::cmp::Ordering {
+        (&self.path, self.offset).cmp(&(&other.path, other.offset))
+    }
 }
 
 impl Place {
@@ -60,6 +85,10 @@ impl Place {
     }
 }
 
+/// The classes loading the DEX string at an offset of the entry being
+/// added (see [`Place::users`]); asked only for the places that are kept.
+pub type Users<'u> = Option<&'u dyn Fn(u64) -> Arc<[String]>>;
+
 /// The first [`MAX_LOCATIONS`] places of a finding, sorted, and how many
 /// distinct places there were in all.
 #[derive(Debug, Clone, Default)]
@@ -70,10 +99,29 @@ pub struct Places {
 
 impl Places {
     /// Counts a place not seen before and keeps it when it sorts among the
-    /// first [`MAX_LOCATIONS`].
-    fn add_new(&mut self, place: Place) {
+    /// first [`MAX_LOCATIONS`] (asking `users` for its classes only then).
+    fn add_new(&mut self, path: &Arc<str>, offset: u64, users: Users<'_>) {
         self.total += 1;
+        let key = (path, Some(offset));
+        if self.first.len() >= MAX_LOCATIONS
+            && self
+                .first
+                .last()
+                .is_some_and(|last| key >= (&last.path, last.offset))
+        {
+            return;
+        }
+        let place = Place {
+            path: path.clone(),
+            offset: Some(offset),
+            users: users.map(|u| u(offset)),
+        };
         keep_first(&mut self.first, place, MAX_LOCATIONS);
+    }
+
+    /// The kept places, sorted.
+    pub fn first(&self) -> &[Place] {
+        &self.first
     }
 
     /// The kept places as report locations, and the total.
@@ -117,18 +165,51 @@ struct SecretSeen {
     places: Places,
 }
 
-/// Endpoints and secrets folded entry by entry (see the module doc).
+/// Secrets kept beyond [`MAX_SECRETS`] while folding: values under public
+/// key names (whose shape hits are dropped, [`Aggregator::drop_values`])
+/// are known only once every entry is in, so up to this many of the kept
+/// secrets can be dropped at the end and the first [`MAX_SECRETS`] of the
+/// rest still be exact.
+pub const SECRETS_RESERVE: usize = 1000;
+
+/// One entry's hits made ready for [`Aggregator::add`] (sorted and
+/// deduplicated, secret values hashed): the per-entry work that needs no
+/// access to the aggregator.
+#[derive(Debug, Default)]
+pub struct EntryHits {
+    /// Sorted by (host, offset).
+    endpoints: Vec<EndpointHit>,
+    /// (kind, SHA-256 of the value, offset, value), sorted, one per
+    /// (kind, SHA-256, offset).
+    secrets: Vec<(String, String, u64, String)>,
+}
+
+impl EntryHits {
+    /// Sorts and deduplicates the hits of one entry.
+    pub fn new(mut endpoints: Vec<EndpointHit>, secrets: Vec<SecretHit>) -> EntryHits {
+        endpoints.sort_unstable_by(|a, b| (&a.host, a.offset).cmp(&(&b.host, b.offset)));
+        let mut secrets: Vec<(String, String, u64, String)> = secrets
+            .into_iter()
+            .map(|h| (h.kind, sha256_hex(h.value.as_bytes()), h.offset, h.value))
+            .collect();
+        secrets.sort_unstable();
+        secrets.dedup_by(|a, b| (&a.0, &a.1, a.2) == (&b.0, &b.1, b.2));
+        EntryHits { endpoints, secrets }
+    }
+}
+
+/// Endpoints and secrets folded entry by entry (see the module doc). The
+/// result does not depend on the order entries are added in.
 #[derive(Debug, Default)]
 pub struct Aggregator {
     hosts: BTreeMap<String, HostSeen>,
     all_hosts: HashSet<u64>,
+    /// The first [`MAX_SECRETS`] + [`SECRETS_RESERVE`] secrets by (kind, SHA-256).
     secrets: BTreeMap<(String, String), SecretSeen>,
+    /// Fingerprints of every (kind, SHA-256) seen.
     all_secrets: HashSet<u64>,
-    /// Values (by SHA-256) whose shape hits are dropped.
-    dropped: BTreeSet<String>,
-    /// Values (by SHA-256) whose kinds found by shape are noted
-    /// ([`Aggregator::first_kinds`]).
-    watched: BTreeMap<String, BTreeSet<String>>,
+    /// Every secret kind seen (to find a value's kinds by fingerprint).
+    kinds: BTreeSet<String>,
 }
 
 /// Folded endpoints and secrets, with how many there were in all.
@@ -141,27 +222,13 @@ pub struct Aggregated {
 }
 
 impl Aggregator {
-    /// An aggregator that drops secret hits whose value hashes to one of
-    /// `dropped` and notes the kinds of those hashing to one of `watched`.
-    pub fn new(dropped: BTreeSet<String>, watched: &BTreeSet<String>) -> Aggregator {
-        Aggregator {
-            dropped,
-            watched: watched
-                .iter()
-                .map(|s| (s.clone(), BTreeSet::new()))
-                .collect(),
-            ..Aggregator::default()
-        }
-    }
-
-    /// Folds the hits of the entry `path`. Each path must be added once
-    /// (places are counted as distinct per entry).
-    pub fn add(&mut self, path: &str, mut scan: EntryScan) {
+    /// Folds the hits of the entry `path`; `users` gives the classes of
+    /// the places kept (DEX entries). Each path must be added once (places
+    /// are counted as distinct per entry).
+    pub fn add(&mut self, path: &str, hits: EntryHits, users: Users<'_>) {
         let path: Arc<str> = Arc::from(path);
-        scan.endpoints
-            .sort_unstable_by(|a, b| (&a.host, a.offset).cmp(&(&b.host, b.offset)));
         let mut last: Option<(&str, u64)> = None;
-        for hit in &scan.endpoints {
+        for hit in &hits.endpoints {
             let new_place = last != Some((hit.host.as_str(), hit.offset));
             let new_host = last.is_none_or(|(h, _)| h != hit.host);
             last = Some((hit.host.as_str(), hit.offset));
@@ -190,35 +257,20 @@ impl Aggregator {
                 keep_first(&mut seen.urls, url.clone(), MAX_URLS);
             }
             if new_place {
-                seen.places.add_new(Place {
-                    path: path.clone(),
-                    offset: Some(hit.offset),
-                });
+                seen.places.add_new(&path, hit.offset, users);
             }
         }
-        let mut secrets: Vec<(String, String, u64, String)> = scan
-            .secrets
-            .into_iter()
-            .map(|h| (h.kind, sha256_hex(h.value.as_bytes()), h.offset, h.value))
-            .filter(|(_, sha, _, _)| !self.dropped.contains(sha))
-            .collect();
-        secrets.sort_unstable();
-        secrets.dedup_by(|a, b| (&a.0, &a.1, a.2) == (&b.0, &b.1, b.2));
-        for (kind, sha, offset, value) in secrets {
-            let place = Place {
-                path: path.clone(),
-                offset: Some(offset),
-            };
-            if let Some(kinds) = self.watched.get_mut(&sha) {
-                kinds.insert(kind.clone());
+        for (kind, sha, offset, value) in hits.secrets {
+            if !self.kinds.contains(&kind) {
+                self.kinds.insert(kind.clone());
             }
             self.all_secrets.insert(fingerprint((&kind, &sha)));
             let key = (kind, sha);
             if let Some(seen) = self.secrets.get_mut(&key) {
-                seen.places.add_new(place);
+                seen.places.add_new(&path, offset, None);
                 continue;
             }
-            if self.secrets.len() >= MAX_SECRETS
+            if self.secrets.len() >= MAX_SECRETS + SECRETS_RESERVE
                 && self.secrets.last_key_value().is_some_and(|(k, _)| key > *k)
             {
                 continue;
@@ -227,9 +279,9 @@ impl Aggregator {
                 value,
                 ..SecretSeen::default()
             };
-            seen.places.add_new(place);
+            seen.places.add_new(&path, offset, None);
             self.secrets.insert(key, seen);
-            if self.secrets.len() > MAX_SECRETS {
+            if self.secrets.len() > MAX_SECRETS + SECRETS_RESERVE {
                 self.secrets.pop_last();
             }
         }
@@ -240,22 +292,45 @@ impl Aggregator {
         self.all_hosts.contains(&fingerprint(host))
     }
 
-    /// For each watched value found by shape: the first kind (in sort
-    /// order) it was found as.
-    pub fn first_kinds(&self) -> BTreeMap<String, String> {
-        self.watched
+    /// Drops the secrets whose value hashes to one of `dropped`, as if
+    /// they had never been added. Exact as long as at most
+    /// [`SECRETS_RESERVE`] of the kept secrets are dropped (or no secret
+    /// was ever left out).
+    pub fn drop_values(&mut self, dropped: &BTreeSet<String>) {
+        if dropped.is_empty() {
+            return;
+        }
+        self.secrets.retain(|(_, sha), _| !dropped.contains(sha));
+        for sha in dropped {
+            for kind in &self.kinds {
+                self.all_secrets.remove(&fingerprint((kind, sha)));
+            }
+        }
+    }
+
+    /// For each of `watched` (values by SHA-256) found by shape: the first
+    /// kind (in sort order) it was found as.
+    pub fn first_kinds(&self, watched: &BTreeSet<String>) -> BTreeMap<String, String> {
+        watched
             .iter()
-            .filter_map(|(sha, kinds)| Some((sha.clone(), kinds.first()?.clone())))
+            .filter_map(|sha| {
+                let kind = self
+                    .kinds
+                    .iter()
+                    .find(|kind| self.all_secrets.contains(&fingerprint((*kind, sha))))?;
+                Some((sha.clone(), kind.clone()))
+            })
             .collect()
     }
 
-    /// The endpoints (owner from `attribute`) and secrets, sorted; `extra`
-    /// secrets (found by other means, not counted yet) join before the cap,
-    /// and `replace` gives kept secrets (by kind and SHA-256) their final
-    /// keys and places.
+    /// The endpoints (owner from `attribute`, SDKs from `sdks_at` over the
+    /// kept places) and secrets, sorted; `extra` secrets (found by other
+    /// means, not counted yet) join before the cap, and `replace` gives
+    /// kept secrets (by kind and SHA-256) their final keys and places.
     pub fn finish(
         self,
         attribute: &dyn Fn(&str) -> Attribution,
+        sdks_at: &dyn Fn(&Place) -> Vec<String>,
         show_secrets: bool,
         extra: Vec<Secret>,
         replace: &dyn Fn(&mut Secret),
@@ -264,12 +339,13 @@ impl Aggregator {
             .hosts
             .into_iter()
             .map(|(host, seen)| {
+                let sdks: BTreeSet<String> = seen.places.first().iter().flat_map(sdks_at).collect();
                 let (locations, locations_total) = seen.places.into_locations();
                 Endpoint {
                     domain: registrable_domain(&host),
                     urls: seen.urls,
                     owner: attribute(&host),
-                    sdks: Vec::new(),
+                    sdks: sdks.into_iter().collect(),
                     locations_total,
                     locations,
                     host,
@@ -281,6 +357,7 @@ impl Aggregator {
         let mut secrets: Vec<Secret> = self
             .secrets
             .into_iter()
+            .take(MAX_SECRETS)
             .map(|((kind, sha256), seen)| {
                 let (locations, locations_total) = seen.places.into_locations();
                 let mut s = Secret {
@@ -324,9 +401,15 @@ pub fn aggregate(
 ) -> (Vec<Endpoint>, Vec<Secret>) {
     let mut agg = Aggregator::default();
     for (path, scan) in merge_paths(hits) {
-        agg.add(&path, scan);
+        agg.add(&path, EntryHits::new(scan.endpoints, scan.secrets), None);
     }
-    let done = agg.finish(attribute, show_secrets, Vec::new(), &|_| {});
+    let done = agg.finish(
+        attribute,
+        &|_| Vec::new(),
+        show_secrets,
+        Vec::new(),
+        &|_| {},
+    );
     (done.endpoints, done.secrets)
 }
 
@@ -347,7 +430,6 @@ pub fn merge_paths(mut scans: Vec<(String, EntryScan)>) -> Vec<(String, EntrySca
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::{EndpointHit, SecretHit};
 
     fn ep(host: &str, url: Option<&str>, offset: u64) -> EndpointHit {
         EndpointHit {
@@ -433,6 +515,104 @@ mod tests {
             true,
         );
         assert_eq!(shown[0].value.as_deref(), Some(value));
+    }
+
+    fn secret(kind: &str, value: &str, offset: u64) -> SecretHit {
+        SecretHit {
+            kind: kind.into(),
+            value: value.into(),
+            offset,
+        }
+    }
+
+    /// Dropping values after folding gives what filtering them out before
+    /// would have, totals and first kinds included, past the cap.
+    #[test]
+    fn dropping_after_the_fold_matches_dropping_before() {
+        let values: Vec<String> = (0..MAX_SECRETS + 300).map(|i| format!("v{i:06}")).collect();
+        let dropped: BTreeSet<String> = values
+            .iter()
+            .step_by(7)
+            .map(|v| sha256_hex(v.as_bytes()))
+            .collect();
+        let hits = |keep: &dyn Fn(&str) -> bool| {
+            let mut out = Vec::new();
+            for (i, v) in values.iter().enumerate() {
+                if keep(v) {
+                    out.push(secret(if i % 2 == 0 { "a" } else { "b" }, v, i as u64));
+                    out.push(secret("c", v, 1));
+                }
+            }
+            out
+        };
+        let mut late = Aggregator::default();
+        late.add("x", EntryHits::new(Vec::new(), hits(&|_| true)), None);
+        late.drop_values(&dropped);
+        let mut early = Aggregator::default();
+        let kept = |v: &str| !dropped.contains(&sha256_hex(v.as_bytes()));
+        early.add("x", EntryHits::new(Vec::new(), hits(&kept)), None);
+        let watched: BTreeSet<String> = values[..20]
+            .iter()
+            .map(|v| sha256_hex(v.as_bytes()))
+            .collect();
+        let w: Vec<_> = watched
+            .iter()
+            .filter(|s| !dropped.contains(*s))
+            .cloned()
+            .collect();
+        let watched_kept: BTreeSet<String> = w.into_iter().collect();
+        assert_eq!(
+            late.first_kinds(&watched_kept),
+            early.first_kinds(&watched_kept)
+        );
+        assert!(
+            late.first_kinds(&watched_kept)
+                .values()
+                .all(|k| k == "a" || k == "b")
+        );
+        let finish =
+            |a: Aggregator| a.finish(&|_| None, &|_| Vec::new(), true, Vec::new(), &|_| {});
+        let (late, early) = (finish(late), finish(early));
+        assert_eq!(late.secrets, early.secrets);
+        assert_eq!(late.secrets_total, early.secrets_total);
+        assert_eq!(late.secrets.len(), MAX_SECRETS);
+    }
+
+    /// Entries folded in any order give the same result; places ask for
+    /// their classes only when kept.
+    #[test]
+    fn order_does_not_matter() {
+        let entry = |n: u64| {
+            let eps = (0..120)
+                .map(|i| ep(&format!("h{}.example.com", (i * 7 + n) % 90), None, i))
+                .collect();
+            (
+                format!("e{n}"),
+                EntryHits::new(eps, vec![secret("k", &format!("s{n}"), n)]),
+            )
+        };
+        let users = |o: u64| -> Arc<[String]> { Arc::from(vec![format!("c{o}")]) };
+        let run = |order: &[u64]| {
+            let mut a = Aggregator::default();
+            for &n in order {
+                let (path, hits) = entry(n);
+                a.add(&path, hits, Some(&users));
+            }
+            a.finish(
+                &|_| None,
+                &|p| p.users.as_deref().unwrap_or_default().to_vec(),
+                false,
+                Vec::new(),
+                &|_| {},
+            )
+        };
+        let a = run(&[0, 1, 2, 3, 4, 5, 6, 7]);
+        let b = run(&[7, 3, 5, 1, 0, 6, 2, 4]);
+        assert_eq!(a.endpoints, b.endpoints);
+        assert_eq!(a.secrets, b.secrets);
+        assert_eq!(a.endpoints_total, 90);
+        assert!(a.endpoints[0].sdks.iter().all(|s| s.starts_with('c')));
+        assert!(!a.endpoints[0].sdks.is_empty());
     }
 
     #[test]

@@ -31,6 +31,9 @@
 //!   after `%` (`%s.umeng.com`) loses its first label;
 //! * no label is a single character and the first label is not a code receiver
 //!   (`code_receivers`: this, window, props, e, t, …);
+//! * it is not an item of a comma-separated list of Java package names (the
+//!   item next to it starts with `com.`, `org.`, `android.`…: lists of apps an
+//!   SDK looks for, "smskb.com,com.tigerknows,…");
 //! * it is not the subject of a sentence: a two-label token followed by a
 //!   space and a verb such as `will`, `must`, `is` ("user.org will be cast to
 //!   String" in an error message) is a field name;
@@ -307,9 +310,42 @@ fn bare_token(
         }
         return;
     }
-    if bare_host_ok(noise, host) && !is_prose_subject(host, text.get(end..).unwrap_or_default()) {
+    if bare_host_ok(noise, host)
+        && !is_prose_subject(host, text.get(end..).unwrap_or_default())
+        && !in_package_list(noise, text, start, end)
+    {
         push(out, host, None, map.at(host_start));
     }
+}
+
+/// Whether the token `text[start..end]` is an item of a comma-separated list
+/// of Java package names: the item right after its `,` (or right before it)
+/// starts with a label of `never_first_labels` and a dot (`com.`, `org.`,
+/// `android.`). Such lists (apps an SDK looks for: "smskb.com,com.tigerknows,
+/// com.letv.android…", "flipboard.cn,com.google.android.street,…") hold package
+/// names whose labels happen to end in a TLD.
+fn in_package_list(noise: &Noise, text: &[u8], start: usize, end: usize) -> bool {
+    let is_pkg_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_');
+    let is_package = |item: &[u8]| {
+        let item = std::str::from_utf8(item).unwrap_or_default();
+        item.split_once('.').is_some_and(|(first, rest)| {
+            !rest.is_empty() && noise.never_first_labels.contains(first)
+        })
+    };
+    let next = text.get(end..).and_then(|r| r.strip_prefix(b","));
+    let next_item = next.map(|r| {
+        let r = r.trim_ascii_start();
+        &r[..r.iter().take_while(|b| is_pkg_byte(b)).count()]
+    });
+    let prev_item = text
+        .get(..start)
+        .map(<[u8]>::trim_ascii_end)
+        .and_then(|r| r.strip_suffix(b","))
+        .map(|r| {
+            let r = r.trim_ascii_end();
+            &r[r.len() - r.iter().rev().take_while(|b| is_pkg_byte(b)).count()..]
+        });
+    next_item.is_some_and(is_package) || prev_item.is_some_and(is_package)
 }
 
 /// Verbs that, after a two-label token and a space, show it is the subject
@@ -847,6 +883,10 @@ mod tests {
         assert_eq!(hosts("\"cn.bing.com\""), vec!["cn.bing.com"]);
         assert_eq!(hosts("api.baidu.com is up"), vec!["api.baidu.com"]);
         assert_eq!(hosts("user.org willow"), vec!["user.org"]);
+        assert_eq!(
+            hosts("api.xx.com,cdn.yy.com"),
+            vec!["api.xx.com", "cdn.yy.com"]
+        );
         assert_eq!(hosts("host=%s.umeng.com"), vec!["umeng.com"]);
         assert_eq!(hosts("domain=.weibo.cn;"), vec!["weibo.cn"]);
         assert_eq!(
@@ -899,6 +939,8 @@ mod tests {
             "1.2.3.4-beta",
             "user.org will be cast",
             "config.id must not be null",
+            "smskb.com,com.tigerknows,com.letv.android",
+            "com.anzogame.lol, vz.com",
         ];
         for n in noise {
             assert!(hosts(&format!(" {n} ")).is_empty(), "{n} -> {:?}", hosts(n));

@@ -20,6 +20,7 @@
 //!   [`UTF16_WINDOW`] code units, so the work is linear in the input size.
 
 pub mod aggregate;
+pub mod collect;
 pub mod endpoints;
 pub mod named;
 pub mod noise;

@@ -11,7 +11,11 @@
 //!   metadata, or a source file shipped by mistake (`noise_paths`, matched on
 //!   the file name, or the whole path when the pattern has a `/`);
 //! * `comment`: a hit inside a comment of a JavaScript, HTML or CSS entry
-//!   ([`scan_entry`]).
+//!   ([`scan_entry`]);
+//! * `licence-or-notice` also for a text or HTML entry of any name whose
+//!   opening text, outside comments, carries a licence phrase
+//!   (`licence_markers`: `res/raw/gpl_30_full.txt` of an about screen,
+//!   "Creative Commons Legal Code", "Mozilla Public License").
 //!
 //! A host seen both as noise and elsewhere stays an endpoint with its other
 //! locations.
@@ -29,6 +33,8 @@ struct ContextFile {
     doc_urls: Vec<String>,
     #[serde(default)]
     noise_paths: Vec<PathClass>,
+    #[serde(default)]
+    licence_markers: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +61,7 @@ pub struct Context {
     doc_hosts: Vec<String>,
     doc_urls: Vec<Glob>,
     paths: Vec<(Glob, bool, &'static str)>,
+    licence_markers: Vec<Vec<u8>>,
 }
 
 impl Context {
@@ -73,6 +80,9 @@ impl Context {
                 let pat = pat.to_ascii_lowercase();
                 paths.push((Glob::new(&pat), pat.contains('/'), *class));
             }
+        }
+        if c.licence_markers.iter().any(|m| m.trim().len() < 8) {
+            return Err("licence_markers: phrases of at least 8 characters".into());
         }
         if c.doc_hosts.iter().any(|h| h.is_empty() || h.contains('/')) {
             return Err("doc_hosts: a host name, no path".into());
@@ -95,7 +105,38 @@ impl Context {
                 .map(|u| Glob::new(&u.to_ascii_lowercase()))
                 .collect(),
             paths,
+            licence_markers: c
+                .licence_markers
+                .iter()
+                .map(|m| m.to_ascii_lowercase().into_bytes())
+                .collect(),
         })
+    }
+
+    /// Whether the opening [`LICENCE_WINDOW`] bytes of a text entry, outside
+    /// comments, hold one of the `licence_markers` (ASCII case-insensitive).
+    fn is_licence_text(&self, bytes: &[u8]) -> bool {
+        let head = &bytes[..bytes.len().min(LICENCE_WINDOW)];
+        let ranges = comment_ranges(head);
+        let mut text = Vec::with_capacity(head.len());
+        let mut at = 0;
+        for (start, end) in ranges {
+            text.extend_from_slice(&head[at..start.max(at)]);
+            at = end.max(at);
+        }
+        text.extend_from_slice(&head[at.min(head.len())..]);
+        text.make_ascii_lowercase();
+        // A run of white space inside a phrase ("Mozilla Public\r\nLicense")
+        // counts as one space.
+        text.dedup_by(|b, a| a.is_ascii_whitespace() && b.is_ascii_whitespace());
+        for b in text.iter_mut() {
+            if b.is_ascii_whitespace() {
+                *b = b' ';
+            }
+        }
+        self.licence_markers
+            .iter()
+            .any(|m| text.windows(m.len()).any(|w| w == m.as_slice()))
     }
 
     /// The noise class of `host` (seen inside `url`, if any) in the entry
@@ -130,6 +171,13 @@ impl Context {
     }
 }
 
+/// How much of a text entry [`Context::is_licence_text`] reads, in bytes.
+const LICENCE_WINDOW: usize = 4096;
+
+/// Extensions of text an app may show as a licence page (and the empty
+/// extension of `LICENSE`-like names).
+const TEXT: &[&str] = &["txt", "html", "htm", "md", ""];
+
 /// File extensions whose comments are scanned out ([`comment_ranges`]).
 const COMMENTED: &[&str] = &["js", "mjs", "html", "htm", "css"];
 
@@ -149,6 +197,15 @@ pub fn scan_entry(rules: &super::Rules, path: &str, bytes: &[u8]) -> EntryScan {
         .unwrap_or_default();
     if CONFIG.contains(&ext.as_str()) {
         found.named = super::named::scan(rules.key_names(), bytes);
+    }
+    if !found.endpoints.is_empty()
+        && TEXT.contains(&ext.as_str())
+        && rules.context().is_licence_text(bytes)
+    {
+        for h in std::mem::take(&mut found.endpoints) {
+            found.noise.push(("licence-or-notice".to_string(), h.host));
+        }
+        return found;
     }
     if !COMMENTED.contains(&ext.as_str()) || found.endpoints.is_empty() {
         return found;
@@ -332,6 +389,14 @@ mod tests {
             Some("source-file")
         );
         assert_eq!(classify("assets/config.json", "api.example.cn"), None);
+        assert_eq!(
+            classify("runtime/root/google/protobuf/any.proto", "foo.bar.com"),
+            Some("source-file")
+        );
+        assert_eq!(
+            classify("assets/open_source.html", "ormlite.com"),
+            Some("licence-or-notice")
+        );
         // Code-hosting pages people read; downloads stay.
         let url = |u: &str| {
             let host = u.split('/').nth(2).unwrap().split(':').next().unwrap();
@@ -380,6 +445,28 @@ mod tests {
         assert_eq!(
             noise,
             [("message", "www.pixijs.com"), ("message", "docs.lib.org")]
+        );
+        // A licence text of any name: its hosts are notice, unless the licence
+        // phrase is only in a comment (an app page opening with its licence).
+        let gpl = b"<h3>GNU GENERAL PUBLIC LICENSE</h3> <a href=\"http://fsf.org/\">";
+        let found = scan_entry(rules, "res/raw/gpl_30_full.txt", gpl);
+        assert!(found.endpoints.is_empty());
+        assert_eq!(
+            found.noise,
+            [("licence-or-notice".to_string(), "fsf.org".to_string())]
+        );
+        let mpl = b"subject to the terms of the Mozilla Public\r\n  License, v. 1.1 at http://mozilla.org/MPL/1.1/.";
+        assert!(
+            scan_entry(rules, "res/raw/mpl_11_summary.txt", mpl)
+                .endpoints
+                .is_empty()
+        );
+        let page = b"<!-- Licensed under the Apache License, Version 2.0 --><script src=\"https://api.real.com/a.js\">";
+        assert_eq!(
+            scan_entry(rules, "assets/www/index.html", page)
+                .endpoints
+                .len(),
+            1
         );
         let text = b"/* see https://es5.github.io/#x */\nvar u = 'https://api.real.com/x'; // https://github.com/a/b\n<!-- http://www.codeandweb.com -->\nfetch(\"http://cdn.real2.com\")";
         // The same text in a file that is not a script keeps every host.

@@ -26,6 +26,7 @@
 //! - `referenced`: the app's code refers to its classes without bundling them.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use super::db::{Database, framework_base, normalize_class};
 use crate::report::model::{Evidence, Sdk};
@@ -41,6 +42,11 @@ const CODE_EXAMPLES: usize = 3;
 pub struct AppFacts {
     /// `(entry path, dotted class)`, e.g. `("classes.dex", "com.umeng.analytics.MobclickAgent")`.
     pub classes: Vec<(String, String)>,
+    /// `(entry path, dotted classes)` of DEX files: one list per entry, a
+    /// list shared by the entries that define the same classes (a package
+    /// can carry thousands of entries × classes). [`AppFacts::all_classes`]
+    /// gives these and `classes` as pairs.
+    pub dex_classes: Vec<(String, Arc<[String]>)>,
     /// `(entry path, component class)` from the manifest.
     pub components: Vec<(String, String)>,
     /// `(entry path, meta-data key)` from the manifest.
@@ -58,9 +64,35 @@ pub struct AppFacts {
     /// `(entry path, dotted class)` of classes the code refers to but does
     /// not define (an SDK the app calls but does not bundle, or loads later).
     pub referenced_classes: Vec<(String, String)>,
+    /// Referenced classes of DEX files, one (shared) list per entry, like
+    /// `dex_classes`; [`AppFacts::all_referenced`] gives both as pairs.
+    pub dex_referenced: Vec<(String, Arc<[String]>)>,
     /// The app's own package name (manifest package / bundle id): code under
     /// it is the app's, not an SDK's (see the module doc).
     pub app_id: Option<String>,
+}
+
+impl AppFacts {
+    /// Every `(entry path, dotted class)` of `dex_classes` and `classes`.
+    pub fn all_classes(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
+        self.dex_classes
+            .iter()
+            .flat_map(|(p, list)| list.iter().map(move |c| (p.as_str(), c.as_str())))
+            .chain(self.classes.iter().map(|(p, c)| (p.as_str(), c.as_str())))
+    }
+
+    /// Every `(entry path, dotted class)` of `dex_referenced` and
+    /// `referenced_classes`.
+    pub fn all_referenced(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
+        self.dex_referenced
+            .iter()
+            .flat_map(|(p, list)| list.iter().map(move |c| (p.as_str(), c.as_str())))
+            .chain(
+                self.referenced_classes
+                    .iter()
+                    .map(|(p, c)| (p.as_str(), c.as_str())),
+            )
+    }
 }
 
 /// Classes grouped under one matched prefix in one entry.
@@ -203,10 +235,10 @@ fn is_distinctive(db: &Database, idx: usize, prefix: &str, class: &str) -> bool 
 /// SDKs whose classes in the app's own namespace count as theirs: those
 /// classes include one of the SDK's distinctive classes (a library's own
 /// test app, a vendor app that bundles its SDK under the app id).
-pub(crate) fn app_namespace_sdks(
+pub(crate) fn app_namespace_sdks<'a>(
     db: &Database,
     app_id: Option<&str>,
-    classes: &[(String, String)],
+    classes: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
     for (_, class) in classes {
@@ -226,9 +258,9 @@ const MAX_DISTINCTIVE_DEPTH: usize = 4;
 /// Package subtrees that hold an SDK's distinctive classes under a prefix
 /// that is not one of its packages: `(prefix, sdk index)`, longest prefix
 /// first.
-pub(crate) fn repackaged_prefixes(
+pub(crate) fn repackaged_prefixes<'a>(
     db: &Database,
-    classes: &[(String, String)],
+    classes: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Vec<(String, usize)> {
     let mut seen: BTreeMap<(String, usize), BTreeSet<String>> = BTreeMap::new();
     if db.distinctive.is_empty() {
@@ -306,11 +338,11 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
 /// Bundled classes under an SDK's packages (or a repackaged copy of them).
 fn bundled_class_hits(db: &Database, facts: &AppFacts, hits: &mut BTreeMap<usize, Hits>) {
     let app_id = facts.app_id.as_deref();
-    let repackaged = repackaged_prefixes(db, &facts.classes);
+    let repackaged = repackaged_prefixes(db, facts.all_classes());
     // Classes in the app's namespace, per SDK: counted only when one of them
     // is a distinctive class of that SDK.
     let mut app_ns: BTreeMap<usize, Vec<(&str, String, &str)>> = BTreeMap::new();
-    for (path, class) in &facts.classes {
+    for (path, class) in facts.all_classes() {
         let Some((i, prefix, re)) = code_owner(db, &repackaged, class) else {
             continue;
         };
@@ -339,14 +371,14 @@ fn bundled_class_hits(db: &Database, facts: &AppFacts, hits: &mut BTreeMap<usize
 /// Classes referenced but not bundled: evidence for SDKs without code.
 fn referenced_class_hits(db: &Database, facts: &AppFacts, hits: &mut BTreeMap<usize, Hits>) {
     let mut referenced: BTreeMap<usize, BTreeMap<(String, String), usize>> = BTreeMap::new();
-    for (path, class) in &facts.referenced_classes {
+    for (path, class) in facts.all_referenced() {
         if let Some((i, prefix)) = db.class_match(class)
             && hits.get(&i).is_none_or(|h| h.substantive == 0)
         {
             *referenced
                 .entry(i)
                 .or_default()
-                .entry((path.clone(), prefix))
+                .entry((path.to_string(), prefix))
                 .or_default() += 1;
         }
     }
@@ -365,7 +397,12 @@ fn referenced_class_hits(db: &Database, facts: &AppFacts, hits: &mut BTreeMap<us
 /// component names); the app's own components are not an SDK's.
 fn component_hits(db: &Database, facts: &AppFacts, hits: &mut BTreeMap<usize, Hits>) {
     let app_id = facts.app_id.as_deref();
-    let defined: HashSet<&str> = facts.classes.iter().map(|(_, c)| c.as_str()).collect();
+    // Inserted one by one: the set grows with the distinct classes, not
+    // with the (entry, class) pairs.
+    let mut defined: HashSet<&str> = HashSet::new();
+    for (_, c) in facts.all_classes() {
+        defined.insert(c);
+    }
     for (path, comp) in &facts.components {
         let name = comp.trim();
         let found = match db.components.lookup(name) {

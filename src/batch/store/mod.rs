@@ -135,6 +135,21 @@ impl ToolKey {
             knowledge_sha256,
         })
     }
+
+    /// [`ToolKey::current`] for runs with `--ip-data DIR`: the IP tables'
+    /// hash joins the knowledge hash (`<knowledge>+ip-data:<tables|none>`),
+    /// so a rerun with other tables (or none) does not reuse stored reports.
+    pub fn with_ip_data(dir: Option<&Path>, ip_data: Option<&Path>) -> Result<ToolKey, String> {
+        let mut key = ToolKey::current(dir)?;
+        let options = crate::Options {
+            ip_data_dir: ip_data.map(Path::to_path_buf),
+            ..crate::Options::default()
+        };
+        if let Some(tables) = crate::pipeline::IpTables::load(&options).map_err(|e| e.0)? {
+            key.knowledge_sha256 = format!("{}+ip-data:{}", key.knowledge_sha256, tables.key());
+        }
+        Ok(key)
+    }
 }
 
 /// Opens the store named by `--db`: a `postgres://` or `postgresql://` URL,

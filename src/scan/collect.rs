@@ -1,0 +1,169 @@
+//! The entry pass's hits, folded as each entry completes: a thread-safe
+//! [`Collector`] the pass hands every entry's [`EntryScan`] to, so no
+//! entry's raw hits outlive its analysis. Per entry it drops the hosts that
+//! are noise by their context ([`noise::Context::classify`]), notes the
+//! hosts a rule ties to an SDK (evidence for the matcher) and the values
+//! under classified key names, and folds the rest into one [`Aggregator`]
+//! (whose result does not depend on the order entries come in).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::aggregate::{Aggregator, EntryHits, Users, merge_paths};
+use super::named::NamedValue;
+use super::{EntryScan, noise};
+
+/// Everything collected from the entries' hits.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Endpoints and secrets, folded.
+    pub aggregator: Aggregator,
+    /// Noise class → hosts dropped as that noise.
+    pub noise: BTreeMap<String, BTreeSet<String>>,
+    /// `(entry path, value)` under classified key names.
+    pub named: Vec<(String, NamedValue)>,
+    /// `(entry path, host)` of the hits whose host a rule ties to an SDK
+    /// (noise included: it is evidence all the same); sorted when they come
+    /// from a [`Collector`], else in the order added.
+    pub sdk_hosts: Vec<(String, String)>,
+}
+
+/// What [`Collected`] is given: the context rules and the SDK-host test.
+#[derive(Clone, Copy)]
+pub struct Rules<'a> {
+    pub context: &'a noise::Context,
+    pub is_sdk_host: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// One entry's hits after the per-entry work ([`prepare`]).
+struct Prepared {
+    noise: Vec<(String, String)>,
+    named: Vec<(String, NamedValue)>,
+    sdk_hosts: Vec<(String, String)>,
+    hits: EntryHits,
+}
+
+/// The work on one entry's hits that needs nothing shared.
+fn prepare(rules: Rules<'_>, path: &str, scan: EntryScan) -> Prepared {
+    let EntryScan {
+        mut endpoints,
+        secrets,
+        mut noise,
+        named,
+    } = scan;
+    let sdk_hosts = endpoints
+        .iter()
+        .filter(|h| (rules.is_sdk_host)(&h.host))
+        .map(|h| (path.to_string(), h.host.clone()))
+        .collect();
+    endpoints.retain(
+        |h| match rules.context.classify(path, &h.host, h.url.as_deref()) {
+            Some(class) => {
+                noise.push((class.to_string(), h.host.clone()));
+                false
+            }
+            None => true,
+        },
+    );
+    Prepared {
+        noise,
+        named: named.into_iter().map(|n| (path.to_string(), n)).collect(),
+        sdk_hosts,
+        hits: EntryHits::new(endpoints, secrets),
+    }
+}
+
+impl Collected {
+    /// Folds the hits of the entry `path` (each path once); `users` gives
+    /// the classes loading a DEX string (see [`Users`]).
+    pub fn add(&mut self, rules: Rules<'_>, path: &str, scan: EntryScan, users: Users<'_>) {
+        let prepared = prepare(rules, path, scan);
+        self.take(path, prepared, users);
+    }
+
+    /// The hits of `scans` (hits of one path gathered first).
+    pub fn from_scans(rules: Rules<'_>, scans: Vec<(String, EntryScan)>) -> Collected {
+        let mut collected = Collected::default();
+        for (path, scan) in merge_paths(scans) {
+            collected.add(rules, &path, scan, None);
+        }
+        collected
+    }
+
+    fn take(&mut self, path: &str, p: Prepared, users: Users<'_>) {
+        for (class, host) in p.noise {
+            self.noise.entry(class).or_default().insert(host);
+        }
+        self.named.extend(p.named);
+        self.sdk_hosts.extend(p.sdk_hosts);
+        self.aggregator.add(path, p.hits, users);
+    }
+}
+
+/// A [`Collected`] the threads of the entry pass share, and the lists of
+/// names (DEX class lists) they share ([`Collector::share`]).
+pub struct Collector<'a> {
+    rules: Rules<'a>,
+    state: Mutex<Collected>,
+    /// Lists handed to [`Collector::share`], by fingerprint.
+    lists: Mutex<HashMap<u64, Vec<Arc<[String]>>>>,
+}
+
+impl std::fmt::Debug for Collector<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Collector").finish_non_exhaustive()
+    }
+}
+
+impl<'a> Collector<'a> {
+    /// An empty collector.
+    pub fn new(rules: Rules<'a>) -> Collector<'a> {
+        Collector {
+            rules,
+            state: Mutex::new(Collected::default()),
+            lists: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `list`, or an equal list shared before: a package carrying the same
+    /// DEX file many times (or the same classes in several) keeps one copy.
+    pub fn share(&self, list: Arc<[String]>) -> Arc<[String]> {
+        if list.is_empty() {
+            return list;
+        }
+        #[allow(deprecated)]
+        let mut h = std::hash::SipHasher::new();
+        list.hash(&mut h);
+        let mut lists = self.lists.lock().unwrap_or_else(PoisonError::into_inner);
+        let same = lists.entry(h.finish()).or_default();
+        match same.iter().find(|l| **l == list) {
+            Some(l) => l.clone(),
+            None => {
+                same.push(list.clone());
+                list
+            }
+        }
+    }
+
+    /// [`Collected::add`] from any thread: the per-entry work runs before
+    /// the shared state is locked.
+    pub fn add(&self, path: &str, scan: EntryScan, users: Users<'_>) {
+        let prepared = prepare(self.rules, path, scan);
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take(path, prepared, users);
+    }
+
+    /// What was collected.
+    pub fn into_collected(self) -> Collected {
+        let mut collected = self
+            .state
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        // Threads add entries in any order.
+        collected.sdk_hosts.sort();
+        collected
+    }
+}
