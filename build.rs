@@ -7,8 +7,11 @@
 //! `$OUT_DIR/signatures.postcard` and `$OUT_DIR/knowledge_sha256.txt`. It
 //! also sets `cfg(telltale_no_corpus)` when `../shared/corpus` is absent, so
 //! the tests that need it show as ignored ("needs ../shared/corpus") instead
-//! of passing without checking anything.
+//! of passing without checking anything. The format tables read on every
+//! run (`android_attrs.tsv`, `permissions.tsv`) become sorted Rust arrays
+//! in `$OUT_DIR/format_tables.rs`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -95,14 +98,93 @@ fn precompile_knowledge() {
     if let Some(first) = parsed.errors.first() {
         panic!("data/signatures: {first}");
     }
-    raw::strip_notes(&mut parsed);
+    raw::strip_for_embedding(&mut parsed);
     let bytes = postcard::to_allocvec(&parsed).unwrap_or_else(|e| panic!("postcard: {e}"));
     std::fs::write(out_dir.join("signatures.postcard"), bytes)
         .unwrap_or_else(|e| panic!("signatures.postcard: {e}"));
 }
 
+/// The format tables read on every run as sorted Rust arrays
+/// (`$OUT_DIR/format_tables.rs`), so a run searches them without parsing
+/// or sorting: `android_attrs.tsv` both ways (`src/android/attrs.rs`) and
+/// `permissions.tsv` by name (`src/android/permissions.rs`).
+fn format_tables() {
+    let out_dir =
+        PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|e| panic!("OUT_DIR: {e}")));
+    let read = |name: &str| {
+        let path = Path::new("data").join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    // android_attrs.tsv: `0xID<TAB>name`; sorted by id (one name per id, the
+    // smallest), and the same pairs sorted by name.
+    let attrs = read("android_attrs.tsv");
+    let mut by_id: Vec<(u32, &str)> = attrs
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| {
+            let (id, name) = line.split_once('\t')?;
+            let id = u32::from_str_radix(id.trim().trim_start_matches("0x"), 16).ok()?;
+            Some((id, name.trim()))
+        })
+        .collect();
+    by_id.sort_unstable();
+    by_id.dedup_by_key(|(id, _)| *id);
+    let mut by_name: Vec<(&str, u32)> = by_id.iter().map(|&(id, name)| (name, id)).collect();
+    by_name.sort_unstable();
+    // permissions.tsv: `name<TAB>protection<TAB>source`; a later line for
+    // the same name wins; sorted by name.
+    let permissions = read("permissions.tsv");
+    let mut levels: BTreeMap<&str, &str> = BTreeMap::new();
+    for line in permissions.lines().filter(|l| !l.starts_with('#')) {
+        let mut cols = line.split('\t');
+        if let (Some(name), Some(level)) = (cols.next(), cols.next()) {
+            levels.insert(name, level);
+        }
+    }
+    // Names live in one text per table and the arrays hold byte ranges of
+    // it, not `&str`s: an array of pointers would need a relocation per
+    // entry, applied (and its pages touched) at every start of the binary.
+    let mut names = String::new();
+    let mut span = |text: &str| {
+        let start = names.len();
+        names.push_str(text);
+        (start, names.len())
+    };
+    let mut id_rows = String::new();
+    let mut spans: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (id, name) in &by_id {
+        let (start, end) = *spans.entry(*name).or_insert_with(|| span(name));
+        id_rows.push_str(&format!("    (0x{id:08x}, {start}, {end}),\n"));
+    }
+    let mut name_rows = String::new();
+    for (name, id) in &by_name {
+        let (start, end) = spans.get(name).copied().unwrap_or_else(|| panic!("{name}"));
+        name_rows.push_str(&format!("    ({start}, {end}, 0x{id:08x}),\n"));
+    }
+    let mut level_rows = String::new();
+    for (name, level) in &levels {
+        let (ns, ne) = span(name);
+        let (ls, le) = *spans.entry(*level).or_insert_with(|| span(level));
+        level_rows.push_str(&format!("    ({ns}, {ne}, {ls}, {le}),\n"));
+    }
+    let code = format!(
+        "/// The names of both tables, one after another.\n\
+         pub static NAMES: &str = {names:?};\n\
+         /// `android_attrs.tsv` sorted by id: (id, name start, name end in [`NAMES`]).\n\
+         pub static ATTRS_BY_ID: &[(u32, u32, u32)] = &[\n{id_rows}];\n\
+         /// `android_attrs.tsv` sorted by name: (name start, name end, id).\n\
+         pub static ATTRS_BY_NAME: &[(u32, u32, u32)] = &[\n{name_rows}];\n\
+         /// `permissions.tsv` sorted by name: (name start, end, protection level start, end).\n\
+         pub static PERMISSION_LEVELS: &[(u32, u32, u32, u32)] = &[\n{level_rows}];\n"
+    );
+    std::fs::write(out_dir.join("format_tables.rs"), code)
+        .unwrap_or_else(|e| panic!("format_tables.rs: {e}"));
+}
+
 fn main() {
     precompile_knowledge();
+    format_tables();
     let commit = std::env::var("TELLTALE_SOURCE_COMMIT")
         .ok()
         .filter(|c| !c.is_empty())

@@ -11,6 +11,7 @@ pub mod bare;
 pub mod code;
 pub mod dex;
 pub mod entries;
+mod format_tables;
 pub mod identifiers;
 pub mod manifest;
 pub mod mapping;

@@ -167,40 +167,40 @@ impl Knowledge {
         // are the two large costs of start-up; they run side by side while a
         // second core is free, the secret side also parsing the tables the
         // per-entry pass reads (errors keep their order below).
-        let (signatures, (secret_patterns, identifier_apis, packers, personal_data_apis, noise)) =
-            rayon::join(
-                || match source {
-                    Source::Text => load_signatures(&sorted),
-                    Source::Precompiled => precompiled_signatures(),
-                },
-                || {
-                    // Built-in patterns are checked by the tests, so the regexes
-                    // a scan may not need are built on first use; a folder's are
-                    // all built now, so a broken one fails here.
-                    let secrets = get("secret_patterns.toml").and_then(|text| {
-                        match source {
-                            Source::Text => secrets::Patterns::parse_checked(text),
-                            Source::Precompiled => secrets::Patterns::parse(text),
-                        }
+        let (
+            signatures,
+            (secret_patterns, identifier_apis, packers, personal_data_apis, noise, context),
+        ) = rayon::join(
+            || match source {
+                Source::Text => load_signatures(&sorted),
+                Source::Precompiled => precompiled_signatures(),
+            },
+            || {
+                // Built-in patterns are checked by the tests, so the regexes
+                // a scan may not need are built on first use; a folder's are
+                // all built now, so a broken one fails here.
+                let secrets = get("secret_patterns.toml").and_then(|text| {
+                    secrets::Patterns::parse_with_names(text, source == Source::Text)
                         .map_err(|m| invalid("secret_patterns.toml", m))
-                    });
-                    let identifier_apis = get("identifier_apis.toml").and_then(|t| {
-                        identifiers::parse_catalogue(t)
-                            .map_err(|m| invalid("identifier_apis.toml", m))
-                    });
-                    let packers = get("packers.toml").and_then(|t| {
-                        packers::parse_table(t).map_err(|m| invalid("packers.toml", m))
-                    });
-                    let personal = get("personal_data_apis.toml").and_then(|t| {
-                        personal_data::parse_catalogue(t)
-                            .map_err(|m| invalid("personal_data_apis.toml", m))
-                    });
-                    let noise = get("endpoint_noise.toml").and_then(|t| {
-                        endpoints::Noise::parse(t).map_err(|m| invalid("endpoint_noise.toml", m))
-                    });
-                    (secrets, identifier_apis, packers, personal, noise)
-                },
-            );
+                });
+                let identifier_apis = get("identifier_apis.toml").and_then(|t| {
+                    identifiers::parse_catalogue(t).map_err(|m| invalid("identifier_apis.toml", m))
+                });
+                let packers = get("packers.toml")
+                    .and_then(|t| packers::parse_table(t).map_err(|m| invalid("packers.toml", m)));
+                let personal = get("personal_data_apis.toml").and_then(|t| {
+                    personal_data::parse_catalogue(t)
+                        .map_err(|m| invalid("personal_data_apis.toml", m))
+                });
+                let noise = get("endpoint_noise.toml").and_then(|t| {
+                    endpoints::Noise::parse(t).map_err(|m| invalid("endpoint_noise.toml", m))
+                });
+                let context = get("endpoint_noise.toml").and_then(|t| {
+                    scan::noise::Context::parse(t).map_err(|m| invalid("endpoint_noise.toml", m))
+                });
+                (secrets, identifier_apis, packers, personal, noise, context)
+            },
+        );
         let signatures = signatures?;
         let identifier_apis = identifier_apis?;
         let apple_identifier_apis = apple_ids::parse_catalogue(get("apple_identifier_apis.toml")?)
@@ -218,13 +218,15 @@ impl Knowledge {
             .map_err(|m| invalid("packer-stubs.tsv", m))?;
         let personal_data = crate::android::personal_data::Catalogue::new(personal_data_apis?);
         let noise = noise?;
-        let context = scan::noise::Context::parse(get("endpoint_noise.toml")?)
-            .map_err(|m| invalid("endpoint_noise.toml", m))?;
-        let key_names = secrets::KeyNames::parse(get("secret_patterns.toml")?)
-            .map_err(|m| invalid("secret_patterns.toml", m))?;
-        crate::report::labels::parse(get("report_labels.toml")?)
-            .map_err(|m| invalid("report_labels.toml", m))?;
-        let scan = scan::Rules::new(secret_patterns?, key_names, noise, context);
+        let context = context?;
+        let (secret_patterns, key_names) = secret_patterns?;
+        // The labels are read from the built-in copy (`files::BUILT_IN_ONLY`);
+        // a folder's copy is checked here, the built-in one by the tests.
+        let labels = get("report_labels.toml")?;
+        if source == Source::Text {
+            crate::report::labels::parse(labels).map_err(|m| invalid("report_labels.toml", m))?;
+        }
+        let scan = scan::Rules::new(secret_patterns, key_names, noise, context);
         Ok(Knowledge {
             version: signatures.version().to_string(),
             sha256: match source {
@@ -295,7 +297,7 @@ fn precompiled_signatures() -> Result<Database, KnowledgeError> {
         file: "signatures/".into(),
         message,
     })?;
-    checked(Database::compile(parsed))
+    checked(Database::compile_trusted(parsed))
 }
 
 /// Compiles `signatures/*` into the SDK database; any load error fails.

@@ -256,7 +256,7 @@ fn precompiled_signatures_and_hash_match_the_text() {
         .collect();
     sig.sort_by_key(|(p, _)| (signatures::raw::signature_rank(p), p.to_string()));
     let mut parsed = signatures::raw::parse(&sig);
-    signatures::raw::strip_notes(&mut parsed);
+    signatures::raw::strip_for_embedding(&mut parsed);
     assert_eq!(signatures::precompiled().unwrap(), parsed);
     let text = Knowledge::load(EMBEDDED).unwrap();
     let built = Knowledge::embedded().unwrap();
@@ -269,4 +269,31 @@ fn precompiled_signatures_and_hash_match_the_text() {
         text.signatures.rule_counts(),
         built.signatures.rule_counts()
     );
+    // The unchecked compile of the embedded form answers every rule as the
+    // checked compile of the text does.
+    let (a, b) = (&text.signatures, &built.signatures);
+    assert!(a.sdk_ids().eq(b.sdk_ids()));
+    for (_, sdk) in &parsed.sdks {
+        for p in &sdk.packages {
+            let class = format!("{p}.SomeClass");
+            assert_eq!(a.sdk_for_class(&class), b.sdk_for_class(&class), "{p}");
+        }
+        for n in &sdk.native_libs {
+            assert_eq!(a.sdk_for_native_lib(n), b.sdk_for_native_lib(n), "{n}");
+        }
+        for f in &sdk.ios_frameworks {
+            assert_eq!(a.sdk_for_framework(f), b.sdk_for_framework(f), "{f}");
+        }
+        for d in &sdk.domains {
+            assert_eq!(a.owner_for_host(d), b.owner_for_host(d), "{d}");
+        }
+        assert_eq!(a.owner_of_sdk(&sdk.id), b.owner_of_sdk(&sdk.id));
+        assert_eq!(a.categories(&sdk.id), b.categories(&sdk.id));
+        assert_eq!(a.is_tracker(&sdk.id), b.is_tracker(&sdk.id));
+    }
+    for o in parsed.owners.values() {
+        for d in &o.domains {
+            assert_eq!(a.owner_for_host(d), b.owner_for_host(d), "{d}");
+        }
+    }
 }

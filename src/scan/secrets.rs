@@ -3,7 +3,7 @@
 //! Patterns with a literal prefix are compiled into one multi-pattern regex
 //! (`regex_automata::meta::Regex`), so a text is searched once and each match
 //! says which pattern it is. Patterns without one (key-like names, Firebase
-//! URLs) list `keywords`: one regex pass finds those literals and the
+//! URLs) list `keywords`: one aho-corasick pass finds those literals and the
 //! pattern's regex runs only in a window around each (never twice over the
 //! same bytes). Patterns are ASCII-only byte patterns
 //! (Unicode off), so invalid UTF-8 and binary bytes simply end a match.
@@ -19,13 +19,15 @@
 //!   `api_key`), the specific kind is reported.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta::Regex;
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
-use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir};
+use regex_syntax::hir::Hir;
 use serde::Deserialize;
 
 use super::{OffsetMap, SecretHit};
@@ -277,7 +279,7 @@ pub struct Patterns {
     direct: Regex,
     direct_ids: Vec<usize>,
     /// Keyword literals of the windowed patterns, and which pattern each serves.
-    keywords: Option<Regex>,
+    keywords: Option<Keywords>,
     keyword_patterns: Vec<Vec<usize>>,
     /// One regex per windowed pattern (never built for direct ones).
     windowed: Vec<OnceLock<Result<Regex, String>>>,
@@ -287,12 +289,64 @@ pub struct Patterns {
     min_len: usize,
 }
 
+/// The keyword literals of the windowed patterns as aho-corasick automata:
+/// ASCII case-insensitive and leftmost-first, so they match what a regex
+/// alternation of the literals matches (pattern ids included). A contiguous
+/// NFA is built up front (cheap); once the texts searched add up to
+/// [`KEYWORD_DFA_AFTER`] bytes, a full DFA (several times the build, about
+/// twice the search speed) is built and used from then on. Both find the same
+/// matches, so which one searched a text does not show in a report.
+#[derive(Debug)]
+struct Keywords {
+    literals: Vec<String>,
+    nfa: AhoCorasick,
+    dfa: OnceLock<Option<AhoCorasick>>,
+    searched: AtomicUsize,
+}
+
+/// Bytes searched with the keyword NFA before the DFA is built (its extra
+/// build time pays for itself over about this much text; measured on the
+/// built-in keywords and a corpus DEX).
+const KEYWORD_DFA_AFTER: usize = 512 * 1024;
+
+impl Keywords {
+    fn new(literals: Vec<String>) -> Result<Keywords, String> {
+        let nfa = Keywords::build(&literals, AhoCorasickKind::ContiguousNFA)?;
+        Ok(Keywords {
+            literals,
+            nfa,
+            dfa: OnceLock::new(),
+            searched: AtomicUsize::new(0),
+        })
+    }
+
+    fn build(literals: &[String], kind: AhoCorasickKind) -> Result<AhoCorasick, String> {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(kind))
+            .build(literals)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The automaton to search a text of `len` bytes with.
+    fn for_text(&self, len: usize) -> &AhoCorasick {
+        let before = self.searched.fetch_add(len, Ordering::Relaxed);
+        if before.saturating_add(len) < KEYWORD_DFA_AFTER {
+            return &self.nfa;
+        }
+        self.dfa
+            .get_or_init(|| Keywords::build(&self.literals, AhoCorasickKind::DFA).ok())
+            .as_ref()
+            .unwrap_or(&self.nfa)
+    }
+}
+
 /// Compiles `patterns` into one regex. `prefilter` asks the regex crate to
 /// extract literal prefixes for a fast skip-ahead: worth it only for a search
 /// over whole texts with literal-prefixed patterns (the direct pass). For the
-/// anchored re-checks, the short windows and the ~150 case-insensitive
-/// keywords, extraction costs most of start-up (the keywords alone ~60 ms,
-/// measured) and does not make the search faster.
+/// anchored re-checks and the short windows, extraction costs more than it
+/// saves.
 /// `captures` asks for every capture group (the regex of all patterns);
 /// the other regexes only report where a match is.
 fn build(patterns: &[&Hir], prefilter: bool, captures: bool) -> Result<Regex, String> {
@@ -311,40 +365,28 @@ fn build(patterns: &[&Hir], prefilter: bool, captures: bool) -> Result<Regex, St
         .map_err(|e| e.to_string())
 }
 
-/// A case-insensitive ASCII literal as the syntax `(?i)` gives it with
-/// Unicode off: each letter a class of its two cases, other bytes as is.
-fn keyword_hir(literal: &str) -> Hir {
-    Hir::concat(
-        literal
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphabetic() {
-                    let (lo, up) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
-                    Hir::class(Class::Bytes(ClassBytes::new([
-                        ClassBytesRange::new(up, up),
-                        ClassBytesRange::new(lo, lo),
-                    ])))
-                } else {
-                    Hir::literal([b])
-                }
-            })
-            .collect(),
-    )
-}
-
 impl Patterns {
     /// Parses `data/secret_patterns.toml` and compiles what every scan needs;
     /// the other regexes are built on first use.
     pub fn parse(text: &str) -> Result<Patterns, String> {
-        compile(text)
+        compile(text).map(|(patterns, _)| patterns)
     }
 
     /// [`Patterns::parse`], then builds every regex, so a pattern that
     /// parses but does not compile is an error now, not a silent gap later.
     pub fn parse_checked(text: &str) -> Result<Patterns, String> {
-        let patterns = compile(text)?;
-        patterns.build_all()?;
-        Ok(patterns)
+        Patterns::parse_with_names(text, true).map(|(patterns, _)| patterns)
+    }
+
+    /// The patterns and the file's `[key_names]` from one parse of
+    /// `data/secret_patterns.toml`; `checked` builds every regex now (see
+    /// [`Patterns::parse_checked`]).
+    pub fn parse_with_names(text: &str, checked: bool) -> Result<(Patterns, KeyNames), String> {
+        let (patterns, names) = compile(text)?;
+        if checked {
+            patterns.build_all()?;
+        }
+        Ok((patterns, names))
     }
 
     /// The secret shapes (for documentation and listings).
@@ -392,7 +434,7 @@ impl Patterns {
     }
 }
 
-fn compile(text: &str) -> Result<Patterns, String> {
+fn compile(text: &str) -> Result<(Patterns, KeyNames), String> {
     let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
     file.key_names.check()?;
     let defs = file.pattern;
@@ -444,13 +486,9 @@ fn compile(text: &str) -> Result<Patterns, String> {
     let keywords = if literals.is_empty() {
         None
     } else {
-        // A multi-pattern regex of case-insensitive literals: its lazy DFA is
-        // several times faster than a case-insensitive aho-corasick automaton
-        // over this many literals.
-        let hirs: Vec<Hir> = literals.iter().map(|l| keyword_hir(l)).collect();
-        Some(build(&hirs.iter().collect::<Vec<_>>(), false, false)?)
+        Some(Keywords::new(literals)?)
     };
-    Ok(Patterns {
+    let patterns = Patterns {
         placeholders: file
             .placeholder_substrings
             .iter()
@@ -466,7 +504,8 @@ fn compile(text: &str) -> Result<Patterns, String> {
         windowed,
         value_group,
         min_len,
-    })
+    };
+    Ok((patterns, file.key_names))
 }
 
 /// The index of the capture group named `value` in `hir` (group 0 being the
@@ -578,7 +617,7 @@ pub(crate) fn scan(
         // every byte is searched at most once per pattern.
         regions.clear();
         regions.resize(c.defs.len(), None);
-        for k in keywords.find_iter(text) {
+        for k in keywords.for_text(text.len()).find_iter(text) {
             let Some(pids) = c.keyword_patterns.get(k.pattern().as_usize()) else {
                 continue;
             };
@@ -638,23 +677,25 @@ pub(crate) fn candidates(c: &Patterns, texts: &[&[u8]]) -> Vec<bool> {
         joined.extend_from_slice(t);
         joined.push(0);
     }
-    let mut mark = |m: regex_automata::Match| {
+    let mut mark = |(start, end): (usize, usize)| {
         // The text holding the match's first byte, and every later text
         // starting before its end.
-        let mut i = starts
-            .partition_point(|&s| s <= m.start())
-            .saturating_sub(1);
+        let mut i = starts.partition_point(|&s| s <= start).saturating_sub(1);
         while let Some(w) = wanted.get_mut(i) {
             *w = true;
             i += 1;
-            if starts.get(i).is_none_or(|&s| s >= m.end()) {
+            if starts.get(i).is_none_or(|&s| s >= end) {
                 break;
             }
         }
     };
-    c.direct.find_iter(&joined).for_each(&mut mark);
+    for m in c.direct.find_iter(&joined) {
+        mark((m.start(), m.end()));
+    }
     if let Some(keywords) = &c.keywords {
-        keywords.find_iter(&joined).for_each(&mut mark);
+        for m in keywords.for_text(joined.len()).find_iter(&joined) {
+            mark((m.start(), m.end()));
+        }
     }
     wanted
 }
@@ -741,6 +782,100 @@ fn report(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange};
+
+    /// A case-insensitive ASCII literal as the syntax `(?i)` gives it with
+    /// Unicode off: each letter a class of its two cases, other bytes as is.
+    fn keyword_hir(literal: &str) -> Hir {
+        Hir::concat(
+            literal
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphabetic() {
+                        let (lo, up) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
+                        Hir::class(Class::Bytes(ClassBytes::new([
+                            ClassBytesRange::new(up, up),
+                            ClassBytesRange::new(lo, lo),
+                        ])))
+                    } else {
+                        Hir::literal([b])
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// The keyword matcher (aho-corasick, ASCII case-insensitive,
+    /// leftmost-first) finds what the multi-pattern regex of the same
+    /// literals found, pattern ids included.
+    #[test]
+    fn keyword_automaton_matches_the_keyword_regex() {
+        let c = Patterns::parse(include_str!("../../data/secret_patterns.toml")).expect("valid");
+        let keywords = c.keywords.as_ref().expect("keywords");
+        let dfa = Keywords::build(&keywords.literals, AhoCorasickKind::DFA).expect("builds");
+        let mut literals: Vec<String> = Vec::new();
+        for def in &c.defs {
+            for k in &def.keywords {
+                let k = k.to_ascii_lowercase();
+                if !literals.contains(&k) {
+                    literals.push(k);
+                }
+            }
+        }
+        let hirs: Vec<Hir> = literals.iter().map(|l| keyword_hir(l)).collect();
+        let regex = build(&hirs.iter().collect::<Vec<_>>(), false, false).expect("builds");
+        // Texts made of keyword pieces that overlap, nest and share prefixes.
+        let pieces = [
+            "api",
+            "API",
+            "_",
+            "key",
+            "Key",
+            "-",
+            ".",
+            "secret",
+            "SECRET",
+            "token",
+            "client",
+            "app",
+            "apikey",
+            "appsecret",
+            "x",
+            "access",
+            "password",
+            "firebaseio",
+            ".com",
+            ".firebasedatabase.app",
+            "server",
+            "\0",
+            "auth",
+            "private",
+            "master",
+            " ",
+            "=",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..400 {
+            let mut text = String::new();
+            for _ in 0..24 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let want: Vec<(usize, usize, usize)> = regex
+                .find_iter(text.as_bytes())
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            for automaton in [&keywords.nfa, &dfa] {
+                let got: Vec<(usize, usize, usize)> = automaton
+                    .find_iter(text.as_bytes())
+                    .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                    .collect();
+                assert_eq!(got, want, "{text}");
+            }
+        }
+    }
 
     fn found(text: &str) -> Vec<(String, String, u64)> {
         let mut out = Vec::new();
@@ -766,7 +901,7 @@ mod tests {
 
     #[test]
     fn patterns_compile() {
-        let c = compile(include_str!("../../data/secret_patterns.toml")).unwrap();
+        let (c, _) = compile(include_str!("../../data/secret_patterns.toml")).unwrap();
         assert!(c.defs.len() >= 10);
         assert!(c.min_len >= 12, "min_len {}", c.min_len);
         assert!(c.defs.iter().all(|d| !d.source.is_empty()));

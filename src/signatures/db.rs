@@ -1,14 +1,17 @@
 //! Loading, validating and compiling the signature database
 //! (`data/signatures/`, described in its `README.md`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
+use super::Map;
 use super::raw::{self, Parsed, RawOwner, RawSchema, RawSdk, RawValidation};
 use super::trie::DottedTrie;
 use crate::glob::Glob;
 use crate::report::model::Owner;
+
+type Set<K> = HashSet<K, foldhash::fast::RandomState>;
 
 /// A compiled SDK record.
 #[derive(Debug, Clone)]
@@ -34,7 +37,7 @@ pub(crate) struct OwnerEntry {
 /// Exact names plus `*` patterns, each mapping to an SDK index.
 #[derive(Debug, Default)]
 pub(crate) struct NameSet {
-    exact: HashMap<String, usize>,
+    exact: Map<String, usize>,
     globs: Vec<(Glob, usize)>,
 }
 
@@ -71,20 +74,22 @@ pub struct Database {
     version: String,
     pub(crate) sdks: Vec<SdkEntry>,
     pub(crate) owners: Vec<OwnerEntry>,
-    sdk_by_id: HashMap<String, usize>,
-    owner_keys: HashMap<String, usize>,
+    sdk_by_id: Map<String, usize>,
+    owner_keys: Map<String, usize>,
     pub(crate) packages: DottedTrie,
     pub(crate) bundle_ids: DottedTrie,
     pub(crate) components: NameSet,
     pub(crate) meta_data: NameSet,
     pub(crate) native_libs: NameSet,
-    pub(crate) frameworks: HashMap<String, usize>,
-    pub(crate) objc_prefixes: HashMap<String, usize>,
+    pub(crate) frameworks: Map<String, usize>,
+    pub(crate) objc_prefixes: Map<String, usize>,
     objc_max_len: usize,
-    sdk_domains: HashMap<String, usize>,
-    owner_domains: HashMap<String, usize>,
-    pub(crate) distinctive: HashMap<String, usize>,
+    sdk_domains: Map<String, usize>,
+    owner_domains: Map<String, usize>,
+    pub(crate) distinctive: Map<String, usize>,
     errors: Vec<String>,
+    /// Whether compiling checks each rule (see [`Database::compile_trusted`]).
+    validate: bool,
 }
 
 /// Most distinctive class names one SDK may list.
@@ -105,13 +110,27 @@ impl Database {
 
     /// Validates and compiles parsed database files (see [`raw::parse`]).
     pub fn compile(parsed: Parsed) -> Database {
+        Database::compile_with(parsed, true)
+    }
+
+    /// Compiles the built-in files parsed by `build.rs` without checking
+    /// each rule: the same files are validated by the tests (loaded as text
+    /// with [`Database::load`]), and their embedded form drops what only the
+    /// checks read (sources, notes; see [`raw::strip_for_embedding`]). For
+    /// valid data the lookup structures are the same as [`Database::compile`]'s.
+    pub fn compile_trusted(parsed: Parsed) -> Database {
+        Database::compile_with(parsed, false)
+    }
+
+    fn compile_with(parsed: Parsed, validate: bool) -> Database {
         let mut db = Database {
             version: parsed.version,
             errors: parsed.errors,
+            validate,
             ..Database::default()
         };
         db.compile_owners(&parsed.owners);
-        let rules = PrefixRules::new(&parsed.schema.validation);
+        let rules = PrefixRules::new(&parsed.schema.validation, validate);
         for (path, sdk) in parsed.sdks {
             db.compile_sdk(&path, sdk, &parsed.schema, &rules);
         }
@@ -120,12 +139,28 @@ impl Database {
     }
 
     fn compile_owners(&mut self, raw: &BTreeMap<String, RawOwner>) {
-        let keys: HashMap<&str, usize> = raw
+        let keys: Map<&str, usize> = raw
             .keys()
             .enumerate()
             .map(|(i, k)| (k.as_str(), i))
             .collect();
         for (key, o) in raw {
+            if !self.validate {
+                self.owners.push(OwnerEntry {
+                    name: o.name.clone(),
+                    country: o.country.clone(),
+                    state_owned: o.state_owned,
+                    parent: o
+                        .parent
+                        .as_ref()
+                        .and_then(|p| keys.get(p.as_str()).copied()),
+                });
+                let idx = self.owners.len().saturating_sub(1);
+                for d in &o.domains {
+                    first_wins(&mut self.owner_domains, d, idx);
+                }
+                continue;
+            }
             if o.name.trim().is_empty() {
                 self.errors.push(format!("owner {key}: empty name"));
             }
@@ -167,7 +202,7 @@ impl Database {
             }
         }
         // Parent chains must end (no cycles).
-        for (i, key) in raw.keys().enumerate() {
+        for (i, key) in raw.keys().enumerate().filter(|_| self.validate) {
             let mut cur = self.owners.get(i).and_then(|o| o.parent);
             let mut steps = 0;
             while let Some(p) = cur {
@@ -183,7 +218,11 @@ impl Database {
     }
 
     fn compile_sdk(&mut self, path: &str, s: RawSdk, schema: &RawSchema, rules: &PrefixRules) {
-        let mut problems = sdk_field_problems(&s, schema);
+        let mut problems = if self.validate {
+            sdk_field_problems(&s, schema)
+        } else {
+            Vec::new()
+        };
         let owner = self.owner_keys.get(&s.owner).copied();
         if owner.is_none() {
             problems.push(format!("unknown owner {:?}", s.owner));
@@ -196,7 +235,7 @@ impl Database {
             + s.ios_bundle_ids.len()
             + s.objc_prefixes.len()
             + s.domains.len();
-        if rule_count == 0 {
+        if rule_count == 0 && self.validate {
             problems.push("no rules".into());
         }
         if self.sdk_by_id.contains_key(&s.id) {
@@ -249,7 +288,7 @@ impl Database {
             }
         }
         for c in &s.components {
-            if let Err(e) = check_class_like(c) {
+            if let Err(e) = check_class_like(c).filter_checked(self.validate) {
                 problems.push(format!("component {c:?}: {e}"));
             } else if let Some(old) = self.components.insert(c, idx)
                 && old != idx
@@ -339,7 +378,7 @@ impl Database {
     /// Indexes the SDK's domains and distinctive classes under `idx`.
     fn index_domains_and_classes(&mut self, s: &RawSdk, idx: usize, problems: &mut Vec<String>) {
         for d in &s.domains {
-            if let Err(e) = check_domain(d) {
+            if let Err(e) = check_domain(d).filter_checked(self.validate) {
                 problems.push(format!("domain {d:?}: {e}"));
             } else if let Some(old) = first_wins(&mut self.sdk_domains, d, idx)
                 && old != idx
@@ -356,7 +395,7 @@ impl Database {
             ));
         }
         for c in &s.distinctive_classes {
-            if let Err(e) = check_distinctive_class(c) {
+            if let Err(e) = check_distinctive_class(c).filter_checked(self.validate) {
                 problems.push(format!("distinctive class {c:?}: {e}"));
             } else if let Some(old) = first_wins(&mut self.distinctive, c, idx)
                 && old != idx
@@ -606,7 +645,7 @@ fn sdk_field_problems(s: &RawSdk, schema: &RawSchema) -> Vec<String> {
 }
 
 /// Inserts `key` → `value` unless present; returns the value already there.
-fn first_wins(map: &mut HashMap<String, usize>, key: &str, value: usize) -> Option<usize> {
+fn first_wins(map: &mut Map<String, usize>, key: &str, value: usize) -> Option<usize> {
     match map.get(key) {
         Some(&old) => Some(old),
         None => {
@@ -707,16 +746,38 @@ fn check_domain(d: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// A check's result, or `Ok` when compiling trusted data (no checks).
+trait FilterChecked {
+    fn filter_checked(self, validate: bool) -> Self;
+}
+
+impl<E> FilterChecked for Result<(), E> {
+    fn filter_checked(self, validate: bool) -> Self {
+        if validate { self } else { Ok(()) }
+    }
+}
+
 /// The package-prefix rule (see `data/signatures/README.md`).
 struct PrefixRules {
-    too_broad: std::collections::HashSet<String>,
-    generic: std::collections::HashSet<String>,
-    roots: std::collections::HashSet<String>,
+    /// `false` for trusted data: every prefix passes.
+    validate: bool,
+    too_broad: Set<String>,
+    generic: Set<String>,
+    roots: Set<String>,
 }
 
 impl PrefixRules {
-    fn new(v: &RawValidation) -> PrefixRules {
+    fn new(v: &RawValidation, validate: bool) -> PrefixRules {
+        if !validate {
+            return PrefixRules {
+                validate,
+                too_broad: Set::default(),
+                generic: Set::default(),
+                roots: Set::default(),
+            };
+        }
         PrefixRules {
+            validate,
             too_broad: v.too_broad_prefixes.iter().cloned().collect(),
             generic: v.generic_segments.iter().cloned().collect(),
             roots: v.namespace_roots.iter().cloned().collect(),
@@ -731,6 +792,9 @@ impl PrefixRules {
     /// …) the second must be ≥ 3 characters and not a generic word (`sdk`,
     /// `app`, `android` …).
     fn check(&self, p: &str) -> Result<(), String> {
+        if !self.validate {
+            return Ok(());
+        }
         let segs: Vec<&str> = p.split('.').collect();
         for s in &segs {
             if s.is_empty()

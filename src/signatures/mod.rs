@@ -13,8 +13,14 @@ mod matcher;
 pub mod raw;
 mod trie;
 
+use std::collections::HashMap;
 #[cfg(test)]
 use std::sync::OnceLock;
+
+/// The database's hash maps: keys are names from the data, looked up once
+/// per class, host or library of every input, so a fast hash (foldhash)
+/// instead of SipHash; nothing iterates them in an order that shows.
+pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 pub(crate) use db::normalize_class;
 pub use db::{Database, hash_files};

@@ -2,12 +2,10 @@
 //! boundaries: the prefix `com.facebook` matches `com.facebook` and
 //! `com.facebook.login.LoginManager`, never `com.facebookfan.X`.
 
-use std::collections::HashMap;
-
 /// One trie node: children by segment, and the value of the prefix ending here.
 #[derive(Debug, Default)]
 struct Node {
-    children: HashMap<Box<str>, Node>,
+    children: super::Map<Box<str>, Node>,
     value: Option<usize>,
 }
 
