@@ -320,6 +320,7 @@ fn command() -> clap::Command {
 }
 
 fn main() -> ExitCode {
+    telltale::util::return_large_blocks();
     let cli = match Cli::from_arg_matches(&command().get_matches()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
