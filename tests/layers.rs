@@ -218,7 +218,6 @@ const LONG_PENDING: &[&str] = &[
     "src/findings/ios.rs:finish_binaries",
     "src/container/zip.rs:locate_data",
     "src/container/zip.rs:open",
-    "src/knowledge/mod.rs:assemble",
     // Still to split on this branch.
     "src/android/axml/pool.rs:parse",
     "src/android/code.rs:analyse",

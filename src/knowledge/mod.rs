@@ -130,28 +130,11 @@ impl Knowledge {
     /// Loads `input`; with [`Source::Precompiled`] (the built-in files only)
     /// the signature database and the hash come from `build.rs`.
     fn assemble(input: &[(&str, &str)], source: Source) -> Result<Knowledge, KnowledgeError> {
-        let mut sorted: Vec<(&str, &str)> = input.to_vec();
-        sorted.sort_by(|a, b| a.0.cmp(b.0));
-        for (path, _) in &sorted {
-            if !files::is_known(path) {
-                return Err(KnowledgeError::Unknown((*path).to_string()));
-            }
-        }
-        let get = |name: &str| -> Result<&str, KnowledgeError> {
-            sorted
-                .iter()
-                .find(|(p, _)| *p == name)
-                .map(|(_, t)| *t)
-                .ok_or_else(|| KnowledgeError::Missing(name.to_string()))
-        };
-        let invalid = |file: &str, message: String| KnowledgeError::Invalid {
-            file: file.to_string(),
-            message,
-        };
+        let texts = Texts::new(input)?;
         // The built-in tables are checked by the tests (they load the same
         // texts as `Source::Text`).
         if source == Source::Text {
-            for (path, text) in &sorted {
+            for (path, text) in &texts.sorted {
                 files::check_tsv(path, text).map_err(|m| invalid(path, m))?;
             }
         }
@@ -159,62 +142,26 @@ impl Knowledge {
         // are the two large costs of start-up; they run side by side while a
         // second core is free, the secret side also parsing the tables the
         // per-entry pass reads (errors keep their order below).
-        let (
-            signatures,
-            (secret_patterns, identifier_apis, packers, personal_data_apis, noise, context),
-        ) = rayon::join(
+        let (signatures, entry_side) = rayon::join(
             || match source {
-                Source::Text => load_signatures(&sorted),
+                Source::Text => load_signatures(&texts.sorted),
                 Source::Precompiled => precompiled_signatures(),
             },
-            || {
-                // Built-in patterns are checked by the tests, so the regexes
-                // a scan may not need are built on first use; a folder's are
-                // all built now, so a broken one fails here.
-                let secrets = get("secret_patterns.toml").and_then(|text| {
-                    secrets::Patterns::parse_with_names(text, source == Source::Text)
-                        .map_err(|m| invalid("secret_patterns.toml", m))
-                });
-                let identifier_apis = get("identifier_apis.toml").and_then(|t| {
-                    identifiers::parse_catalogue(t).map_err(|m| invalid("identifier_apis.toml", m))
-                });
-                let packers = get("packers.toml")
-                    .and_then(|t| packers::parse_table(t).map_err(|m| invalid("packers.toml", m)));
-                let personal = get("personal_data_apis.toml").and_then(|t| {
-                    personal_data::parse_catalogue(t)
-                        .map_err(|m| invalid("personal_data_apis.toml", m))
-                });
-                let noise = get("endpoint_noise.toml").and_then(|t| {
-                    endpoints::Noise::parse(t).map_err(|m| invalid("endpoint_noise.toml", m))
-                });
-                let context = get("endpoint_noise.toml").and_then(|t| {
-                    scan::noise::Context::parse(t).map_err(|m| invalid("endpoint_noise.toml", m))
-                });
-                (secrets, identifier_apis, packers, personal, noise, context)
-            },
+            || EntrySide::parse(&texts, source),
         );
         let signatures = signatures?;
-        let identifier_apis = identifier_apis?;
-        let apple_identifier_apis = apple_ids::parse_catalogue(get("apple_identifier_apis.toml")?)
-            .map_err(|m| invalid("apple_identifier_apis.toml", m))?;
-        let apple_reason_categories =
-            privacy_manifest::parse_reason_categories(get("apple_required_reason_apis.toml")?)
-                .map_err(|m| invalid("apple_required_reason_apis.toml", m))?;
-        let apple_privacy_sdks =
-            privacy_manifest::parse_privacy_sdks(get("apple_privacy_sdks.toml")?)
-                .map_err(|m| invalid("apple_privacy_sdks.toml", m))?;
-        let apple_plist_sdk_keys = parse_plist_keys(get("apple_plist_sdk_keys.toml")?)
-            .map_err(|m| invalid("apple_plist_sdk_keys.toml", m))?;
-        let packers = packers?;
-        let packer_stubs = packers::parse_stubs(get("packer-stubs.tsv")?)
-            .map_err(|m| invalid("packer-stubs.tsv", m))?;
-        let personal_data = crate::android::personal_data::Catalogue::new(personal_data_apis?);
-        let noise = noise?;
-        let context = context?;
-        let (secret_patterns, key_names) = secret_patterns?;
+        let identifier_apis = entry_side.identifier_apis?;
+        let apple = AppleTables::parse(&texts)?;
+        let packers = entry_side.packers?;
+        let packer_stubs = texts.parse("packer-stubs.tsv", packers::parse_stubs)?;
+        let personal_data =
+            crate::android::personal_data::Catalogue::new(entry_side.personal_data_apis?);
+        let noise = entry_side.noise?;
+        let context = entry_side.context?;
+        let (secret_patterns, key_names) = entry_side.secret_patterns?;
         // A folder's labels are checked here (the HTML renderer applies them
         // for that render); the built-in copy is checked by the tests.
-        let labels = get("report_labels.toml")?;
+        let labels = texts.get("report_labels.toml")?;
         if source == Source::Text {
             crate::report::labels::parse(labels).map_err(|m| invalid("report_labels.toml", m))?;
         }
@@ -222,15 +169,15 @@ impl Knowledge {
         Ok(Knowledge {
             version: signatures.version().to_string(),
             sha256: match source {
-                Source::Text => hash_files(&sorted),
+                Source::Text => hash_files(&texts.sorted),
                 Source::Precompiled => EMBEDDED_SHA256.to_string(),
             },
             signatures,
             identifier_apis,
-            apple_identifier_apis,
-            apple_reason_categories,
-            apple_privacy_sdks,
-            apple_plist_sdk_keys,
+            apple_identifier_apis: apple.identifier_apis,
+            apple_reason_categories: apple.reason_categories,
+            apple_privacy_sdks: apple.privacy_sdks,
+            apple_plist_sdk_keys: apple.plist_sdk_keys,
             packers,
             packer_stubs,
             scan,
@@ -267,6 +214,106 @@ impl Knowledge {
     /// SHA-256 (hex) over every file, in path order: `path NUL text NUL`.
     pub fn sha256(&self) -> &str {
         &self.sha256
+    }
+}
+
+/// The files of a knowledge base, sorted by path, every one known.
+struct Texts<'a> {
+    sorted: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Texts<'a> {
+    fn new(input: &[(&'a str, &'a str)]) -> Result<Texts<'a>, KnowledgeError> {
+        let mut sorted = input.to_vec();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        if let Some((path, _)) = sorted.iter().find(|(p, _)| !files::is_known(p)) {
+            return Err(KnowledgeError::Unknown((*path).to_string()));
+        }
+        Ok(Texts { sorted })
+    }
+
+    /// The text of the file `name`, or why it is missing.
+    fn get(&self, name: &str) -> Result<&'a str, KnowledgeError> {
+        self.sorted
+            .iter()
+            .find(|(p, _)| *p == name)
+            .map(|(_, t)| *t)
+            .ok_or_else(|| KnowledgeError::Missing(name.to_string()))
+    }
+
+    /// The file `name` read by `parse`; a parse error names the file.
+    fn parse<T>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&'a str) -> Result<T, String>,
+    ) -> Result<T, KnowledgeError> {
+        parse(self.get(name)?).map_err(|m| invalid(name, m))
+    }
+}
+
+/// A knowledge file that does not parse.
+fn invalid(file: &str, message: String) -> KnowledgeError {
+    KnowledgeError::Invalid {
+        file: file.to_string(),
+        message,
+    }
+}
+
+/// The tables the per-entry pass reads, parsed beside the signature
+/// database (each result kept, so errors are reported in a fixed order).
+struct EntrySide {
+    secret_patterns: Result<(secrets::Patterns, secrets::KeyNames), KnowledgeError>,
+    identifier_apis: Result<Vec<ApiSpec>, KnowledgeError>,
+    packers: Result<Vec<packers::Entry>, KnowledgeError>,
+    personal_data_apis: Result<Vec<personal_data::PersonalDataApi>, KnowledgeError>,
+    noise: Result<endpoints::Noise, KnowledgeError>,
+    context: Result<scan::noise::Context, KnowledgeError>,
+}
+
+impl EntrySide {
+    fn parse(texts: &Texts<'_>, source: Source) -> EntrySide {
+        // Built-in patterns are checked by the tests, so the regexes a scan
+        // may not need are built on first use; a folder's are all built
+        // now, so a broken one fails here.
+        let strict = source == Source::Text;
+        EntrySide {
+            secret_patterns: texts.parse("secret_patterns.toml", |t| {
+                secrets::Patterns::parse_with_names(t, strict)
+            }),
+            identifier_apis: texts.parse("identifier_apis.toml", identifiers::parse_catalogue),
+            packers: texts.parse("packers.toml", packers::parse_table),
+            personal_data_apis: texts
+                .parse("personal_data_apis.toml", personal_data::parse_catalogue),
+            noise: texts.parse("endpoint_noise.toml", endpoints::Noise::parse),
+            context: texts.parse("endpoint_noise.toml", scan::noise::Context::parse),
+        }
+    }
+}
+
+/// The iOS tables: identifier APIs, required-reason categories, privacy
+/// manifest SDKs and Info.plist SDK keys.
+struct AppleTables {
+    identifier_apis: Vec<AppleApi>,
+    reason_categories: Vec<ReasonCategory>,
+    privacy_sdks: BTreeSet<String>,
+    plist_sdk_keys: Vec<PlistSdkKey>,
+}
+
+impl AppleTables {
+    fn parse(texts: &Texts<'_>) -> Result<AppleTables, KnowledgeError> {
+        Ok(AppleTables {
+            identifier_apis: texts
+                .parse("apple_identifier_apis.toml", apple_ids::parse_catalogue)?,
+            reason_categories: texts.parse(
+                "apple_required_reason_apis.toml",
+                privacy_manifest::parse_reason_categories,
+            )?,
+            privacy_sdks: texts.parse(
+                "apple_privacy_sdks.toml",
+                privacy_manifest::parse_privacy_sdks,
+            )?,
+            plist_sdk_keys: texts.parse("apple_plist_sdk_keys.toml", parse_plist_keys)?,
+        })
     }
 }
 
