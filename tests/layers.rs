@@ -225,7 +225,6 @@ const LONG_PENDING: &[&str] = &[
     "src/android/splits.rs:finish",
     "src/native/elf.rs:read",
     "src/native/packers.rs:detect",
-    "src/pkcs7/ber.rs:read_at_depth",
 ];
 
 /// The name of the function a line starts, if it starts one.

@@ -61,22 +61,7 @@ fn read_at_depth(data: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), String> 
     let first = *data.first().ok_or("BER: truncated tag")?;
     let class = first >> 6;
     let constructed = first & 0x20 != 0;
-    let mut pos = 1usize;
-    let mut number = u32::from(first & 0x1f);
-    if number == 0x1f {
-        number = 0;
-        loop {
-            let b = *data.get(pos).ok_or("BER: truncated tag number")?;
-            pos += 1;
-            if pos > 5 {
-                return Err("BER: tag number too large".into());
-            }
-            number = (number << 7) | u32::from(b & 0x7f);
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-    }
+    let (number, mut pos) = tag_number(data, first)?;
     let len_byte = *data.get(pos).ok_or("BER: truncated length")?;
     pos += 1;
     if len_byte == 0x80 {
@@ -107,21 +92,7 @@ fn read_at_depth(data: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), String> 
             pos += child.raw.len();
         }
     }
-    let len: usize = if len_byte & 0x80 == 0 {
-        usize::from(len_byte)
-    } else {
-        let n = usize::from(len_byte & 0x7f);
-        if n > 8 {
-            return Err("BER: length field too long".into());
-        }
-        let bytes = data.get(pos..pos + n).ok_or("BER: truncated length")?;
-        pos += n;
-        let mut v: u64 = 0;
-        for b in bytes {
-            v = (v << 8) | u64::from(*b);
-        }
-        usize::try_from(v).map_err(|_| "BER: length too large".to_string())?
-    };
+    let (len, pos) = definite_length(data, pos, len_byte)?;
     let end = pos
         .checked_add(len)
         .filter(|e| *e <= data.len())
@@ -134,6 +105,47 @@ fn read_at_depth(data: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), String> 
         raw: data.get(..end).ok_or("BER: bad bounds")?,
     };
     Ok((tlv, data.get(end..).unwrap_or_default()))
+}
+
+/// The tag number of the element whose first byte is `first`, and where
+/// its length starts (a high tag number takes at most four more bytes).
+fn tag_number(data: &[u8], first: u8) -> Result<(u32, usize), String> {
+    let mut pos = 1usize;
+    let mut number = u32::from(first & 0x1f);
+    if number == 0x1f {
+        number = 0;
+        loop {
+            let b = *data.get(pos).ok_or("BER: truncated tag number")?;
+            pos += 1;
+            if pos > 5 {
+                return Err("BER: tag number too large".into());
+            }
+            number = (number << 7) | u32::from(b & 0x7f);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+    }
+    Ok((number, pos))
+}
+
+/// A definite length whose first byte `len_byte` was read before `pos`,
+/// and where the content starts.
+fn definite_length(data: &[u8], pos: usize, len_byte: u8) -> Result<(usize, usize), String> {
+    if len_byte & 0x80 == 0 {
+        return Ok((usize::from(len_byte), pos));
+    }
+    let n = usize::from(len_byte & 0x7f);
+    if n > 8 {
+        return Err("BER: length field too long".into());
+    }
+    let bytes = data.get(pos..pos + n).ok_or("BER: truncated length")?;
+    let mut v: u64 = 0;
+    for b in bytes {
+        v = (v << 8) | u64::from(*b);
+    }
+    let len = usize::try_from(v).map_err(|_| "BER: length too large".to_string())?;
+    Ok((len, pos + n))
 }
 
 #[cfg(test)]
