@@ -165,7 +165,7 @@ fn keyed(
     key: impl Fn(&Value) -> String,
     shown: impl Fn(&Value) -> String,
     compared: impl Fn(&Value) -> String,
-) -> BTreeMap<String, (String, String)> {
+) -> Items {
     v.get(list)
         .and_then(Value::as_array)
         .into_iter()
@@ -174,12 +174,7 @@ fn keyed(
         .collect()
 }
 
-fn compare(
-    out: &mut Vec<Change>,
-    section: &str,
-    old: BTreeMap<String, (String, String)>,
-    new: BTreeMap<String, (String, String)>,
-) {
+fn compare(out: &mut Vec<Change>, section: &str, old: Items, new: Items) {
     for (k, (shown, cmp)) in &new {
         match old.get(k) {
             None => out.push(Change {
@@ -220,8 +215,23 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
 
 /// Compares two reports (as JSON values).
 pub fn diff(old: &Value, new: &Value) -> Diff {
-    let mut changes = Vec::new();
-    // App levels and versions.
+    let mut changes = app_changes(old, new);
+    for (section, items) in KEYED_SECTIONS {
+        compare(&mut changes, section, items(old), items(new));
+    }
+    let order = |sec: &str| SECTIONS.iter().position(|(k, _)| *k == sec).unwrap_or(99);
+    changes.sort_by(|a, b| {
+        (order(&a.section), a.change, &a.key).cmp(&(order(&b.section), b.change, &b.key))
+    });
+    Diff {
+        old: side(old),
+        new: side(new),
+        changes,
+    }
+}
+
+/// The app's id, versions and levels that differ.
+fn app_changes(old: &Value, new: &Value) -> Vec<Change> {
     let app = |v: &Value, k: &str| {
         v.get("app")
             .and_then(|a| a.get(k))
@@ -232,6 +242,7 @@ pub fn diff(old: &Value, new: &Value) -> Diff {
                     .unwrap_or_else(|| x.to_string())
             })
     };
+    let mut changes = Vec::new();
     for k in [
         "id",
         "version_name",
@@ -254,118 +265,128 @@ pub fn diff(old: &Value, new: &Value) -> Diff {
             });
         }
     }
-    let sdk = |v: &Value| {
-        keyed(
-            v,
-            "sdks",
-            |x| s(x, "id").to_string(),
-            |x| format!("{} ({})", s(x, "name"), owner_text(x)),
-            owner_text,
-        )
-    };
-    compare(&mut changes, "sdks", sdk(old), sdk(new));
-    let perm = |v: &Value| {
-        keyed(
-            v,
-            "permissions",
-            |x| s(x, "name").to_string(),
-            |x| s(x, "protection").to_string(),
-            |x| s(x, "protection").to_string(),
-        )
-    };
-    compare(&mut changes, "permissions", perm(old), perm(new));
-    let endpoint = |v: &Value| {
-        keyed(
-            v,
-            "endpoints",
-            |x| s(x, "host").to_string(),
-            endpoint_text,
-            endpoint_text,
-        )
-    };
-    compare(&mut changes, "endpoints", endpoint(old), endpoint(new));
-    let reads = |v: &Value| {
-        keyed(
-            v,
-            "identifier_apis",
-            |x| s(x, "api").to_string(),
-            |x| {
-                let sdk = x.get("sdk").and_then(Value::as_str).unwrap_or("no SDK");
-                format!(
-                    "{}; {sdk}; called by {}",
-                    s(x, "category"),
-                    strings(x, "callers").join(", ")
-                )
-            },
-            |x| {
-                let sdk = x.get("sdk").and_then(Value::as_str).unwrap_or("no SDK");
-                format!("{sdk}; callers: {}", strings(x, "callers").join(", "))
-            },
-        )
-    };
-    compare(&mut changes, "identifier_apis", reads(old), reads(new));
-    let comp = |v: &Value| {
-        keyed(
-            v,
-            "components",
-            |x| format!("{} {}", s(x, "kind"), s(x, "name")),
-            comp_state,
-            comp_state,
-        )
-    };
-    compare(&mut changes, "components", comp(old), comp(new));
-    let link = |v: &Value| {
-        keyed(
-            v,
-            "deep_links",
-            |x| {
-                format!(
-                    "{}://{}{}",
-                    s(x, "scheme"),
-                    x.get("host").and_then(Value::as_str).unwrap_or("*"),
-                    s(x, "path")
-                )
-            },
-            |x| format!("→ {}", s(x, "component")),
-            |x| {
-                format!(
-                    "{} {}",
-                    s(x, "component"),
-                    x.get("verified").and_then(Value::as_bool).unwrap_or(false)
-                )
-            },
-        )
-    };
-    compare(&mut changes, "deep_links", link(old), link(new));
-    let cert = |v: &Value| {
-        keyed(
-            v,
-            "signing",
-            |x| format!("{} {}", s(x, "scheme"), s(x, "sha256")),
-            |x| s(x, "subject").to_string(),
-            |x| s(x, "subject").to_string(),
-        )
-    };
-    compare(&mut changes, "signing", cert(old), cert(new));
-    let secret = |v: &Value| {
-        keyed(
-            v,
-            "secrets",
-            |x| format!("{} {}", s(x, "kind"), s(x, "preview")),
-            |x| format!("value sha256 {}", s(x, "sha256")),
-            |x| s(x, "sha256").to_string(),
-        )
-    };
-    compare(&mut changes, "secrets", secret(old), secret(new));
-    let order = |sec: &str| SECTIONS.iter().position(|(k, _)| *k == sec).unwrap_or(99);
-    changes.sort_by(|a, b| {
-        (order(&a.section), a.change, &a.key).cmp(&(order(&b.section), b.change, &b.key))
-    });
-    Diff {
-        old: side(old),
-        new: side(new),
-        changes,
-    }
+    changes
+}
+
+/// A section's items by key: (text shown, part compared).
+type Items = BTreeMap<String, (String, String)>;
+
+/// How a section's items are read from a report.
+type ReadItems = fn(&Value) -> Items;
+
+/// The list sections compared item by item, each with how its items are read.
+const KEYED_SECTIONS: [(&str, ReadItems); 8] = [
+    ("sdks", sdk_items),
+    ("permissions", permission_items),
+    ("endpoints", endpoint_items),
+    ("identifier_apis", identifier_read_items),
+    ("components", component_items),
+    ("deep_links", deep_link_items),
+    ("signing", certificate_items),
+    ("secrets", secret_items),
+];
+
+fn sdk_items(v: &Value) -> Items {
+    keyed(
+        v,
+        "sdks",
+        |x| s(x, "id").to_string(),
+        |x| format!("{} ({})", s(x, "name"), owner_text(x)),
+        owner_text,
+    )
+}
+
+fn permission_items(v: &Value) -> Items {
+    keyed(
+        v,
+        "permissions",
+        |x| s(x, "name").to_string(),
+        |x| s(x, "protection").to_string(),
+        |x| s(x, "protection").to_string(),
+    )
+}
+
+fn endpoint_items(v: &Value) -> Items {
+    keyed(
+        v,
+        "endpoints",
+        |x| s(x, "host").to_string(),
+        endpoint_text,
+        endpoint_text,
+    )
+}
+
+fn identifier_read_items(v: &Value) -> Items {
+    keyed(
+        v,
+        "identifier_apis",
+        |x| s(x, "api").to_string(),
+        |x| {
+            let sdk = x.get("sdk").and_then(Value::as_str).unwrap_or("no SDK");
+            format!(
+                "{}; {sdk}; called by {}",
+                s(x, "category"),
+                strings(x, "callers").join(", ")
+            )
+        },
+        |x| {
+            let sdk = x.get("sdk").and_then(Value::as_str).unwrap_or("no SDK");
+            format!("{sdk}; callers: {}", strings(x, "callers").join(", "))
+        },
+    )
+}
+
+fn component_items(v: &Value) -> Items {
+    keyed(
+        v,
+        "components",
+        |x| format!("{} {}", s(x, "kind"), s(x, "name")),
+        comp_state,
+        comp_state,
+    )
+}
+
+fn deep_link_items(v: &Value) -> Items {
+    keyed(
+        v,
+        "deep_links",
+        |x| {
+            format!(
+                "{}://{}{}",
+                s(x, "scheme"),
+                x.get("host").and_then(Value::as_str).unwrap_or("*"),
+                s(x, "path")
+            )
+        },
+        |x| format!("→ {}", s(x, "component")),
+        |x| {
+            format!(
+                "{} {}",
+                s(x, "component"),
+                x.get("verified").and_then(Value::as_bool).unwrap_or(false)
+            )
+        },
+    )
+}
+
+fn certificate_items(v: &Value) -> Items {
+    keyed(
+        v,
+        "signing",
+        |x| format!("{} {}", s(x, "scheme"), s(x, "sha256")),
+        |x| s(x, "subject").to_string(),
+        |x| s(x, "subject").to_string(),
+    )
+}
+
+fn secret_items(v: &Value) -> Items {
+    keyed(
+        v,
+        "secrets",
+        |x| format!("{} {}", s(x, "kind"), s(x, "preview")),
+        |x| format!("value sha256 {}", s(x, "sha256")),
+        |x| s(x, "sha256").to_string(),
+    )
 }
 
 fn comp_state(x: &Value) -> String {

@@ -1,7 +1,7 @@
 //! The `telltale` command line: parse arguments, call the library, render.
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use telltale::Options;
 use telltale::output::Destination;
@@ -320,6 +320,7 @@ fn command() -> clap::Command {
 }
 
 fn main() -> ExitCode {
+    telltale::util::return_large_blocks();
     let cli = match Cli::from_arg_matches(&command().get_matches()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -348,28 +349,13 @@ fn main() -> ExitCode {
                 mapping,
                 ..Options::default()
             };
-            refuse_many_apps(&file)
-                .and_then(|()| Destination::for_input(output.as_deref(), &file))
-                .and_then(|destination| {
-                    let clock = telltale::evidence::provenance::Clock::from_env(timestamp);
-                    let report =
-                        telltale::evidence::provenance::inspect_for_filing(&file, &options, clock)
-                            .map_err(|e| e.to_string())?;
-                    let text = match format {
-                        Format::Text => {
-                            let opts = telltale::report::text::TextOptions {
-                                color: wants_color(color, &destination),
-                                explain,
-                            };
-                            telltale::report::text::render_with(&report, &opts)
-                        }
-                        Format::Json => telltale::report::json::render(&report),
-                        Format::Html => telltale::report::html::render(&report),
-                        Format::Sarif => telltale::report::sarif::render(&report),
-                        Format::Csv => telltale::report::csv::render(&report),
-                    };
-                    destination.write(&text)
-                })
+            let rendering = Rendering {
+                format,
+                color,
+                explain,
+                timestamp,
+            };
+            inspect(&file, &options, &rendering, output.as_deref())
         }
         Command::Diff {
             old,
@@ -382,94 +368,27 @@ fn main() -> ExitCode {
                 ip_data_dir: ip_data,
                 ..Options::default()
             };
-            telltale::diff::load(&old, &options)
-                .and_then(|a| telltale::diff::load(&new, &options).map(|b| (a, b)))
-                .map_err(|e| e.to_string())
-                .and_then(|(a, b)| {
-                    let d = telltale::diff::diff(&a, &b);
-                    let text = match format {
-                        DiffFormat::Text => d.render_text(),
-                        DiffFormat::Json => d.render_json(),
-                        DiffFormat::Html => d.render_html(),
-                    };
-                    Destination::for_output(output.as_deref())?.write(&text)
-                })
+            diff(&old, &new, &options, format, output.as_deref())
         }
         Command::Verify {
             report,
             package,
             max_entry_mib,
-        } => {
-            let limits = telltale::container::zip::Limits {
-                max_entry_size: max_entry_mib.saturating_mul(1 << 20),
-            };
-            let outcome = std::fs::read_to_string(&report)
-                .map_err(|e| format!("{}: {e}", report.display()))
-                .and_then(|text| telltale::verify::verify(&text, &package, &limits));
-            match outcome {
-                Ok(o) => {
-                    let _ = Destination::Stdout.write(&o.render());
-                    if !o.passed() {
-                        return ExitCode::FAILURE;
-                    }
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            }
-        }
+        } => return verify(&report, &package, max_entry_mib),
         Command::Batch(args) => return batch(args),
         Command::Stats {
             db,
             by,
             format,
             output,
-        } => telltale::batch::store::open(&db)
-            .and_then(|mut store| store.load())
-            .and_then(|data| {
-                use telltale::batch::stats;
-                let trackers = telltale::Knowledge::embedded()
-                    .map_err(|e| e.to_string())?
-                    .signatures
-                    .tracker_ids();
-                let s = stats::compute(&data, by.as_deref(), &trackers);
-                let text = match format {
-                    StatsFormat::Text => stats::render_text(&s),
-                    StatsFormat::Csv => stats::render_csv(&s),
-                    StatsFormat::Json => stats::render_json(&s),
-                    StatsFormat::Html => stats::render_html(&s),
-                };
-                Destination::for_output(output.as_deref())?.write(&text)
-            }),
-        Command::Export { db, format, output } => {
-            use telltale::batch::export;
-            let format = match format {
-                ExportFormat::Jsonl => export::Format::Jsonl,
-                ExportFormat::Csv => export::Format::Csv,
-            };
-            telltale::batch::store::open(&db).and_then(|mut store| {
-                let mut buf = Vec::new();
-                export::export(&mut store, format, &mut buf)?;
-                Destination::for_output(output.as_deref())?.write(&String::from_utf8_lossy(&buf))
-            })
-        }
+        } => stats(&db, by.as_deref(), format, output.as_deref()),
+        Command::Export { db, format, output } => export(&db, format, output.as_deref()),
         Command::Worker {
             max_memory_mib,
             knowledge,
             ip_data,
-        } => {
-            let options = Options {
-                knowledge_dir: knowledge,
-                ip_data_dir: ip_data,
-                ..Options::default()
-            };
-            let code = telltale::batch::worker::serve(&options, max_memory_mib);
-            return ExitCode::from(u8::try_from(code).unwrap_or(1));
-        }
-        Command::Completions { shell } => {
-            let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "telltale", &mut buf);
-            Destination::Stdout.write(&String::from_utf8_lossy(&buf))
-        }
+        } => return worker(max_memory_mib, knowledge, ip_data),
+        Command::Completions { shell } => completions(shell),
         Command::Man => manual()
             .map_err(|e| e.to_string())
             .and_then(|text| Destination::Stdout.write(&text)),
@@ -477,6 +396,18 @@ fn main() -> ExitCode {
         Command::Xml { file, entry } => telltale::xml::entry_as_xml(&file, &entry)
             .and_then(|text| Destination::Stdout.write(&text)),
     };
+    exit_code(result)
+}
+
+/// `completions SHELL`: the shell's completion script.
+fn completions(shell: clap_complete::Shell) -> Result<(), String> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "telltale", &mut buf);
+    Destination::Stdout.write(&String::from_utf8_lossy(&buf))
+}
+
+/// Success, or the message on standard error (one line) and failure.
+fn exit_code(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -484,6 +415,132 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// How `inspect` renders its report.
+struct Rendering {
+    format: Format,
+    color: ColorWhen,
+    explain: bool,
+    timestamp: bool,
+}
+
+/// `inspect FILE`: one report, rendered, written where asked.
+fn inspect(
+    file: &Path,
+    options: &Options,
+    rendering: &Rendering,
+    output: Option<&Path>,
+) -> Result<(), String> {
+    refuse_many_apps(file)?;
+    let destination = Destination::for_input(output, file)?;
+    let clock = telltale::evidence::provenance::Clock::from_env(rendering.timestamp);
+    let report = telltale::evidence::provenance::inspect_for_filing(file, options, clock)
+        .map_err(|e| e.to_string())?;
+    let text = match rendering.format {
+        Format::Text => {
+            let opts = telltale::report::text::TextOptions {
+                color: wants_color(rendering.color, &destination),
+                explain: rendering.explain,
+            };
+            telltale::report::text::render_with(&report, &opts)
+        }
+        Format::Json => telltale::report::json::render(&report),
+        Format::Html => telltale::report::html::render_with_knowledge(
+            &report,
+            options.knowledge_dir.as_deref(),
+        )?,
+        Format::Sarif => telltale::report::sarif::render(&report),
+        Format::Csv => telltale::report::csv::render(&report),
+    };
+    destination.write(&text)
+}
+
+/// `diff OLD NEW`: what changed between two versions (packages or reports).
+fn diff(
+    old: &Path,
+    new: &Path,
+    options: &Options,
+    format: DiffFormat,
+    output: Option<&Path>,
+) -> Result<(), String> {
+    let a = telltale::diff::load(old, options).map_err(|e| e.to_string())?;
+    let b = telltale::diff::load(new, options).map_err(|e| e.to_string())?;
+    let d = telltale::diff::diff(&a, &b);
+    let text = match format {
+        DiffFormat::Text => d.render_text(),
+        DiffFormat::Json => d.render_json(),
+        DiffFormat::Html => d.render_html(),
+    };
+    Destination::for_output(output)?.write(&text)
+}
+
+/// `verify REPORT PACKAGE`: re-check a report's evidence; fails when a check fails.
+fn verify(report: &Path, package: &Path, max_entry_mib: u64) -> ExitCode {
+    let limits = telltale::container::zip::Limits {
+        max_entry_size: max_entry_mib.saturating_mul(1 << 20),
+    };
+    let outcome = std::fs::read_to_string(report)
+        .map_err(|e| format!("{}: {e}", report.display()))
+        .and_then(|text| telltale::verify::verify(&text, package, &limits));
+    match outcome {
+        Ok(o) => {
+            let _ = Destination::Stdout.write(&o.render());
+            if o.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => exit_code(Err(e)),
+    }
+}
+
+/// `stats DB`: counts over a batch database, grouped by a label when asked.
+fn stats(
+    db: &str,
+    by: Option<&str>,
+    format: StatsFormat,
+    output: Option<&Path>,
+) -> Result<(), String> {
+    use telltale::batch::stats;
+    let data = telltale::batch::store::open(db)?.load()?;
+    let trackers = telltale::Knowledge::embedded()
+        .map_err(|e| e.to_string())?
+        .signatures
+        .tracker_ids();
+    let s = stats::compute(&data, by, &trackers);
+    let text = match format {
+        StatsFormat::Text => stats::render_text(&s),
+        StatsFormat::Csv => stats::render_csv(&s),
+        StatsFormat::Json => stats::render_json(&s),
+        StatsFormat::Html => stats::render_html(&s),
+    };
+    Destination::for_output(output)?.write(&text)
+}
+
+/// `export DB`: every stored report, as JSON lines or CSV.
+fn export(db: &str, format: ExportFormat, output: Option<&Path>) -> Result<(), String> {
+    use telltale::batch::export;
+    let format = match format {
+        ExportFormat::Jsonl => export::Format::Jsonl,
+        ExportFormat::Csv => export::Format::Csv,
+    };
+    let mut store = telltale::batch::store::open(db)?;
+    let mut buf = Vec::new();
+    export::export(&mut store, format, &mut buf)?;
+    Destination::for_output(output)?.write(&String::from_utf8_lossy(&buf))
+}
+
+/// The hidden `__worker`: serves a batch pool over standard input and output.
+fn worker(max_memory_mib: u64, knowledge: Option<PathBuf>, ip_data: Option<PathBuf>) -> ExitCode {
+    let options = Options {
+        knowledge_dir: knowledge,
+        ip_data_dir: ip_data,
+        ..Options::default()
+    };
+    let code = telltale::batch::worker::serve(&options, max_memory_mib);
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
 /// Whether the text report gets colour: `always`, `never`, or for `auto`
@@ -527,10 +584,7 @@ fn batch(args: BatchArgs) -> ExitCode {
                 ExitCode::from(2)
             }
         }
-        Err(message) => {
-            eprintln!("telltale: {}", message.replace('\n', " "));
-            ExitCode::FAILURE
-        }
+        Err(message) => exit_code(Err(message)),
     }
 }
 

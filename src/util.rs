@@ -2,6 +2,27 @@
 
 use sha2::{Digest, Sha256};
 
+/// Has glibc's allocator give blocks of [`OWN_MAPPING_FROM`] bytes and more
+/// their own mapping, returned to the system when freed. By default the
+/// threshold rises to the largest block freed so far (up to 32 MiB): after
+/// the first large entry, entry-sized buffers come from the heap, and the
+/// memory they leave behind stays resident while smaller results fill the
+/// gaps (measured: 91 MiB instead of 76 MiB at two threads on a 580 MB
+/// package). Called once at start-up, before any thread; a no-op elsewhere.
+pub fn return_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tuning parameter of the allocator; it is
+    // called before the program starts threads.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, OWN_MAPPING_FROM);
+    }
+}
+
+/// Smallest block [`return_large_blocks`] maps on its own. Lower values
+/// keep less memory but fault in fresh pages for every medium buffer:
+/// 256 KiB cost 6 % more CPU on a 148 MB package, 8 MiB about 2 %.
+pub const OWN_MAPPING_FROM: i32 = 8 << 20;
+
 /// Lower-case hex of a byte slice.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

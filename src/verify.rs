@@ -109,6 +109,18 @@ pub fn verify(report: &str, package: &Path, limits: &Limits) -> Result<Outcome, 
             .clone()
     };
 
+    check_members(&mut out, &report, &mut entry);
+    check_located_items(&mut out, &report, &mut entry);
+    check_sdk_evidence(&mut out, &report, &mut entry);
+    Ok(out)
+}
+
+/// Each provenance member's hash against the package's entry.
+fn check_members(
+    out: &mut Outcome,
+    report: &Value,
+    entry: &mut impl FnMut(&str) -> Result<Vec<u8>, String>,
+) {
     if let Some(members) = report
         .pointer("/provenance/members")
         .and_then(Value::as_array)
@@ -134,7 +146,14 @@ pub fn verify(report: &str, package: &Path, limits: &Limits) -> Result<Outcome, 
             }
         }
     }
+}
 
+/// Each location of each endpoint, secret and identifier API.
+fn check_located_items(
+    out: &mut Outcome,
+    report: &Value,
+    entry: &mut impl FnMut(&str) -> Result<Vec<u8>, String>,
+) {
     for (list, key, kind) in [
         ("endpoints", "host", "endpoint"),
         ("secrets", "kind", "secret"),
@@ -157,12 +176,10 @@ pub fn verify(report: &str, package: &Path, limits: &Limits) -> Result<Outcome, 
                 .into_iter()
                 .flatten()
             {
-                check_location(&mut out, &label, loc, claim, &mut entry);
+                check_location(out, &label, loc, claim, entry);
             }
         }
     }
-    check_sdk_evidence(&mut out, &report, &mut entry);
-    Ok(out)
 }
 
 /// Each SDK evidence item with a location: the entry's hash, and the

@@ -100,35 +100,13 @@ struct Targets<'s> {
 }
 
 fn targets<'s>(dex: &Dex, specs: &'s [ApiSpec]) -> Targets<'s> {
-    // Class descriptor → specs.
-    let mut by_class: HashMap<&[u8], Vec<usize>> = HashMap::new();
-    for (i, s) in specs.iter().enumerate() {
-        by_class.entry(s.class.as_bytes()).or_default().push(i);
-    }
     // Names are compared with bounded reads: no more than the longest
     // catalogue name is read from any id, whatever the file claims.
     let longest = |f: &dyn Fn(&ApiSpec) -> Option<&str>| {
         specs.iter().filter_map(f).map(str::len).max().unwrap_or(0)
     };
-    let class_len = longest(&|s| Some(s.class.as_str()));
     let member_len = longest(&|s| s.method.as_deref().or(s.field.as_deref()));
     let required_len = longest(&|s| s.requires_string.as_deref());
-    // Type idx → specs of that class (method and field ids name their
-    // class by a 16-bit type idx).
-    let types = dex.type_ids().count.min(u32::from(u16::MAX) + 1);
-    let mut type_specs: Vec<Option<&Vec<usize>>> = vec![None; types as usize];
-    let mut any_type = false;
-    for t in 0..types {
-        let desc = dex.type_descriptor_idx(t);
-        let Some(desc) = desc.and_then(|s| dex.short_string_bytes(s, class_len)) else {
-            continue;
-        };
-        if let Some(list) = by_class.get(desc) {
-            type_specs[t as usize] = Some(list);
-            any_type = true;
-        }
-    }
-    let type_specs = |class_idx: u16| type_specs.get(usize::from(class_idx)).copied().flatten();
     let mut t = Targets {
         methods: HashMap::new(),
         fields: HashMap::new(),
@@ -137,9 +115,11 @@ fn targets<'s>(dex: &Dex, specs: &'s [ApiSpec]) -> Targets<'s> {
         strings: HashMap::new(),
         required: Vec::new(),
     };
-    if !any_type {
+    let by_class = class_specs(specs);
+    let Some(type_specs) = type_specs(dex, &by_class, longest(&|s| Some(s.class.as_str()))) else {
         return t;
-    }
+    };
+    let type_specs = |class_idx: u16| type_specs.get(usize::from(class_idx)).copied().flatten();
     for m in 0..dex.method_ids().count {
         let Some(id) = dex.method_id(m) else { break };
         let Some(list) = type_specs(id.class_idx) else {
@@ -175,15 +155,55 @@ fn targets<'s>(dex: &Dex, specs: &'s [ApiSpec]) -> Targets<'s> {
             }
         }
     }
-    let mask = |keys: &HashMap<u32, Vec<usize>>| {
-        let mut mask = vec![false; keys.keys().max().map_or(0, |&m| m as usize + 1)];
-        for &k in keys.keys() {
-            mask[k as usize] = true;
+    t.method_mask = id_mask(&t.methods);
+    t.field_mask = id_mask(&t.fields);
+    required_strings(dex, specs, required_len, &mut t);
+    t
+}
+
+/// Class descriptor → indices of the specs on that class.
+fn class_specs(specs: &[ApiSpec]) -> HashMap<&[u8], Vec<usize>> {
+    let mut by_class: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    for (i, s) in specs.iter().enumerate() {
+        by_class.entry(s.class.as_bytes()).or_default().push(i);
+    }
+    by_class
+}
+
+/// Type idx → specs of that class (method and field ids name their class by
+/// a 16-bit type idx); `None` when no type of the file is a spec's class.
+fn type_specs<'c>(
+    dex: &Dex,
+    by_class: &'c HashMap<&[u8], Vec<usize>>,
+    class_len: usize,
+) -> Option<Vec<Option<&'c Vec<usize>>>> {
+    let types = dex.type_ids().count.min(u32::from(u16::MAX) + 1);
+    let mut type_specs: Vec<Option<&Vec<usize>>> = vec![None; types as usize];
+    let mut any_type = false;
+    for t in 0..types {
+        let desc = dex.type_descriptor_idx(t);
+        let Some(desc) = desc.and_then(|s| dex.short_string_bytes(s, class_len)) else {
+            continue;
+        };
+        if let Some(list) = by_class.get(desc) {
+            type_specs[t as usize] = Some(list);
+            any_type = true;
         }
-        mask
-    };
-    t.method_mask = mask(&t.methods);
-    t.field_mask = mask(&t.fields);
+    }
+    any_type.then_some(type_specs)
+}
+
+/// `mask[id]` is set for every id in `keys`.
+fn id_mask(keys: &HashMap<u32, Vec<usize>>) -> Vec<bool> {
+    let mut mask = vec![false; keys.keys().max().map_or(0, |&m| m as usize + 1)];
+    for &k in keys.keys() {
+        mask[k as usize] = true;
+    }
+    mask
+}
+
+/// The strings the matched specs require, and the string ids equal to them.
+fn required_strings<'s>(dex: &Dex, specs: &'s [ApiSpec], required_len: usize, t: &mut Targets<'s>) {
     let matched = t.methods.values().chain(t.fields.values()).flatten();
     let mut required: Vec<&'s str> = matched
         .filter_map(|&i| specs[i].requires_string.as_deref())
@@ -201,7 +221,6 @@ fn targets<'s>(dex: &Dex, specs: &'s [ApiSpec]) -> Targets<'s> {
         }
     }
     t.required = required;
-    t
 }
 
 /// Longest caller class descriptor kept as is.

@@ -52,6 +52,55 @@ pub fn ignored(name: &str) -> bool {
         .any(|c| c == "__MACOSX" || c.starts_with("._") || c == ".DS_Store")
 }
 
+/// The app root (`<anything>Payload/<X>.app/`) analysed: the shallowest
+/// (an extra top folder is fine); a note when there are several.
+fn main_app_root(names: &[&str], notes: &mut Vec<String>) -> Option<String> {
+    let mut roots: BTreeMap<String, usize> = BTreeMap::new();
+    for n in names {
+        if let Some(root) = app_root(n) {
+            *roots.entry(root.to_string()).or_default() += 1;
+        }
+    }
+    let root = roots
+        .keys()
+        .min_by_key(|r| (r.matches('/').count(), (*r).clone()))
+        .cloned();
+    if roots.len() > 1 {
+        notes.push(format!(
+            "{} app bundles under Payload/; only {} is analysed",
+            roots.len(),
+            root.as_deref().unwrap_or("")
+        ));
+    }
+    root
+}
+
+/// Every bundle directory on the way down from `root` to entry `name`
+/// (`rel` past the root; a file's own name is not one), with its kind.
+fn bundle_dirs(root: &str, name: &str, rel: &str) -> Vec<(String, BundleKind)> {
+    let comps: Vec<&str> = rel.trim_end_matches('/').split('/').collect();
+    let dir_comps = if name.ends_with('/') {
+        comps.len()
+    } else {
+        comps.len().saturating_sub(1)
+    };
+    let mut out = Vec::new();
+    let mut prefix = root.to_string();
+    for comp in comps.iter().take(dir_comps) {
+        prefix.push_str(comp);
+        prefix.push('/');
+        let kind = match comp.rsplit_once('.').map(|(_, e)| e) {
+            Some("app") => BundleKind::App,
+            Some("appex") => BundleKind::Extension,
+            Some("framework") => BundleKind::Framework,
+            Some("bundle") => BundleKind::Resources,
+            _ => continue,
+        };
+        out.push((prefix.clone(), kind));
+    }
+    out
+}
+
 impl Layout {
     /// Works out the layout from the entry names.
     pub fn of(archive: &Archive<'_>) -> Layout {
@@ -62,25 +111,7 @@ impl Layout {
             .filter(|n| !ignored(n) && !n.contains('\\'))
             .collect();
         let mut layout = Layout::default();
-        // App roots: `<anything>Payload/<X>.app/`.
-        let mut roots: BTreeMap<String, usize> = BTreeMap::new();
-        for n in &names {
-            if let Some(root) = app_root(n) {
-                *roots.entry(root.to_string()).or_default() += 1;
-            }
-        }
-        // The shallowest root wins (an extra top folder is fine).
-        let root = roots
-            .keys()
-            .min_by_key(|r| (r.matches('/').count(), (*r).clone()))
-            .cloned();
-        if roots.len() > 1 {
-            layout.notes.push(format!(
-                "{} app bundles under Payload/; only {} is analysed",
-                roots.len(),
-                root.as_deref().unwrap_or("")
-            ));
-        }
+        let root = main_app_root(&names, &mut layout.notes);
         let Some(root) = root else {
             layout
                 .notes
@@ -98,25 +129,8 @@ impl Layout {
                     layout.dylibs.push((*n).to_string());
                 }
             }
-            // Every bundle directory on the way down (a file's own name is not one).
-            let comps: Vec<&str> = rel.trim_end_matches('/').split('/').collect();
-            let dir_comps = if n.ends_with('/') {
-                comps.len()
-            } else {
-                comps.len().saturating_sub(1)
-            };
-            let mut prefix = root.clone();
-            for comp in comps.iter().take(dir_comps) {
-                prefix.push_str(comp);
-                prefix.push('/');
-                let kind = match comp.rsplit_once('.').map(|(_, e)| e) {
-                    Some("app") => BundleKind::App,
-                    Some("appex") => BundleKind::Extension,
-                    Some("framework") => BundleKind::Framework,
-                    Some("bundle") => BundleKind::Resources,
-                    _ => continue,
-                };
-                dirs.insert(prefix.clone(), kind);
+            for (dir, kind) in bundle_dirs(&root, n, rel) {
+                dirs.insert(dir, kind);
             }
         }
         layout.bundles.push(Bundle {

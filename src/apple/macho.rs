@@ -211,13 +211,7 @@ pub fn arch_name(cputype: u32, cpusubtype: u32) -> String {
 /// offsets of dylib commands outside their command.
 pub fn check_load_commands(bytes: &[u8]) -> Vec<String> {
     let mut notes = Vec::new();
-    let rd = |at: usize, le: bool| -> Option<u32> {
-        if le {
-            crate::binread::le_u32(bytes, at)
-        } else {
-            crate::binread::be_u32(bytes, at)
-        }
-    };
+    let rd = |at: usize, le: bool| word(bytes, at, le);
     let (le, is64) = match rd(0, true) {
         Some(0xfeed_face) => (true, false),
         Some(0xfeed_facf) => (true, true),
@@ -244,38 +238,13 @@ pub fn check_load_commands(bytes: &[u8]) -> Vec<String> {
             break;
         };
         let size = size as usize;
-        if size < 8 {
-            notes.push(format!(
-                "load command {} ({cmd:#x}) has cmdsize {size}, below 8",
-                i + 1
-            ));
+        let what = format!("load command {} ({cmd:#x})", i + 1);
+        if !check_command_size(&what, cmd, size, align, &mut notes) {
             break;
-        }
-        if !size.is_multiple_of(align) {
-            notes.push(format!(
-                "load command {} ({cmd:#x}) cmdsize {size} is not a multiple of {align}",
-                i + 1
-            ));
-        }
-        // Fixed sizes: LC_SEGMENT 56, LC_SEGMENT_64 72, LC_SYMTAB 24, LC_UUID 24.
-        let min = match cmd {
-            0x1 => 56,
-            0x19 => 72,
-            0x2 | 0x1b => 24,
-            _ => 8,
-        };
-        if size < min {
-            notes.push(format!(
-                "load command {} ({cmd:#x}) has cmdsize {size}, smaller than its structure ({min})",
-                i + 1
-            ));
         }
         let next = at.saturating_add(size);
         if next > end {
-            notes.push(format!(
-                "load command {} ({cmd:#x}) runs past the load-command region",
-                i + 1
-            ));
+            notes.push(format!("{what} runs past the load-command region"));
             break;
         }
         // LC_ID_DYLIB, LC_LOAD_DYLIB, LC_LOAD_WEAK_DYLIB, LC_REEXPORT_DYLIB,
@@ -288,13 +257,54 @@ pub fn check_load_commands(bytes: &[u8]) -> Vec<String> {
             && (off as usize >= size || (off as usize) < 12)
         {
             notes.push(format!(
-                "load command {} ({cmd:#x}) names a string at offset {off}, outside its {size} bytes",
-                i + 1
+                "{what} names a string at offset {off}, outside its {size} bytes"
             ));
         }
         at = next;
     }
     notes
+}
+
+/// A 32-bit word of a Mach-O file in its byte order.
+fn word(bytes: &[u8], at: usize, le: bool) -> Option<u32> {
+    if le {
+        crate::binread::le_u32(bytes, at)
+    } else {
+        crate::binread::be_u32(bytes, at)
+    }
+}
+
+/// Notes a load command's size below 8 (then returns false: the walk
+/// stops), not aligned, or below its structure's fixed size.
+fn check_command_size(
+    what: &str,
+    cmd: u32,
+    size: usize,
+    align: usize,
+    notes: &mut Vec<String>,
+) -> bool {
+    if size < 8 {
+        notes.push(format!("{what} has cmdsize {size}, below 8"));
+        return false;
+    }
+    if !size.is_multiple_of(align) {
+        notes.push(format!(
+            "{what} cmdsize {size} is not a multiple of {align}"
+        ));
+    }
+    // Fixed sizes: LC_SEGMENT 56, LC_SEGMENT_64 72, LC_SYMTAB 24, LC_UUID 24.
+    let min = match cmd {
+        0x1 => 56,
+        0x19 => 72,
+        0x2 | 0x1b => 24,
+        _ => 8,
+    };
+    if size < min {
+        notes.push(format!(
+            "{what} has cmdsize {size}, smaller than its structure ({min})"
+        ));
+    }
+    true
 }
 
 fn slice_facts(m: &MachO<'_>, bytes: &[u8], base: u64, warnings: &mut Vec<String>) -> SliceFacts {

@@ -111,57 +111,19 @@ pub fn run(config: &BatchConfig) -> Result<Summary, String> {
         config.pool.knowledge_dir.as_deref(),
         config.pool.ip_data_dir.as_deref(),
     )?;
-    let hashes = hash_inputs(&config.inputs);
-    // Packages in first-seen order, each with the inputs naming it.
-    let mut order: Vec<String> = Vec::new();
-    let mut names: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut read_errors: HashMap<String, String> = HashMap::new();
-    for (i, h) in hashes.iter().enumerate() {
-        let sha = match h {
-            Ok(s) => s.clone(),
-            Err(e) => {
-                let k = unreadable_key(&config.inputs[i].path);
-                read_errors.insert(k.clone(), e.clone());
-                k
-            }
-        };
-        let entry = names.entry(sha.clone()).or_default();
-        if entry.is_empty() {
-            order.push(sha);
-        }
-        entry.push(i);
-    }
+    let packages = Packages::of(&config.inputs);
     let mut summary = Summary {
         apps: config.inputs.len(),
-        packages: order.len(),
+        packages: packages.order.len(),
         ..Summary::default()
     };
-    let apps_of = |sha: &str| apps_named(&names, &config.inputs, sha);
-    let mut todo = Vec::new();
-    let mut known = Vec::new();
-    for sha in &order {
-        match store.run_state(sha, &key)? {
-            Some(RunState::Failed) if config.retry_failed => {
-                store.forget_failed(sha, &key)?;
-                todo.push(sha.clone());
-            }
-            Some(state) => {
-                summary.skipped += 1;
-                if state == RunState::Failed {
-                    summary.skipped_failed += 1;
-                }
-                known.extend(apps_of(sha));
-            }
-            None => todo.push(sha.clone()),
-        }
-    }
-    store.save_apps(&known)?;
-
+    let todo = packages.to_inspect(&mut store, &key, config, &mut summary)?;
+    let apps_of = |sha: &str| apps_named(&packages.names, &config.inputs, sha);
     let bar = progress_bar(todo.len() as u64);
     let mut pool = Pool::start(&config.pool);
     let mut in_flight = 0usize;
     for (id, sha) in todo.iter().enumerate() {
-        if let Some(reason) = read_errors.get(sha) {
+        if let Some(reason) = packages.read_errors.get(sha) {
             let outcome = Outcome::Failed {
                 kind: "read".into(),
                 reason: reason.clone(),
@@ -178,7 +140,12 @@ pub fn run(config: &BatchConfig) -> Result<Summary, String> {
             )?;
             continue;
         }
-        let first = names.get(sha).and_then(|v| v.first()).copied().unwrap_or(0);
+        let first = packages
+            .names
+            .get(sha)
+            .and_then(|v| v.first())
+            .copied()
+            .unwrap_or(0);
         pool.submit(Job {
             id,
             path: config.inputs[first].path.clone(),
@@ -206,6 +173,74 @@ pub fn run(config: &BatchConfig) -> Result<Summary, String> {
     bar.finish_and_clear();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The distinct packages of a batch's inputs, by content hash.
+struct Packages {
+    /// Hashes in first-seen order.
+    order: Vec<String>,
+    /// The inputs naming each hash.
+    names: HashMap<String, Vec<usize>>,
+    /// Why an unreadable input (under its pseudo hash) could not be read.
+    read_errors: HashMap<String, String>,
+}
+
+impl Packages {
+    fn of(inputs: &[AppInput]) -> Packages {
+        let mut packages = Packages {
+            order: Vec::new(),
+            names: HashMap::new(),
+            read_errors: HashMap::new(),
+        };
+        for (i, h) in hash_inputs(inputs).iter().enumerate() {
+            let sha = match h {
+                Ok(s) => s.clone(),
+                Err(e) => {
+                    let k = unreadable_key(&inputs[i].path);
+                    packages.read_errors.insert(k.clone(), e.clone());
+                    k
+                }
+            };
+            let entry = packages.names.entry(sha.clone()).or_default();
+            if entry.is_empty() {
+                packages.order.push(sha);
+            }
+            entry.push(i);
+        }
+        packages
+    }
+
+    /// The packages to inspect now: not stored under this tool, or failed
+    /// when `--retry-failed` (their failure is forgotten). Apps of the others
+    /// are saved and counted as skipped.
+    fn to_inspect(
+        &self,
+        store: &mut Store,
+        key: &ToolKey,
+        config: &BatchConfig,
+        summary: &mut Summary,
+    ) -> Result<Vec<String>, String> {
+        let mut todo = Vec::new();
+        let mut known = Vec::new();
+        for sha in &self.order {
+            match store.run_state(sha, key)? {
+                Some(RunState::Failed) if config.retry_failed => {
+                    store.forget_failed(sha, key)?;
+                    todo.push(sha.clone());
+                }
+                Some(state) => {
+                    summary.skipped += 1;
+                    if state == RunState::Failed {
+                        summary.skipped_failed += 1;
+                    }
+                    known.extend(apps_named(&self.names, &config.inputs, sha));
+                }
+                None => todo.push(sha.clone()),
+            }
+        }
+        store.save_apps(&known)?;
+        Ok(todo)
+    }
 }
 
 /// The inputs naming package `sha`, paired with it.

@@ -120,17 +120,97 @@ fn group_stats(
     (failed, pending): (usize, usize),
     trackers: &BTreeSet<String>,
 ) -> Group {
-    let total = runs.len();
-    let mut sdks = Counter::default();
-    let mut cats = Counter::default();
-    let mut countries = Counter::default();
-    let mut state = Counter::default();
-    let mut reads = Counter::default();
-    let mut hosts = Counter::default();
-    let mut host_owners = Counter::default();
-    let mut per_app: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut counters = Counters::default();
     for run in runs {
+        counters.add_sdks(run, trackers);
+        counters.add_endpoints(run);
+        counters.add_reads(run);
+    }
+    Group {
+        label,
+        apps: runs.len(),
+        failed,
+        pending,
+        sections: counters.into_sections(runs.len()),
+    }
+}
+
+/// The counts of one group, section by section.
+#[derive(Default)]
+struct Counters {
+    sdks: Counter,
+    cats: Counter,
+    countries: Counter,
+    state: Counter,
+    reads: Counter,
+    hosts: Counter,
+    host_owners: Counter,
+    /// Apps by their number of tracker SDKs.
+    per_app: BTreeMap<usize, usize>,
+}
+
+impl Counters {
+    /// SDKs (with their owners), categories and the tracker count of a run.
+    fn add_sdks(&mut self, run: &StoredRun, trackers: &BTreeSet<String>) {
         let id = run.id;
+        for (_, name, owner, country, state_owned) in &run.sdks {
+            let who = match (owner, country) {
+                (Some(o), Some(c)) => format!("{o} ({c})"),
+                (Some(o), None) => o.clone(),
+                _ => String::new(),
+            };
+            self.sdks.add(id, name.as_str(), who);
+            if owner.is_some() || country.is_some() {
+                self.countries.add(
+                    id,
+                    country.clone().unwrap_or_else(|| "unknown".into()),
+                    ownership(*state_owned),
+                );
+            }
+        }
+        for (_, cat) in &run.categories {
+            self.cats.add(id, cat.as_str(), "");
+        }
+        let tracker_sdks: BTreeSet<&str> = run
+            .sdks
+            .iter()
+            .map(|(sdk, ..)| sdk.as_str())
+            .filter(|sdk| trackers.contains(*sdk))
+            .collect();
+        *self.per_app.entry(tracker_sdks.len()).or_default() += 1;
+    }
+
+    /// Hosts, their owners, and state-owned owners of a run.
+    fn add_endpoints(&mut self, run: &StoredRun) {
+        let id = run.id;
+        for (host, owner, country, state_owned, _) in &run.endpoints {
+            let who = match (owner, country) {
+                (Some(o), Some(c)) => format!("{o} ({c})"),
+                (Some(o), None) => o.clone(),
+                (None, Some(c)) => format!("({c})"),
+                (None, None) => String::new(),
+            };
+            self.hosts.add(id, host.as_str(), who);
+            if let Some(o) = owner {
+                self.host_owners.add(
+                    id,
+                    o.as_str(),
+                    country.clone().unwrap_or_else(|| "unknown".into()),
+                );
+            }
+            if *state_owned == Some(true) {
+                self.state.add(id, "(any state-owned company)", "");
+                self.state.add(
+                    id,
+                    owner.clone().unwrap_or_default(),
+                    country.clone().unwrap_or_default(),
+                );
+            }
+        }
+    }
+
+    /// Identifier and personal-data reads of a run, by SDK name.
+    fn add_reads(&mut self, run: &StoredRun) {
         let names: BTreeMap<&str, &str> = run
             .sdks
             .iter()
@@ -141,65 +221,49 @@ fn group_stats(
                 .map(|s| names.get(s).copied().unwrap_or(s).to_string())
                 .unwrap_or_else(|| "(app or unattributed)".into())
         };
-        for (_, name, owner, country, state_owned) in &run.sdks {
-            let who = match (owner, country) {
-                (Some(o), Some(c)) => format!("{o} ({c})"),
-                (Some(o), None) => o.clone(),
-                _ => String::new(),
-            };
-            sdks.add(id, name.as_str(), who);
-            if owner.is_some() || country.is_some() {
-                countries.add(
-                    id,
-                    country.clone().unwrap_or_else(|| "unknown".into()),
-                    ownership(*state_owned),
-                );
-            }
-        }
-        for (_, cat) in &run.categories {
-            cats.add(id, cat.as_str(), "");
-        }
-        let tracker_sdks: BTreeSet<&str> = run
-            .sdks
-            .iter()
-            .map(|(sdk, ..)| sdk.as_str())
-            .filter(|sdk| trackers.contains(*sdk))
-            .collect();
-        *per_app.entry(tracker_sdks.len()).or_default() += 1;
-        for (host, owner, country, state_owned, _) in &run.endpoints {
-            let who = match (owner, country) {
-                (Some(o), Some(c)) => format!("{o} ({c})"),
-                (Some(o), None) => o.clone(),
-                (None, Some(c)) => format!("({c})"),
-                (None, None) => String::new(),
-            };
-            hosts.add(id, host.as_str(), who);
-            if let Some(o) = owner {
-                host_owners.add(
-                    id,
-                    o.as_str(),
-                    country.clone().unwrap_or_else(|| "unknown".into()),
-                );
-            }
-            if *state_owned == Some(true) {
-                state.add(id, "(any state-owned company)", "");
-                state.add(
-                    id,
-                    owner.clone().unwrap_or_default(),
-                    country.clone().unwrap_or_default(),
-                );
-            }
-        }
         for (kind, _, category, sdk) in &run.reads {
             let what = match category {
                 Some(c) => format!("{kind}: {c}"),
                 None => kind.clone(),
             };
-            reads.add(id, name_of(sdk), what);
+            self.reads.add(run.id, name_of(sdk), what);
         }
     }
+
+    /// The sections' rows, shares over `total` apps.
+    fn into_sections(self, total: usize) -> BTreeMap<String, Vec<Row>> {
+        let mut sections = BTreeMap::new();
+        sections.insert("sdks".to_string(), self.sdks.rows(total, None));
+        sections.insert("categories".to_string(), self.cats.rows(total, None));
+        sections.insert(
+            "trackers_per_app".to_string(),
+            distribution(&self.per_app, total),
+        );
+        sections.insert(
+            "owner_countries".to_string(),
+            self.countries.rows(total, None),
+        );
+        sections.insert(
+            "state_owned_hosts".to_string(),
+            self.state.rows(total, None),
+        );
+        sections.insert("identifier_reads".to_string(), self.reads.rows(total, None));
+        sections.insert(
+            "endpoint_owners".to_string(),
+            self.host_owners.rows(total, None),
+        );
+        sections.insert(
+            "top_endpoints".to_string(),
+            self.hosts.rows(total, Some(TOP_ENDPOINTS)),
+        );
+        sections
+    }
+}
+
+/// One row per tracker count from 0 to the largest: the apps with that many.
+fn distribution(per_app: &BTreeMap<usize, usize>, total: usize) -> Vec<Row> {
     let max = per_app.keys().copied().max().unwrap_or(0);
-    let distribution = (0..=max)
+    (0..=max)
         .map(|n| {
             let apps = per_app.get(&n).copied().unwrap_or(0);
             Row {
@@ -213,26 +277,7 @@ fn group_stats(
                 },
             }
         })
-        .collect();
-    let mut sections = BTreeMap::new();
-    sections.insert("sdks".to_string(), sdks.rows(total, None));
-    sections.insert("categories".to_string(), cats.rows(total, None));
-    sections.insert("trackers_per_app".to_string(), distribution);
-    sections.insert("owner_countries".to_string(), countries.rows(total, None));
-    sections.insert("state_owned_hosts".to_string(), state.rows(total, None));
-    sections.insert("identifier_reads".to_string(), reads.rows(total, None));
-    sections.insert("endpoint_owners".to_string(), host_owners.rows(total, None));
-    sections.insert(
-        "top_endpoints".to_string(),
-        hosts.rows(total, Some(TOP_ENDPOINTS)),
-    );
-    Group {
-        label,
-        apps: total,
-        failed,
-        pending,
-        sections,
-    }
+        .collect()
 }
 
 /// Computes the statistics, per value of label `by` when given; the SDK ids

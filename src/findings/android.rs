@@ -6,7 +6,7 @@
 use crate::android::apk::Merged;
 use crate::android::code;
 use crate::android::entries::{EntryKind, EntryOutcome};
-use crate::android::identifiers::{self, ApiSpec};
+use crate::android::identifiers;
 use crate::android::mapping::Mapping;
 use crate::android::personal_data;
 use crate::findings::attribution::{self, CodeOwners};
@@ -67,10 +67,75 @@ fn fill(
     show_secrets: bool,
 ) {
     let db: &Database = &knowledge.signatures;
-    let apis: &[ApiSpec] = &knowledge.identifier_apis;
-    let packers: &[native::packers::Entry] = &knowledge.packers;
     let rules = &knowledge.scan;
-    let personal = &knowledge.personal_data;
+    let mut facts = manifest_facts(report);
+    let is_sdk_host = |h: &str| db.is_sdk_host(h);
+    let collect_rules = collect::Rules {
+        context: rules.context(),
+        is_sdk_host: &is_sdk_host,
+    };
+    let walked = walk(outcomes, report, &mut facts, &mut collected, collect_rules);
+    // Only hosts a rule ties to an SDK are evidence (a package can hold
+    // millions of the others).
+    facts.hosts = std::mem::take(&mut collected.sdk_hosts);
+
+    report.packers = native::detect_packers(
+        &knowledge.packers,
+        walked.packer_paths.iter().map(String::as_str),
+        facts.all_classes().chain(
+            facts
+                .components
+                .iter()
+                .map(|(p, c)| (p.as_str(), c.as_str())),
+        ),
+    );
+    report.sdks = match_sdks(db, &facts);
+    relabel_jni_evidence(report, &walked.jni_paths);
+    let owners = CodeOwners::new(
+        db,
+        &report.sdks,
+        report.app.id.as_deref(),
+        facts.all_classes(),
+    );
+    for (lib, refs) in report.native_libraries.iter_mut().zip(&walked.lib_refs) {
+        lib.sdk = library_sdk(db, &owners, lib, refs);
+    }
+    let place_of = |c: &str| owners.place_of(c);
+    report.identifier_apis = identifiers::collect(
+        &knowledge.identifier_apis,
+        walked.api_hits.iter().map(|(p, h)| (p.as_str(), h)),
+        &place_of,
+    );
+    report.personal_data = personal_data::collect(
+        &knowledge.personal_data,
+        walked.personal_hits.iter().map(|(p, h)| (p.as_str(), h)),
+        &place_of,
+    );
+
+    let libs = &report.native_libraries;
+    let libraries = &walked.libraries;
+    let sdks_at = |p: &Place| -> Vec<String> {
+        if let Some(users) = &p.users {
+            let set: BTreeSet<String> = users
+                .iter()
+                .filter_map(|c| owners.sdk_of(mapping.map_or(c, |m| m.original(c))))
+                .collect();
+            return set.into_iter().collect();
+        }
+        libraries
+            .get(&*p.path)
+            .and_then(|i| libs.get(*i))
+            .and_then(|l| l.sdk.clone())
+            .into_iter()
+            .collect()
+    };
+    collected.named.extend(manifest_named(report, rules));
+    let folded = attribution::endpoints_and_secrets(db, collected, show_secrets, &sdks_at);
+    folded.into_report(report);
+}
+
+/// The app id, manifest components and meta-data keys as SDK evidence.
+fn manifest_facts(report: &Report) -> AppFacts {
     let mut facts = AppFacts {
         app_id: report.app.id.clone(),
         ..AppFacts::default()
@@ -85,20 +150,34 @@ fn fill(
             .meta_data_keys
             .push(("AndroidManifest.xml".into(), m.name.clone()));
     }
+    facts
+}
 
-    // The native library at each path, for attribution by location.
-    let mut libraries: BTreeMap<String, usize> = BTreeMap::new();
-    let mut api_hits = Vec::new();
-    let mut personal_hits = Vec::new();
-    let is_sdk_host = |h: &str| db.is_sdk_host(h);
-    let collect_rules = collect::Rules {
-        context: rules.context(),
-        is_sdk_host: &is_sdk_host,
-    };
-    // Libraries whose JNI classes went into `facts.classes` (evidence kind `native`).
-    let mut jni_paths: BTreeSet<String> = BTreeSet::new();
-    let mut packer_paths: Vec<String> = Vec::new();
-    let mut lib_refs: Vec<Vec<String>> = Vec::new();
+/// What [`walk`] gathers from the entry outcomes besides the SDK facts.
+#[derive(Default)]
+struct Walked {
+    /// The index in `native_libraries` of the library at each path.
+    libraries: BTreeMap<String, usize>,
+    api_hits: Vec<(String, identifiers::ApiHit)>,
+    personal_hits: Vec<(String, personal_data::ReadHit)>,
+    /// Libraries whose JNI classes went into `facts.classes` (evidence kind `native`).
+    jni_paths: BTreeSet<String>,
+    packer_paths: Vec<String>,
+    /// The class references of each native library, in `native_libraries` order.
+    lib_refs: Vec<Vec<String>>,
+}
+
+/// One pass over the entry outcomes: DEX class lists into `facts`, native
+/// libraries into `report`, hits still in an outcome into `collected`, and
+/// identifier and personal-data hits with their entry path.
+fn walk(
+    outcomes: Vec<EntryOutcome>,
+    report: &mut Report,
+    facts: &mut AppFacts,
+    collected: &mut Collected,
+    collect_rules: collect::Rules,
+) -> Walked {
+    let mut w = Walked::default();
     for out in outcomes {
         let path = out.path.clone();
         let mut folder = None;
@@ -119,10 +198,11 @@ fn fill(
             facts.native_libs.push(path.clone());
             for class in &lib.jni_classes {
                 facts.classes.push((path.clone(), class.clone()));
-                jni_paths.insert(path.clone());
+                w.jni_paths.insert(path.clone());
             }
-            libraries.insert(path.clone(), report.native_libraries.len());
-            lib_refs.push(
+            w.libraries
+                .insert(path.clone(), report.native_libraries.len());
+            w.lib_refs.push(
                 out.elf
                     .as_ref()
                     .map(|e| e.class_refs.clone())
@@ -130,7 +210,7 @@ fn fill(
             );
             report.native_libraries.push(lib);
         }
-        packer_paths.push(path.clone());
+        w.packer_paths.push(path.clone());
         if out.scan != EntryScan::default() {
             // Not handed over during the pass (a bare file).
             match &out.dex {
@@ -148,26 +228,17 @@ fn fill(
             }
         }
         if let Some(dex) = out.dex {
-            api_hits.extend(dex.api_hits.into_iter().map(|h| (path.clone(), h)));
-            personal_hits.extend(dex.personal_hits.into_iter().map(|h| (path.clone(), h)));
+            w.api_hits
+                .extend(dex.api_hits.into_iter().map(|h| (path.clone(), h)));
+            w.personal_hits
+                .extend(dex.personal_hits.into_iter().map(|h| (path.clone(), h)));
         }
     }
-    // Only hosts a rule ties to an SDK are evidence (a package can hold
-    // millions of the others).
-    facts.hosts = std::mem::take(&mut collected.sdk_hosts);
+    w
+}
 
-    report.packers = native::detect_packers(
-        packers,
-        packer_paths.iter().map(String::as_str),
-        facts.all_classes().chain(
-            facts
-                .components
-                .iter()
-                .map(|(p, c)| (p.as_str(), c.as_str())),
-        ),
-    );
-    report.sdks = match_sdks(db, &facts);
-    // JNI classes matched as code of the library: show them as `native`.
+/// JNI classes matched as code of their library: shown as `native` evidence.
+fn relabel_jni_evidence(report: &mut Report, jni_paths: &BTreeSet<String>) {
     for sdk in &mut report.sdks {
         let mut relabelled = false;
         for e in &mut sdk.evidence {
@@ -181,59 +252,22 @@ fn fill(
             sdk.evidence.sort();
         }
     }
-    let owners = CodeOwners::new(
-        db,
-        &report.sdks,
-        report.app.id.as_deref(),
-        facts.all_classes(),
-    );
-    for (lib, refs) in report.native_libraries.iter_mut().zip(&lib_refs) {
-        lib.sdk = library_sdk(db, &owners, lib, refs);
-    }
-    let place_of = |c: &str| owners.place_of(c);
-    report.identifier_apis = identifiers::collect(
-        apis,
-        api_hits.iter().map(|(p, h)| (p.as_str(), h)),
-        &place_of,
-    );
-    report.personal_data = personal_data::collect(
-        personal,
-        personal_hits.iter().map(|(p, h)| (p.as_str(), h)),
-        &place_of,
-    );
+}
 
-    let libs = &report.native_libraries;
-    let sdks_at = |p: &Place| -> Vec<String> {
-        if let Some(users) = &p.users {
-            let set: BTreeSet<String> = users
-                .iter()
-                .filter_map(|c| owners.sdk_of(mapping.map_or(c, |m| m.original(c))))
-                .collect();
-            return set.into_iter().collect();
-        }
-        libraries
-            .get(&*p.path)
-            .and_then(|i| libs.get(*i))
-            .and_then(|l| l.sdk.clone())
-            .into_iter()
-            .collect()
-    };
-    // Manifest meta-data values under classified key names (API keys, app
-    // secrets) join the named values of configuration files.
-    let manifest_named: Vec<_> = report
+/// Manifest meta-data values under classified key names (API keys, app
+/// secrets), to join the named values of configuration files.
+fn manifest_named(
+    report: &Report,
+    rules: &crate::scan::Rules,
+) -> Vec<(String, crate::scan::named::NamedValue)> {
+    report
         .meta_data
         .iter()
         .filter_map(|m| {
             crate::scan::named::classify_pair(rules.key_names(), &m.name, m.value.as_deref()?)
         })
-        .collect();
-    collected.named.extend(
-        manifest_named
-            .into_iter()
-            .map(|n| ("AndroidManifest.xml".to_string(), n)),
-    );
-    let folded = attribution::endpoints_and_secrets(db, collected, show_secrets, &sdks_at);
-    folded.into_report(report);
+        .map(|n| ("AndroidManifest.xml".to_string(), n))
+        .collect()
 }
 
 /// One `native_libraries` entry: ABI from the header cross-checked with the

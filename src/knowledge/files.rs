@@ -105,12 +105,6 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ),
 ];
 
-/// Files this version still reads from the copy built into the binary (their
-/// readers are not yet handed the loaded base). A folder given with
-/// `--knowledge` must hold them unchanged, so the reported hash never names
-/// knowledge that was not used.
-pub const BUILT_IN_ONLY: &[&str] = &["report_labels.toml"];
-
 /// Format tables: facts of the file formats telltale reads (AOSP attribute
 /// ids and permission protection levels, APK signing block ids, X.500
 /// attribute keywords), not knowledge about apps. They change with Android

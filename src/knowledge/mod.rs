@@ -38,11 +38,6 @@ pub enum KnowledgeError {
     /// A file that does not parse or breaks a rule.
     #[error("knowledge: {file}: {message}")]
     Invalid { file: String, message: String },
-    /// A file this version reads from the built-in copy differs in the folder.
-    #[error(
-        "knowledge: {0} differs from the built-in copy, but this version reads it only from the binary; rebuild to change it"
-    )]
-    BuiltInOnly(String),
     /// A format table (`files::FORMAT_TABLES`) differs in the folder.
     #[error(
         "knowledge: {0} is a format table (how telltale reads packages, not knowledge about apps); it is compiled in, so a --knowledge folder must hold it unchanged; rebuild to change it"
@@ -123,9 +118,6 @@ impl Knowledge {
         };
         if let Some(name) = files::FORMAT_TABLES.iter().find(|n| !unchanged(n)) {
             return Err(KnowledgeError::FormatTable((*name).to_string()));
-        }
-        if let Some(name) = files::BUILT_IN_ONLY.iter().find(|n| !unchanged(n)) {
-            return Err(KnowledgeError::BuiltInOnly((*name).to_string()));
         }
         Ok(knowledge)
     }
@@ -220,8 +212,8 @@ impl Knowledge {
         let noise = noise?;
         let context = context?;
         let (secret_patterns, key_names) = secret_patterns?;
-        // The labels are read from the built-in copy (`files::BUILT_IN_ONLY`);
-        // a folder's copy is checked here, the built-in one by the tests.
+        // A folder's labels are checked here (the HTML renderer applies them
+        // for that render); the built-in copy is checked by the tests.
         let labels = get("report_labels.toml")?;
         if source == Source::Text {
             crate::report::labels::parse(labels).map_err(|m| invalid("report_labels.toml", m))?;

@@ -18,6 +18,7 @@ use crate::report::labels;
 use crate::report::model::{Endpoint, Evidence, IdentifierApi, Location, Owner, Report, Sdk};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 const STYLE: &str = include_str!("html.css");
 
@@ -204,6 +205,16 @@ fn evidence_link<'a>(rows: &[Row<'_>], locs: impl IntoIterator<Item = &'a Locati
     }
 }
 
+/// [`render`] with the words for codes (country names, identifier
+/// categories) of the knowledge folder the report was made with
+/// (`--knowledge DIR`; `None`: the built-in copy).
+pub fn render_with_knowledge(r: &Report, knowledge_dir: Option<&Path>) -> Result<String, String> {
+    match knowledge_dir {
+        Some(dir) => Ok(labels::scoped(labels::from_dir(dir)?, || render(r))),
+        None => Ok(render(r)),
+    }
+}
+
 /// Renders the report as one HTML page.
 pub fn render(r: &Report) -> String {
     let rows = evidence_rows(r);
@@ -318,7 +329,7 @@ fn companies(r: &Report) -> Companies {
 
 /// "China, United States and France".
 fn country_list(codes: &[&str]) -> String {
-    let names: Vec<&str> = codes.iter().map(|c| labels::country(c)).collect();
+    let names: Vec<String> = codes.iter().map(|c| labels::country(c)).collect();
     match names.as_slice() {
         [] => String::new(),
         [one] => (*one).to_string(),
@@ -331,99 +342,168 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 fn headline(r: &Report) -> Markup {
-    // Counted like the text report: SDKs whose code ships in the package;
-    // those only declared in the manifest or referenced are named apart.
-    let shipped: Vec<&Sdk> = r
-        .sdks
-        .iter()
-        .filter(|s| s.found != "declared" && s.found != "referenced")
-        .collect();
-    let trackers: Vec<&Sdk> = shipped.iter().copied().filter(|s| is_tracker(s)).collect();
-    let libraries = shipped.len() - trackers.len();
-    let not_shipped = r.sdks.len() - shipped.len();
-    let Companies { by_country, state } = companies(r);
-    let max = by_country
+    let h = Headline::of(r);
+    let max = h
+        .companies
+        .by_country
         .iter()
         .map(|c| c.1.len())
         .max()
         .unwrap_or(1)
         .max(1);
-    let dangerous = r.permissions.iter().filter(|p| p.is_dangerous()).count();
+    html! {
+        section #headline {
+            h2 { "In short" }
+            (headline_summary(r, &h))
+            (headline_tiles(r, &h))
+            (state_owned_alert(&h.companies.state))
+            @if !h.companies.by_country.is_empty() {
+                h3 { "Companies by country" }
+                (country_chart(&h.companies.by_country, max))
+            }
+            (tracker_list(&h.trackers))
+        }
+    }
+}
+
+/// The headline's counts, counted like the text report: SDKs whose code
+/// ships in the package; those only declared in the manifest or referenced
+/// are named apart.
+struct Headline<'r> {
+    shipped: usize,
+    trackers: Vec<&'r Sdk>,
+    libraries: usize,
+    not_shipped: usize,
+    companies: Companies,
+    dangerous: usize,
+    categories: BTreeSet<&'r str>,
+}
+
+impl<'r> Headline<'r> {
+    fn of(r: &'r Report) -> Headline<'r> {
+        let shipped: Vec<&Sdk> = r
+            .sdks
+            .iter()
+            .filter(|s| s.found != "declared" && s.found != "referenced")
+            .collect();
+        let trackers: Vec<&Sdk> = shipped.iter().copied().filter(|s| is_tracker(s)).collect();
+        Headline {
+            shipped: shipped.len(),
+            libraries: shipped.len() - trackers.len(),
+            not_shipped: r.sdks.len() - shipped.len(),
+            trackers,
+            companies: companies(r),
+            dangerous: r.permissions.iter().filter(|p| p.is_dangerous()).count(),
+            categories: r
+                .identifier_apis
+                .iter()
+                .map(|i| i.category.as_str())
+                .collect(),
+        }
+    }
+}
+
+/// The headline's one paragraph.
+fn headline_summary(r: &Report, h: &Headline<'_>) -> Markup {
+    let Headline {
+        shipped,
+        trackers,
+        libraries,
+        not_shipped,
+        companies: Companies { by_country, state },
+        dangerous,
+        categories,
+    } = h;
+    let (shipped, libraries, not_shipped, dangerous) =
+        (*shipped, *libraries, *not_shipped, *dangerous);
     let company_count: usize = by_country.iter().map(|c| c.1.len()).sum();
     let codes: Vec<&str> = by_country
         .iter()
         .map(|c| c.0.as_str())
         .filter(|c| *c != "?")
         .collect();
-    let categories: BTreeSet<&str> = r
-        .identifier_apis
-        .iter()
-        .map(|i| i.category.as_str())
-        .collect();
     html! {
-        section #headline {
-            h2 { "In short" }
-            p.summary {
-                "The app's code contains " strong { (plural(shipped.len(), "third-party SDK", "third-party SDKs")) }
-                @if !shipped.is_empty() {
-                    " (" strong { (plural(trackers.len(), "tracker", "trackers")) } ", " (plural(libraries, "other library", "other libraries")) ")"
-                }
-                @if not_shipped > 0 {
-                    "; " (plural(not_shipped, "more SDK is", "more SDKs are")) " only declared in the manifest or referenced by the code, without its code"
-                }
-                ". Together with the servers named in the code they belong to "
-                strong { (plural(company_count, "known company", "known companies")) }
-                @if !codes.is_empty() { " based in " (country_list(&codes)) }
-                "."
-                @if !state.is_empty() {
-                    " " strong.bad { (plural(state.len(), "of these companies is", "of these companies are")) " owned by a state" } ": "
-                    (state.keys().cloned().collect::<Vec<_>>().join(", ")) "."
-                }
-                " Its code reads " strong { (plural(categories.len(), "kind of device data", "kinds of device data")) }
-                " (" (plural(r.identifier_apis.len(), "API", "APIs")) ") and names "
-                (plural(r.endpoints.len(), "server", "servers"))
-                @if r.app.platform.as_deref() != Some("ios") {
-                    "; the app asks for " (plural(dangerous, "dangerous permission", "dangerous permissions"))
-                }
-                "."
+        p.summary {
+            "The app's code contains " strong { (plural(shipped, "third-party SDK", "third-party SDKs")) }
+            @if shipped > 0 {
+                " (" strong { (plural(trackers.len(), "tracker", "trackers")) } ", " (plural(libraries, "other library", "other libraries")) ")"
             }
-            div.tiles {
-                div.tile.t-bad { b { (trackers.len()) } span { "trackers" } }
-                div.tile { b { (libraries) } span { "other libraries" } }
-                div.tile.t-bad { b { (state.len()) } span { "state-owned companies" } }
-                div.tile { b { (categories.len()) } span { "kinds of device data read" } }
-                div.tile { b { (r.endpoints.len()) } span { "servers named" } }
-                div.tile { b { (r.secrets.len()) } span { "secrets" } }
+            @if not_shipped > 0 {
+                "; " (plural(not_shipped, "more SDK is", "more SDKs are")) " only declared in the manifest or referenced by the code, without its code"
             }
+            ". Together with the servers named in the code they belong to "
+            strong { (plural(company_count, "known company", "known companies")) }
+            @if !codes.is_empty() { " based in " (country_list(&codes)) }
+            "."
             @if !state.is_empty() {
-                div.alert {
-                    h3 { "State-owned companies" }
-                    p.note { "Companies whose owner is a state (a government or a government agency), as recorded in telltale's knowledge base with its source." }
-                    ul.state-list {
-                        @for (name, st) in &state {
-                            li {
-                                span.state { "state-owned" } " " strong { (name) }
-                                @if let Some(c) = &st.country { " — " (labels::country(c)) }
-                                @if let Some(p) = &st.parent { ", owned by " (p) }
-                                @if !st.sdks.is_empty() { br; "its SDK in this app: " strong { (st.sdks.iter().cloned().collect::<Vec<_>>().join(", ")) } }
-                                @if !st.hosts.is_empty() { br; "its servers named in the code: " @for (i, h) in st.hosts.iter().enumerate() { @if i > 0 { ", " } code.host { (h) } } }
-                            }
+                " " strong.bad { (plural(state.len(), "of these companies is", "of these companies are")) " owned by a state" } ": "
+                (state.keys().cloned().collect::<Vec<_>>().join(", ")) "."
+            }
+            " Its code reads " strong { (plural(categories.len(), "kind of device data", "kinds of device data")) }
+            " (" (plural(r.identifier_apis.len(), "API", "APIs")) ") and names "
+            (plural(r.endpoints.len(), "server", "servers"))
+            @if r.app.platform.as_deref() != Some("ios") {
+                "; the app asks for " (plural(dangerous, "dangerous permission", "dangerous permissions"))
+            }
+            "."
+        }
+    }
+}
+
+/// The headline's count tiles.
+fn headline_tiles(r: &Report, h: &Headline<'_>) -> Markup {
+    let Headline {
+        trackers,
+        libraries,
+        companies: Companies { state, .. },
+        categories,
+        ..
+    } = h;
+    html! {
+        div.tiles {
+            div.tile.t-bad { b { (trackers.len()) } span { "trackers" } }
+            div.tile { b { (libraries) } span { "other libraries" } }
+            div.tile.t-bad { b { (state.len()) } span { "state-owned companies" } }
+            div.tile { b { (categories.len()) } span { "kinds of device data read" } }
+            div.tile { b { (r.endpoints.len()) } span { "servers named" } }
+            div.tile { b { (r.secrets.len()) } span { "secrets" } }
+        }
+    }
+}
+
+/// The state-owned companies, each with its SDKs and servers in the app.
+fn state_owned_alert(state: &BTreeMap<String, StateOwned>) -> Markup {
+    html! {
+        @if !state.is_empty() {
+            div.alert {
+                h3 { "State-owned companies" }
+                p.note { "Companies whose owner is a state (a government or a government agency), as recorded in telltale's knowledge base with its source." }
+                ul.state-list {
+                    @for (name, st) in state {
+                        li {
+                            span.state { "state-owned" } " " strong { (name) }
+                            @if let Some(c) = &st.country { " — " (labels::country(c)) }
+                            @if let Some(p) = &st.parent { ", owned by " (p) }
+                            @if !st.sdks.is_empty() { br; "its SDK in this app: " strong { (st.sdks.iter().cloned().collect::<Vec<_>>().join(", ")) } }
+                            @if !st.hosts.is_empty() { br; "its servers named in the code: " @for (i, h) in st.hosts.iter().enumerate() { @if i > 0 { ", " } code.host { (h) } } }
                         }
                     }
                 }
             }
-            @if !by_country.is_empty() {
-                h3 { "Companies by country" }
-                (country_chart(&by_country, max))
-            }
-            @if !trackers.is_empty() {
-                h3 { "Trackers" }
-                p.note { "SDKs whose purpose is analytics, advertising, attribution, crash reporting or similar: they collect data about the people using the app." }
-                p { @for (i, s) in trackers.iter().enumerate() {
-                    @if i > 0 { ", " }
-                    strong { (s.name) } " (" (owner_plain(&s.owner)) ")"
-                } }
-            }
+        }
+    }
+}
+
+/// The tracker SDKs with their owners.
+fn tracker_list(trackers: &[&Sdk]) -> Markup {
+    html! {
+        @if !trackers.is_empty() {
+            h3 { "Trackers" }
+            p.note { "SDKs whose purpose is analytics, advertising, attribution, crash reporting or similar: they collect data about the people using the app." }
+            p { @for (i, s) in trackers.iter().enumerate() {
+                @if i > 0 { ", " }
+                strong { (s.name) } " (" (owner_plain(&s.owner)) ")"
+            } }
         }
     }
 }

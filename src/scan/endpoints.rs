@@ -569,49 +569,16 @@ fn url_at(
     map: OffsetMap,
     out: &mut Vec<EndpointHit>,
 ) -> usize {
-    /// Longest authority considered (userinfo + host + port).
-    const MAX_AUTHORITY: usize = 512;
     let body = colon + 3;
     // Authority first: cheap to reject, bounded.
-    let mut auth_end = body;
-    while auth_end - body <= MAX_AUTHORITY
-        && text.get(auth_end).copied().is_some_and(is_authority_byte)
-    {
-        auth_end += 1;
-        super::count(1);
-    }
+    let auth_end = authority_end(text, body);
     let skip = auth_end;
     if auth_end - body > MAX_AUTHORITY {
         return skip;
     }
-    // Scheme: up to 32 scheme bytes before the colon, starting with a letter.
-    let mut s = colon;
-    while s > 0 && colon - s < 32 && text.get(s - 1).copied().is_some_and(is_scheme_byte) {
-        s -= 1;
-    }
-    while s < colon && !text.get(s).is_some_and(u8::is_ascii_alphabetic) {
-        s += 1;
-    }
-    let Some(scheme) = text.get(s..colon).filter(|v| !v.is_empty()) else {
+    let Some((s, non_network)) = scheme_start(noise, text, colon) else {
         return skip;
     };
-    let mut scheme_buf = [0u8; 32];
-    let Some(scheme_lc) = scheme_buf.get_mut(..scheme.len()) else {
-        return skip;
-    };
-    scheme_lc.copy_from_slice(scheme);
-    scheme_lc.make_ascii_lowercase();
-    let Ok(mut scheme_lc) = std::str::from_utf8(scheme_lc) else {
-        return skip;
-    };
-    if let Some(known) = COMMON_SCHEMES
-        .iter()
-        .find(|k| scheme_lc.len() == k.len() + 1 && scheme_lc.ends_with(*k))
-    {
-        s += 1;
-        scheme_lc = known;
-    }
-    let non_network = noise.non_network_schemes.contains(scheme_lc);
     let Some(authority) = text.get(body..auth_end) else {
         return skip;
     };
@@ -619,59 +586,14 @@ fn url_at(
         Some(i) => authority.get(i + 1..).unwrap_or_default(),
         None => authority,
     };
-    let host_at = auth_end - host_part.len();
-    let host: &[u8] = if host_part.first() == Some(&b'[') {
-        let Some(close) = host_part.iter().position(|&b| b == b']') else {
-            return skip;
-        };
-        let inner = host_part.get(1..close).unwrap_or_default();
-        let Some(ip) = std::str::from_utf8(inner)
-            .ok()
-            .and_then(|v| v.parse::<Ipv6Addr>().ok())
-        else {
-            return skip;
-        };
-        if non_network || ipv6_noise(ip) {
-            return url_end(text, auth_end);
-        }
-        inner
+    let host = if host_part.first() == Some(&b'[') {
+        bracketed_host(text, host_part, auth_end, non_network)
     } else {
-        let host_len = host_part
-            .iter()
-            .position(|&b| b == b':')
-            .unwrap_or(host_part.len());
-        let raw = host_part.get(..host_len).unwrap_or_default();
-        let host = raw.strip_suffix(b".").unwrap_or(raw);
-        if host.is_empty() || host.len() > MAX_TOKEN {
-            return skip;
-        }
-        let mut buf = [0u8; MAX_TOKEN];
-        let Some(lc) = buf.get_mut(..host.len()) else {
-            return skip;
-        };
-        lc.copy_from_slice(host);
-        lc.make_ascii_lowercase();
-        let Ok(lc) = std::str::from_utf8(lc) else {
-            return skip;
-        };
-        if non_network {
-            return url_end(text, auth_end);
-        }
-        if lc.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-            match lc.parse::<Ipv4Addr>() {
-                Ok(ip) if !ipv4_is_noise(ip) => {}
-                Ok(_) => return url_end(text, auth_end),
-                Err(_) => return skip,
-            }
-        } else if !dns_host_ok(noise, lc) {
-            template_host(noise, text, host_at, host, map, out);
-            return if dns_shape_ok(lc.as_bytes()) {
-                url_end(text, auth_end)
-            } else {
-                skip
-            };
-        }
-        host
+        named_host(noise, text, host_part, auth_end, non_network, map, out)
+    };
+    let host = match host {
+        Ok(host) => host,
+        Err(resume) => return resume,
     };
     let end = url_end(text, auth_end);
     let (Some(url_body), Some(url)) = (text.get(body..end), text.get(s..end.min(s + MAX_URL)))
@@ -682,6 +604,128 @@ fn url_at(
         push(out, host, Some(url), map.at(s));
     }
     end
+}
+
+/// Where the authority that starts at `body` ends; past `MAX_AUTHORITY`
+/// bytes it stops one byte over, and the caller rejects it.
+#[inline]
+fn authority_end(text: &[u8], body: usize) -> usize {
+    let mut auth_end = body;
+    while auth_end - body <= MAX_AUTHORITY
+        && text.get(auth_end).copied().is_some_and(is_authority_byte)
+    {
+        auth_end += 1;
+        super::count(1);
+    }
+    auth_end
+}
+
+/// Longest authority considered (userinfo + host + port).
+const MAX_AUTHORITY: usize = 512;
+
+/// The scheme before the `:` at `colon`: where it starts, and whether it is
+/// a non-network scheme. Up to 32 scheme bytes, starting with a letter; a
+/// stray byte before a common scheme is left out.
+#[inline]
+fn scheme_start(noise: &Noise, text: &[u8], colon: usize) -> Option<(usize, bool)> {
+    let mut s = colon;
+    while s > 0 && colon - s < 32 && text.get(s - 1).copied().is_some_and(is_scheme_byte) {
+        s -= 1;
+    }
+    while s < colon && !text.get(s).is_some_and(u8::is_ascii_alphabetic) {
+        s += 1;
+    }
+    let scheme = text.get(s..colon).filter(|v| !v.is_empty())?;
+    let mut scheme_buf = [0u8; 32];
+    let scheme_lc = scheme_buf.get_mut(..scheme.len())?;
+    scheme_lc.copy_from_slice(scheme);
+    scheme_lc.make_ascii_lowercase();
+    let mut scheme_lc = std::str::from_utf8(scheme_lc).ok()?;
+    if let Some(known) = COMMON_SCHEMES
+        .iter()
+        .find(|k| scheme_lc.len() == k.len() + 1 && scheme_lc.ends_with(*k))
+    {
+        s += 1;
+        scheme_lc = known;
+    }
+    Some((s, noise.non_network_schemes.contains(scheme_lc)))
+}
+
+/// An `[IPv6]` host: the address bytes, or `Err(where the scan resumes)`
+/// when it is not one or is noise.
+#[inline]
+fn bracketed_host<'a>(
+    text: &[u8],
+    host_part: &'a [u8],
+    auth_end: usize,
+    non_network: bool,
+) -> Result<&'a [u8], usize> {
+    let Some(close) = host_part.iter().position(|&b| b == b']') else {
+        return Err(auth_end);
+    };
+    let inner = host_part.get(1..close).unwrap_or_default();
+    let Some(ip) = std::str::from_utf8(inner)
+        .ok()
+        .and_then(|v| v.parse::<Ipv6Addr>().ok())
+    else {
+        return Err(auth_end);
+    };
+    if non_network || ipv6_noise(ip) {
+        return Err(url_end(text, auth_end));
+    }
+    Ok(inner)
+}
+
+/// A DNS name or IPv4 host (before any `:port`): the host bytes, or
+/// `Err(where the scan resumes)` when it is not one or is noise. A name
+/// that does not validate may still hold a template host, pushed here.
+#[inline]
+fn named_host<'a>(
+    noise: &Noise,
+    text: &[u8],
+    host_part: &'a [u8],
+    auth_end: usize,
+    non_network: bool,
+    map: OffsetMap,
+    out: &mut Vec<EndpointHit>,
+) -> Result<&'a [u8], usize> {
+    let host_at = auth_end - host_part.len();
+    let host_len = host_part
+        .iter()
+        .position(|&b| b == b':')
+        .unwrap_or(host_part.len());
+    let raw = host_part.get(..host_len).unwrap_or_default();
+    let host = raw.strip_suffix(b".").unwrap_or(raw);
+    if host.is_empty() || host.len() > MAX_TOKEN {
+        return Err(auth_end);
+    }
+    let mut buf = [0u8; MAX_TOKEN];
+    let Some(lc) = buf.get_mut(..host.len()) else {
+        return Err(auth_end);
+    };
+    lc.copy_from_slice(host);
+    lc.make_ascii_lowercase();
+    let Ok(lc) = std::str::from_utf8(lc) else {
+        return Err(auth_end);
+    };
+    if non_network {
+        return Err(url_end(text, auth_end));
+    }
+    if lc.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        match lc.parse::<Ipv4Addr>() {
+            Ok(ip) if !ipv4_is_noise(ip) => {}
+            Ok(_) => return Err(url_end(text, auth_end)),
+            Err(_) => return Err(auth_end),
+        }
+    } else if !dns_host_ok(noise, lc) {
+        template_host(noise, text, host_at, host, map, out);
+        return Err(if dns_shape_ok(lc.as_bytes()) {
+            url_end(text, auth_end)
+        } else {
+            auth_end
+        });
+    }
+    Ok(host)
 }
 
 /// A URL host that did not validate may be a template (`%s.umeng.com`,

@@ -85,63 +85,13 @@ pub fn scan(names: &KeyNames, text: &[u8]) -> Vec<NamedValue> {
             break;
         };
         i += at;
-        let b = text[i];
-        // The name before, optionally quoted, optionally followed by spaces.
-        let mut end = i;
-        while end > 0 && matches!(text[end - 1], b' ' | b'\t') && i - end < 4 {
-            end -= 1;
-        }
-        if end > 0 && text[end - 1] == b'"' {
-            end -= 1;
-        }
-        let mut start = end;
-        while start > 0 && end - start < MAX_NAME && is_name_byte(text[start - 1]) {
-            start -= 1;
-        }
-        if start == end || end - start >= MAX_NAME {
-            i += 1;
-            continue;
-        }
-        let Ok(name) = std::str::from_utf8(&text[start..end]) else {
+        let Some((name, class)) = name_before(names, text, i) else {
             i += 1;
             continue;
         };
-        let Some(class) = names.classify(name) else {
+        let Some((vstart, vend)) = value_after(text, i) else {
             i += 1;
             continue;
-        };
-        // The value after: quoted, or (for `=`) bare to the end of the line.
-        let mut v = i + 1;
-        while v < text.len() && matches!(text[v], b' ' | b'\t') && v - i < 4 {
-            v += 1;
-        }
-        let (vstart, vend) = match text.get(v) {
-            Some(&q @ (b'"' | b'\'')) => {
-                let s = v + 1;
-                let e = text[s..text.len().min(s + MAX_VALUE + 1)]
-                    .iter()
-                    .position(|&c| c == q || c == b'\n')
-                    .map(|p| s + p);
-                match e {
-                    Some(e) if text[e] == q => (s, e),
-                    _ => {
-                        i += 1;
-                        continue;
-                    }
-                }
-            }
-            Some(_) if b == b'=' => {
-                let s = v;
-                let e = text[s..text.len().min(s + MAX_VALUE + 1)]
-                    .iter()
-                    .position(|&c| c == b'\n' || c == b'\r' || c == b' ' || c == b'<' || c == b'"')
-                    .map_or(text.len().min(s + MAX_VALUE + 1), |p| s + p);
-                (s, e)
-            }
-            _ => {
-                i += 1;
-                continue;
-            }
         };
         let len = vend - vstart;
         if !(MIN_VALUE..=MAX_VALUE).contains(&len) {
@@ -165,6 +115,55 @@ pub fn scan(names: &KeyNames, text: &[u8]) -> Vec<NamedValue> {
         i = vend.max(i + 1);
     }
     out
+}
+
+/// The classified name before the `=`/`:` at `i`, optionally quoted,
+/// optionally followed by spaces.
+fn name_before<'t>(names: &KeyNames, text: &'t [u8], i: usize) -> Option<(&'t str, KeyNameClass)> {
+    let mut end = i;
+    while end > 0 && matches!(text[end - 1], b' ' | b'\t') && i - end < 4 {
+        end -= 1;
+    }
+    if end > 0 && text[end - 1] == b'"' {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && end - start < MAX_NAME && is_name_byte(text[start - 1]) {
+        start -= 1;
+    }
+    if start == end || end - start >= MAX_NAME {
+        return None;
+    }
+    let name = std::str::from_utf8(&text[start..end]).ok()?;
+    Some((name, names.classify(name)?))
+}
+
+/// Where the value after the `=`/`:` at `i` lies: quoted, or (for `=`) bare
+/// to the end of the line.
+fn value_after(text: &[u8], i: usize) -> Option<(usize, usize)> {
+    let mut v = i + 1;
+    while v < text.len() && matches!(text[v], b' ' | b'\t') && v - i < 4 {
+        v += 1;
+    }
+    match text.get(v) {
+        Some(&q @ (b'"' | b'\'')) => {
+            let s = v + 1;
+            let e = text[s..text.len().min(s + MAX_VALUE + 1)]
+                .iter()
+                .position(|&c| c == q || c == b'\n')
+                .map(|p| s + p)?;
+            (text[e] == q).then_some((s, e))
+        }
+        Some(_) if text[i] == b'=' => {
+            let s = v;
+            let e = text[s..text.len().min(s + MAX_VALUE + 1)]
+                .iter()
+                .position(|&c| c == b'\n' || c == b'\r' || c == b' ' || c == b'<' || c == b'"')
+                .map_or(text.len().min(s + MAX_VALUE + 1), |p| s + p);
+            Some((s, e))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

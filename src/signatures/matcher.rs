@@ -318,6 +318,25 @@ pub(crate) fn code_owner(
 /// kind, path and detail and capped per kind.
 pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
     let mut hits: BTreeMap<usize, Hits> = BTreeMap::new();
+    bundled_class_hits(db, facts, &mut hits);
+    referenced_class_hits(db, facts, &mut hits);
+    component_hits(db, facts, &mut hits);
+    meta_data_and_native_hits(db, facts, &mut hits);
+    apple_hits(db, facts, &mut hits);
+    host_hits(db, facts, &mut hits);
+    let mut out: Vec<Sdk> = hits
+        .into_iter()
+        .filter_map(|(i, h)| {
+            let found = h.found()?;
+            build_sdk(db, i, h, found)
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// Bundled classes under an SDK's packages (or a repackaged copy of them).
+fn bundled_class_hits(db: &Database, facts: &AppFacts, hits: &mut BTreeMap<usize, Hits>) {
     let app_id = facts.app_id.as_deref();
     let repackaged = repackaged_prefixes(db, facts.all_classes());
     // Classes in the app's namespace, per SDK: counted only when one of them
@@ -347,7 +366,10 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
             }
         }
     }
-    // Classes referenced but not bundled: evidence for SDKs without code.
+}
+
+/// Classes referenced but not bundled: evidence for SDKs without code.
+fn referenced_class_hits(db: &Database, facts: &AppFacts, hits: &mut BTreeMap<usize, Hits>) {
     let mut referenced: BTreeMap<usize, BTreeMap<(String, String), usize>> = BTreeMap::new();
     for (path, class) in facts.all_referenced() {
         if let Some((i, prefix)) = db.class_match(class)
@@ -369,8 +391,12 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
             );
         }
     }
-    // A component whose class ships in the code is code evidence (R8 keeps
-    // component names); the app's own components are not an SDK's.
+}
+
+/// A component whose class ships in the code is code evidence (R8 keeps
+/// component names); the app's own components are not an SDK's.
+fn component_hits(db: &Database, facts: &AppFacts, hits: &mut BTreeMap<usize, Hits>) {
+    let app_id = facts.app_id.as_deref();
     // Inserted one by one: the set grows with the distinct classes, not
     // with the (entry, class) pairs.
     let mut defined: HashSet<&str> = HashSet::new();
@@ -401,6 +427,10 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
             h.declared_component = true;
         }
     }
+}
+
+/// Manifest meta-data keys and native library file names.
+fn meta_data_and_native_hits(db: &Database, facts: &AppFacts, hits: &mut BTreeMap<usize, Hits>) {
     for (path, key) in &facts.meta_data_keys {
         if let Some(i) = db.meta_data.lookup(key.trim()) {
             hits.entry(i)
@@ -416,6 +446,10 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
                 .item("native", path, name.to_owned());
         }
     }
+}
+
+/// iOS frameworks, bundle ids and Objective-C classes.
+fn apple_hits(db: &Database, facts: &AppFacts, hits: &mut BTreeMap<usize, Hits>) {
     for (path, name) in &facts.frameworks {
         if let Some(&i) = db.frameworks.get(framework_base(name)) {
             hits.entry(i)
@@ -436,6 +470,10 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
             hits.entry(i).or_default().code(path, &prefix, class);
         }
     }
+}
+
+/// Hosts in the app: evidence only for an SDK already found otherwise.
+fn host_hits(db: &Database, facts: &AppFacts, hits: &mut BTreeMap<usize, Hits>) {
     for (path, host) in &facts.hosts {
         if let Some((Some(i), _)) = db.host_match(host)
             && let Some(h) = hits.get_mut(&i)
@@ -443,16 +481,6 @@ pub fn match_sdks(db: &Database, facts: &AppFacts) -> Vec<Sdk> {
             h.item("network", path, host.trim().to_ascii_lowercase());
         }
     }
-
-    let mut out: Vec<Sdk> = hits
-        .into_iter()
-        .filter_map(|(i, h)| {
-            let found = h.found()?;
-            build_sdk(db, i, h, found)
-        })
-        .collect();
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    out
 }
 
 fn build_sdk(db: &Database, idx: usize, h: Hits, found: &str) -> Option<Sdk> {

@@ -161,6 +161,22 @@ pub(super) fn parse_package(chunk: Chunk<'_>, anomalies: &mut Anomalies) -> Pack
             )),
         }
     });
+    let (type_strings, key_strings) =
+        type_and_key_pools(pools, type_strings_off, key_strings_off, &what, anomalies);
+    pkg.type_strings = type_strings;
+    pkg.key_strings = key_strings;
+    pkg
+}
+
+/// The type and key string pools among a package's `pools` (offset, pool):
+/// those its header's offsets point at, else the first two in order.
+fn type_and_key_pools(
+    mut pools: Vec<(usize, StringPool)>,
+    type_strings_off: Option<u32>,
+    key_strings_off: Option<u32>,
+    what: &str,
+    anomalies: &mut Anomalies,
+) -> (StringPool, StringPool) {
     let declared = |off: Option<u32>| {
         let off = off? as usize;
         pools.iter().position(|(o, _)| *o == off)
@@ -185,12 +201,11 @@ pub(super) fn parse_package(chunk: Chunk<'_>, anomalies: &mut Anomalies) -> Pack
             .map(|(_, p)| std::mem::take(p))
             .unwrap_or_default()
     };
-    pkg.type_strings = take(ti);
-    pkg.key_strings = take(ki);
+    let pair = (take(ti), take(ki));
     if pools.len() < 2 {
         anomalies.push(format!("{what}: missing type or key string pool"));
     }
-    pkg
+    pair
 }
 
 /// Checks a type spec chunk's bounds (its flags are not needed).
@@ -264,10 +279,8 @@ fn parse_type(c: Chunk<'_>, what: &str, anomalies: &mut Anomalies) -> Option<Typ
             entries: Vec::new(),
         });
     }
-    let sparse = flags & TYPE_FLAG_SPARSE != 0;
-    let offset16 = flags & TYPE_FLAG_OFFSET16 != 0;
-    let width = if offset16 && !sparse { 2 } else { 4 };
-    let room = (entries_start - c.header_size) / width;
+    let table = OffsetTable::of(flags);
+    let room = (entries_start - c.header_size) / table.width;
     let mut count = count as usize;
     if count > room {
         anomalies.push(format!(
@@ -282,35 +295,7 @@ fn parse_type(c: Chunk<'_>, what: &str, anomalies: &mut Anomalies) -> Option<Typ
         count = MAX_ENTRIES;
     }
     let data = b.get(entries_start..).unwrap_or(&[]);
-    let mut entries = Vec::new();
-    let mut bad_offsets = 0usize;
-    let mut bad_values = 0usize;
-    for i in 0..count {
-        let at = c.header_size + i * width;
-        let (idx, rel) = if sparse {
-            let (Some(idx), Some(o)) = (u16_at(b, at), u16_at(b, at + 2)) else {
-                break;
-            };
-            (idx, usize::from(o) * 4)
-        } else if offset16 {
-            match u16_at(b, at) {
-                Some(0xffff) => continue,
-                Some(o) => (i as u16, usize::from(o) * 4),
-                None => break,
-            }
-        } else {
-            match u32_at(b, at) {
-                Some(0xffff_ffff) => continue,
-                Some(o) => (i as u16, o as usize),
-                None => break,
-            }
-        };
-        match parse_entry(data, rel) {
-            Ok(e) => entries.push((idx, e)),
-            Err(EntryError::Offset) => bad_offsets += 1,
-            Err(EntryError::Value) => bad_values += 1,
-        }
-    }
+    let (mut entries, bad_offsets, bad_values) = table.read(b, c.header_size, count, data);
     if bad_offsets > 0 {
         anomalies.push(format!(
             "{what}: type {type_id} ({}) has {bad_offsets} entry offsets out of range",
@@ -338,6 +323,70 @@ fn parse_type(c: Chunk<'_>, what: &str, anomalies: &mut Anomalies) -> Option<Typ
         config,
         entries,
     })
+}
+
+/// How a type chunk's entry offsets are laid out (by its flags).
+struct OffsetTable {
+    /// (entry index, offset) pairs of u16s, offsets in 4-byte units.
+    sparse: bool,
+    /// u16 offsets in 4-byte units, 0xffff for no entry (else u32, bytes).
+    offset16: bool,
+    /// Bytes per table slot.
+    width: usize,
+}
+
+impl OffsetTable {
+    fn of(flags: u8) -> OffsetTable {
+        let sparse = flags & TYPE_FLAG_SPARSE != 0;
+        let offset16 = flags & TYPE_FLAG_OFFSET16 != 0;
+        OffsetTable {
+            sparse,
+            offset16,
+            width: if offset16 && !sparse { 2 } else { 4 },
+        }
+    }
+
+    /// The `count` entries of the table at `table_at` in `b`, read from
+    /// `data`: (index, entry) pairs, with how many had an offset and how
+    /// many a value out of range.
+    fn read(
+        &self,
+        b: &[u8],
+        table_at: usize,
+        count: usize,
+        data: &[u8],
+    ) -> (Vec<(u16, Entry)>, usize, usize) {
+        let mut entries = Vec::new();
+        let mut bad_offsets = 0usize;
+        let mut bad_values = 0usize;
+        for i in 0..count {
+            let at = table_at + i * self.width;
+            let (idx, rel) = if self.sparse {
+                let (Some(idx), Some(o)) = (u16_at(b, at), u16_at(b, at + 2)) else {
+                    break;
+                };
+                (idx, usize::from(o) * 4)
+            } else if self.offset16 {
+                match u16_at(b, at) {
+                    Some(0xffff) => continue,
+                    Some(o) => (i as u16, usize::from(o) * 4),
+                    None => break,
+                }
+            } else {
+                match u32_at(b, at) {
+                    Some(0xffff_ffff) => continue,
+                    Some(o) => (i as u16, o as usize),
+                    None => break,
+                }
+            };
+            match parse_entry(data, rel) {
+                Ok(e) => entries.push((idx, e)),
+                Err(EntryError::Offset) => bad_offsets += 1,
+                Err(EntryError::Value) => bad_values += 1,
+            }
+        }
+        (entries, bad_offsets, bad_values)
+    }
 }
 
 enum EntryError {

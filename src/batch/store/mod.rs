@@ -13,6 +13,7 @@ pub mod sqlite;
 use super::inputs::AppInput;
 use super::worker::Outcome;
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Version of the schema below (kept in `meta`).
@@ -278,6 +279,60 @@ fn owner_fields(owner: &Value) -> (Val, Val, Val) {
         owner["state_owned"].as_bool().map(i64::from).into(),
     )
 }
+
+/// A run's normalised rows: the query (run id first) and where a row goes.
+type RunRows = (&'static str, fn(&mut StoredRun, &[Val]));
+
+const RUN_ROWS: [RunRows; 5] = [
+    (
+        "SELECT run, sdk, name, owner, owner_country, state_owned FROM sdks ORDER BY run, sdk, name",
+        |run, r| {
+            run.sdks.push((
+                r[0].text().unwrap_or_default(),
+                r[1].text().unwrap_or_default(),
+                r[2].text(),
+                r[3].text(),
+                to_bool(&r[4]),
+            ))
+        },
+    ),
+    (
+        "SELECT run, sdk, category FROM sdk_categories ORDER BY run, sdk, category",
+        |run, r| {
+            run.categories.push((
+                r[0].text().unwrap_or_default(),
+                r[1].text().unwrap_or_default(),
+            ))
+        },
+    ),
+    (
+        "SELECT run, host, owner, owner_country, state_owned, sdk FROM endpoints ORDER BY run, host",
+        |run, r| {
+            run.endpoints.push((
+                r[0].text().unwrap_or_default(),
+                r[1].text(),
+                r[2].text(),
+                to_bool(&r[3]),
+                r[4].text(),
+            ))
+        },
+    ),
+    (
+        "SELECT run, kind, api, category, sdk FROM identifier_reads ORDER BY run, kind, api, category, sdk",
+        |run, r| {
+            run.reads.push((
+                r[0].text().unwrap_or_default(),
+                r[1].text().unwrap_or_default(),
+                r[2].text(),
+                r[3].text(),
+            ))
+        },
+    ),
+    (
+        "SELECT run, name FROM permissions ORDER BY run, name",
+        |run, r| run.permissions.push(r[0].text().unwrap_or_default()),
+    ),
+];
 
 fn to_bool(v: &Val) -> Option<bool> {
     v.int().map(|i| i != 0)
@@ -546,14 +601,37 @@ impl Store {
 
     /// Reads every app with its latest run's normalised rows.
     pub fn load(&mut self) -> Result<Dataset, String> {
-        let mut data = Dataset::default();
-        let latest: std::collections::BTreeMap<String, i64> = self
+        let latest = self.latest_runs()?;
+        let apps = self.load_apps(&latest)?;
+        let wanted: BTreeSet<i64> = latest.values().copied().collect();
+        let mut runs = self.load_runs(&wanted)?;
+        for (sql, add) in RUN_ROWS {
+            for r in self.sql.query(sql, &[])? {
+                if let Some(run) = r
+                    .first()
+                    .and_then(Val::int)
+                    .and_then(|id| runs.get_mut(&id))
+                {
+                    add(run, &r[1..]);
+                }
+            }
+        }
+        Ok(Dataset { apps, runs })
+    }
+
+    /// The latest run id of each package hash.
+    fn latest_runs(&mut self) -> Result<BTreeMap<String, i64>, String> {
+        Ok(self
             .sql
             .query("SELECT sha256, MAX(id) FROM runs GROUP BY sha256", &[])?
             .into_iter()
             .filter_map(|r| Some((r.first()?.text()?, r.get(1)?.int()?)))
-            .collect();
-        let mut labels: std::collections::BTreeMap<i64, Vec<(String, String)>> = Default::default();
+            .collect())
+    }
+
+    /// Every app (by path and entry) with its chart labels and latest run.
+    fn load_apps(&mut self, latest: &BTreeMap<String, i64>) -> Result<Vec<StoredApp>, String> {
+        let mut labels: BTreeMap<i64, Vec<(String, String)>> = Default::default();
         for r in self.sql.query(
             "SELECT app, name, value FROM chart_labels ORDER BY app, name",
             &[],
@@ -562,20 +640,26 @@ impl Store {
                 labels.entry(a).or_default().push((n, v));
             }
         }
+        let mut apps = Vec::new();
         for r in self.sql.query(
             "SELECT id, path, sha256 FROM apps ORDER BY path, entry",
             &[],
         )? {
             let id = r[0].int().unwrap_or_default();
             let sha = r[2].text().unwrap_or_default();
-            data.apps.push(StoredApp {
+            apps.push(StoredApp {
                 path: r[1].text().unwrap_or_default(),
                 run: latest.get(&sha).copied(),
                 sha256: sha,
                 labels: labels.remove(&id).unwrap_or_default(),
             });
         }
-        let wanted: std::collections::BTreeSet<i64> = latest.values().copied().collect();
+        Ok(apps)
+    }
+
+    /// The runs `wanted`, with their status and failure, rows not yet read.
+    fn load_runs(&mut self, wanted: &BTreeSet<i64>) -> Result<BTreeMap<i64, StoredRun>, String> {
+        let mut runs = BTreeMap::new();
         for r in self.sql.query(
             "SELECT r.id, r.sha256, r.status, r.package, r.name, r.version_name, r.platform, r.format, f.kind, f.reason
              FROM runs r LEFT JOIN failures f ON f.run = r.id ORDER BY r.id",
@@ -585,7 +669,7 @@ impl Store {
             if !wanted.contains(&id) {
                 continue;
             }
-            data.runs.insert(
+            runs.insert(
                 id,
                 StoredRun {
                     id,
@@ -602,68 +686,7 @@ impl Store {
                 },
             );
         }
-        let mut each =
-            |sql: &str, f: &mut dyn FnMut(&mut StoredRun, &[Val])| -> Result<(), String> {
-                for r in self.sql.query(sql, &[])? {
-                    if let Some(run) = r
-                        .first()
-                        .and_then(Val::int)
-                        .and_then(|id| data.runs.get_mut(&id))
-                    {
-                        f(run, &r[1..]);
-                    }
-                }
-                Ok(())
-            };
-        each(
-            "SELECT run, sdk, name, owner, owner_country, state_owned FROM sdks ORDER BY run, sdk, name",
-            &mut |run, r| {
-                run.sdks.push((
-                    r[0].text().unwrap_or_default(),
-                    r[1].text().unwrap_or_default(),
-                    r[2].text(),
-                    r[3].text(),
-                    to_bool(&r[4]),
-                ))
-            },
-        )?;
-        each(
-            "SELECT run, sdk, category FROM sdk_categories ORDER BY run, sdk, category",
-            &mut |run, r| {
-                run.categories.push((
-                    r[0].text().unwrap_or_default(),
-                    r[1].text().unwrap_or_default(),
-                ))
-            },
-        )?;
-        each(
-            "SELECT run, host, owner, owner_country, state_owned, sdk FROM endpoints ORDER BY run, host",
-            &mut |run, r| {
-                run.endpoints.push((
-                    r[0].text().unwrap_or_default(),
-                    r[1].text(),
-                    r[2].text(),
-                    to_bool(&r[3]),
-                    r[4].text(),
-                ))
-            },
-        )?;
-        each(
-            "SELECT run, kind, api, category, sdk FROM identifier_reads ORDER BY run, kind, api, category, sdk",
-            &mut |run, r| {
-                run.reads.push((
-                    r[0].text().unwrap_or_default(),
-                    r[1].text().unwrap_or_default(),
-                    r[2].text(),
-                    r[3].text(),
-                ))
-            },
-        )?;
-        each(
-            "SELECT run, name FROM permissions ORDER BY run, name",
-            &mut |run, r| run.permissions.push(r[0].text().unwrap_or_default()),
-        )?;
-        Ok(data)
+        Ok(runs)
     }
 
     /// The stored JSON report of run `id`.
