@@ -100,11 +100,12 @@ pub fn verify(report: &str, package: &Path, limits: &Limits) -> Result<Outcome, 
         },
     );
 
+    let reader = pkg.reader();
     let mut cache: HashMap<String, Result<Vec<u8>, String>> = HashMap::new();
     let mut entry = |path: &str| -> Result<Vec<u8>, String> {
         cache
             .entry(path.to_string())
-            .or_insert_with(|| pkg.entry(path, limits))
+            .or_insert_with(|| reader.entry(path, limits))
             .clone()
     };
 

@@ -7,7 +7,7 @@
 pub mod provenance;
 pub mod sdk;
 
-use crate::container::zip::{Archive, Limits, Source};
+use crate::container::zip::{Archive, Limits, Source, ZipError};
 pub use crate::report::bytes::{EXCERPT_LEN, ascii, check_command, excerpt, spaced_hex};
 use crate::report::model::{Evidence, Location, Report};
 use crate::util::sha256_hex;
@@ -60,22 +60,56 @@ impl Package {
         }
     }
 
+    /// The decompressed bytes of `entry` (see [`Reader::entry`]). To read
+    /// several entries, open a [`Package::reader`] once instead.
+    pub fn entry(&self, entry: &str, limits: &Limits) -> Result<Vec<u8>, String> {
+        self.reader().entry(entry, limits)
+    }
+
+    /// A reader of this package's entries: a package file's central
+    /// directory is read once, however many entries are then read.
+    pub fn reader(&self) -> Reader<'_> {
+        let archive = match self {
+            Package::File { file, len, .. } => {
+                Some(Archive::open(Source::File { file, len: *len }))
+            }
+            Package::Dir(_) => None,
+        };
+        Reader {
+            package: self,
+            archive,
+        }
+    }
+}
+
+/// A [`Package`] with its central directory read ([`Package::reader`]).
+#[derive(Debug)]
+pub struct Reader<'p> {
+    package: &'p Package,
+    /// The package file's archive (or why it is not one); `None` for a
+    /// directory.
+    archive: Option<Result<Archive<'p>, ZipError>>,
+}
+
+impl Reader<'_> {
     /// The decompressed bytes of `entry` (`a.apk!classes.dex` for nested
     /// packages). A raw (non-ZIP) input resolves its own file name, or an
     /// empty path, to the whole file.
     pub fn entry(&self, entry: &str, limits: &Limits) -> Result<Vec<u8>, String> {
         let mut parts = entry.split('!');
         let first = parts.next().unwrap_or_default();
-        let mut current = match self {
-            Package::File { name, file, len } => {
-                let archive = Archive::open(Source::File { file, len: *len });
+        let mut current = match (self.package, &self.archive) {
+            (Package::File { name, file, .. }, Some(archive)) => {
                 if archive.is_err() && (first.is_empty() || first == name) {
                     crate::util::read_file_at(file).map_err(|e| format!("{name}: {e}"))?
                 } else {
-                    member(archive, first, limits)?
+                    member(archive.as_ref(), first, limits)?
                 }
             }
-            Package::Dir(dir) => {
+            (Package::File { name, .. }, None) => {
+                return Err(format!("{name}: not opened"));
+            }
+            (Package::Dir(dir), _) => {
                 if first.contains('/') || first.contains('\\') || first.starts_with('.') {
                     return Err(format!("{first}: not a file of the directory"));
                 }
@@ -104,12 +138,12 @@ pub fn file_name(path: &Path) -> String {
 }
 
 fn read_member(container: &[u8], name: &str, limits: &Limits) -> Result<Vec<u8>, String> {
-    member(Archive::parse(container), name, limits)
+    member(Archive::parse(container).as_ref(), name, limits)
 }
 
 /// The bytes of the entry `name` of an archive (or why not).
 fn member(
-    archive: Result<Archive<'_>, crate::container::zip::ZipError>,
+    archive: Result<&Archive<'_>, &ZipError>,
     name: &str,
     limits: &Limits,
 ) -> Result<Vec<u8>, String> {
@@ -134,9 +168,9 @@ type Entry<'a> = (
 
 /// Adds each location's entry hash and excerpt (secrets: the hash only),
 /// and locates each SDK evidence item in its entry ([`sdk::locate`]),
-/// reading each entry once. Entries that cannot be read again (folders,
-/// members over the limits) are left as they are: the report already says
-/// where they were seen.
+/// reading each entry once and the package's central directory once.
+/// Entries that cannot be read again (folders, members over the limits) are
+/// left as they are: the report already says where they were seen.
 pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
     let mut by_path: BTreeMap<String, Entry<'_>> = BTreeMap::new();
     let endpoints = report
@@ -166,10 +200,11 @@ pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
     }
     // Entries are independent: read (inflate) and hash them in parallel.
     let by_path: Vec<(String, Entry<'_>)> = by_path.into_iter().collect();
+    let reader = package.reader();
     by_path
         .into_par_iter()
         .for_each(|(path, (locs, mut evidence, secret_locs))| {
-            let Ok(bytes) = package.entry(&path, limits) else {
+            let Ok(bytes) = reader.entry(&path, limits) else {
                 return;
             };
             let digest = sha256_hex(&bytes);

@@ -87,13 +87,14 @@ pub fn stamp(
 ) {
     let mut members = Vec::new();
     if let Some(package) = package {
+        let reader = package.reader();
         for part in &report.parts {
             // OBB files can be gigabytes and App Bundle modules are folders:
             // listed in `parts` by size only.
             if part.kind == "obb" || part.path.ends_with('/') {
                 continue;
             }
-            if let Ok(bytes) = package.entry(&part.path, limits) {
+            if let Ok(bytes) = reader.entry(&part.path, limits) {
                 members.push(MemberDigest {
                     name: part.path.clone(),
                     size: bytes.len() as u64,
