@@ -223,8 +223,6 @@ const LONG_PENDING: &[&str] = &[
     "src/android/code.rs:analyse",
     "src/android/dex/code.rs:code",
     "src/android/splits.rs:finish",
-    "src/native/elf.rs:read",
-    "src/native/packers.rs:detect",
 ];
 
 /// The name of the function a line starts, if it starts one.

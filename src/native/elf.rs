@@ -74,21 +74,10 @@ pub fn read(bytes: &[u8]) -> Option<ElfInfo> {
         return None;
     }
     let mut info = ElfInfo::default();
-    let is_64 = match bytes.get(4) {
-        Some(1) => false,
-        Some(2) => true,
-        other => {
-            info.warnings
-                .push(format!("unknown ELF class {other:?}; nothing read"));
-            return Some(info);
-        }
-    };
-    let little = match bytes.get(5) {
-        Some(1) => true,
-        Some(2) => false,
-        other => {
-            info.warnings
-                .push(format!("unknown ELF data encoding {other:?}; nothing read"));
+    let (is_64, little) = match class_and_encoding(bytes) {
+        Ok(both) => both,
+        Err(warning) => {
+            info.warnings.push(warning);
             return Some(info);
         }
     };
@@ -149,6 +138,22 @@ pub fn read(bytes: &[u8]) -> Option<ElfInfo> {
         _ => "other",
     });
     Some(info)
+}
+
+/// Whether the file is 64-bit and little-endian (`e_ident` class and data
+/// encoding), or the warning that nothing can be read.
+fn class_and_encoding(bytes: &[u8]) -> Result<(bool, bool), String> {
+    let is_64 = match bytes.get(4) {
+        Some(1) => false,
+        Some(2) => true,
+        other => return Err(format!("unknown ELF class {other:?}; nothing read")),
+    };
+    let little = match bytes.get(5) {
+        Some(1) => true,
+        Some(2) => false,
+        other => return Err(format!("unknown ELF data encoding {other:?}; nothing read")),
+    };
+    Ok((is_64, little))
 }
 
 /// DT_NEEDED and DT_SONAME from the dynamic section, with a warning when it

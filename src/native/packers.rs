@@ -111,6 +111,33 @@ pub fn detect<'a>(
     classes: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Vec<Packer> {
     let mut found: BTreeMap<usize, Vec<Evidence>> = BTreeMap::new();
+    add_path_hits(table, paths, &mut found);
+    add_class_hits(table, classes, &mut found);
+    let mut out: Vec<Packer> = found
+        .into_iter()
+        .filter_map(|(i, mut evidence)| {
+            let p = table.get(i)?;
+            evidence.sort();
+            evidence.dedup();
+            evidence.truncate(MAX_EVIDENCE);
+            Some(Packer {
+                name: p.name.clone(),
+                vendor: p.vendor.clone(),
+                evidence,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Evidence of native libraries and assets matching a packer's stubs,
+/// by the packer's index in `table`.
+fn add_path_hits<'a>(
+    table: &[Entry],
+    paths: impl IntoIterator<Item = &'a str>,
+    found: &mut BTreeMap<usize, Vec<Evidence>>,
+) {
     for path in paths {
         let name = path.rsplit('/').next().unwrap_or(path);
         for (i, p) in table.iter().enumerate() {
@@ -131,7 +158,15 @@ pub fn detect<'a>(
             }
         }
     }
-    // Classes: one item per (where, pattern), counting the classes.
+}
+
+/// Evidence of classes under a packer's stub packages: one item per
+/// (where, pattern), counting the classes and naming the first.
+fn add_class_hits<'a>(
+    table: &[Entry],
+    classes: impl IntoIterator<Item = (&'a str, &'a str)>,
+    found: &mut BTreeMap<usize, Vec<Evidence>>,
+) {
     let mut class_hits: BTreeMap<(usize, String, String), (String, usize)> = BTreeMap::new();
     for (at, class) in classes {
         for (i, p) in table.iter().enumerate() {
@@ -171,22 +206,6 @@ pub fn detect<'a>(
             ..Evidence::default()
         });
     }
-    let mut out: Vec<Packer> = found
-        .into_iter()
-        .filter_map(|(i, mut evidence)| {
-            let p = table.get(i)?;
-            evidence.sort();
-            evidence.dedup();
-            evidence.truncate(MAX_EVIDENCE);
-            Some(Packer {
-                name: p.name.clone(),
-                vendor: p.vendor.clone(),
-                evidence,
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    out
 }
 
 #[cfg(test)]
