@@ -219,7 +219,6 @@ const LONG_PENDING: &[&str] = &[
     "src/container/zip.rs:locate_data",
     "src/container/zip.rs:open",
     // Still to split on this branch.
-    "src/android/axml/pool.rs:parse",
     "src/android/code.rs:analyse",
     "src/android/dex/code.rs:code",
     "src/android/splits.rs:finish",

@@ -37,6 +37,42 @@ pub(super) struct StringPool<'a> {
     cache: Vec<Option<Result<Box<str>, StrError>>>,
 }
 
+/// The number of strings to read (the declared count clamped to the
+/// `room` for offsets) and the offset slots that exist before the string
+/// data, noting a count tampered either way.
+fn declared_slots(
+    declared_count: usize,
+    style_count: usize,
+    room: usize,
+    header_start_ok: bool,
+    anomalies: &mut Anomalies,
+) -> (usize, usize) {
+    let count = if declared_count > room {
+        anomalies.add("pool-count", || {
+            format!("string pool declares {declared_count} strings but has room for {room} offsets")
+        });
+        room
+    } else {
+        declared_count
+    };
+    // Spare slots between the declared strings and the style offsets:
+    // a stringCount tampered downwards leaves real strings there.
+    let slots = if header_start_ok && room >= count + style_count {
+        room - style_count
+    } else {
+        count
+    };
+    // Alignment padding gives one spare slot; only flag a real gap.
+    if slots > count + 1 {
+        anomalies.add("pool-count-low", || {
+            format!(
+                "string pool declares {count} strings but has {slots} offset slots (stringCount tampered?)"
+            )
+        });
+    }
+    (count, slots)
+}
+
 impl<'a> StringPool<'a> {
     /// An empty pool: every lookup fails with [`StrError::NoPool`].
     pub(super) fn empty() -> StringPool<'static> {
@@ -106,31 +142,13 @@ impl<'a> StringPool<'a> {
         } else {
             len.saturating_sub(offsets_at) / 4
         };
-        let count = if declared_count > room {
-            anomalies.add("pool-count", || {
-                format!(
-                    "string pool declares {declared_count} strings but has room for {room} offsets"
-                )
-            });
-            room
-        } else {
-            declared_count
-        };
-        // Spare slots between the declared strings and the style offsets:
-        // a stringCount tampered downwards leaves real strings there.
-        let slots = if header_start_ok && room >= count + style_count {
-            room - style_count
-        } else {
-            count
-        };
-        // Alignment padding gives one spare slot; only flag a real gap.
-        if slots > count + 1 {
-            anomalies.add("pool-count-low", || {
-                format!(
-                    "string pool declares {count} strings but has {slots} offset slots (stringCount tampered?)"
-                )
-            });
-        }
+        let (count, slots) = declared_slots(
+            declared_count,
+            style_count,
+            room,
+            header_start_ok,
+            anomalies,
+        );
 
         StringPool {
             chunk,
