@@ -80,11 +80,9 @@ impl SetParts {
         });
     }
 
-    /// Picks the base and merges every part into `report`; returns the entry
-    /// facts for the findings stage.
-    fn finish(self, hints: &SetHints, report: &mut Report) -> Merged {
-        let base = pick_base(&self.parts, hints);
-        let mut merged = Merged::default();
+    /// Warns when the base part names a split, or when there is no base
+    /// (then the set is refused unless members were skipped for size).
+    fn note_base(&self, base: Option<usize>, report: &mut Report, merged: &mut Merged) {
         match base {
             Some(i) => {
                 if let Some((name, _, p)) = self.parts.get(i)
@@ -108,6 +106,14 @@ impl SetParts {
                 }
             }
         }
+    }
+
+    /// Picks the base and merges every part into `report`; returns the entry
+    /// facts for the findings stage.
+    fn finish(self, hints: &SetHints, report: &mut Report) -> Merged {
+        let base = pick_base(&self.parts, hints);
+        let mut merged = Merged::default();
+        self.note_base(base, report, &mut merged);
         let identity = base.or_else(|| self.parts.iter().position(|(_, _, p)| p.has_manifest));
         let base_package = identity
             .and_then(|i| self.parts.get(i))
@@ -131,28 +137,8 @@ impl SetParts {
                 "split"
             };
             if !is_base && part.has_manifest {
-                let pkg = part.report.app.id.clone();
-                if pkg.is_some() && base_package.is_some() && pkg != base_package {
-                    report.warnings.push(Warning::new(
-                        name.as_str(),
-                        format!(
-                            "split belongs to package {}, not {}",
-                            pkg.unwrap_or_default(),
-                            base_package.clone().unwrap_or_default()
-                        ),
-                    ));
-                }
-                let vc = part.report.app.version_code.clone();
-                if vc.is_some() && base_version.is_some() && vc != base_version {
-                    report.warnings.push(Warning::new(
-                        name.as_str(),
-                        format!(
-                            "split has versionCode {}, the base {}",
-                            vc.unwrap_or_default(),
-                            base_version.clone().unwrap_or_default()
-                        ),
-                    ));
-                }
+                let base_app = (base_package.as_ref(), base_version.as_ref());
+                warn_if_other_app(&name, &part.report.app, base_app, report);
             }
             report.parts.push(PackagePart {
                 path: name.clone(),
@@ -164,6 +150,33 @@ impl SetParts {
         }
         report.parts.extend(self.listed);
         merged
+    }
+}
+
+/// Warns when a split's manifest names another package or versionCode
+/// than the base's (`base_app`: package, versionCode).
+fn warn_if_other_app(
+    name: &str,
+    app: &crate::report::model::AppInfo,
+    base_app: (Option<&String>, Option<&String>),
+    report: &mut Report,
+) {
+    let (base_package, base_version) = base_app;
+    if let (Some(pkg), Some(want)) = (&app.id, base_package)
+        && pkg != want
+    {
+        report.warnings.push(Warning::new(
+            name,
+            format!("split belongs to package {pkg}, not {want}"),
+        ));
+    }
+    if let (Some(vc), Some(want)) = (&app.version_code, base_version)
+        && vc != want
+    {
+        report.warnings.push(Warning::new(
+            name,
+            format!("split has versionCode {vc}, the base {want}"),
+        ));
     }
 }
 
@@ -452,6 +465,25 @@ pub fn analyse_dir(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_split_of_another_app_or_version_is_warned_about() {
+        let base = (Some("org.app".to_string()), Some("7".to_string()));
+        let base_app = (base.0.as_ref(), base.1.as_ref());
+        let app = |id: &str, vc: &str| crate::report::model::AppInfo {
+            id: Some(id.to_string()),
+            version_code: Some(vc.to_string()),
+            ..Default::default()
+        };
+        let mut report = Report::default();
+        warn_if_other_app("config.en.apk", &app("org.app", "7"), base_app, &mut report);
+        assert!(report.warnings.is_empty());
+        warn_if_other_app("x.apk", &app("org.other", "8"), base_app, &mut report);
+        let texts: Vec<String> = report.warnings.iter().map(|w| format!("{w:?}")).collect();
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert!(texts[0].contains("split belongs to package org.other, not org.app"));
+        assert!(texts[1].contains("split has versionCode 8, the base 7"));
+    }
 
     #[test]
     fn xapk_manifest_names_base_and_obb() {
