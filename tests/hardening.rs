@@ -65,56 +65,11 @@ fn zero_caps_are_rejected() {
 /// A ZIP of `(name, uncompressed bytes, declared uncompressed size)`, every
 /// entry deflated; the declared size may lie.
 fn zip_with(entries: &[(&str, &[u8], Option<u32>)]) -> Vec<u8> {
-    use flate2::Compression;
-    use flate2::write::DeflateEncoder;
-    use std::io::Write;
-    let mut out = Vec::new();
-    let mut cd = Vec::new();
+    let mut zip = common::zip::ZipWriter::new(Vec::new(), flate2::Compression::default());
     for (name, data, declared) in entries {
-        let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
-        enc.write_all(data).unwrap();
-        let packed = enc.finish().unwrap();
-        let mut crc = flate2::Crc::new();
-        crc.update(data);
-        let usize = declared.unwrap_or(data.len() as u32);
-        let offset = out.len() as u32;
-        let header = |sig: u32, cd: bool| {
-            let mut h = Vec::new();
-            h.extend_from_slice(&sig.to_le_bytes());
-            if cd {
-                h.extend_from_slice(&20u16.to_le_bytes());
-            }
-            h.extend_from_slice(&20u16.to_le_bytes());
-            h.extend_from_slice(&0u16.to_le_bytes());
-            h.extend_from_slice(&8u16.to_le_bytes());
-            h.extend_from_slice(&[0; 4]);
-            h.extend_from_slice(&crc.sum().to_le_bytes());
-            h.extend_from_slice(&(packed.len() as u32).to_le_bytes());
-            h.extend_from_slice(&usize.to_le_bytes());
-            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            h.extend_from_slice(&0u16.to_le_bytes());
-            if cd {
-                h.extend_from_slice(&[0; 6]);
-                h.extend_from_slice(&0u32.to_le_bytes());
-                h.extend_from_slice(&offset.to_le_bytes());
-            }
-            h.extend_from_slice(name.as_bytes());
-            h
-        };
-        out.extend(header(0x0403_4b50, false));
-        out.extend_from_slice(&packed);
-        cd.extend(header(0x0201_4b50, true));
+        zip.add(name, data, *declared);
     }
-    let cd_offset = out.len() as u32;
-    out.extend_from_slice(&cd);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0; 4]);
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(cd.len() as u32).to_le_bytes());
-    out.extend_from_slice(&cd_offset.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out
+    zip.finish()
 }
 
 fn warnings(r: &telltale::Report) -> Vec<String> {

@@ -9,7 +9,7 @@
 //! 64 MiB + 2 × the largest entry. Release builds only: a debug build
 //! allocates differently and is too slow.
 
-use std::io::Write;
+mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -54,57 +54,12 @@ fn text(seed: u64) -> Vec<u8> {
 
 /// Writes a ZIP of deflated entries to `path`, one entry at a time.
 fn write_zip(path: &std::path::Path, entries: impl Iterator<Item = (String, Vec<u8>)>) {
-    use flate2::Compression;
-    use flate2::write::DeflateEncoder;
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let mut at = 0u32;
-    let mut cd = Vec::new();
-    let mut count = 0u16;
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut zip = common::zip::ZipWriter::new(file, flate2::Compression::fast());
     for (name, data) in entries {
-        let mut enc = DeflateEncoder::new(Vec::new(), Compression::fast());
-        enc.write_all(&data).unwrap();
-        let packed = enc.finish().unwrap();
-        let mut crc = flate2::Crc::new();
-        crc.update(&data);
-        let header = |sig: u32, central: bool| {
-            let mut h = Vec::new();
-            h.extend_from_slice(&sig.to_le_bytes());
-            if central {
-                h.extend_from_slice(&20u16.to_le_bytes());
-            }
-            h.extend_from_slice(&20u16.to_le_bytes());
-            h.extend_from_slice(&0u16.to_le_bytes());
-            h.extend_from_slice(&8u16.to_le_bytes());
-            h.extend_from_slice(&[0; 4]);
-            h.extend_from_slice(&crc.sum().to_le_bytes());
-            h.extend_from_slice(&(packed.len() as u32).to_le_bytes());
-            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            h.extend_from_slice(&0u16.to_le_bytes());
-            if central {
-                h.extend_from_slice(&[0; 6]);
-                h.extend_from_slice(&0u32.to_le_bytes());
-                h.extend_from_slice(&at.to_le_bytes());
-            }
-            h.extend_from_slice(name.as_bytes());
-            h
-        };
-        let local = header(0x0403_4b50, false);
-        file.write_all(&local).unwrap();
-        file.write_all(&packed).unwrap();
-        cd.extend(header(0x0201_4b50, true));
-        at += (local.len() + packed.len()) as u32;
-        count += 1;
+        zip.add(&name, &data, None);
     }
-    file.write_all(&cd).unwrap();
-    file.write_all(&0x0605_4b50u32.to_le_bytes()).unwrap();
-    file.write_all(&[0; 4]).unwrap();
-    file.write_all(&count.to_le_bytes()).unwrap();
-    file.write_all(&count.to_le_bytes()).unwrap();
-    file.write_all(&(cd.len() as u32).to_le_bytes()).unwrap();
-    file.write_all(&at.to_le_bytes()).unwrap();
-    file.write_all(&0u16.to_le_bytes()).unwrap();
-    file.flush().unwrap();
+    zip.finish();
 }
 
 /// Peak resident set of the children waited for so far, in bytes.

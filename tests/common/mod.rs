@@ -8,6 +8,7 @@ use telltale::{Options, Report, inspect_path};
 
 pub mod html;
 pub mod postgres;
+pub mod zip;
 
 /// Inspects `path` with the default options; panics with the path on error.
 pub fn inspect(path: &Path) -> Report {
