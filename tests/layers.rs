@@ -220,7 +220,6 @@ const LONG_PENDING: &[&str] = &[
     "src/container/zip.rs:open",
     // Still to split on this branch.
     "src/android/code.rs:analyse",
-    "src/android/dex/code.rs:code",
 ];
 
 /// The name of the function a line starts, if it starts one.

@@ -252,26 +252,7 @@ impl<F: FnMut(CodeRef)> Walker<'_, F> {
         while pc < units {
             let Some(unit) = unit_at(pc) else { break };
             let op = (unit & 0xFF) as u8;
-            let len: u64 = if op == 0 {
-                let a = unit_at(pc + 1).map(u64::from);
-                match unit >> 8 {
-                    // packed-switch-payload: ident, size, first_key (2), targets (2 × size)
-                    1 => a.map_or(u64::MAX, |n| 4 + 2 * n),
-                    // sparse-switch-payload: ident, size, keys (2 × size), targets (2 × size)
-                    2 => a.map_or(u64::MAX, |n| 2 + 4 * n),
-                    // fill-array-data-payload: ident, width, size (2), data (width × size bytes)
-                    3 => match (a, unit_at(pc + 2), unit_at(pc + 3)) {
-                        (Some(w), Some(lo), Some(hi)) => {
-                            let n = u64::from(lo) | (u64::from(hi) << 16);
-                            4 + (w * n).div_ceil(2)
-                        }
-                        _ => u64::MAX,
-                    },
-                    _ => 1,
-                }
-            } else {
-                insn_units(op) as u64
-            };
+            let len = instruction_units(unit, pc, &unit_at);
             if len > (units - pc) as u64 {
                 let off = start + pc * 2;
                 let d = &mut self.dropped;
@@ -281,16 +262,8 @@ impl<F: FnMut(CodeRef)> Walker<'_, F> {
                 return;
             }
             if let Some((kind, wide)) = ref_of(op) {
-                let index = if wide {
-                    match (unit_at(pc + 1), unit_at(pc + 2)) {
-                        (Some(lo), Some(hi)) => u32::from(lo) | (u32::from(hi) << 16),
-                        _ => return,
-                    }
-                } else {
-                    match unit_at(pc + 1) {
-                        Some(i) => u32::from(i),
-                        None => return,
-                    }
+                let Some(index) = ref_index(wide, pc, &unit_at) else {
+                    return;
                 };
                 self.stats.refs += 1;
                 (self.visit)(CodeRef {
@@ -304,6 +277,45 @@ impl<F: FnMut(CodeRef)> Walker<'_, F> {
             }
             pc += len as usize;
         }
+    }
+}
+
+/// Length in code units of the instruction whose first unit is `unit` at
+/// `pc`: the opcode's format, or for `nop` the size of the payload it may
+/// introduce (`u64::MAX` when the payload header is cut off).
+#[inline]
+fn instruction_units(unit: u16, pc: usize, unit_at: &impl Fn(usize) -> Option<u16>) -> u64 {
+    let op = (unit & 0xFF) as u8;
+    if op != 0 {
+        return insn_units(op) as u64;
+    }
+    let a = unit_at(pc + 1).map(u64::from);
+    match unit >> 8 {
+        // packed-switch-payload: ident, size, first_key (2), targets (2 × size)
+        1 => a.map_or(u64::MAX, |n| 4 + 2 * n),
+        // sparse-switch-payload: ident, size, keys (2 × size), targets (2 × size)
+        2 => a.map_or(u64::MAX, |n| 2 + 4 * n),
+        // fill-array-data-payload: ident, width, size (2), data (width × size bytes)
+        3 => match (a, unit_at(pc + 2), unit_at(pc + 3)) {
+            (Some(w), Some(lo), Some(hi)) => {
+                let n = u64::from(lo) | (u64::from(hi) << 16);
+                4 + (w * n).div_ceil(2)
+            }
+            _ => u64::MAX,
+        },
+        _ => 1,
+    }
+}
+
+/// The index operand of the instruction at `pc`: one code unit, or two
+/// (`wide`, low unit first).
+#[inline]
+fn ref_index(wide: bool, pc: usize, unit_at: &impl Fn(usize) -> Option<u16>) -> Option<u32> {
+    if wide {
+        let (lo, hi) = (unit_at(pc + 1)?, unit_at(pc + 2)?);
+        Some(u32::from(lo) | (u32::from(hi) << 16))
+    } else {
+        unit_at(pc + 1).map(u32::from)
     }
 }
 
