@@ -5,9 +5,9 @@
 //! the SDKs of an endpoint are those whose code or library holds it.
 
 use crate::android::identifiers::{APP, OTHER};
-use crate::report::model::{AppKey, Endpoint, Location, NoiseCount, Report, Sdk, Secret};
+use crate::report::model::{AppKey, Location, NoiseCount, Report, Sdk, Secret};
 use crate::scan;
-use crate::scan::aggregate::Place;
+use crate::scan::aggregate::{Aggregated, Place};
 use crate::scan::collect::Collected;
 use crate::scan::named::{NamedClass, NamedValue};
 use crate::signatures::{
@@ -99,10 +99,7 @@ impl<'a> CodeOwners<'a> {
 /// with how many endpoints and secrets there were before the caps.
 #[derive(Debug, Default)]
 pub struct Folded {
-    pub endpoints: Vec<Endpoint>,
-    pub endpoints_total: usize,
-    pub secrets: Vec<Secret>,
-    pub secrets_total: usize,
+    pub aggregated: Aggregated,
     pub noise: Vec<NoiseCount>,
     pub app_keys: Vec<AppKey>,
 }
@@ -110,10 +107,10 @@ pub struct Folded {
 impl Folded {
     /// Moves the folded lists and totals into `report`.
     pub fn into_report(self, report: &mut Report) {
-        report.endpoints = self.endpoints;
-        report.endpoints_total = self.endpoints_total;
-        report.secrets = self.secrets;
-        report.secrets_total = self.secrets_total;
+        report.endpoints = self.aggregated.endpoints;
+        report.endpoints_total = self.aggregated.endpoints_total;
+        report.secrets = self.aggregated.secrets;
+        report.secrets_total = self.aggregated.secrets_total;
         report.endpoint_noise = self.noise;
         report.app_keys = self.app_keys;
     }
@@ -164,10 +161,7 @@ pub fn endpoints_and_secrets(
     };
     let done = agg.finish(&attribute, sdks_at, show_secrets, extra, &replace);
     Folded {
-        endpoints: done.endpoints,
-        endpoints_total: done.endpoints_total,
-        secrets: done.secrets,
-        secrets_total: done.secrets_total,
+        aggregated: done,
         noise: counts,
         app_keys: named.app_keys(),
     }
