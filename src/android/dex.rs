@@ -12,6 +12,7 @@ mod code;
 mod mutf8;
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 pub use code::{CodeRef, CodeWalk, RefKind};
 
@@ -126,6 +127,69 @@ use crate::binread::{le_u16 as u16_at, le_u32 as u32_at};
 /// DEX's unsigned LEB128: at most five bytes, kept to 32 bits.
 fn uleb128(data: &[u8], pos: &mut usize) -> Option<u32> {
     crate::binread::uleb128(data, pos, 5).map(|v| v as u32)
+}
+
+/// The DEX type descriptor of a Java class name.
+pub fn descriptor(class: &str) -> String {
+    format!("L{};", class.replace('.', "/"))
+}
+
+/// What a package's descriptors start with (`a.b` → `La/b/`).
+pub fn package_descriptor(prefix: &str) -> String {
+    format!("L{}/", prefix.replace('.', "/"))
+}
+
+/// Descriptor lookups: key (descriptor, or `L…/` package) → (the string
+/// found, its data offset).
+pub type Answers = HashMap<String, (String, u64)>;
+
+/// The DEX string table as `descriptor → offset`, for the descriptors asked
+/// (`exact`), and the smallest descriptor under each package asked
+/// (`under`, each ending with `/`).
+pub fn lookup_descriptors(dex: &Dex<'_>, exact: &[&str], under: &[&str]) -> Answers {
+    let mut found = Answers::new();
+    let exact: HashSet<&str> = exact.iter().copied().collect();
+    let under: HashSet<&str> = under.iter().copied().collect();
+    let mut budget = dex.data().len().saturating_mul(2) + 65536;
+    for i in 0..dex.string_ids().count {
+        let (Some(off), Some(b)) = (dex.string_data_offset(i), dex.string_bytes(i)) else {
+            continue;
+        };
+        budget = match budget.checked_sub(b.len() + 1) {
+            Some(left) => left,
+            None => break,
+        };
+        // Everything asked is a descriptor, `L…;`.
+        if b.first() != Some(&b'L') || b.last() != Some(&b';') {
+            continue;
+        }
+        let Ok(s) = std::str::from_utf8(b) else {
+            continue;
+        };
+        if exact.contains(s) {
+            found
+                .entry(s.to_string())
+                .or_insert((s.to_string(), u64::from(off)));
+        }
+        if under.is_empty() {
+            continue;
+        }
+        // Every package asked ends with `/`: try each prefix of `s` that does.
+        for (j, _) in s.match_indices('/') {
+            let Some(p) = s.get(..=j).filter(|p| under.contains(p)) else {
+                continue;
+            };
+            // Sorted string tables make the first hit the smallest; keep the
+            // smallest either way.
+            let e = found
+                .entry(p.to_string())
+                .or_insert((s.to_string(), u64::from(off)));
+            if s < e.0.as_str() {
+                *e = (s.to_string(), u64::from(off));
+            }
+        }
+    }
+    found
 }
 
 /// `Lcom/foo/Bar$1;` → `com.foo.Bar$1`. Other descriptors (arrays,

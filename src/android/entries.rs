@@ -9,9 +9,13 @@ use crate::container::Budget;
 use crate::container::budget::{Grant, ReadError};
 use crate::container::zip::{Archive, Entry};
 use crate::native::{self, ElfInfo, packers};
+use crate::report::bytes::first_places;
+use crate::report::memo::EntryMemo;
 use crate::scan::collect::Collector;
 use crate::scan::{self, EntryScan};
+use crate::signatures::{Database, example_key};
 use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// The knowledge the per-entry pass reads, handed down from the knowledge
@@ -22,6 +26,8 @@ pub struct Tables<'k> {
     pub identifier_apis: &'k [ApiSpec],
     pub personal_data: &'k crate::android::personal_data::Catalogue,
     pub packers: &'k [packers::Entry],
+    /// The SDK signatures (to keep what evidence will ask of DEX files).
+    pub signatures: &'k Database,
     /// Where each entry's hits go as soon as it is analysed (its outcome's
     /// `scan` is then left empty); `None` leaves them in the outcome.
     pub hits: Option<HitsAt<'k>>,
@@ -395,11 +401,114 @@ fn analyse_read(
         EntryKind::Raw => out.scan = scan::noise::scan_entry(tables.scan, &out.path, &bytes),
         EntryKind::Skip => {}
     }
+    keep_memo(tables, &out, &bytes);
     hand_over(tables, &mut out);
     Analysed {
         outcome: out,
         nested: None,
     }
+}
+
+/// Keeps what evidence will ask of a DEX file at the top of the package
+/// ([`EntryMemo`]), when hits are collected. Nested and split-member paths
+/// are left out: `!` in their paths may resolve another way.
+fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8]) {
+    let (Some(hits), Some(dex)) = (tables.hits, out.dex.as_ref()) else {
+        return;
+    };
+    if !hits.prefix.is_empty() || out.path.contains('!') {
+        return;
+    }
+    let offsets = out
+        .scan
+        .endpoints
+        .iter()
+        .map(|h| h.offset)
+        .chain(dex.api_hits.iter().map(|h| u64::from(h.offset)))
+        .collect();
+    let hosts = out.scan.endpoints.iter().map(|h| h.host.as_str());
+    if let Some(memo) = dex_memo(bytes, dex, offsets, hosts, tables.signatures) {
+        hits.collector.memo(&out.path, memo);
+    }
+}
+
+/// How many classes of each Java package under an SDK's package keep their
+/// descriptor's place in a DEX file. The matcher names the first of a
+/// group by [`example_key`]; the app's own classes leave a group by whole
+/// packages (but for a class named like the app id), so two per package
+/// hold the matcher's pick whichever packages are left out.
+const EXAMPLES_PER_PACKAGE: usize = 2;
+
+/// The memo of the DEX file `bytes` (already read into `facts`): `offsets`
+/// are the places locations may point at, `hosts` the hosts of its hits.
+/// Kept: the descriptors of the first classes of each package under an
+/// SDK's package, the smallest descriptor under each SDK package the code
+/// refers to, and the first place of each SDK host.
+fn dex_memo<'h>(
+    bytes: &[u8],
+    facts: &DexFacts,
+    offsets: Vec<u64>,
+    hosts: impl Iterator<Item = &'h str>,
+    db: &Database,
+) -> Option<EntryMemo> {
+    let dex = dex::Dex::parse(bytes).ok()?;
+    let (exact, under) = asked_descriptors(facts, db);
+    let exact_refs: Vec<&str> = exact.iter().map(String::as_str).collect();
+    let under_refs: Vec<&str> = under.iter().map(String::as_str).collect();
+    let mut found = dex::lookup_descriptors(&dex, &exact_refs, &under_refs);
+    let descriptors = exact
+        .into_iter()
+        .chain(under)
+        .map(|key| {
+            let answer = found.remove(&key);
+            (key, answer)
+        })
+        .collect();
+    let hosts: BTreeSet<String> = hosts
+        .filter(|h| db.is_sdk_host(h))
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let hosts: Vec<String> = hosts.into_iter().collect();
+    let needles = first_places(bytes, &hosts)
+        .into_iter()
+        .map(|(text, encoding, at)| ((text, encoding), at))
+        .collect();
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes).into();
+    Some(EntryMemo::new(bytes, digest, offsets, descriptors, needles))
+}
+
+/// The descriptors SDK evidence may ask of a DEX file: those of the first
+/// classes (by [`example_key`]) of each Java package under each SDK
+/// package, and the `L…/` of each SDK package its code refers to.
+fn asked_descriptors(facts: &DexFacts, db: &Database) -> (Vec<String>, BTreeSet<String>) {
+    let mut best: BTreeMap<(String, &str), BTreeSet<(bool, &str)>> = BTreeMap::new();
+    for class in facts.classes.iter() {
+        let Some((_, prefix)) = db.class_match(class) else {
+            continue;
+        };
+        let package = class.rsplit_once('.').map_or("", |(p, _)| p);
+        let set = best.entry((prefix, package)).or_default();
+        let key = example_key(class);
+        if set.len() < EXAMPLES_PER_PACKAGE {
+            set.insert(key);
+        } else if set.last().is_some_and(|last| key < *last) {
+            set.insert(key);
+            set.pop_last();
+        }
+    }
+    let exact = best
+        .values()
+        .flatten()
+        .map(|(_, c)| dex::descriptor(c))
+        .collect();
+    let under = facts
+        .referenced
+        .iter()
+        .filter_map(|class| db.class_match(class))
+        .map(|(_, prefix)| dex::package_descriptor(&prefix))
+        .collect();
+    (exact, under)
 }
 
 /// Hands the hits of `out` to the collector, if any, with the classes
@@ -520,5 +629,94 @@ fn analyse_elf(rules: &scan::Rules, bytes: &[u8], out: &mut EntryOutcome) {
         let found = scan::scan_bytes(rules, piece, offset);
         out.scan.endpoints.extend(found.endpoints);
         out.scan.secrets.extend(found.secrets);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::sdk;
+    use crate::report::bytes::excerpt;
+    use crate::report::model::Evidence;
+
+    fn ev(kind: &str, detail: &str) -> Evidence {
+        Evidence {
+            kind: kind.into(),
+            path: "classes.dex".into(),
+            detail: detail.into(),
+            ..Evidence::default()
+        }
+    }
+
+    #[test]
+    fn memos_answer_as_the_bytes_do_or_not_at_all() {
+        let k = crate::knowledge::Knowledge::embedded().unwrap();
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/sdk-planted.apk");
+        let bytes = crate::evidence::Package::open(&p)
+            .unwrap()
+            .entry("classes.dex", &crate::container::zip::Limits::default())
+            .unwrap();
+        let facts = crate::android::code::analyse(
+            &bytes,
+            &k.identifier_apis,
+            &k.personal_data,
+            &mut |_| {},
+        )
+        .unwrap();
+        let hosts = ["api.mixpanel.com", "www.cmpassport.com", "example.org"];
+        let memo = dex_memo(
+            &bytes,
+            &facts,
+            vec![100u64, 3000],
+            hosts.into_iter(),
+            &k.signatures,
+        )
+        .unwrap();
+        assert_eq!(
+            crate::util::hex(&memo.digest),
+            crate::util::sha256_hex(&bytes)
+        );
+        assert_eq!(
+            memo.window(100).and_then(|w| excerpt(w, 0)),
+            excerpt(&bytes, 100)
+        );
+        assert_eq!(memo.window(101), None, "not kept: unknown");
+
+        let kept = || {
+            vec![
+                ev("code", "com.umeng.analytics.MobclickAgent"),
+                ev("code", "com.cmic.sso.sdk.auth.AuthnHelper"),
+                ev("network", "api.mixpanel.com"),
+                ev("network", "www.cmpassport.com"),
+            ]
+        };
+        let (mut whole, mut memoed) = (kept(), kept());
+        sdk::locate(
+            &mut whole.iter_mut().collect::<Vec<_>>(),
+            "classes.dex",
+            &bytes,
+            "h",
+        );
+        assert!(sdk::locate_from(
+            &mut memoed.iter_mut().collect::<Vec<_>>(),
+            "classes.dex",
+            &memo,
+            "h"
+        ));
+        assert_eq!(whole, memoed);
+        assert!(whole.iter().all(|e| e.matched.is_some()));
+
+        // A host not among the entry's hits is not known: nothing is filled.
+        let mut other = [
+            ev("network", "unknown.example"),
+            ev("network", "api.mixpanel.com"),
+        ];
+        assert!(!sdk::locate_from(
+            &mut other.iter_mut().collect::<Vec<_>>(),
+            "classes.dex",
+            &memo,
+            "h"
+        ));
+        assert!(other.iter().all(|e| e.location.is_none()));
     }
 }

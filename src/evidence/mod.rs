@@ -159,6 +159,9 @@ fn member(
         .map_err(|e| format!("{name}: {e}"))
 }
 
+// A memo's window holds an excerpt.
+const _: () = assert!(crate::report::memo::WINDOW_LEN >= EXCERPT_LEN);
+
 /// Locations, SDK evidence and secret locations of one entry.
 type Entry<'a> = (
     Vec<&'a mut Location>,
@@ -198,12 +201,19 @@ pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
     {
         by_path.entry(loc.path.clone()).or_default().2.push(loc);
     }
-    // Entries are independent: read (inflate) and hash them in parallel.
+    // Entries are independent: read (inflate) and hash them in parallel,
+    // unless the entry pass kept what is needed of them.
+    let memos = std::mem::take(&mut report.entry_memos);
     let by_path: Vec<(String, Entry<'_>)> = by_path.into_iter().collect();
     let reader = package.reader();
     by_path
         .into_par_iter()
-        .for_each(|(path, (locs, mut evidence, secret_locs))| {
+        .for_each(|(path, (mut locs, mut evidence, mut secret_locs))| {
+            if let Some(memo) = memos.get(&path)
+                && from_memo(memo, &path, &mut locs, &mut evidence, &mut secret_locs)
+            {
+                return;
+            }
             let Ok(bytes) = reader.entry(&path, limits) else {
                 return;
             };
@@ -217,6 +227,39 @@ pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
             }
             sdk::locate(&mut evidence, &path, &bytes, &digest);
         });
+}
+
+/// Enriches one entry's locations and evidence from what the entry pass
+/// kept of it; `false`, with nothing changed, when that is not enough.
+fn from_memo(
+    memo: &crate::report::memo::EntryMemo,
+    path: &str,
+    locs: &mut [&mut Location],
+    evidence: &mut [&mut Evidence],
+    secret_locs: &mut [&mut Location],
+) -> bool {
+    let mut excerpts = Vec::with_capacity(locs.len());
+    for loc in locs.iter() {
+        match loc.offset {
+            Some(o) => match memo.window(o) {
+                Some(w) => excerpts.push(excerpt(w, 0)),
+                None => return false,
+            },
+            None => excerpts.push(None),
+        }
+    }
+    let digest = crate::util::hex(&memo.digest);
+    if !sdk::locate_from(evidence, path, memo, &digest) {
+        return false;
+    }
+    for (loc, excerpt) in locs.iter_mut().zip(excerpts) {
+        loc.entry_sha256 = Some(digest.clone());
+        loc.excerpt = excerpt;
+    }
+    for loc in secret_locs.iter_mut() {
+        loc.entry_sha256 = Some(digest.clone());
+    }
+    true
 }
 
 #[cfg(test)]

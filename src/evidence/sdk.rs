@@ -25,10 +25,11 @@
 //! The first occurrence wins, so the result is deterministic. Folders
 //! (framework directories) carry no location.
 
-use crate::android::dex::Dex;
+use crate::android::dex::{Answers, Dex, descriptor, lookup_descriptors, package_descriptor};
+pub use crate::report::bytes::encode;
 use crate::report::bytes::excerpt;
-use crate::report::model::{Evidence, Location};
-use std::collections::HashMap;
+use crate::report::memo::EntryMemo;
+use crate::report::model::{Evidence, Excerpt, Location};
 
 /// How a needle must sit in the bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +49,7 @@ enum Bound {
 
 /// One way a string can be stored in an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Needle {
+pub struct Needle {
     text: String,
     encoding: Option<&'static str>,
     bound: Bound,
@@ -65,15 +66,6 @@ impl Needle {
 
     fn bytes(&self) -> Vec<u8> {
         encode(&self.text, self.encoding)
-    }
-}
-
-/// `text` in `encoding` (`None` = UTF-8, `utf-16le`, `utf-16be`).
-pub fn encode(text: &str, encoding: Option<&str>) -> Vec<u8> {
-    match encoding {
-        Some("utf-16le") => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
-        Some("utf-16be") => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
-        _ => text.as_bytes().to_vec(),
     }
 }
 
@@ -104,10 +96,6 @@ fn example_class(detail: &str) -> Option<&str> {
 /// The package of a collapsed detail (`a.b.* (…)` → `a.b`).
 fn group_prefix(detail: &str) -> Option<&str> {
     detail.split_once(".* (").map(|(p, _)| p)
-}
-
-fn descriptor(class: &str) -> String {
-    format!("L{};", class.replace('.', "/"))
 }
 
 /// The JNI symbol prefix of `class`'s native methods (`Java_a_b_C_`).
@@ -150,8 +138,7 @@ fn target(e: &Evidence, is_dex: bool) -> Option<Target> {
     match e.kind.as_str() {
         "code" | "repackaged-code" | "code-reference" => match (example_class(d), is_dex) {
             (Some(c), true) => Some(Target::Descriptor(descriptor(c))),
-            (None, true) => group_prefix(d)
-                .map(|p| Target::DescriptorUnder(format!("L{}/", p.replace('.', "/")))),
+            (None, true) => group_prefix(d).map(|p| Target::DescriptorUnder(package_descriptor(p))),
             (Some(c), false) => Some(Target::Bytes(c_string(c))),
             (None, false) => None,
         },
@@ -207,87 +194,186 @@ fn find(bytes: &[u8], needle: &Needle) -> Option<u64> {
         .map(|at| at as u64)
 }
 
-/// The DEX string table as `descriptor → offset`, for the descriptors asked.
-fn dex_lookup(dex: &Dex<'_>, exact: &[&str], under: &[&str]) -> HashMap<String, (String, u64)> {
-    let mut found: HashMap<String, (String, u64)> = HashMap::new();
-    let mut budget = dex.data().len().saturating_mul(2) + 65536;
-    for i in 0..dex.string_ids().count {
-        let (Some(off), Some(b)) = (dex.string_data_offset(i), dex.string_bytes(i)) else {
-            continue;
-        };
-        budget = match budget.checked_sub(b.len() + 1) {
-            Some(left) => left,
-            None => break,
-        };
-        let Ok(s) = std::str::from_utf8(b) else {
-            continue;
-        };
-        if exact.contains(&s) {
-            found
-                .entry(s.to_string())
-                .or_insert((s.to_string(), u64::from(off)));
-        }
-        for p in under
-            .iter()
-            .filter(|p| s.starts_with(**p) && s.ends_with(';'))
-        {
-            // Sorted string tables make the first hit the smallest; keep the
-            // smallest either way.
-            let e = found
-                .entry((*p).to_string())
-                .or_insert((s.to_string(), u64::from(off)));
-            if s < e.0.as_str() {
-                *e = (s.to_string(), u64::from(off));
+/// What [`locate`] reads an entry through: its bytes, or what the entry
+/// pass kept of them ([`super::memo::EntryMemo`]). Each question returns
+/// `None` when the source cannot answer it.
+pub trait Source {
+    /// Whether the entry is a DEX file that parses.
+    fn is_dex(&self) -> bool;
+    /// [`lookup_descriptors`].
+    fn lookup(&self, exact: &[&str], under: &[&str]) -> Option<Answers>;
+    /// The first place of `text` in `encoding`, anywhere.
+    fn find_free(&self, text: &str, encoding: Option<&'static str>) -> Option<Option<u64>>;
+    /// The first place of `needle`, bounded as it asks.
+    fn find_bounded(&self, needle: &Needle) -> Option<Option<u64>>;
+    /// The excerpt at `offset` (`None` inside: past the end).
+    fn excerpt(&self, offset: u64) -> Option<Option<Excerpt>>;
+}
+
+/// An entry's bytes, with its DEX view when it is one.
+pub struct Whole<'b> {
+    pub bytes: &'b [u8],
+    dex: Option<Dex<'b>>,
+}
+
+impl<'b> Whole<'b> {
+    /// `bytes` as a [`Source`].
+    pub fn new(bytes: &'b [u8]) -> Whole<'b> {
+        let dex = bytes
+            .starts_with(b"dex\n")
+            .then(|| Dex::parse(bytes).ok())
+            .flatten();
+        Whole { bytes, dex }
+    }
+}
+
+impl Source for Whole<'_> {
+    fn is_dex(&self) -> bool {
+        self.dex.is_some()
+    }
+
+    fn lookup(&self, exact: &[&str], under: &[&str]) -> Option<Answers> {
+        Some(
+            self.dex
+                .as_ref()
+                .map(|dex| lookup_descriptors(dex, exact, under))
+                .unwrap_or_default(),
+        )
+    }
+
+    fn find_free(&self, text: &str, encoding: Option<&'static str>) -> Option<Option<u64>> {
+        Some(find(
+            self.bytes,
+            &Needle::new(text.to_string(), encoding, Bound::Free),
+        ))
+    }
+
+    fn find_bounded(&self, needle: &Needle) -> Option<Option<u64>> {
+        Some(find(self.bytes, needle))
+    }
+
+    fn excerpt(&self, offset: u64) -> Option<Option<Excerpt>> {
+        Some(excerpt(self.bytes, offset))
+    }
+}
+
+impl Source for EntryMemo {
+    fn is_dex(&self) -> bool {
+        // Memos are kept for DEX files that parse only.
+        true
+    }
+
+    fn lookup(&self, exact: &[&str], under: &[&str]) -> Option<Answers> {
+        let mut out = Answers::new();
+        for key in exact.iter().chain(under) {
+            if let Some(answer) = self.descriptor(key)? {
+                out.insert((*key).to_string(), answer.clone());
             }
         }
+        Some(out)
     }
-    found
+
+    fn find_free(&self, text: &str, encoding: Option<&'static str>) -> Option<Option<u64>> {
+        self.needle(text, encoding)
+    }
+
+    fn find_bounded(&self, _: &Needle) -> Option<Option<u64>> {
+        None
+    }
+
+    fn excerpt(&self, offset: u64) -> Option<Option<Excerpt>> {
+        self.window(offset).map(|w| excerpt(w, 0))
+    }
+}
+
+/// What [`locate`] fills in one evidence item: the string matched, its
+/// encoding and offset, and the excerpt there.
+type Found = Option<(String, Option<&'static str>, u64, Option<Excerpt>)>;
+
+/// Where each of `items` lies in `source`, or `None` if the source cannot
+/// tell for one of them.
+fn answers(items: &[&mut Evidence], source: &dyn Source) -> Option<Vec<Found>> {
+    let is_dex = source.is_dex();
+    let targets: Vec<Option<Target>> = items.iter().map(|e| target(e, is_dex)).collect();
+    let mut exact: Vec<&str> = Vec::new();
+    let mut under: Vec<&str> = Vec::new();
+    for t in &targets {
+        match t {
+            Some(Target::Descriptor(d)) => exact.push(d),
+            Some(Target::DescriptorUnder(d)) => under.push(d),
+            _ => {}
+        }
+    }
+    let table = if is_dex && !(exact.is_empty() && under.is_empty()) {
+        source.lookup(&exact, &under)?
+    } else {
+        Answers::new()
+    };
+    let mut out = Vec::with_capacity(targets.len());
+    for t in &targets {
+        let hit = match t {
+            Some(Target::Descriptor(d) | Target::DescriptorUnder(d)) => {
+                table.get(d).map(|(s, off)| (s.clone(), None, *off))
+            }
+            Some(Target::Bytes(needles)) => {
+                let mut hit = None;
+                for n in needles {
+                    let at = match n.bound {
+                        Bound::Free => source.find_free(&n.text, n.encoding)?,
+                        _ => source.find_bounded(n)?,
+                    };
+                    if let Some(off) = at {
+                        hit = Some((n.text.clone(), n.encoding, off));
+                        break;
+                    }
+                }
+                hit
+            }
+            None => None,
+        };
+        out.push(match hit {
+            Some((text, enc, off)) => Some((text, enc, off, source.excerpt(off)?)),
+            None => None,
+        });
+    }
+    Some(out)
 }
 
 /// Fills `matched`, `encoding` and `location` of every evidence item that
 /// lies in the entry `path`, whose decompressed bytes are `bytes`.
 pub fn locate(items: &mut [&mut Evidence], path: &str, bytes: &[u8], digest: &str) {
-    let dex = bytes
-        .starts_with(b"dex\n")
-        .then(|| Dex::parse(bytes).ok())
-        .flatten();
-    let targets: Vec<Option<Target>> = items.iter().map(|e| target(e, dex.is_some())).collect();
-    let table = dex.as_ref().map(|dex| {
-        let exact: Vec<&str> = targets
-            .iter()
-            .filter_map(|t| match t {
-                Some(Target::Descriptor(d)) => Some(d.as_str()),
-                _ => None,
-            })
-            .collect();
-        let under: Vec<&str> = targets
-            .iter()
-            .filter_map(|t| match t {
-                Some(Target::DescriptorUnder(d)) => Some(d.as_str()),
-                _ => None,
-            })
-            .collect();
-        dex_lookup(dex, &exact, &under)
-    });
-    for (e, t) in items.iter_mut().zip(targets) {
-        let hit: Option<(String, Option<&'static str>, u64)> = match t {
-            Some(Target::Descriptor(d) | Target::DescriptorUnder(d)) => table
-                .as_ref()
-                .and_then(|m| m.get(&d))
-                .map(|(s, off)| (s.clone(), None, *off)),
-            Some(Target::Bytes(needles)) => needles
-                .iter()
-                .find_map(|n| find(bytes, n).map(|off| (n.text.clone(), n.encoding, off))),
-            None => None,
-        };
-        let (offset, excerpt) = match &hit {
-            Some((_, _, off)) => (Some(*off), excerpt(bytes, *off)),
+    // The whole bytes answer every question.
+    let found = answers(items, &Whole::new(bytes)).unwrap_or_default();
+    apply(items, found, path, digest);
+}
+
+/// [`locate`] through what the entry pass kept of the entry; `false` (and
+/// nothing filled) when that is not enough.
+pub fn locate_from(
+    items: &mut [&mut Evidence],
+    path: &str,
+    source: &dyn Source,
+    digest: &str,
+) -> bool {
+    match answers(items, source) {
+        Some(found) => {
+            apply(items, found, path, digest);
+            true
+        }
+        None => false,
+    }
+}
+
+fn apply(items: &mut [&mut Evidence], found: Vec<Found>, path: &str, digest: &str) {
+    for (e, hit) in items.iter_mut().zip(found) {
+        let (offset, excerpt) = match hit {
+            Some((text, enc, off, excerpt)) => {
+                e.matched = Some(text);
+                e.encoding = enc.map(str::to_string);
+                (Some(off), excerpt)
+            }
             None => (None, None),
         };
-        if let Some((text, enc, _)) = hit {
-            e.matched = Some(text);
-            e.encoding = enc.map(str::to_string);
-        }
         e.location = Some(Location {
             path: path.to_string(),
             offset,
@@ -329,6 +415,34 @@ mod tests {
             group_prefix("com.a.* (3 types referenced by the app's code, not bundled)"),
             Some("com.a")
         );
+    }
+
+    #[test]
+    fn one_scan_finds_each_needle_first_as_memmem_does() {
+        let texts: Vec<String> = [
+            "x.com",
+            "api.x.com",
+            "pi.x",
+            "b.io",
+            "none.example",
+            "u16.io",
+            "",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let mut bytes = b"..api.x.com..x.com".to_vec();
+        bytes.extend(encode("b.io", Some("utf-16be")));
+        bytes.extend(encode("pi.x", Some("utf-16le")));
+        bytes.extend(encode("u16.io", Some("utf-16be")));
+        bytes.extend(b"pi.x b.io");
+        let all = crate::report::bytes::first_places(&bytes, &texts);
+        // UTF-8 for each but the empty one; UTF-16 for the two not found so.
+        assert_eq!(all.len(), 6 + 2 * 2);
+        for (text, encoding, at) in all {
+            let n = Needle::new(text.clone(), encoding, Bound::Free);
+            assert_eq!(at, find(&bytes, &n), "{text} {encoding:?}");
+        }
     }
 
     #[test]

@@ -192,6 +192,7 @@ impl Knowledge {
             identifier_apis: &self.identifier_apis,
             personal_data: &self.personal_data,
             packers: &self.packers,
+            signatures: &self.signatures,
             hits: None,
         }
     }

@@ -23,6 +23,78 @@ pub fn excerpt(bytes: &[u8], offset: u64) -> Option<Excerpt> {
     })
 }
 
+/// `text` in `encoding` (`None` = UTF-8, `utf-16le`, `utf-16be`).
+pub fn encode(text: &str, encoding: Option<&str>) -> Vec<u8> {
+    match encoding {
+        Some("utf-16le") => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+        Some("utf-16be") => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        _ => text.as_bytes().to_vec(),
+    }
+}
+
+/// The first place of each of `texts` anywhere in `bytes` in UTF-8, then
+/// UTF-16LE, then UTF-16BE, up to the first encoding it is there in:
+/// `(text, encoding, offset)`, as a search for each in turn gives them.
+/// Two scans at most: all texts as UTF-8, then those not found, as UTF-16.
+/// Empty texts are left out.
+pub fn first_places(
+    bytes: &[u8],
+    texts: &[String],
+) -> Vec<(String, Option<&'static str>, Option<u64>)> {
+    let utf8: Vec<(String, Option<&'static str>)> = texts
+        .iter()
+        .filter(|t| !t.is_empty())
+        .map(|t| (t.clone(), None))
+        .collect();
+    let mut out = first_of_each(bytes, utf8);
+    let utf16: Vec<(String, Option<&'static str>)> = out
+        .iter()
+        .filter(|(_, _, at)| at.is_none())
+        .flat_map(|(t, _, _)| [(t.clone(), Some("utf-16le")), (t.clone(), Some("utf-16be"))])
+        .collect();
+    out.extend(first_of_each(bytes, utf16));
+    out
+}
+
+/// The first place of each `(text, encoding)` (none empty) in `bytes`, in
+/// one scan: each place where one of them starts is visited in order until
+/// every one has been seen.
+fn first_of_each(
+    bytes: &[u8],
+    needles: Vec<(String, Option<&'static str>)>,
+) -> Vec<(String, Option<&'static str>, Option<u64>)> {
+    let patterns: Vec<Vec<u8>> = needles.iter().map(|(t, e)| encode(t, *e)).collect();
+    let mut first: Vec<Option<u64>> = vec![None; needles.len()];
+    if !patterns.is_empty()
+        && let Ok(ac) = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(&patterns)
+    {
+        let mut left = patterns.len();
+        let mut from = 0;
+        while left > 0 && from < bytes.len() {
+            let input = aho_corasick::Input::new(bytes).range(from..);
+            let Some(m) = ac.find(input) else {
+                break;
+            };
+            let at = m.start();
+            let rest = bytes.get(at..).unwrap_or_default();
+            for (slot, pat) in first.iter_mut().zip(&patterns) {
+                if slot.is_none() && rest.starts_with(pat) {
+                    *slot = Some(at as u64);
+                    left -= 1;
+                }
+            }
+            from = at + 1;
+        }
+    }
+    needles
+        .into_iter()
+        .zip(first)
+        .map(|((t, e), at)| (t, e, at))
+        .collect()
+}
+
 /// Length in bytes of `text` stored in `encoding` (UTF-8 unless `utf-16le`
 /// or `utf-16be`), as SDK evidence's `matched` is.
 pub fn encoded_len(text: &str, encoding: Option<&str>) -> u64 {

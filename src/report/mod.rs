@@ -5,6 +5,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod labels;
+pub mod memo;
 pub mod model;
 pub mod sarif;
 pub mod schema;

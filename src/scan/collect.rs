@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::aggregate::{Aggregator, EntryHits, Users, merge_paths};
 use super::named::NamedValue;
 use super::{EntryScan, noise};
+use crate::report::memo::EntryMemo;
 
 /// Everything collected from the entries' hits.
 #[derive(Debug, Default)]
@@ -27,6 +28,9 @@ pub struct Collected {
     /// (noise included: it is evidence all the same); sorted when they come
     /// from a [`Collector`], else in the order added.
     pub sdk_hosts: Vec<(String, String)>,
+    /// What the pass kept of DEX entries for evidence, by entry path (a
+    /// path kept twice keeps none).
+    pub memos: HashMap<String, Option<EntryMemo>>,
 }
 
 /// What [`Collected`] is given: the context rules and the SDK-host test.
@@ -154,6 +158,19 @@ impl<'a> Collector<'a> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take(path, prepared, users);
+    }
+
+    /// Keeps the memo of the entry `path` (see [`Collected::memos`]).
+    pub fn memo(&self, path: &str, memo: EntryMemo) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        match state.memos.entry(path.to_string()) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(Some(memo));
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                o.insert(None);
+            }
+        }
     }
 
     /// What was collected.

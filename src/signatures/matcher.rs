@@ -95,6 +95,13 @@ impl AppFacts {
     }
 }
 
+/// The key a group's example classes are ordered by: classes with short
+/// (obfuscated-looking) simple names last, then by name.
+pub fn example_key(class: &str) -> (bool, &str) {
+    let simple = class.rsplit(['.', '$']).next().unwrap_or(class);
+    (simple.chars().count() < 3, class)
+}
+
 /// Classes grouped under one matched prefix in one entry.
 #[derive(Default)]
 struct CodeGroup {
@@ -106,8 +113,8 @@ struct CodeGroup {
 impl CodeGroup {
     fn add(&mut self, class: &str) {
         self.count += 1;
-        let simple = class.rsplit(['.', '$']).next().unwrap_or(class);
-        let key = (simple.chars().count() < 3, class.to_owned());
+        let (short, class) = example_key(class);
+        let key = (short, class.to_owned());
         if self.examples.len() < CODE_EXAMPLES {
             self.examples.insert(key);
         } else if self.examples.last().is_some_and(|last| key < *last) {

@@ -24,7 +24,7 @@ pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 pub(crate) use db::normalize_class;
 pub use db::{Database, hash_files};
-pub use matcher::{AppFacts, MAX_EVIDENCE_PER_KIND, match_sdks};
+pub use matcher::{AppFacts, MAX_EVIDENCE_PER_KIND, example_key, match_sdks};
 pub(crate) use matcher::{app_namespace_sdks, code_owner, in_app_namespace, under};
 
 /// The database files in hashing order: `VERSION`, `schema.toml`,
