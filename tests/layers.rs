@@ -218,8 +218,6 @@ const LONG_PENDING: &[&str] = &[
     "src/findings/ios.rs:finish_binaries",
     "src/container/zip.rs:locate_data",
     "src/container/zip.rs:open",
-    // Still to split on this branch.
-    "src/android/code.rs:analyse",
 ];
 
 /// The name of the function a line starts, if it starts one.
