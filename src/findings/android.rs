@@ -38,7 +38,7 @@ pub fn run(
             .filter_map(|(path, memo)| Some((path, memo?)))
             .collect(),
     );
-    report.packed_code = packed::detect(&facts.outcomes, &knowledge.packer_stubs);
+    report.packed_code = packed::detect(&facts.outcomes, &knowledge.packers);
     for p in &report.packed_code {
         report.warnings.push(Warning::new(
             &p.path,
@@ -137,6 +137,11 @@ fn fill(
             .collect()
     };
     collected.named.extend(manifest_named(report, rules));
+    attribution::drop_package_names(
+        &mut collected,
+        report.app.id.as_deref(),
+        facts.all_classes().map(|(_, c)| c),
+    );
     let folded = attribution::endpoints_and_secrets(db, collected, show_secrets, &sdks_at);
     folded.into_report(report);
 }
