@@ -66,59 +66,8 @@ pub fn analyse(
         warnings: dex.warnings().to_vec(),
         ..DexFacts::default()
     };
-    let defined: std::collections::HashSet<&str> =
-        facts.classes.iter().map(String::as_str).collect();
-    let mut referenced: Vec<String> = (0..dex.type_ids().count)
-        .filter_map(|t| dex.type_name(t))
-        .filter(|d| d.starts_with('L'))
-        .map(|d| descriptor_to_java(&d))
-        .filter(|c| !defined.contains(c.as_str()))
-        .collect();
-    referenced.sort();
-    referenced.dedup();
-    facts.referenced = referenced.into();
-    let uris = personal_data::uri_strings(personal, &dex);
-    // (URI string, class) → first instruction loading it.
-    let mut uri_loads: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
-    // String idx → classes loading it (an index past the table names no
-    // string and is dropped below anyway).
-    let string_count = dex.string_ids().count as usize;
-    let mut users: Vec<Vec<u32>> = vec![Vec::new(); string_count];
-    // One walk of the code feeds the identifier-API scan, the personal-data
-    // field/method scan and the string users.
-    let mut api_calls = identifiers::CallScan::new(&dex, apis);
-    let mut personal_calls = personal_data::call_scan(personal, &dex);
-    let walk = dex.walk_code(|r| {
-        if let Some(scan) = &mut api_calls {
-            scan.visit(&r);
-        }
-        if let Some(scan) = &mut personal_calls {
-            scan.visit(&r);
-        }
-        if r.kind == RefKind::ConstString {
-            if !uris.is_empty() && uris.contains_key(&r.index) {
-                let first = uri_loads.entry((r.index, r.class_idx)).or_insert(r.offset);
-                *first = (*first).min(r.offset);
-            }
-            if let Some(classes) = users.get_mut(r.index as usize)
-                && classes.last() != Some(&r.class_idx)
-                && classes.len() < 64
-            {
-                classes.push(r.class_idx);
-            }
-        }
-    });
-    facts.warnings.extend(walk.warnings);
-    if let Some(scan) = api_calls {
-        facts.api_hits = scan.finish(&dex);
-    }
-    if let Some(scan) = personal_calls {
-        facts.personal_hits = personal_data::read_hits(personal, scan.finish(&dex));
-    }
-    facts
-        .personal_hits
-        .extend(personal_data::uri_hits(&dex, &uris, &uri_loads));
-    facts.personal_hits.sort();
+    facts.referenced = referenced_classes(&dex, &facts.classes);
+    let users = walk_code(&dex, apis, personal, &mut facts);
     // Key the users by string data offset, the key `strings()` yields.
     let users: HashMap<u32, Vec<u32>> = (0u32..)
         .zip(users)
@@ -147,6 +96,73 @@ pub fn analyse(
     facts.string_offsets = strings.iter().map(|(o, _)| *o).collect();
     facts.string_offsets.sort_unstable();
     Ok(facts)
+}
+
+/// Java names of the classes `dex` refers to but does not define, sorted.
+fn referenced_classes(dex: &Dex, classes: &[String]) -> Arc<[String]> {
+    let defined: std::collections::HashSet<&str> = classes.iter().map(String::as_str).collect();
+    let mut referenced: Vec<String> = (0..dex.type_ids().count)
+        .filter_map(|t| dex.type_name(t))
+        .filter(|d| d.starts_with('L'))
+        .map(|d| descriptor_to_java(&d))
+        .filter(|c| !defined.contains(c.as_str()))
+        .collect();
+    referenced.sort();
+    referenced.dedup();
+    referenced.into()
+}
+
+/// One walk of the code feeds the identifier-API scan, the personal-data
+/// field/method scan and the string users: fills `facts`' API and
+/// personal-data hits and warnings, and returns, per string index, the
+/// classes loading it.
+fn walk_code(
+    dex: &Dex,
+    apis: &[identifiers::ApiSpec],
+    personal: &personal_data::Catalogue,
+    facts: &mut DexFacts,
+) -> Vec<Vec<u32>> {
+    let uris = personal_data::uri_strings(personal, dex);
+    // (URI string, class) → first instruction loading it.
+    let mut uri_loads: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
+    // String idx → classes loading it (an index past the table names no
+    // string and is dropped by the caller anyway).
+    let string_count = dex.string_ids().count as usize;
+    let mut users: Vec<Vec<u32>> = vec![Vec::new(); string_count];
+    let mut api_calls = identifiers::CallScan::new(dex, apis);
+    let mut personal_calls = personal_data::call_scan(personal, dex);
+    let walk = dex.walk_code(|r| {
+        if let Some(scan) = &mut api_calls {
+            scan.visit(&r);
+        }
+        if let Some(scan) = &mut personal_calls {
+            scan.visit(&r);
+        }
+        if r.kind == RefKind::ConstString {
+            if !uris.is_empty() && uris.contains_key(&r.index) {
+                let first = uri_loads.entry((r.index, r.class_idx)).or_insert(r.offset);
+                *first = (*first).min(r.offset);
+            }
+            if let Some(classes) = users.get_mut(r.index as usize)
+                && classes.last() != Some(&r.class_idx)
+                && classes.len() < 64
+            {
+                classes.push(r.class_idx);
+            }
+        }
+    });
+    facts.warnings.extend(walk.warnings);
+    if let Some(scan) = api_calls {
+        facts.api_hits = scan.finish(dex);
+    }
+    if let Some(scan) = personal_calls {
+        facts.personal_hits = personal_data::read_hits(personal, scan.finish(dex));
+    }
+    facts
+        .personal_hits
+        .extend(personal_data::uri_hits(dex, &uris, &uri_loads));
+    facts.personal_hits.sort();
+    users
 }
 
 /// The classes that load the DEX string holding `offset`, from a DEX's

@@ -361,96 +361,26 @@ impl<'a> Archive<'a> {
 
     /// Reads the central directory of `source`.
     pub fn open(source: Source<'a>) -> Result<Archive<'a>, ZipError> {
-        let mut anomalies = Vec::new();
-        let mut refusals = Vec::new();
-        let eocd = find_eocd(&source, &mut anomalies, &mut refusals)?;
-
-        // Where does the CD really start? Android trusts the declared offset;
-        // junk prepended without fixing offsets moves everything by `shift`.
-        let declared = eocd.cd_offset;
-        let mut shift: u64 = 0;
-        let cd_start = if source.u32_at(declared) == Some(CD_SIG) && declared <= eocd.offset {
-            declared
-        } else {
-            let computed = eocd.offset.checked_sub(eocd.cd_size);
-            match computed {
-                Some(c) if source.u32_at(c) == Some(CD_SIG) && c > declared => {
-                    shift = c - declared;
-                    let msg = format!(
-                        "central directory found {shift} bytes after its declared offset (data prepended without fixing offsets)"
-                    );
-                    anomalies.push(msg.clone());
-                    refusals.push(format!("libziparchive: {msg}"));
-                    c
-                }
-                _ if eocd.entry_count == 0 && eocd.cd_size == 0 => eocd.offset,
-                _ => return err("central directory not found at its declared offset"),
-            }
-        };
+        let mut notes = Notes::default();
+        let eocd = find_eocd(&source, &mut notes.anomalies, &mut notes.refusals)?;
+        let (cd_start, shift) = cd_start(&source, &eocd, &mut notes)?;
         if cd_start.saturating_add(eocd.cd_size) > eocd.offset {
-            anomalies.push("central directory overruns the end-of-central-directory record".into());
+            notes
+                .anomalies
+                .push("central directory overruns the end-of-central-directory record".into());
         }
-
-        // The records between the CD start and the end record, read at once
-        // (positions below are relative to `cd_start`).
-        let cd_len = usize::try_from(eocd.offset - cd_start)
-            .map_err(|_| ZipError("central directory too large".into()))?;
-        let cd = source
-            .get(cd_start, cd_len)
-            .ok_or_else(|| ZipError("central directory could not be read".into()))?;
-        let mut entries = Vec::new();
-        let mut pos = 0usize;
-        let cd_end = cd.len();
-        while pos + CD_LEN <= cd_end && u32_at(&cd, pos) == Some(CD_SIG) {
-            if entries.len() >= MAX_ENTRIES {
-                anomalies.push(format!(
-                    "more than {MAX_ENTRIES} entries; the rest are ignored"
-                ));
-                break;
-            }
-            match read_cd_record(&cd, pos, cd_end, entries.len(), &mut anomalies) {
-                Some((entry, next)) => {
-                    entries.push(entry);
-                    pos = next;
-                }
-                None => {
-                    anomalies.push(format!(
-                        "central directory record {} is truncated",
-                        entries.len()
-                    ));
-                    break;
-                }
-            }
-        }
-        drop(cd);
+        let mut entries = read_cd(&source, cd_start, &eocd, &mut notes.anomalies)?;
         if entries.is_empty() && eocd.entry_count > 0 {
             return err("no readable central directory record");
         }
-        let declared_count = eocd.entry_count;
-        if (entries.len() as u64) < declared_count {
-            let msg = format!(
-                "end record declares {declared_count} entries, the central directory holds {}",
-                entries.len()
-            );
-            anomalies.push(msg.clone());
-            refusals.push(format!("libziparchive: {msg}"));
-        } else if (entries.len() as u64) > declared_count {
-            anomalies.push(format!(
-                "end record declares {declared_count} entries but the central directory holds {}: Android sees only the first {declared_count}",
-                entries.len()
-            ));
-            for e in entries.iter_mut().skip(declared_count as usize) {
-                e.seen_by_android = false;
-            }
-        }
-
+        check_count(&mut entries, eocd.entry_count, &mut notes);
         let mut archive = Archive {
             source,
             entries,
             by_name: HashMap::new(),
             cd_offset: cd_start,
-            anomalies,
-            refusals,
+            anomalies: notes.anomalies,
+            refusals: notes.refusals,
         };
         archive.check_names();
         archive.locate_data(shift);
@@ -600,8 +530,7 @@ impl<'a> Archive<'a> {
     fn locate_data(&mut self, shift: u64) {
         let source = self.source;
         let cd_offset = self.cd_offset;
-        let mut anomalies = Vec::new();
-        let mut refusals = Vec::new();
+        let mut notes = Notes::default();
         let mut method_mismatch = 0usize;
         let mut encrypted_flag = 0usize;
         for e in &mut self.entries {
@@ -609,113 +538,50 @@ impl<'a> Archive<'a> {
                 continue;
             };
             if lfh >= cd_offset || lfh.saturating_add(LFH_LEN as u64) > source.len() {
-                anomalies.push(format!(
-                    "{}: local header offset {lfh} is outside the entry data area",
-                    e.name
-                ));
-                refusals.push(format!(
-                    "libziparchive: bad local header offset for {:?}",
-                    e.name
-                ));
+                notes.refused(
+                    format!(
+                        "{}: local header offset {lfh} is outside the entry data area",
+                        e.name
+                    ),
+                    format!("libziparchive: bad local header offset for {:?}", e.name),
+                );
                 continue;
             }
             if e.flags & 1 != 0 {
                 encrypted_flag += 1;
             }
-            // The fixed header fits in the input (checked above); a file
-            // shortened since it was opened reads as zeros here and fails
-            // later, when the entry is read.
-            let header = source.get(lfh, LFH_LEN).unwrap_or_default();
-            let sig_ok = u32_at(&header, 0) == Some(LFH_SIG);
-            if !sig_ok {
-                anomalies.push(format!("{}: local header signature is wrong", e.name));
-                refusals.push(format!(
-                    "libziparchive: invalid local header signature for {:?}",
-                    e.name
-                ));
-            }
-            let lfh_method = u16_at(&header, 8).unwrap_or(0);
-            let lfh_flags = u16_at(&header, 6).unwrap_or(0);
-            let lfh_crc = u32_at(&header, 14).unwrap_or(0);
-            let lfh_csize = u32_at(&header, 18).unwrap_or(0);
-            let lfh_usize = u32_at(&header, 22).unwrap_or(0);
-            let name_len = u16_at(&header, 26).unwrap_or(0) as u64;
-            let extra_len = u16_at(&header, 28).unwrap_or(0) as u64;
-            if lfh_method != e.method {
+            let header = LocalHeader::check(source, lfh, e, &mut notes);
+            if header.method != e.method {
                 method_mismatch += 1;
             }
-            let lfh_name = source.get(lfh + LFH_LEN as u64, name_len as usize);
-            let cd_name_bytes = e.name.as_bytes();
-            if lfh_name.as_deref() != Some(cd_name_bytes) {
-                anomalies.push(format!(
-                    "{}: local header name differs from the central directory's",
-                    e.name
-                ));
-                refusals.push(format!(
-                    "libziparchive: local header name mismatch for {:?}",
-                    e.name
-                ));
-            }
-            if lfh_flags & 8 == 0 {
-                let sizes_differ = e.compressed_size < 0xffff_ffff
-                    && (lfh_csize as u64 != e.compressed_size
-                        || lfh_usize as u64 != e.uncompressed_size
-                        || lfh_crc != e.crc32);
-                if sizes_differ {
-                    anomalies.push(format!(
-                        "{}: local header sizes/CRC differ from the central directory's",
-                        e.name
-                    ));
-                    refusals.push(format!(
-                        "libziparchive: local header size/CRC mismatch for {:?}",
-                        e.name
-                    ));
-                }
-            }
-            let lfh_data = lfh + LFH_LEN as u64 + name_len + extra_len;
-            let in_bounds = |off: u64| {
-                off.checked_add(e.compressed_size)
-                    .is_some_and(|end| end <= cd_offset)
-            };
-            if in_bounds(lfh_data) {
-                e.data_offset = Some(lfh_data);
-            } else {
-                anomalies.push(format!(
-                    "{}: local header lengths put the data past the central directory (garbage extra length {extra_len})",
-                    e.name
-                ));
-                refusals.push(format!("libziparchive: bad data offset for {:?}", e.name));
-            }
-            // A second candidate: the CD's own name/extra lengths.
-            let cd_data = lfh + LFH_LEN as u64 + e.name.len() as u64 + e_cd_extra(e);
-            if in_bounds(cd_data) {
-                e.alt_data_offset = Some(cd_data);
-            }
+            header.set_data_offsets(e, lfh, cd_offset, &mut notes);
         }
         if method_mismatch > 0 {
-            anomalies.push(format!(
+            notes.anomalies.push(format!(
                 "{method_mismatch} local header(s) name another compression method than the central directory (ignored, as Android does)"
             ));
         }
         if encrypted_flag > 0 {
-            anomalies.push(format!(
+            notes.anomalies.push(format!(
                 "{encrypted_flag} entr(y/ies) carry the encryption flag; Android ignores it and so does telltale"
             ));
         }
         for e in &self.entries {
             if e.method != METHOD_STORED && e.method != METHOD_DEFLATE {
-                anomalies.push(format!(
-                    "{}: unknown compression method {:#06x} (Android's asset reader treats it as stored)",
-                    e.name, e.method
-                ));
-                refusals.push(format!(
-                    "libziparchive: unsupported compression method {:#06x} for {:?}",
-                    e.method, e.name
-                ));
+                notes.refused(
+                    format!(
+                        "{}: unknown compression method {:#06x} (Android's asset reader treats it as stored)",
+                        e.name, e.method
+                    ),
+                    format!(
+                        "libziparchive: unsupported compression method {:#06x} for {:?}",
+                        e.method, e.name
+                    ),
+                );
             }
         }
-        self.anomalies.extend(anomalies);
-        self.refusals.extend(refusals);
+        self.anomalies.extend(notes.anomalies);
+        self.refusals.extend(notes.refusals);
     }
 
     fn check_overlaps(&mut self) {
@@ -753,6 +619,192 @@ impl<'a> Archive<'a> {
                     e.overlaps = true;
                 }
             }
+        }
+    }
+}
+
+/// Anomalies and Android's refusals met while reading the directory.
+#[derive(Default)]
+struct Notes {
+    anomalies: Vec<String>,
+    refusals: Vec<String>,
+}
+
+impl Notes {
+    /// Notes an anomaly Android refuses the archive for.
+    fn refused(&mut self, anomaly: String, refusal: String) {
+        self.anomalies.push(anomaly);
+        self.refusals.push(refusal);
+    }
+}
+
+/// Where the CD really starts, and by how much the entries' offsets are
+/// shifted. Android trusts the declared offset; junk prepended without
+/// fixing offsets moves everything by the shift.
+fn cd_start(source: &Source<'_>, eocd: &Eocd, notes: &mut Notes) -> Result<(u64, u64), ZipError> {
+    let declared = eocd.cd_offset;
+    if source.u32_at(declared) == Some(CD_SIG) && declared <= eocd.offset {
+        return Ok((declared, 0));
+    }
+    match eocd.offset.checked_sub(eocd.cd_size) {
+        Some(c) if source.u32_at(c) == Some(CD_SIG) && c > declared => {
+            let shift = c - declared;
+            let msg = format!(
+                "central directory found {shift} bytes after its declared offset (data prepended without fixing offsets)"
+            );
+            notes.refused(msg.clone(), format!("libziparchive: {msg}"));
+            Ok((c, shift))
+        }
+        _ if eocd.entry_count == 0 && eocd.cd_size == 0 => Ok((eocd.offset, 0)),
+        _ => err("central directory not found at its declared offset"),
+    }
+}
+
+/// The records between the CD start and the end record, read at once.
+fn read_cd(
+    source: &Source<'_>,
+    cd_start: u64,
+    eocd: &Eocd,
+    anomalies: &mut Vec<String>,
+) -> Result<Vec<Entry>, ZipError> {
+    // Positions below are relative to `cd_start`.
+    let cd_len = usize::try_from(eocd.offset - cd_start)
+        .map_err(|_| ZipError("central directory too large".into()))?;
+    let cd = source
+        .get(cd_start, cd_len)
+        .ok_or_else(|| ZipError("central directory could not be read".into()))?;
+    let mut entries = Vec::new();
+    let mut pos = 0usize;
+    let cd_end = cd.len();
+    while pos + CD_LEN <= cd_end && u32_at(&cd, pos) == Some(CD_SIG) {
+        if entries.len() >= MAX_ENTRIES {
+            anomalies.push(format!(
+                "more than {MAX_ENTRIES} entries; the rest are ignored"
+            ));
+            break;
+        }
+        match read_cd_record(&cd, pos, cd_end, entries.len(), anomalies) {
+            Some((entry, next)) => {
+                entries.push(entry);
+                pos = next;
+            }
+            None => {
+                anomalies.push(format!(
+                    "central directory record {} is truncated",
+                    entries.len()
+                ));
+                break;
+            }
+        }
+    }
+    Ok(entries)
+}
+
+/// Compares the records read with the end record's count; records past it
+/// are not seen by Android.
+fn check_count(entries: &mut [Entry], declared_count: u64, notes: &mut Notes) {
+    if (entries.len() as u64) < declared_count {
+        let msg = format!(
+            "end record declares {declared_count} entries, the central directory holds {}",
+            entries.len()
+        );
+        notes.refused(msg.clone(), format!("libziparchive: {msg}"));
+    } else if (entries.len() as u64) > declared_count {
+        notes.anomalies.push(format!(
+            "end record declares {declared_count} entries but the central directory holds {}: Android sees only the first {declared_count}",
+            entries.len()
+        ));
+        for e in entries.iter_mut().skip(declared_count as usize) {
+            e.seen_by_android = false;
+        }
+    }
+}
+
+/// The local-header fields used to find an entry's data.
+struct LocalHeader {
+    method: u16,
+    name_len: u64,
+    extra_len: u64,
+}
+
+impl LocalHeader {
+    /// Reads the local header at `lfh` (its fixed part fits in the input),
+    /// noting where it disagrees with the CD record `e`.
+    fn check(source: Source<'_>, lfh: u64, e: &Entry, notes: &mut Notes) -> LocalHeader {
+        // A file shortened since it was opened reads as zeros here and
+        // fails later, when the entry is read.
+        let header = source.get(lfh, LFH_LEN).unwrap_or_default();
+        if u32_at(&header, 0) != Some(LFH_SIG) {
+            notes.refused(
+                format!("{}: local header signature is wrong", e.name),
+                format!(
+                    "libziparchive: invalid local header signature for {:?}",
+                    e.name
+                ),
+            );
+        }
+        let lfh_flags = u16_at(&header, 6).unwrap_or(0);
+        let lfh_crc = u32_at(&header, 14).unwrap_or(0);
+        let lfh_csize = u32_at(&header, 18).unwrap_or(0);
+        let lfh_usize = u32_at(&header, 22).unwrap_or(0);
+        let local = LocalHeader {
+            method: u16_at(&header, 8).unwrap_or(0),
+            name_len: u16_at(&header, 26).unwrap_or(0) as u64,
+            extra_len: u16_at(&header, 28).unwrap_or(0) as u64,
+        };
+        let lfh_name = source.get(lfh + LFH_LEN as u64, local.name_len as usize);
+        if lfh_name.as_deref() != Some(e.name.as_bytes()) {
+            notes.refused(
+                format!(
+                    "{}: local header name differs from the central directory's",
+                    e.name
+                ),
+                format!("libziparchive: local header name mismatch for {:?}", e.name),
+            );
+        }
+        let sizes_differ = lfh_flags & 8 == 0
+            && e.compressed_size < 0xffff_ffff
+            && (lfh_csize as u64 != e.compressed_size
+                || lfh_usize as u64 != e.uncompressed_size
+                || lfh_crc != e.crc32);
+        if sizes_differ {
+            notes.refused(
+                format!(
+                    "{}: local header sizes/CRC differ from the central directory's",
+                    e.name
+                ),
+                format!(
+                    "libziparchive: local header size/CRC mismatch for {:?}",
+                    e.name
+                ),
+            );
+        }
+        local
+    }
+
+    /// Sets `e`'s data offset from this header's lengths (and a second
+    /// candidate from the CD's own lengths), when the data fits before the CD.
+    fn set_data_offsets(&self, e: &mut Entry, lfh: u64, cd_offset: u64, notes: &mut Notes) {
+        let in_bounds = |off: u64| {
+            off.checked_add(e.compressed_size)
+                .is_some_and(|end| end <= cd_offset)
+        };
+        let lfh_data = lfh + LFH_LEN as u64 + self.name_len + self.extra_len;
+        if in_bounds(lfh_data) {
+            e.data_offset = Some(lfh_data);
+        } else {
+            notes.refused(
+                format!(
+                    "{}: local header lengths put the data past the central directory (garbage extra length {})",
+                    e.name, self.extra_len
+                ),
+                format!("libziparchive: bad data offset for {:?}", e.name),
+            );
+        }
+        // A second candidate: the CD's own name/extra lengths.
+        let cd_data = lfh + LFH_LEN as u64 + e.name.len() as u64 + e_cd_extra(e);
+        if in_bounds(cd_data) {
+            e.alt_data_offset = Some(cd_data);
         }
     }
 }
