@@ -31,7 +31,7 @@ pub fn run(
     show_secrets: bool,
 ) {
     let verdict = facts.android_accepts();
-    report.packed_code = packed::detect(&facts.outcomes, &knowledge.packer_stubs);
+    report.packed_code = packed::detect(&facts.outcomes, &knowledge.packers);
     for p in &report.packed_code {
         report.warnings.push(Warning::new(
             &p.path,
@@ -130,6 +130,11 @@ fn fill(
             .collect()
     };
     collected.named.extend(manifest_named(report, rules));
+    attribution::drop_package_names(
+        &mut collected,
+        report.app.id.as_deref(),
+        facts.all_classes().map(|(_, c)| c),
+    );
     let folded = attribution::endpoints_and_secrets(db, collected, show_secrets, &sdks_at);
     folded.into_report(report);
 }
