@@ -234,6 +234,59 @@ fn longest_prefix_wins() {
 }
 
 #[test]
+fn vendor_roots_shared_with_unrelated_code_use_narrow_prefixes() {
+    // Vendor package roots that also hold unrelated code (seen with the code search,
+    // 2026-11-29): the SDK's own packages match, the rest of the root does not.
+    let db = db();
+    let cases = [
+        ("com.widespace.AdSpace", Some("widespace")),
+        ("com.widespace.adspace.PrefetchStatus", Some("widespace")),
+        ("com.widespace.wisper.route.Router", None),
+        ("com.kuguo.ad.KuguoAdsManager", Some("kuguo")),
+        ("com.kuguo.front.web.CommentController", None),
+        (
+            "com.octopus.ad.internal.network.AdRequest",
+            Some("octopus-ads"),
+        ),
+        ("com.octopus.adapter.inbound.rest.ErrorMapper", None),
+        ("com.sense360.android.quinoa.lib.Sense360", Some("sense360")),
+        ("com.sense360.android.location.tester.MainActivity", None),
+        (
+            "com.youdao.sdk.nativeads.NativeResponse",
+            Some("youdao-ads"),
+        ),
+        ("com.youdao.sdk.app.YouDaoApplication", None),
+        (
+            "com.followanalytics.FollowAnalytics",
+            Some("followanalytics"),
+        ),
+        ("com.followanalytics.battleship.entities.Grid", None),
+        ("com.omniture.AppMeasurement", Some("omniture")),
+        ("com.omniture.www.Calculated_metric", None),
+        (
+            "com.explorestack.iab.vast.VastError",
+            Some("appodeal-stack"),
+        ),
+        ("com.explorestack.protobuf.Struct", None),
+        ("com.inmarket.m2m.M2MBeaconMonitor", Some("inmarket")),
+        ("com.inmarket.schedule.repository.Repo", None),
+        ("com.pushspring.sdk.PushSpring", Some("pushspring")),
+        ("com.pushspring.cli.commands.DeployCommand", None),
+        ("com.lenddo.mobile.core.LenddoCoreInfo", Some("lenddo")),
+        ("com.lenddo.mobile.paylater.MainActivity", None),
+        // Raygun's older releases keep the source folder in the package name
+        (
+            "main.java.com.mindscapehq.android.raygun4android.RaygunClient",
+            Some("raygun"),
+        ),
+        ("com.raygun.raygun4android.RaygunClient", Some("raygun")),
+    ];
+    for (class, id) in cases {
+        assert_eq!(db.sdk_for_class(class), id, "{class}");
+    }
+}
+
+#[test]
 fn hosts_resolve_to_owner_and_sdk() {
     let db = db();
     let (sdk, owner) = db.owner_for_host("wap.cmpassport.com").expect("cmpassport");
