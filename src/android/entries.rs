@@ -509,8 +509,6 @@ fn analyse_elf(rules: &scan::Rules, bytes: &[u8], out: &mut EntryOutcome) {
             info.class_refs.dedup();
             info.class_refs.truncate(native::class_refs::MAX_CLASSES);
         }
-        let found = scan::scan_bytes(rules, piece, offset);
-        out.scan.endpoints.extend(found.endpoints);
-        out.scan.secrets.extend(found.secrets);
+        out.scan.extend(scan::scan_code_bytes(rules, piece, offset));
     }
 }

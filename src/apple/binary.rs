@@ -35,7 +35,7 @@ pub fn read(
                 .zip(usize::try_from(offset.saturating_add(len)).ok())
                 .and_then(|(a, b)| bytes.get(a..b));
             if let Some(piece) = piece {
-                found.extend(scan::scan_bytes(rules, piece, offset));
+                found.extend(scan::scan_code_bytes(rules, piece, offset));
             }
         }
     }

@@ -130,6 +130,11 @@ fn fill(
             .collect()
     };
     collected.named.extend(manifest_named(report, rules));
+    attribution::drop_package_names(
+        &mut collected,
+        report.app.id.as_deref(),
+        facts.all_classes().map(|(_, c)| c),
+    );
     let folded = attribution::endpoints_and_secrets(db, collected, show_secrets, &sdks_at);
     folded.into_report(report);
 }

@@ -116,6 +116,48 @@ impl Folded {
     }
 }
 
+/// Drops the bare hosts (never seen inside a URL) that are names of the
+/// app's own code: the app id or a package of a class it defines
+/// (`classes`, dotted; each enclosing package counts), counted as noise of
+/// class `package-name`. JustTrustMe's app id and package `just.trust.me`
+/// is a string of its code, not a host; no package is a host, as a package
+/// is a host name reversed. A URL with the same host keeps it.
+pub fn drop_package_names<'c>(
+    collected: &mut Collected,
+    app_id: Option<&str>,
+    classes: impl IntoIterator<Item = &'c str>,
+) {
+    let bare = collected.aggregator.bare_hosts();
+    if bare.is_empty() {
+        return;
+    }
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    let mut note = |name: &str| {
+        if bare.contains(name) && !names.contains(name) {
+            names.insert(name.to_string());
+        }
+    };
+    if let Some(id) = app_id {
+        note(id);
+    }
+    for class in classes {
+        let mut rest = class;
+        while let Some(dot) = rest.rfind('.') {
+            rest = &rest[..dot];
+            note(rest);
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    collected.aggregator.drop_hosts(&names);
+    collected
+        .noise
+        .entry("package-name".to_string())
+        .or_default()
+        .extend(names);
+}
+
 /// Most example hosts kept per noise class.
 const NOISE_EXAMPLES: usize = 10;
 
@@ -268,5 +310,51 @@ impl Named {
                 locations: locations.into_iter().take(scan::MAX_LOCATIONS).collect(),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::collect;
+    use crate::scan::{EndpointHit, EntryScan};
+
+    #[test]
+    fn package_names_are_not_hosts() {
+        let context = crate::scan::noise::Context::default();
+        let rules = collect::Rules {
+            context: &context,
+            is_sdk_host: &|_| false,
+        };
+        let hit = |host: &str, url: Option<&str>, offset| EndpointHit {
+            host: host.into(),
+            url: url.map(str::to_string),
+            offset,
+        };
+        let scan = EntryScan {
+            endpoints: vec![
+                hit("just.trust.me", None, 1),
+                hit("trust.me", None, 2),
+                hit("api.trust.me", Some("https://api.trust.me/x"), 3),
+                hit("api.trust.me", None, 4),
+                hit("api.real.com", None, 5),
+            ],
+            ..EntryScan::default()
+        };
+        let mut c = Collected::from_scans(rules, vec![("classes.dex".into(), scan)]);
+        drop_package_names(
+            &mut c,
+            Some("just.trust.me"),
+            ["just.trust.me.Main", "trust.me.util.X", "api.trust.me.Y"],
+        );
+        assert_eq!(
+            c.noise["package-name"].iter().collect::<Vec<_>>(),
+            ["just.trust.me", "trust.me"]
+        );
+        let kept = c.aggregator.bare_hosts();
+        assert_eq!(kept.into_iter().collect::<Vec<_>>(), ["api.real.com"]);
+        // Seen in a URL: stays.
+        assert!(c.aggregator.has_host("api.trust.me"));
+        assert!(!c.aggregator.has_host("just.trust.me"));
     }
 }

@@ -217,9 +217,14 @@ pub fn finish_binaries(
         report.security.encrypted = Some(report.binaries.iter().any(|b| b.encrypted));
     }
     let db = &knowledge.signatures;
-    // Only hosts a rule ties to an SDK are evidence.
+    // Only hosts a rule ties to an SDK are evidence (noise included: the
+    // code holds them all the same).
     for (path, scan) in &scans {
-        for hit in &scan.endpoints {
+        for hit in scan
+            .endpoints
+            .iter()
+            .chain(scan.noise.iter().map(|(_, h)| h))
+        {
             if db.is_sdk_host(&hit.host) {
                 facts.hosts.push((path.clone(), hit.host.clone()));
             }
@@ -288,7 +293,8 @@ pub fn finish_binaries(
         context: knowledge.scan.context(),
         is_sdk_host: &|_| false,
     };
-    let collected = Collected::from_scans(rules, scans);
+    let mut collected = Collected::from_scans(rules, scans);
+    attribution::drop_package_names(&mut collected, report.app.id.as_deref(), []);
     let folded = attribution::endpoints_and_secrets(db, collected, show_secrets, &sdks_at);
     folded.into_report(report);
     usage

@@ -457,7 +457,8 @@ pub struct AppKey {
 #[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
 pub struct NoiseCount {
     /// `documentation`, `licence-or-notice`, `certificate`, `build-metadata`,
-    /// `source-file` or `comment`.
+    /// `source-file`, `comment`, `message`, `path-or-suffix`, `identifier` or
+    /// `package-name`.
     pub class: String,
     /// Distinct hosts dropped for this class only.
     pub hosts: usize,

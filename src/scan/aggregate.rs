@@ -292,6 +292,23 @@ impl Aggregator {
         self.all_hosts.contains(&fingerprint(host))
     }
 
+    /// The kept hosts never seen inside a URL (bare host names).
+    pub fn bare_hosts(&self) -> BTreeSet<&str> {
+        self.hosts
+            .iter()
+            .filter(|(_, seen)| seen.urls.is_empty())
+            .map(|(host, _)| host.as_str())
+            .collect()
+    }
+
+    /// Drops the endpoints of `dropped`, as if they had never been added.
+    pub fn drop_hosts(&mut self, dropped: &BTreeSet<String>) {
+        for host in dropped {
+            self.hosts.remove(host);
+            self.all_hosts.remove(&fingerprint(host));
+        }
+    }
+
     /// Drops the secrets whose value hashes to one of `dropped`, as if
     /// they had never been added. Exact as long as at most
     /// [`SECRETS_RESERVE`] of the kept secrets are dropped (or no secret

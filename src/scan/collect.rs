@@ -49,13 +49,18 @@ fn prepare(rules: Rules<'_>, path: &str, scan: EntryScan) -> Prepared {
     let EntryScan {
         mut endpoints,
         secrets,
-        mut noise,
+        noise,
         named,
     } = scan;
     let sdk_hosts = endpoints
         .iter()
+        .chain(noise.iter().map(|(_, h)| h))
         .filter(|h| (rules.is_sdk_host)(&h.host))
         .map(|h| (path.to_string(), h.host.clone()))
+        .collect();
+    let mut noise: Vec<(String, String)> = noise
+        .into_iter()
+        .map(|(class, h)| (class, h.host))
         .collect();
     endpoints.retain(
         |h| match rules.context.classify(path, &h.host, h.url.as_deref()) {

@@ -128,8 +128,8 @@ impl Rules {
 pub struct EntryScan {
     pub endpoints: Vec<EndpointHit>,
     pub secrets: Vec<SecretHit>,
-    /// Hosts dropped as noise by their context: `(class, host)` ([`noise`]).
-    pub noise: Vec<(String, String)>,
+    /// Hits dropped as noise by their context, with their class ([`noise`]).
+    pub noise: Vec<(String, EndpointHit)>,
     /// Values under classified key names in configuration text ([`named`]).
     pub named: Vec<named::NamedValue>,
 }
@@ -213,6 +213,64 @@ pub fn scan_bytes(rules: &Rules, bytes: &[u8], base_offset: u64) -> EntryScan {
     out
 }
 
+/// [`scan_bytes`] of the string sections of a compiled binary (ELF, Mach-O):
+/// each endpoint hit is also judged within its NUL-delimited string by the
+/// code-string rules ([`noise::Context::code_string_class`]).
+pub fn scan_code_bytes(rules: &Rules, bytes: &[u8], base_offset: u64) -> EntryScan {
+    let mut out = scan_bytes(rules, bytes, base_offset);
+    let mut kept = Vec::with_capacity(out.endpoints.len());
+    for hit in std::mem::take(&mut out.endpoints) {
+        let class = binary_string(bytes, &hit, base_offset)
+            .and_then(|(string, at)| rules.context.code_string_class(string, at, &hit));
+        match class {
+            Some(class) => out.noise.push((class.to_string(), hit)),
+            None => kept.push(hit),
+        }
+    }
+    out.endpoints = kept;
+    out
+}
+
+/// Longest string of a binary [`binary_string`] delimits, either side of a hit.
+const BINARY_STRING_REACH: usize = 512;
+
+/// The printable run of `bytes` around `hit` (bounded by control bytes,
+/// at most [`BINARY_STRING_REACH`] bytes either side) and the hit's
+/// position in it, when the hit's text is there as single bytes (not for
+/// UTF-16 runs).
+fn binary_string<'b>(bytes: &'b [u8], hit: &EndpointHit, base: u64) -> Option<(&'b [u8], usize)> {
+    let pos = usize::try_from(hit.offset.checked_sub(base)?).ok()?;
+    let token = hit.url.as_deref().unwrap_or(&hit.host).as_bytes();
+    let here = bytes.get(pos..pos.checked_add(token.len())?)?;
+    if !here.eq_ignore_ascii_case(token) {
+        return None;
+    }
+    let text = |b: &u8| *b >= 0x20;
+    let start = bytes[pos.saturating_sub(BINARY_STRING_REACH)..pos]
+        .iter()
+        .rposition(|b| !text(b))
+        .map_or(pos.saturating_sub(BINARY_STRING_REACH), |p| {
+            pos.saturating_sub(BINARY_STRING_REACH) + p + 1
+        });
+    let end = bytes[pos..bytes.len().min(pos + BINARY_STRING_REACH)]
+        .iter()
+        .position(|b| !text(b))
+        .map_or(bytes.len().min(pos + BINARY_STRING_REACH), |p| pos + p);
+    Some((&bytes[start..end], pos - start))
+}
+
+/// A hit's byte position in the decoded `text` stored at `base` with
+/// `stride` bytes per character (0: not known from the offset, found by
+/// searching the text).
+fn position_in(text: &[u8], hit: &EndpointHit, base: u64, stride: u64) -> Option<usize> {
+    if let Some(pos) = hit.offset.checked_sub(base)?.checked_div(stride) {
+        return usize::try_from(pos).ok();
+    }
+    let token = hit.url.as_deref().unwrap_or(&hit.host).as_bytes();
+    text.windows(token.len().max(1))
+        .position(|w| w.eq_ignore_ascii_case(token))
+}
+
 /// How the decoded strings given to [`scan_encoded_strings`] are stored in the entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StringEncoding {
@@ -222,8 +280,10 @@ pub enum StringEncoding {
     Utf16,
 }
 
-/// Scans already-decoded strings (DEX string table, arsc/AXML pools) given as
-/// (offset of the string data in the entry, text).
+/// Scans already-decoded strings of code (the DEX string table) given as
+/// (offset of the string data in the entry, text). Each string is whole, so
+/// the code-string rules judge its hits ([`noise::Context::code_string_class`]:
+/// links a sentence points to, paths and suffixes, protocol identifiers).
 ///
 /// For an ASCII string the offset of a hit is the string-data offset plus the
 /// byte position inside the string, i.e. exact. For a string with any
@@ -265,7 +325,14 @@ pub fn scan_encoded_strings<'a>(
             base: offset,
             stride,
         };
+        let from = out.endpoints.len();
         endpoints::scan(&rules.noise, text, map, &mut out.endpoints);
+        if out.endpoints.len() > from {
+            let at = |h: &EndpointHit| position_in(text, h, offset, stride);
+            rules
+                .context
+                .sift_code_string(text, &mut out.endpoints, from, &mut out.noise, &at);
+        }
         if may_hold_secret {
             secrets::scan(&rules.secrets, text, map, &mut scratch, &mut out.secrets);
         }

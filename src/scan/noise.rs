@@ -17,6 +17,23 @@
 //!   (`licence_markers`: `res/raw/gpl_30_full.txt` of an about screen,
 //!   "Creative Commons Legal Code", "Mozilla Public License").
 //!
+//! In strings of code (the DEX string table, ELF and Mach-O string sections:
+//! [`Context::sift_code_string`]), where the hit's whole string is known:
+//!
+//! * `message`: a link a sentence points a reader to: one of
+//!   `pointer_phrases` ("see", "contact us at", "powered by", "fix:", "e.g.")
+//!   ends at most [`POINTER_GAP`] bytes before the hit, as whole words
+//!   ("This should never happen. Contact us at https://parse.com/help");
+//!   a host the program names in a message without pointing at it ("Could
+//!   not parse http://dl-xda.xposed.info/framework.json") stays;
+//! * `path-or-suffix`: a bare host right after a `.` or a single `/` that
+//!   opens the string: a hidden file name (`.mid.world.ro`), a domain suffix
+//!   matched against hosts or cookie domains (`.doubleclick.net`) or a
+//!   relative path (`/socket.io/1/`), never a host by itself;
+//! * `identifier`: a bare `host/path` that is an identifier in a protocol,
+//!   not an address (`identifier_urls`: Firebase messages' `from` values
+//!   `google.com/iid`, `gcm.googleapis.com/refresh`).
+//!
 //! A host seen both as noise and elsewhere stays an endpoint with its other
 //! locations.
 
@@ -35,6 +52,10 @@ struct ContextFile {
     noise_paths: Vec<PathClass>,
     #[serde(default)]
     licence_markers: Vec<String>,
+    #[serde(default)]
+    pointer_phrases: Vec<String>,
+    #[serde(default)]
+    identifier_urls: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +83,8 @@ pub struct Context {
     doc_urls: Vec<Glob>,
     paths: Vec<(Glob, bool, &'static str)>,
     licence_markers: Vec<Vec<u8>>,
+    pointer_phrases: Vec<Vec<u8>>,
+    identifier_urls: Vec<Glob>,
 }
 
 impl Context {
@@ -84,14 +107,18 @@ impl Context {
         if c.licence_markers.iter().any(|m| m.trim().len() < 8) {
             return Err("licence_markers: phrases of at least 8 characters".into());
         }
+        if c.pointer_phrases.iter().any(|m| m.trim().len() < 2) {
+            return Err("pointer_phrases: phrases of at least 2 characters".into());
+        }
         if c.doc_hosts.iter().any(|h| h.is_empty() || h.contains('/')) {
             return Err("doc_hosts: a host name, no path".into());
         }
         if c.doc_urls
             .iter()
+            .chain(&c.identifier_urls)
             .any(|u| !u.contains('/') || u.contains("://"))
         {
-            return Err("doc_urls: host/path patterns without a scheme".into());
+            return Err("doc_urls, identifier_urls: host/path patterns without a scheme".into());
         }
         Ok(Context {
             doc_hosts: c
@@ -110,7 +137,107 @@ impl Context {
                 .iter()
                 .map(|m| m.to_ascii_lowercase().into_bytes())
                 .collect(),
+            pointer_phrases: c
+                .pointer_phrases
+                .iter()
+                .map(|m| m.trim().to_ascii_lowercase().into_bytes())
+                .collect(),
+            identifier_urls: c
+                .identifier_urls
+                .iter()
+                .map(|u| Glob::new(&u.to_ascii_lowercase()))
+                .collect(),
         })
+    }
+
+    /// Whether `host` (seen inside `url`, if any) is a documentation host
+    /// (`doc_hosts`, also as a parent domain) or the URL a page people read
+    /// (`doc_urls`).
+    fn is_documentation(&self, host: &str, url: Option<&str>) -> bool {
+        let host = host.to_ascii_lowercase();
+        if self.doc_hosts.iter().any(|d| {
+            host == *d
+                || host
+                    .strip_suffix(d.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
+        }) {
+            return true;
+        }
+        let Some(url) = url else {
+            return false;
+        };
+        // host/path without scheme, user info, port, query or fragment.
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+        let path_part = rest.find('/').map_or("", |i| &rest[i..]);
+        let bare = format!("{host}{}", path_part.to_ascii_lowercase());
+        self.doc_urls.iter().any(|g| g.matches(&bare))
+    }
+
+    /// The noise class of the hit at byte `at` of `string`, one whole
+    /// string of code (a DEX string, a NUL-delimited string of a binary),
+    /// if it is not an address there (see the module doc). Documentation
+    /// hosts and pages are left to [`Context::classify`].
+    pub fn code_string_class(
+        &self,
+        string: &[u8],
+        at: usize,
+        hit: &EndpointHit,
+    ) -> Option<&'static str> {
+        let at = at.min(string.len());
+        // Counted as `documentation` where it is collected.
+        if self.is_documentation(&hit.host, hit.url.as_deref()) {
+            return None;
+        }
+        if hit.url.is_none() {
+            let opens = |c: u8| at == 1 && string[0] == c;
+            if opens(b'.') || (opens(b'/') && string.get(1) != Some(&b'/')) {
+                return Some("path-or-suffix");
+            }
+            let end = string[at..]
+                .iter()
+                .position(|&b| !is_path_byte(b))
+                .map_or(string.len(), |p| at + p);
+            let token = String::from_utf8_lossy(&string[at..end]).to_ascii_lowercase();
+            if token.contains('/') && self.identifier_urls.iter().any(|g| g.matches(&token)) {
+                return Some("identifier");
+            }
+        }
+        let before = &string[at.saturating_sub(POINTER_LOOKBACK)..at];
+        let before = before.to_ascii_lowercase();
+        let points = self.pointer_phrases.iter().any(|p| {
+            (0..before.len()).rev().take(POINTER_GAP + 1).any(|end| {
+                end >= p.len()
+                    && before[end - p.len()..end] == p[..]
+                    && (end == p.len() || !before[end - p.len() - 1].is_ascii_alphanumeric())
+                    && before.get(end).is_none_or(|b| !b.is_ascii_alphanumeric())
+            })
+        });
+        points.then_some("message")
+    }
+
+    /// Moves the hits of `found.endpoints[from..]`, all found in the one
+    /// code string `string`, that are not addresses there
+    /// ([`Context::code_string_class`]) to `found.noise`. `at` gives a
+    /// hit's byte position in `string`, if known.
+    pub fn sift_code_string(
+        &self,
+        string: &[u8],
+        found: &mut Vec<EndpointHit>,
+        from: usize,
+        noise: &mut Vec<(String, EndpointHit)>,
+        at: &dyn Fn(&EndpointHit) -> Option<usize>,
+    ) {
+        let mut i = from;
+        while i < found.len() {
+            let class = at(&found[i]).and_then(|p| self.code_string_class(string, p, &found[i]));
+            match class {
+                Some(class) => {
+                    noise.push((class.to_string(), found.remove(i)));
+                }
+                None => i += 1,
+            }
+        }
     }
 
     /// Whether the opening [`LICENCE_WINDOW`] bytes of a text entry, outside
@@ -142,24 +269,8 @@ impl Context {
     /// The noise class of `host` (seen inside `url`, if any) in the entry
     /// `path`, if it is noise there.
     pub fn classify(&self, path: &str, host: &str, url: Option<&str>) -> Option<&'static str> {
-        let host = host.to_ascii_lowercase();
-        if self.doc_hosts.iter().any(|d| {
-            host == *d
-                || host
-                    .strip_suffix(d.as_str())
-                    .is_some_and(|rest| rest.ends_with('.'))
-        }) {
+        if self.is_documentation(host, url) {
             return Some("documentation");
-        }
-        if let Some(url) = url {
-            // host/path without scheme, user info, port, query or fragment.
-            let rest = url.split_once("://").map_or(url, |(_, r)| r);
-            let rest = rest.split(['?', '#']).next().unwrap_or(rest);
-            let path_part = rest.find('/').map_or("", |i| &rest[i..]);
-            let bare = format!("{host}{}", path_part.to_ascii_lowercase());
-            if self.doc_urls.iter().any(|g| g.matches(&bare)) {
-                return Some("documentation");
-            }
         }
         // The innermost entry of a nested path (`a.apk!LICENSE`).
         let inner = path.rsplit('!').next().unwrap_or(path).to_ascii_lowercase();
@@ -169,6 +280,18 @@ impl Context {
             .find(|(g, whole, _)| g.matches(if *whole { &inner } else { name }))
             .map(|(_, _, class)| *class)
     }
+}
+
+/// Most bytes between the end of a pointer phrase and the link it points
+/// to ("You can use Bugly(http:\\bugly.qq.com)": 14).
+pub const POINTER_GAP: usize = 16;
+
+/// How far back [`Context::code_string_class`] looks for a pointer phrase.
+const POINTER_LOOKBACK: usize = 64;
+
+/// Bytes of a schemeless `host/path` token.
+fn is_path_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/' | b'%')
 }
 
 /// How much of a text entry [`Context::is_licence_text`] reads, in bytes.
@@ -203,7 +326,7 @@ pub fn scan_entry(rules: &super::Rules, path: &str, bytes: &[u8]) -> EntryScan {
         && rules.context().is_licence_text(bytes)
     {
         for h in std::mem::take(&mut found.endpoints) {
-            found.noise.push(("licence-or-notice".to_string(), h.host));
+            found.noise.push(("licence-or-notice".to_string(), h));
         }
         return found;
     }
@@ -226,7 +349,7 @@ pub fn scan_entry(rules: &super::Rules, path: &str, bytes: &[u8]) -> EntryScan {
             found.endpoints.push(h);
             continue;
         };
-        found.noise.push((class.to_string(), h.host));
+        found.noise.push((class.to_string(), h));
     }
     found
 }
@@ -418,6 +541,105 @@ mod tests {
     }
 
     #[test]
+    fn strings_of_code() {
+        let rules = &crate::knowledge::Knowledge::embedded().unwrap().scan;
+        let scan = |strings: &[&str]| {
+            let found = crate::scan::scan_strings(rules, strings.iter().map(|s| (100u64, *s)));
+            let kept: Vec<String> = found.endpoints.iter().map(|h| h.host.clone()).collect();
+            let noise: Vec<(String, String)> = found
+                .noise
+                .iter()
+                .map(|(c, h)| (c.clone(), h.host.clone()))
+                .collect();
+            (kept, noise)
+        };
+        let pair = |c: &str, h: &str| (c.to_string(), h.to_string());
+        // Links a sentence points a reader to.
+        let (kept, noise) = scan(&[
+            "This should never happen. Contact us at https://parse.com/help",
+            "# You can use Bugly(http:\\\\bugly.qq.com) to get more Crash Detail!",
+            "Missing google_app_id. Firebase Analytics disabled. See https://goo.gl/NAOOOI",
+            "You must provide the Piwik Tracker URL! e.g. http://piwik.website.org/piwik.php",
+            "… leaks a DecorContext. Fix: https://gist.github.com/jankovd/a210",
+        ]);
+        assert!(kept.is_empty(), "{kept:?}");
+        assert_eq!(
+            noise,
+            [
+                pair("message", "parse.com"),
+                pair("message", "bugly.qq.com"),
+                pair("message", "goo.gl"),
+                pair("message", "piwik.website.org"),
+                pair("message", "gist.github.com"),
+            ]
+        );
+        // Messages naming a host the code uses, and plain addresses, stay;
+        // "see" must be a whole word, and not too far from the link.
+        let (kept, noise) = scan(&[
+            "Could not parse http://dl-xda.xposed.info/framework.json",
+            "Use the cached DNS tpns.qq.com -> ",
+            "ping -c 1 -w 10 www.qq.com",
+            "overseen https://api.real.com/v1",
+            "see the notes of the release before calling https://api2.real.com/",
+            "https://api.parse.com",
+            "push.parse.com",
+        ]);
+        assert_eq!(
+            kept,
+            [
+                "dl-xda.xposed.info",
+                "tpns.qq.com",
+                "www.qq.com",
+                "api.real.com",
+                "api2.real.com",
+                "api.parse.com",
+                "push.parse.com"
+            ]
+        );
+        assert!(noise.is_empty(), "{noise:?}");
+        // Paths, hidden file names and domain suffixes; protocol identifiers.
+        let (kept, noise) = scan(&[
+            "/socket.io/1/",
+            ".mid.world.ro",
+            ".doubleclick.net",
+            "google.com/iid",
+            "gcm.googleapis.com/refresh",
+            "//pagead2.googlesyndication.com/pagead/gen_204",
+            "gcm.googleapis.com/gcm/send",
+            "pdm.io/",
+        ]);
+        assert_eq!(
+            noise,
+            [
+                pair("path-or-suffix", "socket.io"),
+                pair("path-or-suffix", "mid.world.ro"),
+                pair("path-or-suffix", "doubleclick.net"),
+                pair("identifier", "google.com"),
+                pair("identifier", "gcm.googleapis.com"),
+            ]
+        );
+        assert_eq!(
+            kept,
+            [
+                "pagead2.googlesyndication.com",
+                "gcm.googleapis.com",
+                "pdm.io"
+            ]
+        );
+        // Documentation hosts are left to `classify` (counted there).
+        let (kept, _) = scan(&["see https://developer.android.com/x"]);
+        assert_eq!(kept, ["developer.android.com"]);
+        // The same rules in a binary's NUL-delimited strings.
+        let elf = b"\0*** POWERED BY bugly.qq.com ***\0Failed: http://api.real.com/x\0";
+        let found = crate::scan::scan_code_bytes(rules, elf, 1000);
+        let kept: Vec<&str> = found.endpoints.iter().map(|h| h.host.as_str()).collect();
+        assert_eq!(kept, ["api.real.com"]);
+        assert_eq!(found.endpoints[0].offset, 1000 + 41);
+        assert_eq!(found.noise[0].0, "message");
+        assert_eq!(found.noise[0].1.host, "bugly.qq.com");
+    }
+
+    #[test]
     fn comments_of_scripts_and_pages() {
         let text = b"/* see https://es5.github.io/#x */\nvar u = 'https://api.real.com/x'; // https://github.com/a/b\n<!-- http://www.codeandweb.com -->\nfetch(\"http://cdn.real2.com\")";
         let r = comment_ranges(text);
@@ -426,7 +648,7 @@ mod tests {
         let found = scan_entry(rules, "assets/www/app.js", text);
         let hosts: Vec<&str> = found.endpoints.iter().map(|h| h.host.as_str()).collect();
         assert_eq!(hosts, ["api.real.com", "cdn.real2.com"]);
-        let noise: Vec<&str> = found.noise.iter().map(|(_, h)| h.as_str()).collect();
+        let noise: Vec<&str> = found.noise.iter().map(|(_, h)| h.host.as_str()).collect();
         assert_eq!(noise, ["es5.github.io", "github.com", "www.codeandweb.com"]);
         // Console banners and error messages are text for people.
         let pixi = b"var e=[\"\\n %c %c PixiJS \"+v+\" %c  http://www.pixijs.com/  %c\",\"background: #ff66a5\"];";
@@ -440,7 +662,7 @@ mod tests {
         let noise: Vec<(&str, &str)> = found
             .noise
             .iter()
-            .map(|(c, h)| (c.as_str(), h.as_str()))
+            .map(|(c, h)| (c.as_str(), h.host.as_str()))
             .collect();
         assert_eq!(
             noise,
@@ -451,10 +673,12 @@ mod tests {
         let gpl = b"<h3>GNU GENERAL PUBLIC LICENSE</h3> <a href=\"http://fsf.org/\">";
         let found = scan_entry(rules, "res/raw/gpl_30_full.txt", gpl);
         assert!(found.endpoints.is_empty());
-        assert_eq!(
-            found.noise,
-            [("licence-or-notice".to_string(), "fsf.org".to_string())]
-        );
+        let noise: Vec<(&str, &str)> = found
+            .noise
+            .iter()
+            .map(|(c, h)| (c.as_str(), h.host.as_str()))
+            .collect();
+        assert_eq!(noise, [("licence-or-notice", "fsf.org")]);
         let mpl = b"subject to the terms of the Mozilla Public\r\n  License, v. 1.1 at http://mozilla.org/MPL/1.1/.";
         assert!(
             scan_entry(rules, "res/raw/mpl_11_summary.txt", mpl)

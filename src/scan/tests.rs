@@ -134,7 +134,7 @@ fn decoded_strings_offsets() {
     assert_eq!(got, vec![("api.mixpanel.com", 100), ("api.umeng.com", 300)]);
     assert_eq!(scan.secrets.len(), 1);
     assert_eq!(scan.secrets[0].offset, 400);
-    let wide = scan_encoded_strings([(10u64, "see log.umeng.com")], StringEncoding::Utf16);
+    let wide = scan_encoded_strings([(10u64, "via log.umeng.com")], StringEncoding::Utf16);
     assert_eq!(wide.endpoints[0].offset, 10 + 2 * 4);
 }
 
