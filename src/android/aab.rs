@@ -12,6 +12,7 @@ use crate::container::Budget;
 use crate::container::zip::{Archive, Entry};
 use crate::options::Options;
 use crate::report::model::{PackagePart, Report, Warning};
+use crate::scan::file_kinds::FileKinds;
 
 /// Top-level directories of a bundle that are not modules.
 const NOT_MODULES: [&str; 2] = ["BUNDLE-METADATA", "META-INF"];
@@ -34,7 +35,7 @@ pub fn modules(archive: &Archive<'_>) -> Vec<String> {
 
 /// How an entry of module `module` is analysed (`rest` is its path inside
 /// the module).
-fn kind_in_module(rest: &str) -> EntryKind {
+fn kind_in_module(rest: &str, kinds: &FileKinds) -> EntryKind {
     if let Some(file) = rest.strip_prefix("dex/") {
         return if file.ends_with(".dex") && !file.contains('/') {
             EntryKind::Dex
@@ -46,7 +47,7 @@ fn kind_in_module(rest: &str) -> EntryKind {
         return EntryKind::Skip;
     }
     let inner = rest.strip_prefix("root/").unwrap_or(rest);
-    entries::kind_of(inner, &[])
+    entries::kind_of(inner, &[], kinds)
 }
 
 /// Analyses an App Bundle into `report`; returns the entry facts for the
@@ -152,7 +153,7 @@ fn analyse_module(
     let work: Vec<(&Entry, EntryKind)> = entries::first_of_each_name(archive)
         .filter_map(|e| {
             let rest = e.name.strip_prefix(&prefix)?;
-            Some((e, kind_in_module(rest)))
+            Some((e, kind_in_module(rest, tables.scan.file_kinds())))
         })
         .filter(|(_, k)| *k != EntryKind::Skip)
         .collect();
@@ -167,6 +168,11 @@ mod tests {
 
     #[test]
     fn module_entries_are_classified() {
+        let kinds = crate::knowledge::Knowledge::embedded()
+            .unwrap()
+            .scan
+            .file_kinds();
+        let kind_in_module = |rest| kind_in_module(rest, kinds);
         assert_eq!(kind_in_module("dex/classes.dex"), EntryKind::Dex);
         assert_eq!(kind_in_module("dex/classes2.dex"), EntryKind::Dex);
         assert_eq!(

@@ -12,6 +12,7 @@ use crate::native::{self, ElfInfo, packers};
 use crate::report::bytes::first_places;
 use crate::report::memo::EntryMemo;
 use crate::scan::collect::Collector;
+use crate::scan::file_kinds::FileKinds;
 use crate::scan::{self, EntryScan};
 use crate::signatures::{Database, example_key};
 use rayon::prelude::*;
@@ -87,14 +88,9 @@ pub enum EntryKind {
     Skip,
 }
 
-/// Extensions whose bytes are compressed or media: scanning them finds only noise.
-const OPAQUE: [&str; 20] = [
-    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".mp4", ".ogg", ".wav", ".ttf", ".otf",
-    ".woff", ".woff2", ".zip", ".jar", ".apk", ".gz", ".9.png", ".mkv", ".webm",
-];
-
-/// Classifies an entry by its name.
-pub fn kind_of(name: &str, loaded_dex: &[&str]) -> EntryKind {
+/// Classifies an entry by its name (`kinds`: the extension lists of
+/// `data/file_kinds.toml`).
+pub fn kind_of(name: &str, loaded_dex: &[&str], kinds: &FileKinds) -> EntryKind {
     if loaded_dex.contains(&name) {
         return EntryKind::Dex;
     }
@@ -104,7 +100,7 @@ pub fn kind_of(name: &str, loaded_dex: &[&str]) -> EntryKind {
     let lower = name.to_ascii_lowercase();
     // Packages and code shipped as data are read: their magic decides
     // whether they are opened as nested packages.
-    if is_nestable(name) && NESTED_EXTENSIONS.iter().any(|ext| lower.ends_with(ext)) {
+    if is_nestable(name) && kinds.is_nested(&lower) {
         return EntryKind::Raw;
     }
     if let Some(rest) = name.strip_prefix("lib/")
@@ -121,15 +117,11 @@ pub fn kind_of(name: &str, loaded_dex: &[&str]) -> EntryKind {
     if name.starts_with("res/") && !name.starts_with("res/raw/") {
         return EntryKind::Skip;
     }
-    if OPAQUE.iter().any(|ext| lower.ends_with(ext)) {
+    if kinds.is_opaque(&lower) {
         return EntryKind::Skip;
     }
     EntryKind::Raw
 }
-
-/// Extensions of packages and code that apps carry as data (plugins,
-/// hot-fix patches, packed DEX).
-const NESTED_EXTENSIONS: [&str; 5] = [".apk", ".jar", ".zip", ".dex", ".odex"];
 
 /// Whether `name` lies where apps keep loadable packages as data: `assets/`,
 /// `res/raw/` or `lib/`, at the top or under one module directory (AAB).
@@ -203,7 +195,7 @@ pub fn analyse_nested(
     nesting: Nesting,
 ) -> Vec<EntryOutcome> {
     let work: Vec<(&Entry, EntryKind)> = first_of_each_name(archive)
-        .map(|e| (e, kind_of(&e.name, loaded_dex)))
+        .map(|e| (e, kind_of(&e.name, loaded_dex, tables.scan.file_kinds())))
         // Skipped entries stay when their name is a packer's stub file
         // (`assets/classes0.jar`…): findings names the packer from paths.
         .filter(|(e, k)| *k != EntryKind::Skip || packers::is_signal_path(tables.packers, &e.name))

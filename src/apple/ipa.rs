@@ -18,10 +18,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// More queried schemes than this is called app sniffing in a warning.
 pub const SNIFFING_THRESHOLD: usize = 50;
-/// Extensions of resource files handed to the string scanner.
-const SCANNED_EXTENSIONS: &[&str] = &[
-    "plist", "json", "js", "jsbundle", "html", "htm", "xml", "txt", "strings", "cfg", "conf",
-];
 
 /// A framework, resource bundle or loose dylib whose SDK the findings stage
 /// looks up (by name, then by bundle id).
@@ -304,7 +300,8 @@ fn read_binaries(
     binaries
 }
 
-/// Resource files (by extension) through the string scanner.
+/// Resource files (by extension, `data/file_kinds.toml`) through the string
+/// scanner.
 fn scan_resources(
     r: &Reader<'_, '_>,
     rules: &scan::Rules,
@@ -313,9 +310,10 @@ fn scan_resources(
 ) -> Vec<(String, EntryScan)> {
     let mut scans = Vec::new();
     for f in &r.layout.files {
-        let ext = f.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         if binary_paths.contains(f)
-            || !ext.is_some_and(|e| SCANNED_EXTENSIONS.contains(&e.as_str()))
+            || !rules
+                .file_kinds()
+                .is_scanned_ios_resource(&f.to_ascii_lowercase())
         {
             continue;
         }

@@ -35,6 +35,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../data/endpoint_noise.toml"),
     ),
     (
+        "file_kinds.toml",
+        include_str!("../../data/file_kinds.toml"),
+    ),
+    (
         "identifier_apis.toml",
         include_str!("../../data/identifier_apis.toml"),
     ),
@@ -132,6 +136,7 @@ const KNOWN: &[&str] = &[
     "apple_privacy_sdks.toml",
     "apple_required_reason_apis.toml",
     "endpoint_noise.toml",
+    "file_kinds.toml",
     "identifier_apis.toml",
     "packers.toml",
     "personal_data_apis.toml",

@@ -162,7 +162,8 @@ impl Knowledge {
         if source == Source::Text {
             crate::report::labels::parse(labels).map_err(|m| invalid("report_labels.toml", m))?;
         }
-        let scan = scan::Rules::new(secret_patterns, key_names, noise, context);
+        let file_kinds = entry_side.file_kinds?;
+        let scan = scan::Rules::new(secret_patterns, key_names, noise, context, file_kinds);
         Ok(Knowledge {
             version: signatures.version().to_string(),
             sha256: match source {
@@ -265,6 +266,7 @@ struct EntrySide {
     personal_data_apis: Result<Vec<personal_data::PersonalDataApi>, KnowledgeError>,
     noise: Result<endpoints::Noise, KnowledgeError>,
     context: Result<scan::noise::Context, KnowledgeError>,
+    file_kinds: Result<scan::file_kinds::FileKinds, KnowledgeError>,
 }
 
 impl EntrySide {
@@ -283,6 +285,7 @@ impl EntrySide {
                 .parse("personal_data_apis.toml", personal_data::parse_catalogue),
             noise: texts.parse("endpoint_noise.toml", endpoints::Noise::parse),
             context: texts.parse("endpoint_noise.toml", scan::noise::Context::parse),
+            file_kinds: texts.parse("file_kinds.toml", scan::file_kinds::FileKinds::parse),
         }
     }
 }

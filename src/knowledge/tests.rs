@@ -101,6 +101,41 @@ fn a_folder_s_packer_table_is_the_one_used() {
 }
 
 #[test]
+fn a_folder_s_file_kinds_and_schemes_are_used() {
+    let copy = TempData::new("kinds");
+    let path = copy.0.join("file_kinds.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("opaque = [", "opaque = [\".txt\", ")).unwrap();
+    let path = copy.0.join("endpoint_noise.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(
+            "stray_byte_schemes = [",
+            "stray_byte_schemes = [\"gopher\", ",
+        ),
+    )
+    .unwrap();
+    let k = Knowledge::from_dir(&copy.0).unwrap();
+    let built_in = Knowledge::embedded().unwrap();
+    assert!(k.scan.file_kinds().is_opaque("assets/notes.txt"));
+    assert!(!built_in.scan.file_kinds().is_opaque("assets/notes.txt"));
+    let url = |rules: &crate::scan::Rules| {
+        let hits = crate::scan::endpoints::scan_endpoints(
+            rules.noise(),
+            b"xgopher://a.example-cdn.net/",
+            0,
+        );
+        hits.first().and_then(|h| h.url.clone())
+    };
+    assert_eq!(url(&k.scan).as_deref(), Some("gopher://a.example-cdn.net/"));
+    assert_eq!(
+        url(&built_in.scan).as_deref(),
+        Some("xgopher://a.example-cdn.net/")
+    );
+}
+
+#[test]
 fn a_folder_may_not_change_a_format_table() {
     let copy = TempData::new("builtin");
     let path = copy.0.join("x500-keywords.tsv");
@@ -207,6 +242,7 @@ fn a_broken_file_is_an_error() {
     for rel in [
         "secret_patterns.toml",
         "endpoint_noise.toml",
+        "file_kinds.toml",
         "identifier_apis.toml",
         "packers.toml",
         "apple_identifier_apis.toml",

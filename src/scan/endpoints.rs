@@ -86,6 +86,7 @@ struct NoiseFile {
     code_receivers: Vec<String>,
     known_ipv4: Vec<String>,
     non_network_schemes: Vec<String>,
+    stray_byte_schemes: Vec<String>,
 }
 
 /// The noise lists as sets (from the knowledge base).
@@ -103,6 +104,9 @@ pub struct Noise {
     code_receivers: HashSet<String>,
     known_ipv4: HashSet<String>,
     non_network_schemes: HashSet<String>,
+    /// Schemes often preceded by a stray byte in binary data (a DEX length
+    /// prefix): `ahttps://` is read as `https://`. In file order.
+    stray_byte_schemes: Vec<String>,
 }
 
 impl Noise {
@@ -127,6 +131,11 @@ impl Noise {
             code_receivers: set(file.code_receivers),
             known_ipv4: set(file.known_ipv4),
             non_network_schemes: set(file.non_network_schemes),
+            stray_byte_schemes: file
+                .stray_byte_schemes
+                .into_iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
         })
     }
 }
@@ -547,12 +556,6 @@ fn ipv6_at(
     Some(end)
 }
 
-/// Schemes often preceded by a stray byte in binary data (a DEX length
-/// prefix): `ahttps://` is read as `https://`.
-const COMMON_SCHEMES: &[&str] = &[
-    "https", "http", "wss", "ws", "ftps", "ftp", "mqtts", "mqtt", "rtmp", "rtsp",
-];
-
 /// Bytes allowed in a URL authority (userinfo, host, port, IPv6 brackets).
 #[inline]
 fn is_authority_byte(b: u8) -> bool {
@@ -641,9 +644,10 @@ fn scheme_start(noise: &Noise, text: &[u8], colon: usize) -> Option<(usize, bool
     scheme_lc.copy_from_slice(scheme);
     scheme_lc.make_ascii_lowercase();
     let mut scheme_lc = std::str::from_utf8(scheme_lc).ok()?;
-    if let Some(known) = COMMON_SCHEMES
+    if let Some(known) = noise
+        .stray_byte_schemes
         .iter()
-        .find(|k| scheme_lc.len() == k.len() + 1 && scheme_lc.ends_with(*k))
+        .find(|k| scheme_lc.len() == k.len() + 1 && scheme_lc.ends_with(k.as_str()))
     {
         s += 1;
         scheme_lc = known;
@@ -802,6 +806,22 @@ mod tests {
             &mut out,
         );
         out.into_iter().map(|h| h.host).collect()
+    }
+
+    #[test]
+    fn a_stray_byte_before_a_common_scheme_is_left_out() {
+        let mut out = Vec::new();
+        let text = b"ahttps://api.mixpanel.com/track xgopher://b.example-cdn.net/";
+        scan(&noise(), text, OffsetMap { base: 0, stride: 1 }, &mut out);
+        let urls: Vec<_> = out.iter().filter_map(|h| h.url.as_deref()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://api.mixpanel.com/track",
+                "xgopher://b.example-cdn.net/"
+            ]
+        );
+        assert_eq!(out[0].offset, 1);
     }
 
     #[test]

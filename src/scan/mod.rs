@@ -22,6 +22,7 @@
 pub mod aggregate;
 pub mod collect;
 pub mod endpoints;
+pub mod file_kinds;
 pub mod named;
 pub mod noise;
 pub mod secrets;
@@ -74,23 +75,31 @@ pub struct Rules {
     key_names: secrets::KeyNames,
     noise: endpoints::Noise,
     context: noise::Context,
+    file_kinds: file_kinds::FileKinds,
 }
 
 impl Rules {
-    /// Rules from compiled secret patterns, key names, noise lists and
-    /// noise context rules.
+    /// Rules from compiled secret patterns, key names, noise lists, noise
+    /// context rules and the file kinds worth scanning.
     pub fn new(
         secrets: secrets::Patterns,
         key_names: secrets::KeyNames,
         noise: endpoints::Noise,
         context: noise::Context,
+        file_kinds: file_kinds::FileKinds,
     ) -> Rules {
         Rules {
             secrets,
             key_names,
             noise,
             context,
+            file_kinds,
         }
+    }
+
+    /// Which entries are worth reading, by file name ([`file_kinds`]).
+    pub fn file_kinds(&self) -> &file_kinds::FileKinds {
+        &self.file_kinds
     }
 
     /// The `[key_names]` that classify configuration values ([`named`]).
