@@ -31,7 +31,7 @@ pub fn run(
     show_secrets: bool,
 ) {
     let verdict = facts.android_accepts();
-    report.packed_code = packed::detect(&facts.outcomes, &knowledge.packer_stubs);
+    report.packed_code = packed::detect(&facts.outcomes, &knowledge.packers);
     for p in &report.packed_code {
         report.warnings.push(Warning::new(
             &p.path,

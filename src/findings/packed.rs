@@ -1,5 +1,6 @@
 //! Signs of packed or encrypted code: DEX files carried as data that do not
-//! parse, and high-entropy data files next to a known packer's loader stub.
+//! parse, and high-entropy data files next to a known packer's loader stub
+//! (`data/packers.toml`).
 
 use crate::android::entries::{EntryKind, EntryOutcome};
 use crate::native::packers;
@@ -16,36 +17,28 @@ pub struct Stub {
     pub packer: String,
 }
 
-/// Known packer stubs (`table`, from `packer-stubs.tsv`) among the native
-/// libraries and DEX classes.
-pub fn stubs(outcomes: &[EntryOutcome], table: &[packers::Stub]) -> Vec<Stub> {
-    let table: Vec<(&str, &str, &str)> = table
-        .iter()
-        .map(|s| (s.kind.as_str(), s.pattern.as_str(), s.packer.as_str()))
-        .collect();
+/// Known packer loader stubs (`table`: the knowledge base's packer table)
+/// among the native libraries and DEX classes.
+pub fn stubs(outcomes: &[EntryOutcome], table: &[packers::Entry]) -> Vec<Stub> {
     let mut found = Vec::new();
     for out in outcomes {
         match &out.kind {
             Some(EntryKind::NativeLib { .. }) => {
                 let file = out.path.rsplit('/').next().unwrap_or(&out.path);
-                for (kind, pattern, packer) in &table {
-                    if *kind == "lib" && file.starts_with(pattern) {
-                        found.push(Stub {
-                            path: out.path.clone(),
-                            packer: (*packer).to_string(),
-                        });
-                    }
+                if let Some(p) = packers::native_stub(table, file) {
+                    found.push(Stub {
+                        path: out.path.clone(),
+                        packer: p.name.clone(),
+                    });
                 }
             }
             Some(EntryKind::Dex) => {
                 let Some(dex) = &out.dex else { continue };
-                for (kind, pattern, packer) in &table {
-                    if *kind == "class" && dex.classes.iter().any(|c| c == pattern) {
-                        found.push(Stub {
-                            path: format!("{}:{pattern}", out.path),
-                            packer: (*packer).to_string(),
-                        });
-                    }
+                for (p, pattern) in packers::class_stubs(table, &dex.classes) {
+                    found.push(Stub {
+                        path: format!("{}:{pattern}", out.path),
+                        packer: p.name.clone(),
+                    });
                 }
             }
             _ => {}
@@ -54,9 +47,9 @@ pub fn stubs(outcomes: &[EntryOutcome], table: &[packers::Stub]) -> Vec<Stub> {
     found
 }
 
-/// Entries that look like packed or encrypted code (`stub_table`: the
-/// knowledge base's packer stubs).
-pub fn detect(outcomes: &[EntryOutcome], stub_table: &[packers::Stub]) -> Vec<PackedCode> {
+/// Entries that look like packed or encrypted code (`table`: the knowledge
+/// base's packer table, for the loader stubs).
+pub fn detect(outcomes: &[EntryOutcome], table: &[packers::Entry]) -> Vec<PackedCode> {
     let mut packed: Vec<PackedCode> = outcomes
         .iter()
         .filter_map(|o| {
@@ -66,10 +59,13 @@ pub fn detect(outcomes: &[EntryOutcome], stub_table: &[packers::Stub]) -> Vec<Pa
             })
         })
         .collect();
-    let stubs = stubs(outcomes, stub_table);
-    if let Some(stub) = stubs.first() {
+    let high_entropy = |o: &EntryOutcome| o.entropy.filter(|e| *e > HIGH_ENTROPY);
+    // Stubs are looked for only when some data file is high-entropy.
+    if outcomes.iter().any(|o| high_entropy(o).is_some())
+        && let Some(stub) = stubs(outcomes, table).first()
+    {
         for o in outcomes {
-            if let Some(e) = o.entropy.filter(|e| *e > HIGH_ENTROPY) {
+            if let Some(e) = high_entropy(o) {
                 packed.push(PackedCode {
                     path: o.path.clone(),
                     reason: format!(
@@ -98,8 +94,8 @@ mod tests {
         }
     }
 
-    fn built_in() -> Vec<packers::Stub> {
-        packers::parse_stubs(include_str!("../../data/packer-stubs.tsv")).unwrap()
+    fn built_in() -> Vec<packers::Entry> {
+        packers::parse_table(include_str!("../../data/packers.toml")).unwrap()
     }
 
     #[test]
@@ -130,7 +126,9 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].path, "assets/blob.bin");
         assert!(
-            found[0].reason.contains("Qihoo 360 Jiagu"),
+            found[0]
+                .reason
+                .contains("the Jiagu loader stub lib/arm64-v8a/libjiagu_a64.so"),
             "{}",
             found[0].reason
         );

@@ -38,10 +38,6 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "identifier_apis.toml",
         include_str!("../../data/identifier_apis.toml"),
     ),
-    (
-        "packer-stubs.tsv",
-        include_str!("../../data/packer-stubs.tsv"),
-    ),
     ("packers.toml", include_str!("../../data/packers.toml")),
     (
         "permissions-extra.tsv",
@@ -124,7 +120,6 @@ pub const FORMAT_TABLES: &[&str] = &[
 const TSV_COLUMNS: &[(&str, usize)] = &[
     ("android_attrs.tsv", 2),
     ("apk-signing-block-ids.tsv", 3),
-    ("packer-stubs.tsv", 3),
     ("permissions-extra.tsv", 3),
     ("permissions.tsv", 3),
     ("x500-keywords.tsv", 2),

@@ -76,10 +76,8 @@ pub struct Knowledge {
     pub apple_tracking_categories: BTreeSet<String>,
     /// Info.plist keys naming SDKs (`apple_plist_sdk_keys.toml`).
     pub apple_plist_sdk_keys: Vec<PlistSdkKey>,
-    /// Packers and protectors (`packers.toml`).
+    /// Packers and protectors, with their loader stubs (`packers.toml`).
     pub packers: Vec<packers::Entry>,
-    /// Packer loader stubs beside high-entropy data (`packer-stubs.tsv`).
-    pub packer_stubs: Vec<packers::Stub>,
     /// The scanner's secret shapes and endpoint noise lists
     /// (`secret_patterns.toml`, `endpoint_noise.toml`).
     pub scan: scan::Rules,
@@ -156,7 +154,6 @@ impl Knowledge {
         let identifier_apis = entry_side.identifier_apis?;
         let apple = AppleTables::parse(&texts)?;
         let packers = entry_side.packers?;
-        let packer_stubs = texts.parse("packer-stubs.tsv", packers::parse_stubs)?;
         let personal_data =
             crate::android::personal_data::Catalogue::new(entry_side.personal_data_apis?);
         let noise = entry_side.noise?;
@@ -183,7 +180,6 @@ impl Knowledge {
             apple_tracking_categories: apple.tracking_categories,
             apple_plist_sdk_keys: apple.plist_sdk_keys,
             packers,
-            packer_stubs,
             scan,
             personal_data,
         })

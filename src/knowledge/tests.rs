@@ -86,15 +86,18 @@ fn a_copy_of_data_gives_the_same_hash_and_an_edit_changes_it() {
 }
 
 #[test]
-fn a_folder_s_packer_stubs_are_the_ones_used() {
-    let copy = TempData::new("stubs");
-    let path = copy.0.join("packer-stubs.tsv");
+fn a_folder_s_packer_table_is_the_one_used() {
+    let copy = TempData::new("packers");
+    let path = copy.0.join("packers.toml");
     let mut text = std::fs::read_to_string(&path).unwrap();
-    text.push_str("lib\tlibplanted\tPlanted Packer\n");
+    text.push_str(
+        "\n[[packer]]\nname = \"Planted Packer\"\nvendor = \"Planted\"\nsignals = [\n  { kind = \"lib\", pattern = \"libplanted*.so\", source = \"test\" },\n]\n",
+    );
     std::fs::write(&path, text).unwrap();
     let k = Knowledge::from_dir(&copy.0).unwrap();
-    assert!(k.packer_stubs.iter().any(|s| s.packer == "Planted Packer"));
-    assert!(!Knowledge::embedded().unwrap().packer_stubs.is_empty());
+    let planted = crate::native::packers::native_stub(&k.packers, "libplanted_a64.so");
+    assert_eq!(planted.map(|p| p.name.as_str()), Some("Planted Packer"));
+    assert!(!Knowledge::embedded().unwrap().packers.is_empty());
 }
 
 #[test]

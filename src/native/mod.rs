@@ -1,7 +1,7 @@
 //! Native code: ELF shared libraries (ABI, SONAME, DT_NEEDED, JNI exports,
 //! the string-bearing sections the scanner reads; the crate's one ELF
 //! reader) and the packers/protectors whose stub libraries hide an app's
-//! code (`packers.toml`, `packer-stubs.tsv`).
+//! code (`packers.toml`).
 //!
 //! Plain facts only; the Android pass (`android::entries`,
 //! `android::findings`) maps them to SDKs and the report.

@@ -1,5 +1,7 @@
 //! Known packers and protectors, named by the stub files they leave in a
-//! package (`data/packers.toml`).
+//! package (`data/packers.toml`, the one packer table): the packers a
+//! package names, and the loader stubs beside which high-entropy data counts
+//! as packed code.
 
 use crate::report::model::{Evidence, Packer};
 use serde::Deserialize;
@@ -9,12 +11,14 @@ use std::collections::BTreeMap;
 const MAX_EVIDENCE: usize = 20;
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct File {
     packer: Vec<Entry>,
 }
 
 /// One packer of the table.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     pub name: String,
     pub vendor: String,
@@ -23,6 +27,7 @@ pub struct Entry {
 
 /// One claim: a file or class pattern and where it comes from.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Signal {
     /// `lib`, `asset` or `class`.
     pub kind: String,
@@ -30,50 +35,31 @@ pub struct Signal {
     pub source: String,
 }
 
-/// One loader stub of `data/packer-stubs.tsv`: a native library name prefix
-/// (`lib`) or a DEX class (`class`) that a packer leaves beside its
-/// encrypted payload.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stub {
-    /// `lib` or `class`.
-    pub kind: String,
-    pub pattern: String,
-    pub packer: String,
-}
-
-/// Parses `data/packer-stubs.tsv` (kind, pattern, packer; `#` comments).
-pub fn parse_stubs(text: &str) -> Result<Vec<Stub>, String> {
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = line.split('\t').collect();
-        let [kind, pattern, packer] = f[..] else {
-            return Err(format!("line {}: expected kind, pattern, packer", n + 1));
-        };
-        if !matches!(kind, "lib" | "class") {
-            return Err(format!("line {}: kind {kind:?} is not lib or class", n + 1));
-        }
-        out.push(Stub {
-            kind: kind.to_string(),
-            pattern: pattern.to_string(),
-            packer: packer.to_string(),
-        });
-    }
-    Ok(out)
-}
-
-/// Parses `data/packers.toml`.
+/// Parses and checks `data/packers.toml`: every packer named and with
+/// signals, every signal of a known kind, with a pattern and a source, and
+/// every `lib` pattern a `lib….so` file name.
 pub fn parse_table(text: &str) -> Result<Vec<Entry>, String> {
     let table = toml::from_str::<File>(text).map_err(|e| e.to_string())?;
     for p in &table.packer {
-        if let Some(s) = p
-            .signals
-            .iter()
-            .find(|s| !matches!(s.kind.as_str(), "lib" | "asset" | "class"))
-        {
-            return Err(format!("{}: unknown signal kind {}", p.name, s.kind));
+        if p.name.trim().is_empty() || p.vendor.trim().is_empty() || p.signals.is_empty() {
+            return Err(format!(
+                "packer {:?}: name, vendor and signals are required",
+                p.name
+            ));
+        }
+        for s in &p.signals {
+            if !matches!(s.kind.as_str(), "lib" | "asset" | "class") {
+                return Err(format!("{}: unknown signal kind {}", p.name, s.kind));
+            }
+            if s.pattern.is_empty() || s.source.trim().is_empty() {
+                return Err(format!("{}: a signal without pattern or source", p.name));
+            }
+            if s.kind == "lib" && !(s.pattern.starts_with("lib") && s.pattern.ends_with(".so")) {
+                return Err(format!(
+                    "{}: lib pattern {} is not lib….so",
+                    p.name, s.pattern
+                ));
+            }
         }
     }
     Ok(table.packer)
@@ -82,7 +68,7 @@ pub fn parse_table(text: &str) -> Result<Vec<Entry>, String> {
 use crate::glob::matches as glob;
 
 /// Whether `class` is `prefix` or lies under it (`.` or `$` boundary).
-fn class_under(prefix: &str, class: &str) -> bool {
+pub fn class_under(prefix: &str, class: &str) -> bool {
     class
         .strip_prefix(prefix)
         .is_some_and(|r| r.is_empty() || r.starts_with('.') || r.starts_with('$'))
@@ -100,6 +86,28 @@ pub fn is_signal_path(table: &[Entry], path: &str) -> bool {
             "asset" => glob(&s.pattern, path),
             _ => false,
         })
+}
+
+/// The packer whose loader stub the native library file `file` is (its
+/// first `lib` signal matching), if any.
+pub fn native_stub<'t>(table: &'t [Entry], file: &str) -> Option<&'t Entry> {
+    table.iter().find(|p| {
+        p.signals
+            .iter()
+            .any(|s| s.kind == "lib" && glob(&s.pattern, file))
+    })
+}
+
+/// The `(packer, class pattern)` loader stubs among a DEX file's defined
+/// `classes`, in table order.
+pub fn class_stubs<'t>(table: &'t [Entry], classes: &[String]) -> Vec<(&'t Entry, &'t str)> {
+    table
+        .iter()
+        .flat_map(|p| p.signals.iter().map(move |s| (p, s)))
+        .filter(|(_, s)| s.kind == "class")
+        .filter(|(_, s)| classes.iter().any(|c| class_under(&s.pattern, c)))
+        .map(|(p, s)| (p, s.pattern.as_str()))
+        .collect()
 }
 
 /// Names the packers whose stubs appear among `paths` (entry paths) and
@@ -218,24 +226,38 @@ mod tests {
 
     #[test]
     fn table_is_well_formed() {
-        let t = table();
-        assert!(t.len() >= 15, "packers.toml failed to parse or shrank");
-        for p in &t {
-            assert!(!p.name.is_empty() && !p.vendor.is_empty());
-            assert!(!p.signals.is_empty(), "{}", p.name);
-            for s in &p.signals {
-                assert!(
-                    matches!(s.kind.as_str(), "lib" | "asset" | "class"),
-                    "{}: kind {}",
-                    p.name,
-                    s.kind
-                );
-                assert!(!s.source.trim().is_empty(), "{}: {}", p.name, s.pattern);
-                if s.kind == "lib" {
-                    assert!(s.pattern.starts_with("lib") && s.pattern.ends_with(".so"));
-                }
-            }
+        // parse_table checks kinds, sources and lib patterns.
+        assert!(
+            table().len() >= 15,
+            "packers.toml failed to parse or shrank"
+        );
+        for bad in [
+            "[[packer]]\nname = \"X\"\nvendor = \"Y\"\nsignals = [{ kind = \"lib\", pattern = \"libx.so\", source = \" \" }]",
+            "[[packer]]\nname = \"X\"\nvendor = \"Y\"\nsignals = [{ kind = \"lib\", pattern = \"x.so\", source = \"s\" }]",
+            "[[packer]]\nname = \"X\"\nvendor = \"Y\"\nsignals = [{ kind = \"dex\", pattern = \"x\", source = \"s\" }]",
+            "[[packer]]\nname = \"X\"\nvendor = \"Y\"\nsignals = []",
+            "[[packer]]\nname = \"X\"\nvendor = \"Y\"\nlabel = \"Z\"\nsignals = []",
+        ] {
+            assert!(parse_table(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn loader_stubs_are_lib_and_class_signals() {
+        let t = table();
+        assert_eq!(native_stub(&t, "libjiagu_a64.so").unwrap().name, "Jiagu");
+        assert_eq!(native_stub(&t, "libkwscmm.so").unwrap().name, "Kiwisec");
+        assert!(native_stub(&t, "libBugly.so").is_none());
+        let classes = [
+            "com.stub.StubApp".to_string(),
+            "com.example.Main".to_string(),
+        ];
+        let found = class_stubs(&t, &classes);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].0.name.as_str(), found[0].1),
+            ("Jiagu", "com.stub.StubApp")
+        );
     }
 
     #[test]
