@@ -156,6 +156,21 @@ struct SdkList {
     names: Vec<String>,
 }
 
+#[derive(Deserialize)]
+struct TrackingCategories {
+    tracking_categories: Vec<String>,
+}
+
+/// Parses the `tracking_categories` of `data/apple_privacy_sdks.toml`: the
+/// SDK categories whose hosts count as tracking domains.
+pub fn parse_tracking_categories(text: &str) -> Result<BTreeSet<String>, String> {
+    let list = toml::from_str::<TrackingCategories>(text).map_err(|e| e.to_string())?;
+    if list.tracking_categories.is_empty() {
+        return Err("tracking_categories: empty".into());
+    }
+    Ok(list.tracking_categories.into_iter().collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

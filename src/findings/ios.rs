@@ -89,17 +89,22 @@ fn framework_sdk(db: &Database, name: &str, bundle_id: Option<&str>) -> Option<S
     })
 }
 
-/// SDK categories whose hosts count as tracking domains.
-const TRACKING_CATEGORIES: &[&str] = &[
-    "advertising",
-    "analytics",
-    "attribution",
-    "fingerprinting",
-    "identification",
-];
-
 /// Required-reason API use: (category, evidence, binary path).
 pub type ReasonUsage = Vec<(String, Vec<String>, String)>;
+
+/// What the binaries give the findings besides their report records:
+/// identifier APIs (callers placed once SDKs are known), personal-data
+/// reads, required-reason API use and each binary's framework SDK.
+#[derive(Default)]
+struct Gathered {
+    apis: BTreeMap<String, IdentifierApi>,
+    /// Binary path → the SDK of its framework.
+    location_sdk: BTreeMap<String, Option<String>>,
+    /// (api, binary path): callers are binaries.
+    api_binaries: Vec<(String, String)>,
+    usage: ReasonUsage,
+    personal_hits: Vec<(String, personal_data::ReadHit)>,
+}
 
 /// Binaries, SDKs, identifier APIs, endpoints and secrets from the Mach-O
 /// facts (shared by IPAs and bare Mach-O files). Returns the required-reason
@@ -112,124 +117,18 @@ pub fn finish_binaries(
     mut scans: Vec<(String, EntryScan)>,
     show_secrets: bool,
 ) -> ReasonUsage {
-    let mut apis: BTreeMap<String, IdentifierApi> = BTreeMap::new();
-    let mut location_sdk: BTreeMap<String, Option<String>> = BTreeMap::new();
-    // (api, binary path) pairs: callers are binaries, placed once SDKs are known.
-    let mut api_binaries: Vec<(String, String)> = Vec::new();
-    let mut usage = Vec::new();
-    let mut personal_hits = Vec::new();
+    let mut g = Gathered::default();
     for b in binaries {
-        let m = &b.facts;
-        for w in &m.warnings {
-            report.warnings.push(Warning::new(&b.path, w.clone()));
-        }
-        let enc_archs: Vec<String> = m
-            .slices
-            .iter()
-            .filter(|s| s.encrypted)
-            .map(|s| s.arch.clone())
-            .collect();
-        let unreadable: Vec<String> = m
-            .slices
-            .iter()
-            .flat_map(|s| {
-                s.unreadable_sections
-                    .iter()
-                    .map(move |x| format!("{}: {x}", s.arch))
-            })
-            .collect();
-        if !enc_archs.is_empty() {
-            report.warnings.push(Warning::new(
-                &b.path,
-                format!(
-                    "FairPlay-encrypted ({}): code, class names, selectors and strings in the encrypted range could not be inspected{}; load commands, linked libraries, imported symbols, the code signature and every other file were",
-                    enc_archs.join(", "),
-                    if unreadable.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", unreadable.join(", "))
-                    }
-                ),
-            ));
-        }
-        let sig = m.signature();
-        if let Some(sig) = sig {
-            report
-                .signing
-                .extend(sig.certificates.iter().map(|c| c.to_report("ios")));
-        }
-        report.binaries.push(Binary {
-            path: b.path.clone(),
-            archs: m.archs(),
-            encrypted: !enc_archs.is_empty(),
-            encrypted_archs: enc_archs,
-            unreadable,
-            linked: m.libs().into_iter().collect(),
-            team_id: sig.and_then(|s| s.team_id.clone()),
-            signing_id: sig.and_then(|s| s.identifier.clone()),
-            entitlements: sig
-                .and_then(|s| s.entitlements.as_ref())
-                .map(|e| e.keys().cloned().collect())
-                .unwrap_or_default(),
-        });
-        for class in m.objc_classes() {
-            facts.objc_classes.push((b.path.clone(), class));
-        }
-        for lib in m.libs() {
-            if let Some(name) = lib
-                .strip_prefix("@rpath/")
-                .and_then(|l| l.split('/').next())
-            {
-                facts.frameworks.push((b.path.clone(), name.to_string()));
-            }
-        }
-        for api in apple_ids::detect(&knowledge.apple_identifier_apis, m) {
-            let e = apis
-                .entry(api.api.clone())
-                .or_insert_with(|| IdentifierApi {
-                    api: api.api.clone(),
-                    category: api.category.clone(),
-                    ..IdentifierApi::default()
-                });
-            e.callers.push(b.path.clone());
-            e.locations.push(Location {
-                path: b.path.clone(),
-                offset: None,
-                ..Location::default()
-            });
-            api_binaries.push((api.api.clone(), b.path.clone()));
-        }
-        for hit in personal_data::symbol_hits(&knowledge.personal_data, &m.imports(), &b.path) {
-            personal_hits.push((b.path.clone(), hit));
-        }
-        for (cat, found) in privacy_manifest::used_categories(
-            &knowledge.apple_reason_categories,
-            &m.imports(),
-            &m.selectors(),
-            &m.cstrings(),
-        ) {
-            usage.push((cat.to_string(), found, b.path.clone()));
-        }
-        location_sdk.insert(b.path.clone(), b.sdk.clone());
+        record_binary(report, &b);
+        gather(knowledge, facts, &mut g, &b);
+        g.location_sdk.insert(b.path.clone(), b.sdk.clone());
         scans.push((b.path, b.scan));
     }
     if !report.binaries.is_empty() {
         report.security.encrypted = Some(report.binaries.iter().any(|b| b.encrypted));
     }
     let db = &knowledge.signatures;
-    // Only hosts a rule ties to an SDK are evidence (noise included: the
-    // code holds them all the same).
-    for (path, scan) in &scans {
-        for hit in scan
-            .endpoints
-            .iter()
-            .chain(scan.noise.iter().map(|(_, h)| h))
-        {
-            if db.is_sdk_host(&hit.host) {
-                facts.hosts.push((path.clone(), hit.host.clone()));
-            }
-        }
-    }
+    facts.hosts.extend(sdk_hosts(db, &scans));
     report.sdks = match_sdks(db, facts);
     let owners = CodeOwners::new(
         db,
@@ -237,6 +136,7 @@ pub fn finish_binaries(
         report.app.id.as_deref(),
         std::iter::empty(),
     );
+    let location_sdk = &g.location_sdk;
     // A binary's place: the listed SDK of its framework, other frameworks'
     // code, or the app.
     let place = |path: &str| -> String {
@@ -246,31 +146,10 @@ pub fn finish_binaries(
             _ => APP.into(),
         }
     };
-    for (api, binary) in api_binaries {
-        if let Some(e) = apis.get_mut(&api) {
-            let p = place(&binary);
-            match e.callers_by_sdk.iter_mut().find(|g| g.sdk == p) {
-                Some(g) => g.callers.push(binary),
-                None => e.callers_by_sdk.push(CallerGroup {
-                    sdk: p,
-                    callers: vec![binary],
-                }),
-            }
-        }
-    }
-    for e in apis.values_mut() {
-        e.callers_by_sdk.sort();
-        e.sdks = e
-            .callers_by_sdk
-            .iter()
-            .map(|g| g.sdk.clone())
-            .filter(|s| s != OTHER)
-            .collect();
-    }
-    report.identifier_apis = apis.into_values().collect();
+    report.identifier_apis = place_api_callers(g.apis, g.api_binaries, &place);
     report.personal_data = personal_data::collect(
         &knowledge.personal_data,
-        personal_hits.iter().map(|(p, h)| (p.as_str(), h)),
+        g.personal_hits.iter().map(|(p, h)| (p.as_str(), h)),
         &place,
     );
     // Imported symbols have no single offset in the binary.
@@ -297,7 +176,158 @@ pub fn finish_binaries(
     attribution::drop_package_names(&mut collected, report.app.id.as_deref(), []);
     let folded = attribution::endpoints_and_secrets(db, collected, show_secrets, &sdks_at);
     folded.into_report(report);
-    usage
+    g.usage
+}
+
+/// The binary's warnings, certificates and `binaries` record.
+fn record_binary(report: &mut Report, b: &BinaryFacts) {
+    let m = &b.facts;
+    for w in &m.warnings {
+        report.warnings.push(Warning::new(&b.path, w.clone()));
+    }
+    let enc_archs: Vec<String> = m
+        .slices
+        .iter()
+        .filter(|s| s.encrypted)
+        .map(|s| s.arch.clone())
+        .collect();
+    let unreadable: Vec<String> = m
+        .slices
+        .iter()
+        .flat_map(|s| {
+            s.unreadable_sections
+                .iter()
+                .map(move |x| format!("{}: {x}", s.arch))
+        })
+        .collect();
+    if !enc_archs.is_empty() {
+        report.warnings.push(Warning::new(
+            &b.path,
+            format!(
+                "FairPlay-encrypted ({}): code, class names, selectors and strings in the encrypted range could not be inspected{}; load commands, linked libraries, imported symbols, the code signature and every other file were",
+                enc_archs.join(", "),
+                if unreadable.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", unreadable.join(", "))
+                }
+            ),
+        ));
+    }
+    let sig = m.signature();
+    if let Some(sig) = sig {
+        report
+            .signing
+            .extend(sig.certificates.iter().map(|c| c.to_report("ios")));
+    }
+    report.binaries.push(Binary {
+        path: b.path.clone(),
+        archs: m.archs(),
+        encrypted: !enc_archs.is_empty(),
+        encrypted_archs: enc_archs,
+        unreadable,
+        linked: m.libs().into_iter().collect(),
+        team_id: sig.and_then(|s| s.team_id.clone()),
+        signing_id: sig.and_then(|s| s.identifier.clone()),
+        entitlements: sig
+            .and_then(|s| s.entitlements.as_ref())
+            .map(|e| e.keys().cloned().collect())
+            .unwrap_or_default(),
+    });
+}
+
+/// The binary's SDK facts (Objective-C classes, linked frameworks),
+/// identifier APIs, personal-data reads and required-reason API use.
+fn gather(knowledge: &Knowledge, facts: &mut AppFacts, g: &mut Gathered, b: &BinaryFacts) {
+    let m = &b.facts;
+    for class in m.objc_classes() {
+        facts.objc_classes.push((b.path.clone(), class));
+    }
+    for lib in m.libs() {
+        if let Some(name) = lib
+            .strip_prefix("@rpath/")
+            .and_then(|l| l.split('/').next())
+        {
+            facts.frameworks.push((b.path.clone(), name.to_string()));
+        }
+    }
+    for api in apple_ids::detect(&knowledge.apple_identifier_apis, m) {
+        let e = g
+            .apis
+            .entry(api.api.clone())
+            .or_insert_with(|| IdentifierApi {
+                api: api.api.clone(),
+                category: api.category.clone(),
+                ..IdentifierApi::default()
+            });
+        e.callers.push(b.path.clone());
+        e.locations.push(Location {
+            path: b.path.clone(),
+            offset: None,
+            ..Location::default()
+        });
+        g.api_binaries.push((api.api.clone(), b.path.clone()));
+    }
+    for hit in personal_data::symbol_hits(&knowledge.personal_data, &m.imports(), &b.path) {
+        g.personal_hits.push((b.path.clone(), hit));
+    }
+    for (cat, found) in privacy_manifest::used_categories(
+        &knowledge.apple_reason_categories,
+        &m.imports(),
+        &m.selectors(),
+        &m.cstrings(),
+    ) {
+        g.usage.push((cat.to_string(), found, b.path.clone()));
+    }
+}
+
+/// `(entry path, host)` of the hits whose host a rule ties to an SDK: only
+/// those are evidence (noise included: the code holds them all the same).
+fn sdk_hosts(db: &Database, scans: &[(String, EntryScan)]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (path, scan) in scans {
+        for hit in scan
+            .endpoints
+            .iter()
+            .chain(scan.noise.iter().map(|(_, h)| h))
+        {
+            if db.is_sdk_host(&hit.host) {
+                out.push((path.clone(), hit.host.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The identifier APIs with their caller binaries grouped by `place`, and
+/// the places other than `other` as their SDKs.
+fn place_api_callers(
+    mut apis: BTreeMap<String, IdentifierApi>,
+    api_binaries: Vec<(String, String)>,
+    place: &dyn Fn(&str) -> String,
+) -> Vec<IdentifierApi> {
+    for (api, binary) in api_binaries {
+        if let Some(e) = apis.get_mut(&api) {
+            let p = place(&binary);
+            match e.callers_by_sdk.iter_mut().find(|g| g.sdk == p) {
+                Some(g) => g.callers.push(binary),
+                None => e.callers_by_sdk.push(CallerGroup {
+                    sdk: p,
+                    callers: vec![binary],
+                }),
+            }
+        }
+    }
+    for e in apis.values_mut() {
+        e.callers_by_sdk.sort();
+        e.sdks = e
+            .callers_by_sdk
+            .iter()
+            .map(|g| g.sdk.clone())
+            .filter(|s| s != OTHER)
+            .collect();
+    }
+    apis.into_values().collect()
 }
 
 /// SDK keys in Info.plist (`GADApplicationIdentifier`, `FacebookAppID`, …) as
@@ -378,7 +408,7 @@ pub fn privacy_report(
             .is_some_and(|s| {
                 s.categories
                     .iter()
-                    .any(|c| TRACKING_CATEGORIES.contains(&c.as_str()))
+                    .any(|c| knowledge.apple_tracking_categories.contains(c))
             })
     };
     let declared = |host: &str| {

@@ -71,6 +71,9 @@ pub struct Knowledge {
     pub apple_reason_categories: Vec<ReasonCategory>,
     /// Apple's commonly used SDKs list (`apple_privacy_sdks.toml`).
     pub apple_privacy_sdks: BTreeSet<String>,
+    /// SDK categories whose hosts count as tracking domains in the
+    /// privacy-manifest check (`tracking_categories` of `apple_privacy_sdks.toml`).
+    pub apple_tracking_categories: BTreeSet<String>,
     /// Info.plist keys naming SDKs (`apple_plist_sdk_keys.toml`).
     pub apple_plist_sdk_keys: Vec<PlistSdkKey>,
     /// Packers and protectors, with their loader stubs (`packers.toml`).
@@ -175,6 +178,7 @@ impl Knowledge {
             apple_identifier_apis: apple.identifier_apis,
             apple_reason_categories: apple.reason_categories,
             apple_privacy_sdks: apple.privacy_sdks,
+            apple_tracking_categories: apple.tracking_categories,
             apple_plist_sdk_keys: apple.plist_sdk_keys,
             packers,
             scan,
@@ -296,6 +300,7 @@ struct AppleTables {
     identifier_apis: Vec<AppleApi>,
     reason_categories: Vec<ReasonCategory>,
     privacy_sdks: BTreeSet<String>,
+    tracking_categories: BTreeSet<String>,
     plist_sdk_keys: Vec<PlistSdkKey>,
 }
 
@@ -311,6 +316,10 @@ impl AppleTables {
             privacy_sdks: texts.parse(
                 "apple_privacy_sdks.toml",
                 privacy_manifest::parse_privacy_sdks,
+            )?,
+            tracking_categories: texts.parse(
+                "apple_privacy_sdks.toml",
+                privacy_manifest::parse_tracking_categories,
             )?,
             plist_sdk_keys: texts.parse("apple_plist_sdk_keys.toml", parse_plist_keys)?,
         })
