@@ -402,13 +402,14 @@ fn analyse_read(
 }
 
 /// Keeps what evidence will ask of a DEX file at the top of the package
-/// ([`EntryMemo`]), when hits are collected. Nested and split-member paths
-/// are left out: `!` in their paths may resolve another way.
+/// ([`EntryMemo`]), when hits are collected and memos wanted. Nested and
+/// split-member paths are left out: `!` in their paths may resolve another
+/// way.
 fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8]) {
     let (Some(hits), Some(dex)) = (tables.hits, out.dex.as_ref()) else {
         return;
     };
-    if !hits.prefix.is_empty() || out.path.contains('!') {
+    if !hits.collector.wants_memos() || !hits.prefix.is_empty() || out.path.contains('!') {
         return;
     }
     let offsets = out
@@ -418,8 +419,13 @@ fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8]) {
         .map(|h| h.offset)
         .chain(dex.api_hits.iter().map(|h| u64::from(h.offset)))
         .collect();
-    let hosts = out.scan.endpoints.iter().map(|h| h.host.as_str());
-    if let Some(memo) = dex_memo(bytes, dex, offsets, hosts, tables.signatures) {
+    // Hosts dropped as noise are SDK evidence all the same.
+    let hosts = (out.scan.endpoints.iter())
+        .chain(out.scan.noise.iter().map(|(_, h)| h))
+        .map(|h| h.host.as_str());
+    // Secrets ask for the entry's hash only.
+    let hashed = !out.scan.secrets.is_empty();
+    if let Some(memo) = dex_memo(bytes, dex, offsets, hosts, hashed, tables.signatures) {
         hits.collector.memo(&out.path, memo);
     }
 }
@@ -435,16 +441,26 @@ const EXAMPLES_PER_PACKAGE: usize = 2;
 /// are the places locations may point at, `hosts` the hosts of its hits.
 /// Kept: the descriptors of the first classes of each package under an
 /// SDK's package, the smallest descriptor under each SDK package the code
-/// refers to, and the first place of each SDK host.
+/// refers to, and the first place of each SDK host. `None` when evidence
+/// will ask nothing of it: no offset, descriptor or SDK host, and its hash
+/// not `hashed` (asked for).
 fn dex_memo<'h>(
     bytes: &[u8],
     facts: &DexFacts,
     offsets: Vec<u64>,
     hosts: impl Iterator<Item = &'h str>,
+    hashed: bool,
     db: &Database,
 ) -> Option<EntryMemo> {
-    let dex = dex::Dex::parse(bytes).ok()?;
     let (exact, under) = asked_descriptors(facts, db);
+    let hosts: BTreeSet<String> = hosts
+        .filter(|h| db.is_sdk_host(h))
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    if !hashed && offsets.is_empty() && exact.is_empty() && under.is_empty() && hosts.is_empty() {
+        return None;
+    }
+    let dex = dex::Dex::parse(bytes).ok()?;
     let exact_refs: Vec<&str> = exact.iter().map(String::as_str).collect();
     let under_refs: Vec<&str> = under.iter().map(String::as_str).collect();
     let mut found = dex::lookup_descriptors(&dex, &exact_refs, &under_refs);
@@ -455,10 +471,6 @@ fn dex_memo<'h>(
             let answer = found.remove(&key);
             (key, answer)
         })
-        .collect();
-    let hosts: BTreeSet<String> = hosts
-        .filter(|h| db.is_sdk_host(h))
-        .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let hosts: Vec<String> = hosts.into_iter().collect();
     let needles = first_places(bytes, &hosts)
@@ -659,6 +671,7 @@ mod tests {
             &facts,
             vec![100u64, 3000],
             hosts.into_iter(),
+            false,
             &k.signatures,
         )
         .unwrap();
@@ -708,5 +721,14 @@ mod tests {
             "h"
         ));
         assert!(other.iter().all(|e| e.location.is_none()));
+
+        // Nothing to ask, nothing kept (and the DEX is not hashed); a hash
+        // asked for (secrets) is kept alone.
+        let none = crate::android::code::DexFacts::default();
+        let empty = || std::iter::empty::<&str>();
+        assert!(dex_memo(&bytes, &none, vec![], empty(), false, &k.signatures).is_none());
+        let hashed = dex_memo(&bytes, &none, vec![], empty(), true, &k.signatures).unwrap();
+        assert_eq!(hashed.digest, memo.digest);
+        assert_eq!(hashed.window(100), None);
     }
 }
