@@ -73,7 +73,14 @@ pub fn analyse_part(
 
     let resources = read_resources(archive, budget, report);
     let mut unchecked = Vec::new();
-    let manifest = read_manifest(archive, budget, report, &mut refusals, &mut unchecked);
+    let manifest = read_manifest(
+        archive,
+        budget,
+        tables,
+        report,
+        &mut refusals,
+        &mut unchecked,
+    );
     if let Some((m, split)) = &manifest {
         part.split = split.clone();
         part.has_manifest = true;
@@ -249,6 +256,7 @@ fn note_entry(path: &str, notes: &[String], report: &mut Report) {
 fn read_manifest(
     archive: &Archive<'_>,
     budget: &Budget,
+    tables: Tables<'_>,
     report: &mut Report,
     refusals: &mut Vec<String>,
     unchecked: &mut Vec<String>,
@@ -267,6 +275,8 @@ fn read_manifest(
     if let Some(f) = &read.android_fails {
         refusals.push(format!("{MANIFEST}: {f}"));
     }
+    // Its components and meta-data are SDK evidence.
+    entries::keep_whole(tables, MANIFEST, &read.bytes);
     match axml::parse(&read.bytes) {
         Ok(doc) => {
             for a in &doc.anomalies {

@@ -10,7 +10,7 @@ use crate::container::budget::{Grant, ReadError};
 use crate::container::zip::{Archive, Entry};
 use crate::native::{self, ElfInfo, packers};
 use crate::report::bytes::first_places;
-use crate::report::memo::EntryMemo;
+use crate::report::memo::{EntryMemo, Kept, WHOLE_MAX};
 use crate::scan::collect::Collector;
 use crate::scan::file_kinds::FileKinds;
 use crate::scan::{self, EntryScan};
@@ -40,6 +40,16 @@ pub struct Tables<'k> {
 pub struct HitsAt<'k> {
     pub collector: &'k Collector<'k>,
     pub prefix: &'k str,
+    /// How many packages deep the pass is (`!` in `prefix` that join names).
+    pub depth: usize,
+}
+
+impl HitsAt<'_> {
+    /// Whether `prefix + name` reads back as the same entry: no name on the
+    /// way has a `!` of its own.
+    fn plain(&self, name: &str) -> bool {
+        self.prefix.matches('!').count() == self.depth && !name.contains('!')
+    }
 }
 
 impl<'k> Tables<'k> {
@@ -49,6 +59,7 @@ impl<'k> Tables<'k> {
             hits: Some(HitsAt {
                 collector,
                 prefix: "",
+                depth: 0,
             }),
             ..self
         }
@@ -69,6 +80,7 @@ impl<'k> Tables<'k> {
             hits: self.hits.map(|h| HitsAt {
                 collector: h.collector,
                 prefix,
+                depth: h.depth + 1,
             }),
             ..self
         }
@@ -401,17 +413,61 @@ fn analyse_read(
     }
 }
 
-/// Keeps what evidence will ask of a DEX file at the top of the package
-/// ([`EntryMemo`]), when hits are collected and memos wanted. Nested and
-/// split-member paths are left out: `!` in their paths may resolve another
-/// way.
+/// Keeps what evidence will ask of an entry, when hits are collected and
+/// memos wanted: a DEX file's answers ([`EntryMemo`]), another entry's
+/// bytes whole when small. Paths with a `!` in a name are left out: they may
+/// resolve another way when read again.
 fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8]) {
-    let (Some(hits), Some(dex)) = (tables.hits, out.dex.as_ref()) else {
+    match out.dex.as_ref() {
+        Some(dex) => keep(tables, &out.path, || {
+            dex_memo_of(tables, out, dex, bytes).map(Kept::Memo)
+        }),
+        None if asked_whole(out, tables.signatures) => keep_whole(tables, &out.path, bytes),
+        None => {}
+    }
+}
+
+/// Keeps the entry `name`'s bytes whole for evidence (see [`keep_memo`]),
+/// if they are small enough.
+pub fn keep_whole(tables: Tables<'_>, name: &str, bytes: &[u8]) {
+    if bytes.len() <= WHOLE_MAX {
+        keep(tables, name, || Some(Kept::Whole(bytes.into())));
+    }
+}
+
+/// Hands what `memo` keeps of the entry `name` to the collector, when
+/// memos are wanted and the entry's path reads back as the same entry.
+fn keep(tables: Tables<'_>, name: &str, memo: impl FnOnce() -> Option<Kept>) {
+    let Some(hits) = tables.hits else {
         return;
     };
-    if !hits.collector.wants_memos() || !hits.prefix.is_empty() || out.path.contains('!') {
+    if !hits.collector.wants_memos() || !hits.plain(name) {
         return;
     }
+    if let Some(kept) = memo() {
+        hits.collector.memo(&format!("{}{name}", hits.prefix), kept);
+    }
+}
+
+/// Whether evidence will ask about the entry `out` (not a DEX file): it has
+/// hits, or is a native library an SDK may be matched by.
+fn asked_whole(out: &EntryOutcome, db: &Database) -> bool {
+    let scan = &out.scan;
+    let hits = !(scan.endpoints.is_empty() && scan.secrets.is_empty() && scan.noise.is_empty());
+    hits || out.elf.as_ref().is_some_and(|elf| {
+        !elf.jni_classes.is_empty()
+            || !elf.class_refs.is_empty()
+            || db.sdk_for_native_lib(&out.path).is_some()
+    })
+}
+
+/// [`dex_memo`] of the DEX file `out` read into `dex`.
+fn dex_memo_of(
+    tables: Tables<'_>,
+    out: &EntryOutcome,
+    dex: &DexFacts,
+    bytes: &[u8],
+) -> Option<EntryMemo> {
     let offsets = out
         .scan
         .endpoints
@@ -425,9 +481,7 @@ fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8]) {
         .map(|h| h.host.as_str());
     // Secrets ask for the entry's hash only.
     let hashed = !out.scan.secrets.is_empty();
-    if let Some(memo) = dex_memo(bytes, dex, offsets, hosts, hashed, tables.signatures) {
-        hits.collector.memo(&out.path, memo);
-    }
+    dex_memo(bytes, dex, offsets, hosts, hashed, tables.signatures)
 }
 
 /// How many classes of each Java package under an SDK's package keep their

@@ -13,6 +13,7 @@ use crate::report::memo::{EntryMemo, EntryMemos};
 use crate::report::model::{Evidence, Location, Report};
 use crate::util::sha256_hex;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -210,9 +211,11 @@ pub fn enrich(
         by_path.entry(loc.path.clone()).or_default().2.push(loc);
     }
     // Entries are independent: read (inflate) and hash them in parallel,
-    // unless the entry pass kept what is needed of them.
+    // unless the entry pass kept what is needed of them (answers, or the
+    // bytes themselves).
     let by_path: Vec<(String, Entry<'_>)> = by_path.into_iter().collect();
-    let reader = package.reader();
+    // The central directory is read only if an entry is read again.
+    let reader = std::sync::OnceLock::new();
     by_path
         .into_par_iter()
         .map(|(path, (mut locs, mut evidence, mut secret_locs))| {
@@ -221,8 +224,15 @@ pub fn enrich(
             {
                 return Rereads::default();
             }
-            let Ok(bytes) = reader.entry(&path, limits) else {
-                return Rereads::default();
+            let (bytes, read) = match memos.whole(&path) {
+                Some(bytes) => (Cow::Borrowed(bytes), Rereads::default()),
+                None => match reader.get_or_init(|| package.reader()).entry(&path, limits) {
+                    Ok(bytes) => {
+                        let read = Rereads(vec![(path.clone(), bytes.len() as u64)]);
+                        (Cow::Owned(bytes), read)
+                    }
+                    Err(_) => return Rereads::default(),
+                },
             };
             let digest = sha256_hex(&bytes);
             for loc in locs {
@@ -233,7 +243,7 @@ pub fn enrich(
                 loc.entry_sha256 = Some(digest.clone());
             }
             sdk::locate(&mut evidence, &path, &bytes, &digest);
-            Rereads(vec![(path, bytes.len() as u64)])
+            read
         })
         .reduce(Rereads::default, |mut a, b| {
             a.0.extend(b.0);

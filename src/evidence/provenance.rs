@@ -217,20 +217,44 @@ mod tests {
         assert_eq!(prov.time_source.as_deref(), Some("SOURCE_DATE_EPOCH"));
     }
 
-    #[test]
-    fn memos_change_what_is_read_again_not_the_report() {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/sdk-planted.apk");
+    /// Enriches the report of `samples/<name>` with and without the memos
+    /// its inspection kept: the reports must be equal. Returns the memos,
+    /// and what was read again with and without them.
+    fn with_and_without_memos(name: &str) -> (EntryMemos, evidence::Rereads, evidence::Rereads) {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(name);
         let (o, k) = (Options::default(), crate::Knowledge::embedded().unwrap());
         let Inspection { report, memos } = inspect_path_with_memos(&p, &o, k).unwrap();
-        assert!(memos.get("classes.dex").is_some(), "{memos:?}");
         assert_eq!(report, pipeline::inspect_path_with(&p, &o, k).unwrap());
         let package = Package::open(&p).unwrap();
         let (mut kept, mut all) = (report.clone(), report);
         let limits = Limits::default();
         let read = evidence::enrich(&mut kept, &memos, &package, &limits);
         let read_all = evidence::enrich(&mut all, &EntryMemos::default(), &package, &limits);
-        assert_eq!(kept, all);
+        assert_eq!(kept, all, "{name}");
+        (memos, read, read_all)
+    }
+
+    #[test]
+    fn memos_change_what_is_read_again_not_the_report() {
+        let (memos, read, read_all) = with_and_without_memos("sdk-planted.apk");
+        assert!(memos.get("classes.dex").is_some(), "{memos:?}");
+        assert!(memos.whole("AndroidManifest.xml").is_some(), "{memos:?}");
+        assert!(read_all.entries() > 0);
+        assert_eq!(read.entries(), 0, "{read:?}");
+        // Entries inside split members and nested packages.
+        let (memos, read, read_all) = with_and_without_memos("splits.apks");
+        assert!(
+            memos.whole("base.apk!AndroidManifest.xml").is_some(),
+            "{memos:?}"
+        );
         assert!(read.entries() < read_all.entries(), "{read:?} {read_all:?}");
+        let (memos, _, _) = with_and_without_memos("nested.apk");
+        assert!(
+            memos.get("assets/plugin.apk!classes.dex").is_some(),
+            "{memos:?}"
+        );
     }
 
     #[test]

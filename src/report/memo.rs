@@ -7,7 +7,9 @@
 //!
 //! A memo only answers what it was asked to keep; anything else is
 //! "unknown", and the entry is then read again, so the report is the same
-//! either way.
+//! either way. Entries other than DEX files are small: those evidence will
+//! ask about are kept whole ([`Kept::Whole`]), within [`WHOLE_MAX`] each and
+//! [`WHOLE_BUDGET`] per inspection.
 
 use std::collections::HashMap;
 
@@ -15,10 +17,35 @@ use std::collections::HashMap;
 /// `report::bytes::WINDOW_LEN`).
 pub const WINDOW_LEN: usize = 48;
 
+/// The largest entry kept whole.
+pub const WHOLE_MAX: usize = 2 << 20;
+
+/// How many bytes of entries one inspection keeps whole, at most.
+pub const WHOLE_BUDGET: usize = 8 << 20;
+
+/// What the pass kept of one entry.
+#[derive(Debug, Clone)]
+pub enum Kept {
+    /// A DEX file's answers.
+    Memo(EntryMemo),
+    /// A small entry's bytes, as it would be read again.
+    Whole(Box<[u8]>),
+}
+
+impl Kept {
+    /// How many bytes this holds whole (counted against [`WHOLE_BUDGET`]).
+    pub fn whole_len(&self) -> usize {
+        match self {
+            Kept::Memo(_) => 0,
+            Kept::Whole(bytes) => bytes.len(),
+        }
+    }
+}
+
 /// A descriptor lookup's answer: the string found and its data offset.
 pub type Found = Option<(String, u64)>;
 
-/// What the pass kept of one entry.
+/// What the pass kept of one DEX file.
 #[derive(Debug, Clone)]
 pub struct EntryMemo {
     /// SHA-256 of the entry's bytes.
@@ -86,17 +113,28 @@ impl EntryMemo {
 
 /// The memos of one inspection, by entry path.
 #[derive(Clone, Default)]
-pub struct EntryMemos(HashMap<String, EntryMemo>);
+pub struct EntryMemos(HashMap<String, Kept>);
 
 impl EntryMemos {
     /// Memos by path.
-    pub fn new(memos: HashMap<String, EntryMemo>) -> EntryMemos {
+    pub fn new(memos: HashMap<String, Kept>) -> EntryMemos {
         EntryMemos(memos)
     }
 
-    /// The memo of `path`, if the pass kept one.
+    /// The memo of the DEX file `path`, if the pass kept one.
     pub fn get(&self, path: &str) -> Option<&EntryMemo> {
-        self.0.get(path)
+        match self.0.get(path)? {
+            Kept::Memo(memo) => Some(memo),
+            Kept::Whole(_) => None,
+        }
+    }
+
+    /// The bytes of `path`, if the pass kept them whole.
+    pub fn whole(&self, path: &str) -> Option<&[u8]> {
+        match self.0.get(path)? {
+            Kept::Whole(bytes) => Some(bytes),
+            Kept::Memo(_) => None,
+        }
     }
 
     /// How many entries have a memo.

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::aggregate::{Aggregator, EntryHits, Users, merge_paths};
 use super::named::NamedValue;
 use super::{EntryScan, noise};
-use crate::report::memo::{EntryMemo, EntryMemos};
+use crate::report::memo::{EntryMemos, Kept, WHOLE_BUDGET};
 
 /// Everything collected from the entries' hits.
 #[derive(Debug, Default)]
@@ -28,9 +28,11 @@ pub struct Collected {
     /// (noise included: it is evidence all the same); sorted when they come
     /// from a [`Collector`], else in the order added.
     pub sdk_hosts: Vec<(String, String)>,
-    /// What the pass kept of DEX entries for evidence, by entry path (a
-    /// path kept twice keeps none).
-    pub memos: HashMap<String, Option<EntryMemo>>,
+    /// What the pass kept of entries for evidence, by entry path (a path
+    /// kept twice keeps none, nor one over the budget).
+    pub memos: HashMap<String, Option<Kept>>,
+    /// Bytes kept whole in `memos` (at most [`WHOLE_BUDGET`]).
+    whole: usize,
 }
 
 impl Collected {
@@ -195,14 +197,22 @@ impl<'a> Collector<'a> {
     }
 
     /// Keeps the memo of the entry `path` (see [`Collected::memos`]).
-    pub fn memo(&self, path: &str, memo: EntryMemo) {
+    pub fn memo(&self, path: &str, memo: Kept) {
         if !self.memos {
             return;
         }
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = &mut *guard;
+        let len = memo.whole_len();
+        let fits = state.whole.saturating_add(len) <= WHOLE_BUDGET;
         match state.memos.entry(path.to_string()) {
             std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(Some(memo));
+                // Over the budget: known, not kept (a second entry of the
+                // same path must not be kept either).
+                v.insert(fits.then_some(memo));
+                if fits {
+                    state.whole += len;
+                }
             }
             std::collections::hash_map::Entry::Occupied(mut o) => {
                 o.insert(None);
