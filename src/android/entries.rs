@@ -17,7 +17,8 @@ use crate::scan::{self, EntryScan};
 use crate::signatures::{Database, example_key};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The knowledge the per-entry pass reads, handed down from the knowledge
 /// base: the scanner's rules, the identifier-API catalogue, the packer table.
@@ -228,6 +229,12 @@ pub fn first_of_each_name<'x>(archive: &'x Archive<'_>) -> impl Iterator<Item = 
 /// budget is granted one entry at a time in the given order before any is
 /// read, and nested packages are opened after the pass, in order, so which
 /// entries a cap skips never depends on thread timing.
+///
+/// Entries start largest first (by declared size): the large DEX file that
+/// often makes most of a package's work starts at once, and the small
+/// entries fill the other cores meanwhile and then help with its halves
+/// ([`code::analyse`]). Each task takes the next entry in that order when it
+/// starts, so a thread holds one entry at a time whichever task it runs.
 pub fn analyse_work(
     archive: &Archive<'_>,
     budget: &Budget,
@@ -235,27 +242,41 @@ pub fn analyse_work(
     work: &[(&Entry, EntryKind)],
     nesting: Nesting,
 ) -> Vec<EntryOutcome> {
-    let grants: Vec<Option<Result<Grant, ReadError>>> = work
+    let grants: Vec<Mutex<Option<Result<Grant, ReadError>>>> = work
         .iter()
-        .map(|(entry, kind)| (*kind != EntryKind::Skip).then(|| budget.grant(entry)))
+        .map(|(entry, kind)| Mutex::new((*kind != EntryKind::Skip).then(|| budget.grant(entry))))
         .collect();
-    let read: Vec<Analysed> = work
-        .par_iter()
-        .zip(grants.into_par_iter())
-        .map(|((entry, kind), grant)| match grant {
-            None => Analysed {
-                outcome: EntryOutcome {
-                    path: entry.name.clone(),
-                    kind: Some(EntryKind::Skip),
-                    ..EntryOutcome::default()
+    let mut order: Vec<usize> = (0..work.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(work[i].0.uncompressed_size));
+    let next = AtomicUsize::new(0);
+    let mut read: Vec<(usize, Analysed)> = (0..work.len())
+        .into_par_iter()
+        .with_max_len(1)
+        .filter_map(|_| {
+            let i = *order.get(next.fetch_add(1, Ordering::Relaxed))?;
+            let (entry, kind) = work.get(i)?;
+            let grant = grants
+                .get(i)?
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            let analysed = match grant {
+                None => Analysed {
+                    outcome: EntryOutcome {
+                        path: entry.name.clone(),
+                        kind: Some(EntryKind::Skip),
+                        ..EntryOutcome::default()
+                    },
+                    nested: None,
                 },
-                nested: None,
-            },
-            Some(grant) => analyse_one(archive, budget, tables, entry, kind.clone(), grant),
+                Some(grant) => analyse_one(archive, budget, tables, entry, kind.clone(), grant),
+            };
+            Some((i, analysed))
         })
         .collect();
+    read.sort_unstable_by_key(|(i, _)| *i);
     read.into_iter()
-        .flat_map(|a| a.with_nested(budget, tables, nesting))
+        .flat_map(|(_, a)| a.with_nested(budget, tables, nesting))
         .collect()
 }
 
@@ -365,33 +386,9 @@ fn analyse_read(
             out.entropy = Some(entropy(&bytes));
         }
     }
-    let mut found = EntryScan::default();
+    let mut digest = None;
     match kind {
-        EntryKind::Dex => match code::analyse(
-            &bytes,
-            tables.identifier_apis,
-            tables.personal_data,
-            &mut |s| found = scan::scan_strings(tables.scan, s),
-        ) {
-            Ok(facts) => {
-                if dex_as_data && facts.classes.is_empty() && !facts.warnings.is_empty() {
-                    out.packed = Some(format!(
-                        "DEX file that does not parse: no class readable, {} header anomalies",
-                        facts.warnings.len()
-                    ));
-                }
-                out.warnings
-                    .extend(facts.warnings.iter().map(|w| format!("DEX: {w}")));
-                out.scan = std::mem::take(&mut found);
-                out.dex = Some(facts);
-            }
-            Err(e) => {
-                if dex_as_data {
-                    out.packed = Some(format!("DEX file that does not parse ({e})"));
-                }
-                out.warnings.push(e);
-            }
-        },
+        EntryKind::Dex => digest = analyse_dex(tables, &mut out, &bytes, dex_as_data),
         EntryKind::NativeLib { .. } => {
             if !native::is_elf(&bytes) {
                 out.warnings
@@ -405,7 +402,7 @@ fn analyse_read(
         EntryKind::Raw => out.scan = scan::noise::scan_entry(tables.scan, &out.path, &bytes),
         EntryKind::Skip => {}
     }
-    keep_memo(tables, &out, &bytes);
+    keep_memo(tables, &out, &bytes, digest);
     hand_over(tables, &mut out);
     Analysed {
         outcome: out,
@@ -413,14 +410,60 @@ fn analyse_read(
     }
 }
 
+/// Analyses the DEX file `bytes` into `out`; `dex_as_data`: it was found
+/// where data lies, not loaded by name. Returns its SHA-256 when its memo
+/// will be kept ([`keeps_memo`]): the hash is taken beside the analysis,
+/// on another core when one is free.
+fn analyse_dex(
+    tables: Tables<'_>,
+    out: &mut EntryOutcome,
+    bytes: &[u8],
+    dex_as_data: bool,
+) -> Option<[u8; 32]> {
+    let mut found = EntryScan::default();
+    let (analysed, digest) = rayon::join(
+        || {
+            code::analyse(
+                bytes,
+                tables.identifier_apis,
+                tables.personal_data,
+                &mut |s| found = scan::scan_strings(tables.scan, s),
+            )
+        },
+        || keeps_memo(tables, &out.path).then(|| sha256(bytes)),
+    );
+    match analysed {
+        Ok(facts) => {
+            if dex_as_data && facts.classes.is_empty() && !facts.warnings.is_empty() {
+                out.packed = Some(format!(
+                    "DEX file that does not parse: no class readable, {} header anomalies",
+                    facts.warnings.len()
+                ));
+            }
+            out.warnings
+                .extend(facts.warnings.iter().map(|w| format!("DEX: {w}")));
+            out.scan = found;
+            out.dex = Some(facts);
+        }
+        Err(e) => {
+            if dex_as_data {
+                out.packed = Some(format!("DEX file that does not parse ({e})"));
+            }
+            out.warnings.push(e);
+        }
+    }
+    digest
+}
+
 /// Keeps what evidence will ask of an entry, when hits are collected and
 /// memos wanted: a DEX file's answers ([`EntryMemo`]), another entry's
 /// bytes whole when small. Paths with a `!` in a name are left out: they may
-/// resolve another way when read again.
-fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8]) {
+/// resolve another way when read again. `digest`: the SHA-256 of `bytes`,
+/// when already taken.
+fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8], digest: Option<[u8; 32]>) {
     match out.dex.as_ref() {
         Some(dex) => keep(tables, &out.path, || {
-            dex_memo_of(tables, out, dex, bytes).map(Kept::Memo)
+            dex_memo_of(tables, out, dex, bytes, digest).map(Kept::Memo)
         }),
         None if asked_whole(out, tables.signatures) => keep_whole(tables, &out.path, bytes),
         None => {}
@@ -441,7 +484,7 @@ fn keep(tables: Tables<'_>, name: &str, memo: impl FnOnce() -> Option<Kept>) {
     let Some(hits) = tables.hits else {
         return;
     };
-    if !hits.collector.wants_memos() || !hits.plain(name) {
+    if !keeps_memo(tables, name) {
         return;
     }
     if let Some(kept) = memo() {
@@ -467,6 +510,7 @@ fn dex_memo_of(
     out: &EntryOutcome,
     dex: &DexFacts,
     bytes: &[u8],
+    digest: Option<[u8; 32]>,
 ) -> Option<EntryMemo> {
     let offsets = out
         .scan
@@ -475,13 +519,39 @@ fn dex_memo_of(
         .map(|h| h.offset)
         .chain(dex.api_hits.iter().map(|h| u64::from(h.offset)))
         .collect();
-    // Hosts dropped as noise are SDK evidence all the same.
-    let hosts = (out.scan.endpoints.iter())
+    // Evidence names the SDK hosts of every hit, noise ones included (as
+    // `scan::collect` keeps them).
+    let hosts = out
+        .scan
+        .endpoints
+        .iter()
         .chain(out.scan.noise.iter().map(|(_, h)| h))
         .map(|h| h.host.as_str());
     // Secrets ask for the entry's hash only.
     let hashed = !out.scan.secrets.is_empty();
-    dex_memo(bytes, dex, offsets, hosts, hashed, tables.signatures)
+    dex_memo(
+        bytes,
+        digest,
+        dex,
+        offsets,
+        hosts,
+        hashed,
+        tables.signatures,
+    )
+}
+
+/// Whether [`keep_memo`] keeps a memo of the entry `name` (when evidence
+/// asks something of it): memos are wanted and its path reads back as the
+/// same entry.
+fn keeps_memo(tables: Tables<'_>, name: &str) -> bool {
+    tables
+        .hits
+        .is_some_and(|h| h.collector.wants_memos() && h.plain(name))
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
 }
 
 /// How many classes of each Java package under an SDK's package keep their
@@ -491,8 +561,9 @@ fn dex_memo_of(
 /// hold the matcher's pick whichever packages are left out.
 const EXAMPLES_PER_PACKAGE: usize = 2;
 
-/// The memo of the DEX file `bytes` (already read into `facts`): `offsets`
-/// are the places locations may point at, `hosts` the hosts of its hits.
+/// The memo of the DEX file `bytes` (already read into `facts`; `digest`:
+/// its SHA-256 when already taken): `offsets` are the places locations may
+/// point at, `hosts` the hosts of its hits.
 /// Kept: the descriptors of the first classes of each package under an
 /// SDK's package, the smallest descriptor under each SDK package the code
 /// refers to, and the first place of each SDK host. `None` when evidence
@@ -500,6 +571,7 @@ const EXAMPLES_PER_PACKAGE: usize = 2;
 /// not `hashed` (asked for).
 fn dex_memo<'h>(
     bytes: &[u8],
+    digest: Option<[u8; 32]>,
     facts: &DexFacts,
     offsets: Vec<u64>,
     hosts: impl Iterator<Item = &'h str>,
@@ -531,8 +603,7 @@ fn dex_memo<'h>(
         .into_iter()
         .map(|(text, encoding, at)| ((text, encoding), at))
         .collect();
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes).into();
+    let digest = digest.unwrap_or_else(|| sha256(bytes));
     Some(EntryMemo::new(bytes, digest, offsets, descriptors, needles))
 }
 
@@ -722,6 +793,7 @@ mod tests {
         let hosts = ["api.mixpanel.com", "www.cmpassport.com", "example.org"];
         let memo = dex_memo(
             &bytes,
+            None,
             &facts,
             vec![100u64, 3000],
             hosts.into_iter(),
@@ -780,8 +852,8 @@ mod tests {
         // asked for (secrets) is kept alone.
         let none = crate::android::code::DexFacts::default();
         let empty = || std::iter::empty::<&str>();
-        assert!(dex_memo(&bytes, &none, vec![], empty(), false, &k.signatures).is_none());
-        let hashed = dex_memo(&bytes, &none, vec![], empty(), true, &k.signatures).unwrap();
+        assert!(dex_memo(&bytes, None, &none, vec![], empty(), false, &k.signatures).is_none());
+        let hashed = dex_memo(&bytes, None, &none, vec![], empty(), true, &k.signatures).unwrap();
         assert_eq!(hashed.digest, memo.digest);
         assert_eq!(hashed.window(100), None);
     }
