@@ -776,6 +776,27 @@ mod tests {
     }
 
     #[test]
+    fn only_paths_that_read_back_the_same_keep_memos() {
+        let k = crate::knowledge::Knowledge::embedded().unwrap();
+        let no = |_: &str| false;
+        let c = Collector::new(crate::scan::collect::Rules {
+            context: k.scan.context(),
+            is_sdk_host: &no,
+        });
+        let at = |prefix, depth| HitsAt {
+            collector: &c,
+            prefix,
+            depth,
+        };
+        assert!(at("", 0).plain("classes.dex"));
+        assert!(at("base.apk!", 1).plain("lib/x86/libx.so"));
+        assert!(at("a.apk!assets/b.apk!", 2).plain("classes.dex"));
+        // A member named `a!b.apk`, an entry named `odd!name.dex`.
+        assert!(!at("a!b.apk!", 1).plain("classes.dex"));
+        assert!(!at("", 0).plain("odd!name.dex"));
+    }
+
+    #[test]
     fn memos_answer_as_the_bytes_do_or_not_at_all() {
         let k = crate::knowledge::Knowledge::embedded().unwrap();
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/sdk-planted.apk");
