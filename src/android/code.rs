@@ -32,8 +32,9 @@ pub struct DexFacts {
 
 /// The (data offset, text) pairs of a DEX string table.
 pub type Strings<'s> = dyn Iterator<Item = (u64, &'s str)> + 's;
-/// Where [`analyse`] hands the string table (the caller's scanner).
-pub type StringSink<'f> = dyn for<'s> FnMut(&mut Strings<'s>) + 'f;
+/// Where [`analyse`] hands the string table (the caller's scanner; it may
+/// run on another thread than the caller's).
+pub type StringSink<'f> = dyn for<'s> FnMut(&mut Strings<'s>) + Send + 'f;
 
 /// Longest string kept for scanning (longer ones are cut; see README).
 pub const MAX_SCANNED_STRING: usize = 64 * 1024;
@@ -54,6 +55,12 @@ fn cap_length(text: Cow<'_, str>) -> Cow<'_, str> {
 /// to `on_strings` (the caller's scanner), so this reader never scans.
 /// `apis` is the identifier-API catalogue and `personal` the personal-data
 /// catalogue the code is searched for.
+///
+/// The code walk (classes, API calls, string users) and the string table
+/// (read, then scanned by `on_strings`) need nothing of each other: they run
+/// side by side ([`rayon::join`]), so a package whose work is one large DEX
+/// file uses a second core. Neither holds more than the DEX bytes already
+/// in hand, and the result is the same whichever runs first.
 pub fn analyse(
     bytes: &[u8],
     apis: &[identifiers::ApiSpec],
@@ -61,26 +68,19 @@ pub fn analyse(
     on_strings: &mut StringSink<'_>,
 ) -> Result<DexFacts, String> {
     let dex = Dex::parse(bytes).map_err(|e| format!("DEX: {e}"))?;
-    let mut facts = DexFacts {
-        classes: dex.class_names().into(),
-        warnings: dex.warnings().to_vec(),
-        ..DexFacts::default()
-    };
-    facts.referenced = referenced_classes(&dex, &facts.classes);
-    let users = walk_code(&dex, apis, personal, &mut facts);
-    // Key the users by string data offset, the key `strings()` yields.
-    let users: HashMap<u32, Vec<u32>> = (0u32..)
-        .zip(users)
-        .filter(|(_, classes)| !classes.is_empty())
-        .filter_map(|(idx, classes)| Some((dex.string_data_offset(idx)?, classes)))
-        .collect();
-    // Strings are borrowed from the DEX bytes (MUTF-8 that is valid UTF-8
-    // needs no copy); only over-long ones are cut to a new string.
-    let strings: Vec<(u64, Cow<'_, str>)> = dex
-        .strings()
-        .map(|(offset, text)| (u64::from(offset), cap_length(text)))
-        .collect();
-    on_strings(&mut strings.iter().map(|(o, s)| (*o, s.as_ref())));
+    let ((mut facts, users), strings) = rayon::join(
+        || code_facts(&dex, apis, personal),
+        || {
+            // Strings are borrowed from the DEX bytes (MUTF-8 that is valid
+            // UTF-8 needs no copy); only over-long ones are cut to a new string.
+            let strings: Vec<(u64, Cow<'_, str>)> = dex
+                .strings()
+                .map(|(offset, text)| (u64::from(offset), cap_length(text)))
+                .collect();
+            on_strings(&mut strings.iter().map(|(o, s)| (*o, s.as_ref())));
+            strings
+        },
+    );
     for (offset, _) in &strings {
         let Some(class_idxs) = u32::try_from(*offset).ok().and_then(|o| users.get(&o)) else {
             continue;
@@ -96,6 +96,30 @@ pub fn analyse(
     facts.string_offsets = strings.iter().map(|(o, _)| *o).collect();
     facts.string_offsets.sort_unstable();
     Ok(facts)
+}
+
+/// What the code of `dex` tells: its classes, the classes it refers to,
+/// API and personal-data hits, and, keyed by string data offset, the
+/// classes loading each string.
+fn code_facts(
+    dex: &Dex,
+    apis: &[identifiers::ApiSpec],
+    personal: &personal_data::Catalogue,
+) -> (DexFacts, HashMap<u32, Vec<u32>>) {
+    let mut facts = DexFacts {
+        classes: dex.class_names().into(),
+        warnings: dex.warnings().to_vec(),
+        ..DexFacts::default()
+    };
+    facts.referenced = referenced_classes(dex, &facts.classes);
+    let users = walk_code(dex, apis, personal, &mut facts);
+    // Key the users by string data offset, the key `strings()` yields.
+    let users = (0u32..)
+        .zip(users)
+        .filter(|(_, classes)| !classes.is_empty())
+        .filter_map(|(idx, classes)| Some((dex.string_data_offset(idx)?, classes)))
+        .collect();
+    (facts, users)
 }
 
 /// Java names of the classes `dex` refers to but does not define, sorted.

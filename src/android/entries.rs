@@ -17,7 +17,8 @@ use crate::scan::{self, EntryScan};
 use crate::signatures::{Database, example_key};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The knowledge the per-entry pass reads, handed down from the knowledge
 /// base: the scanner's rules, the identifier-API catalogue, the packer table.
@@ -216,6 +217,12 @@ pub fn first_of_each_name<'x>(archive: &'x Archive<'_>) -> impl Iterator<Item = 
 /// budget is granted one entry at a time in the given order before any is
 /// read, and nested packages are opened after the pass, in order, so which
 /// entries a cap skips never depends on thread timing.
+///
+/// Entries start largest first (by declared size): the large DEX file that
+/// often makes most of a package's work starts at once, and the small
+/// entries fill the other cores meanwhile and then help with its halves
+/// ([`code::analyse`]). Each task takes the next entry in that order when it
+/// starts, so a thread holds one entry at a time whichever task it runs.
 pub fn analyse_work(
     archive: &Archive<'_>,
     budget: &Budget,
@@ -223,27 +230,41 @@ pub fn analyse_work(
     work: &[(&Entry, EntryKind)],
     nesting: Nesting,
 ) -> Vec<EntryOutcome> {
-    let grants: Vec<Option<Result<Grant, ReadError>>> = work
+    let grants: Vec<Mutex<Option<Result<Grant, ReadError>>>> = work
         .iter()
-        .map(|(entry, kind)| (*kind != EntryKind::Skip).then(|| budget.grant(entry)))
+        .map(|(entry, kind)| Mutex::new((*kind != EntryKind::Skip).then(|| budget.grant(entry))))
         .collect();
-    let read: Vec<Analysed> = work
-        .par_iter()
-        .zip(grants.into_par_iter())
-        .map(|((entry, kind), grant)| match grant {
-            None => Analysed {
-                outcome: EntryOutcome {
-                    path: entry.name.clone(),
-                    kind: Some(EntryKind::Skip),
-                    ..EntryOutcome::default()
+    let mut order: Vec<usize> = (0..work.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(work[i].0.uncompressed_size));
+    let next = AtomicUsize::new(0);
+    let mut read: Vec<(usize, Analysed)> = (0..work.len())
+        .into_par_iter()
+        .with_max_len(1)
+        .filter_map(|_| {
+            let i = *order.get(next.fetch_add(1, Ordering::Relaxed))?;
+            let (entry, kind) = work.get(i)?;
+            let grant = grants
+                .get(i)?
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            let analysed = match grant {
+                None => Analysed {
+                    outcome: EntryOutcome {
+                        path: entry.name.clone(),
+                        kind: Some(EntryKind::Skip),
+                        ..EntryOutcome::default()
+                    },
+                    nested: None,
                 },
-                nested: None,
-            },
-            Some(grant) => analyse_one(archive, budget, tables, entry, kind.clone(), grant),
+                Some(grant) => analyse_one(archive, budget, tables, entry, kind.clone(), grant),
+            };
+            Some((i, analysed))
         })
         .collect();
+    read.sort_unstable_by_key(|(i, _)| *i);
     read.into_iter()
-        .flat_map(|a| a.with_nested(budget, tables, nesting))
+        .flat_map(|(_, a)| a.with_nested(budget, tables, nesting))
         .collect()
 }
 
@@ -353,33 +374,9 @@ fn analyse_read(
             out.entropy = Some(entropy(&bytes));
         }
     }
-    let mut found = EntryScan::default();
+    let mut digest = None;
     match kind {
-        EntryKind::Dex => match code::analyse(
-            &bytes,
-            tables.identifier_apis,
-            tables.personal_data,
-            &mut |s| found = scan::scan_strings(tables.scan, s),
-        ) {
-            Ok(facts) => {
-                if dex_as_data && facts.classes.is_empty() && !facts.warnings.is_empty() {
-                    out.packed = Some(format!(
-                        "DEX file that does not parse: no class readable, {} header anomalies",
-                        facts.warnings.len()
-                    ));
-                }
-                out.warnings
-                    .extend(facts.warnings.iter().map(|w| format!("DEX: {w}")));
-                out.scan = std::mem::take(&mut found);
-                out.dex = Some(facts);
-            }
-            Err(e) => {
-                if dex_as_data {
-                    out.packed = Some(format!("DEX file that does not parse ({e})"));
-                }
-                out.warnings.push(e);
-            }
-        },
+        EntryKind::Dex => digest = analyse_dex(tables, &mut out, &bytes, dex_as_data),
         EntryKind::NativeLib { .. } => {
             if !native::is_elf(&bytes) {
                 out.warnings
@@ -393,7 +390,7 @@ fn analyse_read(
         EntryKind::Raw => out.scan = scan::noise::scan_entry(tables.scan, &out.path, &bytes),
         EntryKind::Skip => {}
     }
-    keep_memo(tables, &out, &bytes);
+    keep_memo(tables, &out, &bytes, digest);
     hand_over(tables, &mut out);
     Analysed {
         outcome: out,
@@ -401,14 +398,60 @@ fn analyse_read(
     }
 }
 
+/// Analyses the DEX file `bytes` into `out`; `dex_as_data`: it was found
+/// where data lies, not loaded by name. Returns its SHA-256 when its memo
+/// will be kept ([`keeps_memo`]): the hash is taken beside the analysis,
+/// on another core when one is free.
+fn analyse_dex(
+    tables: Tables<'_>,
+    out: &mut EntryOutcome,
+    bytes: &[u8],
+    dex_as_data: bool,
+) -> Option<[u8; 32]> {
+    let mut found = EntryScan::default();
+    let (analysed, digest) = rayon::join(
+        || {
+            code::analyse(
+                bytes,
+                tables.identifier_apis,
+                tables.personal_data,
+                &mut |s| found = scan::scan_strings(tables.scan, s),
+            )
+        },
+        || keeps_memo(tables, &out.path).then(|| sha256(bytes)),
+    );
+    match analysed {
+        Ok(facts) => {
+            if dex_as_data && facts.classes.is_empty() && !facts.warnings.is_empty() {
+                out.packed = Some(format!(
+                    "DEX file that does not parse: no class readable, {} header anomalies",
+                    facts.warnings.len()
+                ));
+            }
+            out.warnings
+                .extend(facts.warnings.iter().map(|w| format!("DEX: {w}")));
+            out.scan = found;
+            out.dex = Some(facts);
+        }
+        Err(e) => {
+            if dex_as_data {
+                out.packed = Some(format!("DEX file that does not parse ({e})"));
+            }
+            out.warnings.push(e);
+        }
+    }
+    digest
+}
+
 /// Keeps what evidence will ask of a DEX file at the top of the package
-/// ([`EntryMemo`]), when hits are collected. Nested and split-member paths
-/// are left out: `!` in their paths may resolve another way.
-fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8]) {
+/// ([`EntryMemo`]), when hits are collected and memos wanted. Nested and
+/// split-member paths are left out: `!` in their paths may resolve another
+/// way. `digest`: the SHA-256 of `bytes`, when already taken.
+fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8], digest: Option<[u8; 32]>) {
     let (Some(hits), Some(dex)) = (tables.hits, out.dex.as_ref()) else {
         return;
     };
-    if !hits.prefix.is_empty() || out.path.contains('!') {
+    if !keeps_memo(tables, &out.path) {
         return;
     }
     let offsets = out
@@ -418,10 +461,41 @@ fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8]) {
         .map(|h| h.offset)
         .chain(dex.api_hits.iter().map(|h| u64::from(h.offset)))
         .collect();
-    let hosts = out.scan.endpoints.iter().map(|h| h.host.as_str());
-    if let Some(memo) = dex_memo(bytes, dex, offsets, hosts, tables.signatures) {
+    // Evidence names the SDK hosts of every hit, noise ones included (as
+    // `scan::collect` keeps them).
+    let hosts = out
+        .scan
+        .endpoints
+        .iter()
+        .chain(out.scan.noise.iter().map(|(_, h)| h))
+        .map(|h| h.host.as_str());
+    // Secrets ask for the entry's hash only.
+    let hashed = !out.scan.secrets.is_empty();
+    if let Some(memo) = dex_memo(
+        bytes,
+        digest,
+        dex,
+        offsets,
+        hosts,
+        hashed,
+        tables.signatures,
+    ) {
         hits.collector.memo(&out.path, memo);
     }
+}
+
+/// Whether [`keep_memo`] keeps a memo of the DEX file at `path` (when it
+/// reads).
+fn keeps_memo(tables: Tables<'_>, path: &str) -> bool {
+    tables
+        .hits
+        .is_some_and(|h| h.collector.wants_memos() && h.prefix.is_empty())
+        && !path.contains('!')
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
 }
 
 /// How many classes of each Java package under an SDK's package keep their
@@ -431,20 +505,32 @@ fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8]) {
 /// hold the matcher's pick whichever packages are left out.
 const EXAMPLES_PER_PACKAGE: usize = 2;
 
-/// The memo of the DEX file `bytes` (already read into `facts`): `offsets`
-/// are the places locations may point at, `hosts` the hosts of its hits.
+/// The memo of the DEX file `bytes` (already read into `facts`; `digest`:
+/// its SHA-256 when already taken): `offsets` are the places locations may
+/// point at, `hosts` the hosts of its hits.
 /// Kept: the descriptors of the first classes of each package under an
 /// SDK's package, the smallest descriptor under each SDK package the code
-/// refers to, and the first place of each SDK host.
+/// refers to, and the first place of each SDK host. `None` when evidence
+/// will ask nothing of it: no offset, descriptor or SDK host, and its hash
+/// not `hashed` (asked for).
 fn dex_memo<'h>(
     bytes: &[u8],
+    digest: Option<[u8; 32]>,
     facts: &DexFacts,
     offsets: Vec<u64>,
     hosts: impl Iterator<Item = &'h str>,
+    hashed: bool,
     db: &Database,
 ) -> Option<EntryMemo> {
-    let dex = dex::Dex::parse(bytes).ok()?;
     let (exact, under) = asked_descriptors(facts, db);
+    let hosts: BTreeSet<String> = hosts
+        .filter(|h| db.is_sdk_host(h))
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    if !hashed && offsets.is_empty() && exact.is_empty() && under.is_empty() && hosts.is_empty() {
+        return None;
+    }
+    let dex = dex::Dex::parse(bytes).ok()?;
     let exact_refs: Vec<&str> = exact.iter().map(String::as_str).collect();
     let under_refs: Vec<&str> = under.iter().map(String::as_str).collect();
     let mut found = dex::lookup_descriptors(&dex, &exact_refs, &under_refs);
@@ -456,17 +542,12 @@ fn dex_memo<'h>(
             (key, answer)
         })
         .collect();
-    let hosts: BTreeSet<String> = hosts
-        .filter(|h| db.is_sdk_host(h))
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
     let hosts: Vec<String> = hosts.into_iter().collect();
     let needles = first_places(bytes, &hosts)
         .into_iter()
         .map(|(text, encoding, at)| ((text, encoding), at))
         .collect();
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes).into();
+    let digest = digest.unwrap_or_else(|| sha256(bytes));
     Some(EntryMemo::new(bytes, digest, offsets, descriptors, needles))
 }
 
@@ -656,9 +737,11 @@ mod tests {
         let hosts = ["api.mixpanel.com", "www.cmpassport.com", "example.org"];
         let memo = dex_memo(
             &bytes,
+            None,
             &facts,
             vec![100u64, 3000],
             hosts.into_iter(),
+            false,
             &k.signatures,
         )
         .unwrap();
@@ -708,5 +791,14 @@ mod tests {
             "h"
         ));
         assert!(other.iter().all(|e| e.location.is_none()));
+
+        // Nothing to ask, nothing kept (and the DEX is not hashed); a hash
+        // asked for (secrets) is kept alone.
+        let none = crate::android::code::DexFacts::default();
+        let empty = || std::iter::empty::<&str>();
+        assert!(dex_memo(&bytes, None, &none, vec![], empty(), false, &k.signatures).is_none());
+        let hashed = dex_memo(&bytes, None, &none, vec![], empty(), true, &k.signatures).unwrap();
+        assert_eq!(hashed.digest, memo.digest);
+        assert_eq!(hashed.window(100), None);
     }
 }
