@@ -9,7 +9,9 @@
 //! the tests that need it show as ignored ("needs ../shared/corpus") instead
 //! of passing without checking anything. The format tables read on every
 //! run (`android_attrs.tsv`, `permissions.tsv`) become sorted Rust arrays
-//! in `$OUT_DIR/format_tables.rs`.
+//! in `$OUT_DIR/format_tables.rs`, and the other TOML tables become JSON
+//! (`$OUT_DIR/knowledge_json.rs`), checked at run time by the same parsers
+//! as a `--knowledge` folder's TOML.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -102,6 +104,49 @@ fn precompile_knowledge() {
     let bytes = postcard::to_allocvec(&parsed).unwrap_or_else(|e| panic!("postcard: {e}"));
     std::fs::write(out_dir.join("signatures.postcard"), bytes)
         .unwrap_or_else(|e| panic!("signatures.postcard: {e}"));
+    transcode_tables(&files, &out_dir);
+}
+
+/// The other TOML tables (`data/*.toml`) as JSON, which a run deserializes
+/// into the same types several times faster than TOML; their checks stay
+/// in each table's parser (`datafile::Doc`), which runs on either form.
+/// Writes `$OUT_DIR/knowledge_json.rs`: `EMBEDDED_JSON`, `(path, JSON)` in
+/// path order. A file that is not TOML fails the build.
+fn transcode_tables(files: &[(String, String)], out_dir: &Path) {
+    /// JSON has no datetime; no table uses one, and none may.
+    fn no_datetime(path: &str, value: &toml::Value) {
+        match value {
+            toml::Value::Datetime(_) => panic!("data/{path}: datetimes are not supported"),
+            toml::Value::Array(items) => items.iter().for_each(|v| no_datetime(path, v)),
+            toml::Value::Table(t) => t.values().for_each(|v| no_datetime(path, v)),
+            _ => {}
+        }
+    }
+    let mut rows = String::new();
+    for (path, text) in files {
+        if path.contains('/') || !path.ends_with(".toml") {
+            continue;
+        }
+        let table: toml::Table =
+            toml::from_str(text).unwrap_or_else(|e| panic!("data/{path}: {e}"));
+        let table = toml::Value::Table(table);
+        no_datetime(path, &table);
+        let json = serde_json::to_string(&table).unwrap_or_else(|e| panic!("{path}: {e}"));
+        // Read back as a run reads it: every value, floats included, the same.
+        let back: toml::Value =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(
+            back == table,
+            "data/{path}: JSON does not read back the same"
+        );
+        rows.push_str(&format!("    ({path:?}, {json:?}),\n"));
+    }
+    let code = format!(
+        "/// The built-in `data/*.toml` tables as JSON (made by build.rs).\n\
+         pub const EMBEDDED_JSON: &[(&str, &str)] = &[\n{rows}];\n"
+    );
+    std::fs::write(out_dir.join("knowledge_json.rs"), code)
+        .unwrap_or_else(|e| panic!("knowledge_json.rs: {e}"));
 }
 
 /// The format tables read on every run as sorted Rust arrays

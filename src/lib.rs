@@ -18,6 +18,7 @@ pub mod apple;
 pub mod batch;
 pub mod binread;
 pub mod container;
+pub mod datafile;
 pub mod diff;
 pub mod evidence;
 pub mod findings;

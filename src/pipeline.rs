@@ -11,6 +11,7 @@ use crate::container::zip::{Archive, Source};
 use crate::findings;
 use crate::knowledge::Knowledge;
 use crate::options::Options;
+use crate::report::memo::EntryMemos;
 use crate::report::model::{
     InputInfo, IpDataInfo, IpOwnerInfo, Report, SCHEMA_VERSION, ToolInfo, Warning,
 };
@@ -32,6 +33,23 @@ impl fmt::Display for InspectError {
 
 impl std::error::Error for InspectError {}
 
+/// A report and, beside it, what the entry pass kept of entries for
+/// evidence ([`EntryMemos`]), so the report can be filed
+/// (`evidence::provenance`) without inflating those entries again.
+#[derive(Debug, Default)]
+pub struct Inspection {
+    pub report: Report,
+    pub memos: EntryMemos,
+}
+
+/// Whether the entry pass keeps memos for evidence: only worth their
+/// cost when the report is to be filed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Memos {
+    Keep,
+    Skip,
+}
+
 /// Inspects the package at `path`: a file, or a directory of split APKs
 /// (as apkeep writes them), with the knowledge base `options` names.
 pub fn inspect_path(path: &Path, options: &Options) -> Result<Report, InspectError> {
@@ -50,7 +68,7 @@ pub fn inspect_bytes(path: &str, data: &[u8], options: &Options) -> Result<Repor
 /// With `--ip-data DIR`: the network (ASN, organisation) and country of every
 /// IP-literal endpoint, and the tables' version and hash in `ip_data`. A
 /// folder without tables is a warning; broken tables stop the run.
-fn ip_owners(report: &mut Report, options: &Options) -> Result<(), InspectError> {
+pub fn ip_owners(report: &mut Report, options: &Options) -> Result<(), InspectError> {
     if let Some(tables) = IpTables::load(options)? {
         tables.apply(report);
     }
@@ -117,7 +135,7 @@ impl IpTables {
 
 /// Runs `f` with the knowledge base of `options`: the folder it names, or the
 /// built-in copy.
-fn with_knowledge<T>(
+pub fn with_knowledge<T>(
     options: &Options,
     f: impl FnOnce(&Knowledge) -> Result<T, InspectError>,
 ) -> Result<T, InspectError> {
@@ -134,22 +152,41 @@ pub fn inspect_path_with(
     options: &Options,
     knowledge: &Knowledge,
 ) -> Result<Report, InspectError> {
+    inspect_path_as(path, options, knowledge, Memos::Skip).map(|i| i.report)
+}
+
+/// [`inspect_path_with`], with the memos the report is filed with (see
+/// [`Inspection`]; IP owners are not applied).
+pub fn inspect_path_with_memos(
+    path: &Path,
+    options: &Options,
+    knowledge: &Knowledge,
+) -> Result<Inspection, InspectError> {
+    inspect_path_as(path, options, knowledge, Memos::Keep)
+}
+
+fn inspect_path_as(
+    path: &Path,
+    options: &Options,
+    knowledge: &Knowledge,
+    memos: Memos,
+) -> Result<Inspection, InspectError> {
     let meta =
         std::fs::metadata(path).map_err(|e| InspectError(format!("{}: {e}", path.display())))?;
     if meta.is_dir() {
         return inspect_dir(path, options, knowledge);
     }
     let name = path.display().to_string();
-    if let Some(report) = inspect_zip_file(path, &name, options, knowledge)? {
-        return Ok(report);
+    if let Some(inspection) = inspect_zip_file(path, &name, options, knowledge, memos)? {
+        return Ok(inspection);
     }
     let (data, changed) = read_file(path).map_err(InspectError)?;
-    let mut report = inspect_bytes_with(&name, &data, options, knowledge)?;
+    let mut inspection = inspect_bytes_as(&name, &data, options, knowledge, memos)?;
     if let Some(why) = changed {
-        report.warnings.push(Warning::new("", why));
-        report.normalize();
+        inspection.report.warnings.push(Warning::new("", why));
+        inspection.report.normalize();
     }
-    Ok(report)
+    Ok(inspection)
 }
 
 /// Inspects a ZIP package (APK, AAB, split set, IPA…) on disk without
@@ -165,7 +202,8 @@ fn inspect_zip_file(
     name: &str,
     options: &Options,
     knowledge: &Knowledge,
-) -> Result<Option<Report>, InspectError> {
+    memos: Memos,
+) -> Result<Option<Inspection>, InspectError> {
     let at = |e: std::io::Error| InspectError(format!("{}: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(at)?;
     let len = file.metadata().map_err(at)?.len();
@@ -185,7 +223,7 @@ fn inspect_zip_file(
     }
     let (hashed, facts) = rayon::join(
         || crate::util::sha256_file(&file),
-        || unpack(&archive, format, options, knowledge, &mut report),
+        || unpack(&archive, format, options, knowledge, memos, &mut report),
     );
     let (sha256, read) = hashed.map_err(at)?;
     report.input.sha256 = sha256;
@@ -195,9 +233,9 @@ fn inspect_zip_file(
             .warnings
             .push(Warning::new("", changed_size(len, read)));
     }
-    find(facts, &mut report, knowledge, options)?;
+    let memos = find(facts, &mut report, knowledge, options)?;
     report.normalize();
-    Ok(Some(report))
+    Ok(Some(Inspection { report, memos }))
 }
 
 fn changed_size(expected: u64, read: u64) -> String {
@@ -230,7 +268,7 @@ fn inspect_dir(
     path: &Path,
     options: &Options,
     knowledge: &Knowledge,
-) -> Result<Report, InspectError> {
+) -> Result<Inspection, InspectError> {
     use crate::android::splits::{self, DirFile};
     let files = splits::dir_files(path).map_err(InspectError)?;
     if !files
@@ -275,9 +313,9 @@ fn inspect_dir(
         &mut report,
     )
     .map_or(Facts::None, |m| Facts::Android(Box::new(m)));
-    find(facts, &mut report, knowledge, options)?;
+    let memos = find(facts, &mut report, knowledge, options)?;
     report.normalize();
-    Ok(report)
+    Ok(Inspection { report, memos })
 }
 
 fn new_report(path: &str, sha256: &str, size: u64, knowledge: &Knowledge) -> Report {
@@ -319,18 +357,28 @@ pub fn inspect_bytes_with(
     options: &Options,
     knowledge: &Knowledge,
 ) -> Result<Report, InspectError> {
+    inspect_bytes_as(path, data, options, knowledge, Memos::Skip).map(|i| i.report)
+}
+
+fn inspect_bytes_as(
+    path: &str,
+    data: &[u8],
+    options: &Options,
+    knowledge: &Knowledge,
+    memos: Memos,
+) -> Result<Inspection, InspectError> {
     let mut report = new_report(path, "", data.len() as u64, knowledge);
     // The whole-input hash runs beside the unpack stage (it reads every
     // byte once; nothing before the report needs it).
     let (sha256, facts) = rayon::join(
         || sha256_hex(data),
-        || open_and_unpack(path, data, options, knowledge, &mut report),
+        || open_and_unpack(path, data, options, knowledge, memos, &mut report),
     );
     report.input.sha256 = sha256;
     let facts = facts?;
-    find(facts, &mut report, knowledge, options)?;
+    let memos = find(facts, &mut report, knowledge, options)?;
     report.normalize();
-    Ok(report)
+    Ok(Inspection { report, memos })
 }
 
 /// Open → detect → unpack: the facts of `data` for the findings stage.
@@ -339,6 +387,7 @@ fn open_and_unpack(
     data: &[u8],
     options: &Options,
     knowledge: &Knowledge,
+    memos: Memos,
     report: &mut Report,
 ) -> Result<Facts, InspectError> {
     Ok(match detect::raw_format(data, path) {
@@ -355,7 +404,7 @@ fn open_and_unpack(
                 for a in archive.anomalies() {
                     report.warnings.push(Warning::new("", format!("zip: {a}")));
                 }
-                unpack(&archive, format, options, knowledge, report)
+                unpack(&archive, format, options, knowledge, memos, report)
             }
             // Not an archive: a bare file, when its magic says which.
             Err(e) => match detect::bare_format(data) {
@@ -418,6 +467,7 @@ fn unpack(
     format: Format,
     options: &Options,
     knowledge: &Knowledge,
+    memos: Memos,
     report: &mut Report,
 ) -> Facts {
     let budget = options.budget();
@@ -425,7 +475,8 @@ fn unpack(
     let collector = Collector::new(collect::Rules {
         context: knowledge.scan.context(),
         is_sdk_host: &is_sdk_host,
-    });
+    })
+    .keeping_memos(memos == Memos::Keep);
     // Android drivers hand each entry's hits to `collector` as they go.
     let tables = knowledge.entry_tables().collecting(&collector);
     let merged = match format {
@@ -464,14 +515,15 @@ fn unpack(
 
 /// Findings stage: facts + knowledge → SDKs, attributions, endpoints,
 /// secrets. With `--mapping`, DEX class names are first read back to their
-/// original names.
+/// original names. Returns the memos the entry pass kept.
 fn find(
     facts: Facts,
     report: &mut Report,
     knowledge: &Knowledge,
     options: &Options,
-) -> Result<(), InspectError> {
+) -> Result<EntryMemos, InspectError> {
     let show_secrets = options.show_secrets;
+    let mut memos = EntryMemos::default();
     match facts {
         Facts::Android(mut f) => {
             let mapping = load_mapping(options)?;
@@ -480,13 +532,14 @@ fn find(
                     mapping.apply(dex);
                 }
             }
+            memos = f.hits.take_memos();
             findings::android::run(*f, report, knowledge, mapping.as_ref(), show_secrets)
         }
         Facts::Ios(f) => findings::ios::run(*f, report, knowledge, show_secrets),
         Facts::Binaries(b) => findings::ios::run_binaries(b, report, knowledge, show_secrets),
         Facts::None => {}
     }
-    Ok(())
+    Ok(memos)
 }
 
 /// The mapping file of `--mapping`, parsed (at most the entry-size cap).

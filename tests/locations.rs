@@ -114,3 +114,57 @@ fn every_reported_offset_holds_what_was_reported() {
     assert!(checked > 500, "only {checked} locations checked");
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+/// What filing reads again over `apk-trackers` (entries no memo of the
+/// entry pass answers for), by kind of entry: a figure for issue 15, run
+/// with `cargo test --release --test locations -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement: prints what filing reads again over apk-trackers"]
+fn what_filing_reads_again() {
+    use telltale::evidence::{Package, enrich};
+    use telltale::pipeline::{Inspection, inspect_path_with_memos};
+    use telltale::report::memo::EntryMemos;
+    let root = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/apk-trackers"
+    ));
+    let Ok(dir) = std::fs::read_dir(&root) else {
+        eprintln!("skipping: {} is absent", root.display());
+        return;
+    };
+    let mut files: Vec<PathBuf> = dir.flatten().map(|e| e.path()).collect();
+    files.sort();
+    let (options, knowledge) = (Options::default(), telltale::Knowledge::embedded().unwrap());
+    let limits = Limits::default();
+    let mut by_kind: std::collections::BTreeMap<String, [(usize, u64); 2]> = Default::default();
+    for file in &files {
+        let Ok(Inspection { report, memos }) = inspect_path_with_memos(file, &options, knowledge)
+        else {
+            continue;
+        };
+        let package = Package::open(file).unwrap();
+        for (i, kept) in [EntryMemos::default(), memos].iter().enumerate() {
+            let read = enrich(&mut report.clone(), kept, &package, &limits);
+            for (path, bytes) in read.0 {
+                let name = path.rsplit(['!', '/']).next().unwrap_or_default();
+                let mut kind = match name.rsplit_once('.') {
+                    Some((_, ext)) if ext.len() <= 8 => ext.to_string(),
+                    _ => "other".to_string(),
+                };
+                if path.contains('!') {
+                    kind.push_str(" (nested)");
+                }
+                if i == 1 && kind == "dex" {
+                    eprintln!("read again: {}: {path}", file.display());
+                }
+                let slot = &mut by_kind.entry(kind).or_default()[i];
+                slot.0 += 1;
+                slot.1 += bytes;
+            }
+        }
+    }
+    eprintln!("kind\tentries without memos\tbytes\tentries with memos\tbytes");
+    for (kind, [all, kept]) in &by_kind {
+        eprintln!("{kind}\t{}\t{}\t{}\t{}", all.0, all.1, kept.0, kept.1);
+    }
+}

@@ -444,9 +444,9 @@ fn analyse_dex(
 }
 
 /// Keeps what evidence will ask of a DEX file at the top of the package
-/// ([`EntryMemo`]), when hits are collected. Nested and split-member paths
-/// are left out: `!` in their paths may resolve another way.
-/// `digest`: the SHA-256 of `bytes`, when already taken.
+/// ([`EntryMemo`]), when hits are collected and memos wanted. Nested and
+/// split-member paths are left out: `!` in their paths may resolve another
+/// way. `digest`: the SHA-256 of `bytes`, when already taken.
 fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8], digest: Option<[u8; 32]>) {
     let (Some(hits), Some(dex)) = (tables.hits, out.dex.as_ref()) else {
         return;
@@ -469,8 +469,17 @@ fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8], digest: Optio
         .iter()
         .chain(out.scan.noise.iter().map(|(_, h)| h))
         .map(|h| h.host.as_str());
-    let digest = digest.unwrap_or_else(|| sha256(bytes));
-    if let Some(memo) = dex_memo(bytes, digest, dex, offsets, hosts, tables.signatures) {
+    // Secrets ask for the entry's hash only.
+    let hashed = !out.scan.secrets.is_empty();
+    if let Some(memo) = dex_memo(
+        bytes,
+        digest,
+        dex,
+        offsets,
+        hosts,
+        hashed,
+        tables.signatures,
+    ) {
         hits.collector.memo(&out.path, memo);
     }
 }
@@ -478,7 +487,10 @@ fn keep_memo(tables: Tables<'_>, out: &EntryOutcome, bytes: &[u8], digest: Optio
 /// Whether [`keep_memo`] keeps a memo of the DEX file at `path` (when it
 /// reads).
 fn keeps_memo(tables: Tables<'_>, path: &str) -> bool {
-    tables.hits.is_some_and(|h| h.prefix.is_empty()) && !path.contains('!')
+    tables
+        .hits
+        .is_some_and(|h| h.collector.wants_memos() && h.prefix.is_empty())
+        && !path.contains('!')
 }
 
 fn sha256(bytes: &[u8]) -> [u8; 32] {
@@ -493,22 +505,32 @@ fn sha256(bytes: &[u8]) -> [u8; 32] {
 /// hold the matcher's pick whichever packages are left out.
 const EXAMPLES_PER_PACKAGE: usize = 2;
 
-/// The memo of the DEX file `bytes` (already read into `facts`, hashed to
-/// `digest`): `offsets`
-/// are the places locations may point at, `hosts` the hosts of its hits.
+/// The memo of the DEX file `bytes` (already read into `facts`; `digest`:
+/// its SHA-256 when already taken): `offsets` are the places locations may
+/// point at, `hosts` the hosts of its hits.
 /// Kept: the descriptors of the first classes of each package under an
 /// SDK's package, the smallest descriptor under each SDK package the code
-/// refers to, and the first place of each SDK host.
+/// refers to, and the first place of each SDK host. `None` when evidence
+/// will ask nothing of it: no offset, descriptor or SDK host, and its hash
+/// not `hashed` (asked for).
 fn dex_memo<'h>(
     bytes: &[u8],
-    digest: [u8; 32],
+    digest: Option<[u8; 32]>,
     facts: &DexFacts,
     offsets: Vec<u64>,
     hosts: impl Iterator<Item = &'h str>,
+    hashed: bool,
     db: &Database,
 ) -> Option<EntryMemo> {
-    let dex = dex::Dex::parse(bytes).ok()?;
     let (exact, under) = asked_descriptors(facts, db);
+    let hosts: BTreeSet<String> = hosts
+        .filter(|h| db.is_sdk_host(h))
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    if !hashed && offsets.is_empty() && exact.is_empty() && under.is_empty() && hosts.is_empty() {
+        return None;
+    }
+    let dex = dex::Dex::parse(bytes).ok()?;
     let exact_refs: Vec<&str> = exact.iter().map(String::as_str).collect();
     let under_refs: Vec<&str> = under.iter().map(String::as_str).collect();
     let mut found = dex::lookup_descriptors(&dex, &exact_refs, &under_refs);
@@ -520,15 +542,12 @@ fn dex_memo<'h>(
             (key, answer)
         })
         .collect();
-    let hosts: BTreeSet<String> = hosts
-        .filter(|h| db.is_sdk_host(h))
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
     let hosts: Vec<String> = hosts.into_iter().collect();
     let needles = first_places(bytes, &hosts)
         .into_iter()
         .map(|(text, encoding, at)| ((text, encoding), at))
         .collect();
+    let digest = digest.unwrap_or_else(|| sha256(bytes));
     Some(EntryMemo::new(bytes, digest, offsets, descriptors, needles))
 }
 
@@ -718,10 +737,11 @@ mod tests {
         let hosts = ["api.mixpanel.com", "www.cmpassport.com", "example.org"];
         let memo = dex_memo(
             &bytes,
-            sha256(&bytes),
+            None,
             &facts,
             vec![100u64, 3000],
             hosts.into_iter(),
+            false,
             &k.signatures,
         )
         .unwrap();
@@ -771,5 +791,14 @@ mod tests {
             "h"
         ));
         assert!(other.iter().all(|e| e.location.is_none()));
+
+        // Nothing to ask, nothing kept (and the DEX is not hashed); a hash
+        // asked for (secrets) is kept alone.
+        let none = crate::android::code::DexFacts::default();
+        let empty = || std::iter::empty::<&str>();
+        assert!(dex_memo(&bytes, None, &none, vec![], empty(), false, &k.signatures).is_none());
+        let hashed = dex_memo(&bytes, None, &none, vec![], empty(), true, &k.signatures).unwrap();
+        assert_eq!(hashed.digest, memo.digest);
+        assert_eq!(hashed.window(100), None);
     }
 }

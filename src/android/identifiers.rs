@@ -7,6 +7,7 @@
 //! Entries with `requires_string` also need the same method to load that
 //! string (`const-string "android_id"` next to `Settings.Secure.getString`).
 
+use crate::datafile::Doc;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Deserialize;
@@ -49,8 +50,8 @@ struct CatalogueFile {
 }
 
 /// Parses and checks `data/identifier_apis.toml`.
-pub fn parse_catalogue(text: &str) -> Result<Vec<ApiSpec>, String> {
-    let file: CatalogueFile = toml::from_str(text).map_err(|e| e.to_string())?;
+pub fn parse_catalogue<'a>(doc: impl Into<Doc<'a>>) -> Result<Vec<ApiSpec>, String> {
+    let file: CatalogueFile = doc.into().read()?;
     for spec in &file.api {
         if spec.method.is_some() == spec.field.is_some() {
             return Err(format!("{}: exactly one of method/field", spec.api));

@@ -5,6 +5,7 @@
 //! validation only (the knowledge base loads it as `knowledge::personal_data`);
 //! [`super::personal_data`] finds the reads in code.
 
+use crate::datafile::Doc;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
@@ -74,8 +75,8 @@ struct RawFile {
 const MAX_ENTRIES: usize = 2048;
 
 /// Parses and validates the catalogue.
-pub fn parse_catalogue(text: &str) -> Result<Vec<PersonalDataApi>, String> {
-    let file: RawFile = toml::from_str(text).map_err(|e| e.to_string())?;
+pub fn parse_catalogue<'a>(doc: impl Into<Doc<'a>>) -> Result<Vec<PersonalDataApi>, String> {
+    let file: RawFile = doc.into().read()?;
     if file.access.len() > MAX_ENTRIES {
         return Err(format!("more than {MAX_ENTRIES} entries"));
     }

@@ -2,6 +2,7 @@
 //! selectors and readable strings (`data/apple_identifier_apis.toml`).
 
 use super::macho::MachOFacts;
+use crate::datafile::Doc;
 use serde::Deserialize;
 
 /// One catalogued iOS API.
@@ -25,10 +26,8 @@ struct ApiFile {
 }
 
 /// Parses `data/apple_identifier_apis.toml`.
-pub fn parse_catalogue(text: &str) -> Result<Vec<AppleApi>, String> {
-    let apis = toml::from_str::<ApiFile>(text)
-        .map(|f| f.api)
-        .map_err(|e| e.to_string())?;
+pub fn parse_catalogue<'a>(doc: impl Into<Doc<'a>>) -> Result<Vec<AppleApi>, String> {
+    let apis = doc.into().read::<ApiFile>().map(|f| f.api)?;
     if let Some(a) = apis
         .iter()
         .find(|a| a.reason.trim().is_empty() || a.source.trim().is_empty())

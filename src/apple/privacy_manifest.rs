@@ -3,6 +3,7 @@
 //! commonly used SDKs that must ship a manifest.
 
 use crate::apple::plist_read;
+use crate::datafile::Doc;
 use crate::report::model::{AccessedApiType, CollectedDataType};
 use plist::{Dictionary, Value};
 use serde::Deserialize;
@@ -107,17 +108,15 @@ struct ReasonFile {
 }
 
 /// Parses `data/apple_required_reason_apis.toml`.
-pub fn parse_reason_categories(text: &str) -> Result<Vec<ReasonCategory>, String> {
-    toml::from_str::<ReasonFile>(text)
-        .map(|f| f.category)
-        .map_err(|e| e.to_string())
+pub fn parse_reason_categories<'a>(doc: impl Into<Doc<'a>>) -> Result<Vec<ReasonCategory>, String> {
+    doc.into().read::<ReasonFile>().map(|f| f.category)
 }
 
 /// Parses `data/apple_privacy_sdks.toml`.
-pub fn parse_privacy_sdks(text: &str) -> Result<BTreeSet<String>, String> {
-    toml::from_str::<SdkList>(text)
+pub fn parse_privacy_sdks<'a>(doc: impl Into<Doc<'a>>) -> Result<BTreeSet<String>, String> {
+    doc.into()
+        .read::<SdkList>()
         .map(|l| l.names.into_iter().collect())
-        .map_err(|e| e.to_string())
 }
 
 /// Required-reason categories a binary uses, each with the evidence found.
@@ -163,8 +162,8 @@ struct TrackingCategories {
 
 /// Parses the `tracking_categories` of `data/apple_privacy_sdks.toml`: the
 /// SDK categories whose hosts count as tracking domains.
-pub fn parse_tracking_categories(text: &str) -> Result<BTreeSet<String>, String> {
-    let list = toml::from_str::<TrackingCategories>(text).map_err(|e| e.to_string())?;
+pub fn parse_tracking_categories<'a>(doc: impl Into<Doc<'a>>) -> Result<BTreeSet<String>, String> {
+    let list = doc.into().read::<TrackingCategories>()?;
     if list.tracking_categories.is_empty() {
         return Err("tracking_categories: empty".into());
     }

@@ -172,18 +172,7 @@ pub fn serve(options: &crate::Options, max_memory_mib: u64) -> i32 {
             Ok(req) => {
                 injected_fault(&req.path);
                 let result = std::panic::catch_unwind(|| {
-                    crate::inspect_path_with(&req.path, options, knowledge).map(|mut report| {
-                        if let Some(t) = &ip_tables {
-                            t.apply(&mut report);
-                        }
-                        crate::evidence::provenance::file_report(
-                            &mut report,
-                            &req.path,
-                            options,
-                            crate::evidence::provenance::Clock::from_env(false),
-                        );
-                        report
-                    })
+                    filed(&req.path, options, knowledge, ip_tables.as_ref())
                 });
                 match result {
                     Ok(Ok(report)) => Response::Report(crate::report::json::render(&report)),
@@ -207,6 +196,24 @@ pub fn serve(options: &crate::Options, max_memory_mib: u64) -> i32 {
         }
     }
     0
+}
+
+/// The report of `path` as filed (IP owners from `ip_tables`, evidence,
+/// provenance), as `inspect` files it.
+fn filed(
+    path: &Path,
+    options: &crate::Options,
+    knowledge: &crate::Knowledge,
+    ip_tables: Option<&crate::pipeline::IpTables>,
+) -> Result<crate::Report, crate::pipeline::InspectError> {
+    let crate::pipeline::Inspection { mut report, memos } =
+        crate::pipeline::inspect_path_with_memos(path, options, knowledge)?;
+    if let Some(t) = ip_tables {
+        t.apply(&mut report);
+    }
+    let clock = crate::evidence::provenance::Clock::from_env(false);
+    crate::evidence::provenance::file_report(&mut report, &memos, path, options, clock);
+    Ok(report)
 }
 
 /// How the pool starts and limits workers.

@@ -9,6 +9,7 @@ pub mod sdk;
 
 use crate::container::zip::{Archive, Limits, Source, ZipError};
 pub use crate::report::bytes::{EXCERPT_LEN, ascii, check_command, excerpt, spaced_hex};
+use crate::report::memo::{EntryMemo, EntryMemos};
 use crate::report::model::{Evidence, Location, Report};
 use crate::util::sha256_hex;
 use rayon::prelude::*;
@@ -171,10 +172,17 @@ type Entry<'a> = (
 
 /// Adds each location's entry hash and excerpt (secrets: the hash only),
 /// and locates each SDK evidence item in its entry ([`sdk::locate`]),
-/// reading each entry once and the package's central directory once.
-/// Entries that cannot be read again (folders, members over the limits) are
-/// left as they are: the report already says where they were seen.
-pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
+/// reading each entry once and the package's central directory once, or
+/// not at all when its memo (what the entry pass kept of it, in `memos`)
+/// answers everything. Entries that cannot be read again (folders, members
+/// over the limits) are left as they are: the report already says where
+/// they were seen. Returns what was read again.
+pub fn enrich(
+    report: &mut Report,
+    memos: &EntryMemos,
+    package: &Package,
+    limits: &Limits,
+) -> Rereads {
     let mut by_path: BTreeMap<String, Entry<'_>> = BTreeMap::new();
     let endpoints = report
         .endpoints
@@ -203,19 +211,18 @@ pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
     }
     // Entries are independent: read (inflate) and hash them in parallel,
     // unless the entry pass kept what is needed of them.
-    let memos = std::mem::take(&mut report.entry_memos);
     let by_path: Vec<(String, Entry<'_>)> = by_path.into_iter().collect();
     let reader = package.reader();
     by_path
         .into_par_iter()
-        .for_each(|(path, (mut locs, mut evidence, mut secret_locs))| {
+        .map(|(path, (mut locs, mut evidence, mut secret_locs))| {
             if let Some(memo) = memos.get(&path)
                 && from_memo(memo, &path, &mut locs, &mut evidence, &mut secret_locs)
             {
-                return;
+                return Rereads::default();
             }
             let Ok(bytes) = reader.entry(&path, limits) else {
-                return;
+                return Rereads::default();
             };
             let digest = sha256_hex(&bytes);
             for loc in locs {
@@ -226,13 +233,35 @@ pub fn enrich(report: &mut Report, package: &Package, limits: &Limits) {
                 loc.entry_sha256 = Some(digest.clone());
             }
             sdk::locate(&mut evidence, &path, &bytes, &digest);
-        });
+            Rereads(vec![(path, bytes.len() as u64)])
+        })
+        .reduce(Rereads::default, |mut a, b| {
+            a.0.extend(b.0);
+            a
+        })
+}
+
+/// The entries [`enrich`] read again (no memo answered for them), with
+/// their size once decompressed, in no particular order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rereads(pub Vec<(String, u64)>);
+
+impl Rereads {
+    /// How many entries were read again.
+    pub fn entries(&self) -> usize {
+        self.0.len()
+    }
+
+    /// How many bytes they hold.
+    pub fn bytes(&self) -> u64 {
+        self.0.iter().map(|(_, n)| n).sum()
+    }
 }
 
 /// Enriches one entry's locations and evidence from what the entry pass
 /// kept of it; `false`, with nothing changed, when that is not enough.
 fn from_memo(
-    memo: &crate::report::memo::EntryMemo,
+    memo: &EntryMemo,
     path: &str,
     locs: &mut [&mut Location],
     evidence: &mut [&mut Evidence],

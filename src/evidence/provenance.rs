@@ -7,7 +7,8 @@
 use crate::container::zip::Limits;
 use crate::evidence::{self, Package};
 use crate::options::Options;
-use crate::pipeline::{InspectError, inspect_path};
+use crate::pipeline::{self, InspectError, Inspection, inspect_path_with_memos};
+use crate::report::memo::EntryMemos;
 use crate::report::model::{MemberDigest, Provenance, Report};
 use crate::util::sha256_hex;
 use std::collections::BTreeMap;
@@ -56,21 +57,30 @@ pub fn inspect_for_filing(
     options: &Options,
     clock: Clock,
 ) -> Result<Report, InspectError> {
-    let mut report = inspect_path(path, options)?;
-    file_report(&mut report, path, options, clock);
+    let Inspection { mut report, memos } =
+        pipeline::with_knowledge(options, |k| inspect_path_with_memos(path, options, k))?;
+    pipeline::ip_owners(&mut report, options)?;
+    file_report(&mut report, &memos, path, options, clock);
     Ok(report)
 }
 
 /// Turns a fresh report of `path` into the report as filed (see
-/// [`inspect_for_filing`]); the batch worker calls it after its own inspection.
-pub fn file_report(report: &mut Report, path: &Path, options: &Options, clock: Clock) {
+/// [`inspect_for_filing`]), with the `memos` its inspection kept; the batch
+/// worker calls it after its own inspection.
+pub fn file_report(
+    report: &mut Report,
+    memos: &EntryMemos,
+    path: &Path,
+    options: &Options,
+    clock: Clock,
+) {
     let limits = Limits {
         max_entry_size: options.max_entry_size,
     };
     report.input.path = evidence::file_name(path);
     match Package::open(path) {
         Ok(package) => {
-            evidence::enrich(report, &package, &limits);
+            evidence::enrich(report, memos, &package, &limits);
             stamp(report, Some(&package), options, clock, &limits);
         }
         Err(_) => stamp(report, None, options, clock, &limits),
@@ -205,6 +215,22 @@ mod tests {
         let prov = t.provenance.unwrap();
         assert_eq!(prov.analysed_at.as_deref(), Some("1970-01-01T00:00:00Z"));
         assert_eq!(prov.time_source.as_deref(), Some("SOURCE_DATE_EPOCH"));
+    }
+
+    #[test]
+    fn memos_change_what_is_read_again_not_the_report() {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/sdk-planted.apk");
+        let (o, k) = (Options::default(), crate::Knowledge::embedded().unwrap());
+        let Inspection { report, memos } = inspect_path_with_memos(&p, &o, k).unwrap();
+        assert!(memos.get("classes.dex").is_some(), "{memos:?}");
+        assert_eq!(report, pipeline::inspect_path_with(&p, &o, k).unwrap());
+        let package = Package::open(&p).unwrap();
+        let (mut kept, mut all) = (report.clone(), report);
+        let limits = Limits::default();
+        let read = evidence::enrich(&mut kept, &memos, &package, &limits);
+        let read_all = evidence::enrich(&mut all, &EntryMemos::default(), &package, &limits);
+        assert_eq!(kept, all);
+        assert!(read.entries() < read_all.entries(), "{read:?} {read_all:?}");
     }
 
     #[test]

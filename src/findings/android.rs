@@ -24,20 +24,13 @@ use std::sync::Arc;
 /// The findings stage for Android: packed code, then SDKs, identifier APIs,
 /// endpoints and secrets once over all parts, then the install verdict.
 pub fn run(
-    mut facts: Merged,
+    facts: Merged,
     report: &mut Report,
     knowledge: &Knowledge,
     mapping: Option<&Mapping>,
     show_secrets: bool,
 ) {
     let verdict = facts.android_accepts();
-    let memos = std::mem::take(&mut facts.hits.memos);
-    report.entry_memos = crate::report::memo::EntryMemos::new(
-        memos
-            .into_iter()
-            .filter_map(|(path, memo)| Some((path, memo?)))
-            .collect(),
-    );
     report.packed_code = packed::detect(&facts.outcomes, &knowledge.packers);
     for p in &report.packed_code {
         report.warnings.push(Warning::new(

@@ -16,6 +16,7 @@ use crate::android::entries::Tables;
 use crate::android::identifiers::{self, ApiSpec};
 use crate::apple::identifiers::{self as apple_ids, AppleApi};
 use crate::apple::privacy_manifest::{self, ReasonCategory};
+use crate::datafile::Doc;
 use crate::native::packers;
 use crate::scan::{self, endpoints, secrets};
 use crate::signatures::{self, Database, hash_files};
@@ -131,7 +132,7 @@ impl Knowledge {
     /// Loads `input`; with [`Source::Precompiled`] (the built-in files only)
     /// the signature database and the hash come from `build.rs`.
     fn assemble(input: &[(&str, &str)], source: Source) -> Result<Knowledge, KnowledgeError> {
-        let texts = Texts::new(input)?;
+        let texts = Texts::new(input, source)?;
         // The built-in tables are checked by the tests (they load the same
         // texts as `Source::Text`).
         if source == Source::Text {
@@ -222,16 +223,32 @@ impl Knowledge {
 /// The files of a knowledge base, sorted by path, every one known.
 struct Texts<'a> {
     sorted: Vec<(&'a str, &'a str)>,
+    /// The built-in files: the tables are read from their JSON form.
+    precompiled: bool,
 }
 
 impl<'a> Texts<'a> {
-    fn new(input: &[(&'a str, &'a str)]) -> Result<Texts<'a>, KnowledgeError> {
+    fn new(input: &[(&'a str, &'a str)], source: Source) -> Result<Texts<'a>, KnowledgeError> {
         let mut sorted = input.to_vec();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
         if let Some((path, _)) = sorted.iter().find(|(p, _)| !files::is_known(p)) {
             return Err(KnowledgeError::Unknown((*path).to_string()));
         }
-        Ok(Texts { sorted })
+        Ok(Texts {
+            sorted,
+            precompiled: source == Source::Precompiled,
+        })
+    }
+
+    /// The table `name`: its JSON form for the built-in files (see
+    /// `build.rs`), else its TOML text.
+    fn doc(&self, name: &str) -> Result<Doc<'a>, KnowledgeError> {
+        if self.precompiled
+            && let Some((_, json)) = EMBEDDED_JSON.iter().find(|(p, _)| *p == name)
+        {
+            return Ok(Doc::Json(json));
+        }
+        self.get(name).map(Doc::Toml)
     }
 
     /// The text of the file `name`, or why it is missing.
@@ -247,9 +264,9 @@ impl<'a> Texts<'a> {
     fn parse<T>(
         &self,
         name: &str,
-        parse: impl FnOnce(&'a str) -> Result<T, String>,
+        parse: impl FnOnce(Doc<'a>) -> Result<T, String>,
     ) -> Result<T, KnowledgeError> {
-        parse(self.get(name)?).map_err(|m| invalid(name, m))
+        parse(self.doc(name)?).map_err(|m| invalid(name, m))
     }
 }
 
@@ -339,6 +356,9 @@ enum Source {
 /// computed by `build.rs`.
 const EMBEDDED_SHA256: &str = include_str!(concat!(env!("OUT_DIR"), "/knowledge_sha256.txt"));
 
+// `EMBEDDED_JSON`: the built-in TOML tables as JSON, made by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/knowledge_json.rs"));
+
 /// Compiles the signature files parsed at build time; any load error fails.
 fn precompiled_signatures() -> Result<Database, KnowledgeError> {
     let parsed = signatures::precompiled().map_err(|message| KnowledgeError::Invalid {
@@ -371,15 +391,13 @@ fn checked(db: Database) -> Result<Database, KnowledgeError> {
     Ok(db)
 }
 
-fn parse_plist_keys(text: &str) -> Result<Vec<PlistSdkKey>, String> {
+fn parse_plist_keys(doc: Doc<'_>) -> Result<Vec<PlistSdkKey>, String> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct KeyFile {
         key: Vec<PlistSdkKey>,
     }
-    toml::from_str::<KeyFile>(text)
-        .map(|f| f.key)
-        .map_err(|e| e.to_string())
+    doc.read::<KeyFile>().map(|f| f.key)
 }
 
 #[cfg(test)]

@@ -296,7 +296,11 @@ fn precompiled_signatures_and_hash_match_the_text() {
     sig.sort_by_key(|(p, _)| (signatures::raw::signature_rank(p), p.to_string()));
     let mut parsed = signatures::raw::parse(&sig);
     signatures::raw::strip_for_embedding(&mut parsed);
-    assert_eq!(signatures::precompiled().unwrap(), parsed);
+    // The embedded form (its strings borrowed) is the text's, value for value.
+    assert_eq!(
+        postcard::to_allocvec(&signatures::precompiled().unwrap()).unwrap(),
+        postcard::to_allocvec(&parsed).unwrap()
+    );
     let text = Knowledge::load(EMBEDDED).unwrap();
     let built = Knowledge::embedded().unwrap();
     assert_eq!(text.sha256(), built.sha256());
@@ -335,4 +339,40 @@ fn precompiled_signatures_and_hash_match_the_text() {
             assert_eq!(a.owner_for_host(d), b.owner_for_host(d), "{d}");
         }
     }
+}
+
+#[test]
+fn the_json_tables_are_the_toml_tables() {
+    // Every built-in `data/*.toml` has its JSON form, which reads back as the
+    // same document (so each table's parser sees the same values).
+    let tables: Vec<&str> = EMBEDDED
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| !p.contains('/') && p.ends_with(".toml"))
+        .collect();
+    let transcoded: Vec<&str> = EMBEDDED_JSON.iter().map(|(p, _)| *p).collect();
+    assert_eq!(tables, transcoded);
+    for (path, json) in EMBEDDED_JSON {
+        let text = EMBEDDED.iter().find(|(p, _)| p == path).unwrap().1;
+        let from_toml: toml::Value = toml::from_str(text).unwrap();
+        let from_json: toml::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(from_toml, from_json, "{path}");
+    }
+    let text = Knowledge::load(EMBEDDED).unwrap();
+    let built = Knowledge::embedded().unwrap();
+    let debug = |k: &Knowledge| {
+        format!(
+            "{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}",
+            k.identifier_apis,
+            k.apple_identifier_apis,
+            k.apple_reason_categories,
+            k.apple_privacy_sdks,
+            k.apple_tracking_categories,
+            k.apple_plist_sdk_keys,
+            k.scan.secrets().defs(),
+            k.scan.key_names().secret,
+            k.scan.key_names().public,
+        )
+    };
+    assert_eq!(debug(&text), debug(built));
 }

@@ -3,6 +3,7 @@
 //! package names, and the loader stubs beside which high-entropy data counts
 //! as packed code.
 
+use crate::datafile::Doc;
 use crate::report::model::{Evidence, Packer};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -38,8 +39,8 @@ pub struct Signal {
 /// Parses and checks `data/packers.toml`: every packer named and with
 /// signals, every signal of a known kind, with a pattern and a source, and
 /// every `lib` pattern a `lib….so` file name.
-pub fn parse_table(text: &str) -> Result<Vec<Entry>, String> {
-    let table = toml::from_str::<File>(text).map_err(|e| e.to_string())?;
+pub fn parse_table<'a>(doc: impl Into<Doc<'a>>) -> Result<Vec<Entry>, String> {
+    let table = doc.into().read::<File>()?;
     for p in &table.packer {
         if p.name.trim().is_empty() || p.vendor.trim().is_empty() || p.signals.is_empty() {
             return Err(format!(

@@ -1,15 +1,15 @@
 //! What the entry pass keeps of an entry for evidence, so it need not be
 //! inflated and hashed a second time: its SHA-256, the bytes at each offset
 //! a location may point at, and the answers SDK evidence will ask for
-//! (DEX descriptor lookups, first places of hosts). It travels with the
-//! report from the pass to `evidence::enrich`, never serialized.
+//! (DEX descriptor lookups, first places of hosts). The memos of one
+//! inspection travel beside its report (`pipeline::Inspection`) from the
+//! pass to `evidence::enrich`; they are never part of the report.
 //!
 //! A memo only answers what it was asked to keep; anything else is
 //! "unknown", and the entry is then read again, so the report is the same
 //! either way.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// How many bytes are kept from each offset (at least an excerpt's,
 /// `report::bytes::WINDOW_LEN`).
@@ -86,30 +86,32 @@ impl EntryMemo {
 
 /// The memos of one inspection, by entry path.
 #[derive(Clone, Default)]
-pub struct EntryMemos(Option<Arc<HashMap<String, EntryMemo>>>);
+pub struct EntryMemos(HashMap<String, EntryMemo>);
 
 impl EntryMemos {
     /// Memos by path.
     pub fn new(memos: HashMap<String, EntryMemo>) -> EntryMemos {
-        EntryMemos((!memos.is_empty()).then(|| Arc::new(memos)))
+        EntryMemos(memos)
     }
 
     /// The memo of `path`, if the pass kept one.
     pub fn get(&self, path: &str) -> Option<&EntryMemo> {
-        self.0.as_ref()?.get(path)
+        self.0.get(path)
     }
-}
 
-impl PartialEq for EntryMemos {
-    /// A cache: reports are equal whatever their memos.
-    fn eq(&self, _: &EntryMemos) -> bool {
-        true
+    /// How many entries have a memo.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no entry has a memo.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
 impl std::fmt::Debug for EntryMemos {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = self.0.as_ref().map_or(0, |m| m.len());
-        write!(f, "EntryMemos({n})")
+        write!(f, "EntryMemos({})", self.0.len())
     }
 }

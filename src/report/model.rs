@@ -80,11 +80,6 @@ pub struct Report {
     /// Whether Android's own package reader would accept this file.
     pub installable: Installability,
     pub warnings: Vec<Warning>,
-    /// What the entry pass kept of entries for evidence (read once by
-    /// `evidence::enrich`; never serialized).
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub entry_memos: crate::report::memo::EntryMemos,
 }
 
 impl Report {

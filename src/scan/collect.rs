@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::aggregate::{Aggregator, EntryHits, Users, merge_paths};
 use super::named::NamedValue;
 use super::{EntryScan, noise};
-use crate::report::memo::EntryMemo;
+use crate::report::memo::{EntryMemo, EntryMemos};
 
 /// Everything collected from the entries' hits.
 #[derive(Debug, Default)]
@@ -31,6 +31,18 @@ pub struct Collected {
     /// What the pass kept of DEX entries for evidence, by entry path (a
     /// path kept twice keeps none).
     pub memos: HashMap<String, Option<EntryMemo>>,
+}
+
+impl Collected {
+    /// The memos kept (those of paths kept once), leaving none here.
+    pub fn take_memos(&mut self) -> EntryMemos {
+        EntryMemos::new(
+            std::mem::take(&mut self.memos)
+                .into_iter()
+                .filter_map(|(path, memo)| Some((path, memo?)))
+                .collect(),
+        )
+    }
 }
 
 /// What [`Collected`] is given: the context rules and the SDK-host test.
@@ -115,6 +127,8 @@ impl Collected {
 pub struct Collector<'a> {
     rules: Rules<'a>,
     state: Mutex<Collected>,
+    /// Whether memos are wanted ([`Collector::keeping_memos`]).
+    memos: bool,
     /// Lists handed to [`Collector::share`], by fingerprint.
     lists: Mutex<HashMap<u64, Vec<Arc<[String]>>>>,
 }
@@ -131,8 +145,23 @@ impl<'a> Collector<'a> {
         Collector {
             rules,
             state: Mutex::new(Collected::default()),
+            memos: false,
             lists: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// This collector, keeping the memos the pass offers ([`Collector::memo`])
+    /// when `keep` (only a report that gets evidence needs them).
+    pub fn keeping_memos(self, keep: bool) -> Collector<'a> {
+        Collector {
+            memos: keep,
+            ..self
+        }
+    }
+
+    /// Whether memos are kept: when not, the pass need not build them.
+    pub fn wants_memos(&self) -> bool {
+        self.memos
     }
 
     /// `list`, or an equal list shared before: a package carrying the same
@@ -167,6 +196,9 @@ impl<'a> Collector<'a> {
 
     /// Keeps the memo of the entry `path` (see [`Collected::memos`]).
     pub fn memo(&self, path: &str, memo: EntryMemo) {
+        if !self.memos {
+            return;
+        }
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         match state.memos.entry(path.to_string()) {
             std::collections::hash_map::Entry::Vacant(v) => {

@@ -64,6 +64,7 @@
 //! Not supported: internationalised (non-ASCII) host names, IPv4-mapped IPv6
 //! literals outside brackets, hosts split across string concatenations.
 
+use crate::datafile::Doc;
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -111,8 +112,8 @@ pub struct Noise {
 
 impl Noise {
     /// Parses `data/endpoint_noise.toml` into the lists the scanner checks.
-    pub fn parse(text: &str) -> Result<Noise, String> {
-        let file: NoiseFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse<'a>(doc: impl Into<Doc<'a>>) -> Result<Noise, String> {
+        let file: NoiseFile = doc.into().read()?;
         let set = |v: Vec<String>| v.into_iter().map(|s| s.to_ascii_lowercase()).collect();
         Ok(Noise {
             namespace_hosts: set(file.namespace_hosts),

@@ -2,6 +2,7 @@
 //! (`data/file_kinds.toml`): the extensions Android entries skip as opaque,
 //! the ones read as nested packages, and the iOS resource files scanned.
 
+use crate::datafile::Doc;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -35,8 +36,8 @@ pub struct FileKinds {
 impl FileKinds {
     /// Parses `data/file_kinds.toml`; every extension is a `.` followed by
     /// lower-case name characters.
-    pub fn parse(text: &str) -> Result<FileKinds, String> {
-        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse<'a>(doc: impl Into<Doc<'a>>) -> Result<FileKinds, String> {
+        let file: File = doc.into().read()?;
         let lists = [
             &file.android.opaque,
             &file.android.nested,

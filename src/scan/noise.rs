@@ -37,6 +37,7 @@
 //! A host seen both as noise and elsewhere stays an endpoint with its other
 //! locations.
 
+use crate::datafile::Doc;
 use serde::Deserialize;
 
 use super::{EndpointHit, EntryScan};
@@ -89,8 +90,8 @@ pub struct Context {
 
 impl Context {
     /// Parses and checks the context lists of `endpoint_noise.toml`.
-    pub fn parse(text: &str) -> Result<Context, String> {
-        let c: ContextFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse<'a>(doc: impl Into<Doc<'a>>) -> Result<Context, String> {
+        let c: ContextFile = doc.into().read()?;
         let mut paths = Vec::new();
         for p in c.noise_paths {
             let Some(class) = PATH_CLASSES.iter().find(|k| **k == p.class) else {

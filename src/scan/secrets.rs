@@ -31,6 +31,7 @@ use regex_syntax::hir::Hir;
 use serde::Deserialize;
 
 use super::{OffsetMap, SecretHit};
+use crate::datafile::Doc;
 
 #[derive(Debug, Deserialize)]
 struct PatternFile {
@@ -136,8 +137,8 @@ pub enum KeyNameClass {
 
 impl KeyNames {
     /// Parses and validates the `[key_names]` of `secret_patterns.toml`.
-    pub fn parse(text: &str) -> Result<KeyNames, String> {
-        let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse<'a>(doc: impl Into<Doc<'a>>) -> Result<KeyNames, String> {
+        let file: PatternFile = doc.into().read()?;
         file.key_names.check()?;
         Ok(file.key_names)
     }
@@ -368,21 +369,24 @@ fn build(patterns: &[&Hir], prefilter: bool, captures: bool) -> Result<Regex, St
 impl Patterns {
     /// Parses `data/secret_patterns.toml` and compiles what every scan needs;
     /// the other regexes are built on first use.
-    pub fn parse(text: &str) -> Result<Patterns, String> {
-        compile(text).map(|(patterns, _)| patterns)
+    pub fn parse<'a>(doc: impl Into<Doc<'a>>) -> Result<Patterns, String> {
+        compile(doc.into()).map(|(patterns, _)| patterns)
     }
 
     /// [`Patterns::parse`], then builds every regex, so a pattern that
     /// parses but does not compile is an error now, not a silent gap later.
-    pub fn parse_checked(text: &str) -> Result<Patterns, String> {
-        Patterns::parse_with_names(text, true).map(|(patterns, _)| patterns)
+    pub fn parse_checked<'a>(doc: impl Into<Doc<'a>>) -> Result<Patterns, String> {
+        Patterns::parse_with_names(doc, true).map(|(patterns, _)| patterns)
     }
 
     /// The patterns and the file's `[key_names]` from one parse of
     /// `data/secret_patterns.toml`; `checked` builds every regex now (see
     /// [`Patterns::parse_checked`]).
-    pub fn parse_with_names(text: &str, checked: bool) -> Result<(Patterns, KeyNames), String> {
-        let (patterns, names) = compile(text)?;
+    pub fn parse_with_names<'a>(
+        doc: impl Into<Doc<'a>>,
+        checked: bool,
+    ) -> Result<(Patterns, KeyNames), String> {
+        let (patterns, names) = compile(doc.into())?;
         if checked {
             patterns.build_all()?;
         }
@@ -434,8 +438,8 @@ impl Patterns {
     }
 }
 
-fn compile(text: &str) -> Result<(Patterns, KeyNames), String> {
-    let file: PatternFile = toml::from_str(text).map_err(|e| e.to_string())?;
+fn compile(doc: Doc<'_>) -> Result<(Patterns, KeyNames), String> {
+    let file: PatternFile = doc.read()?;
     file.key_names.check()?;
     let defs = file.pattern;
     // Every pattern is parsed once, here (a syntax error fails the load); its
@@ -901,7 +905,7 @@ mod tests {
 
     #[test]
     fn patterns_compile() {
-        let (c, _) = compile(include_str!("../../data/secret_patterns.toml")).unwrap();
+        let (c, _) = compile(include_str!("../../data/secret_patterns.toml").into()).unwrap();
         assert!(c.defs.len() >= 10);
         assert!(c.min_len >= 12, "min_len {}", c.min_len);
         assert!(c.defs.iter().all(|d| !d.source.is_empty()));

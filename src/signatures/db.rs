@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::Map;
 use super::raw::{self, Parsed, RawOwner, RawSchema, RawSdk, RawValidation};
+use super::text::{Key, Text};
 use super::trie::DottedTrie;
 use crate::glob::Glob;
 use crate::report::model::Owner;
@@ -37,14 +38,14 @@ pub(crate) struct OwnerEntry {
 /// Exact names plus `*` patterns, each mapping to an SDK index.
 #[derive(Debug, Default)]
 pub(crate) struct NameSet {
-    exact: Map<String, usize>,
+    exact: Map<Key, usize>,
     globs: Vec<(Glob, usize)>,
 }
 
 impl NameSet {
-    fn insert(&mut self, pattern: &str, sdk: usize) -> Option<usize> {
-        if Glob::is_glob(pattern) {
-            self.globs.push((Glob::new(pattern), sdk));
+    fn insert<S: Text>(&mut self, pattern: &S, sdk: usize) -> Option<usize> {
+        if Glob::is_glob(pattern.as_ref()) {
+            self.globs.push((Glob::new(pattern.as_ref()), sdk));
             None
         } else {
             first_wins(&mut self.exact, pattern, sdk)
@@ -74,19 +75,19 @@ pub struct Database {
     version: String,
     pub(crate) sdks: Vec<SdkEntry>,
     pub(crate) owners: Vec<OwnerEntry>,
-    sdk_by_id: Map<String, usize>,
-    owner_keys: Map<String, usize>,
+    sdk_by_id: Map<Key, usize>,
+    owner_keys: Map<Key, usize>,
     pub(crate) packages: DottedTrie,
     pub(crate) bundle_ids: DottedTrie,
     pub(crate) components: NameSet,
     pub(crate) meta_data: NameSet,
     pub(crate) native_libs: NameSet,
-    pub(crate) frameworks: Map<String, usize>,
-    pub(crate) objc_prefixes: Map<String, usize>,
+    pub(crate) frameworks: Map<Key, usize>,
+    pub(crate) objc_prefixes: Map<Key, usize>,
     objc_max_len: usize,
-    sdk_domains: Map<String, usize>,
-    owner_domains: Map<String, usize>,
-    pub(crate) distinctive: Map<String, usize>,
+    sdk_domains: Map<Key, usize>,
+    owner_domains: Map<Key, usize>,
+    pub(crate) distinctive: Map<Key, usize>,
     errors: Vec<String>,
     /// Whether compiling checks each rule (see [`Database::compile_trusted`]).
     validate: bool,
@@ -118,42 +119,42 @@ impl Database {
     /// with [`Database::load`]), and their embedded form drops what only the
     /// checks read (sources, notes; see [`raw::strip_for_embedding`]). For
     /// valid data the lookup structures are the same as [`Database::compile`]'s.
-    pub fn compile_trusted(parsed: Parsed) -> Database {
+    pub fn compile_trusted(parsed: Parsed<&'static str>) -> Database {
         Database::compile_with(parsed, false)
     }
 
-    fn compile_with(parsed: Parsed, validate: bool) -> Database {
+    fn compile_with<S: Text>(parsed: Parsed<S>, validate: bool) -> Database {
         let mut db = Database {
-            version: parsed.version,
-            errors: parsed.errors,
+            version: parsed.version.into_string(),
+            errors: parsed.errors.into_iter().map(Text::into_string).collect(),
             validate,
             ..Database::default()
         };
         db.compile_owners(&parsed.owners);
         let rules = PrefixRules::new(&parsed.schema.validation, validate);
         for (path, sdk) in parsed.sdks {
-            db.compile_sdk(&path, sdk, &parsed.schema, &rules);
+            db.compile_sdk(path.as_ref(), sdk, &parsed.schema, &rules);
         }
-        db.objc_max_len = db.objc_prefixes.keys().map(String::len).max().unwrap_or(0);
+        db.objc_max_len = db.objc_prefixes.keys().map(|k| k.len()).max().unwrap_or(0);
         db
     }
 
-    fn compile_owners(&mut self, raw: &BTreeMap<String, RawOwner>) {
+    fn compile_owners<S: Text>(&mut self, raw: &BTreeMap<S, RawOwner<S>>) {
         let keys: Map<&str, usize> = raw
             .keys()
             .enumerate()
-            .map(|(i, k)| (k.as_str(), i))
+            .map(|(i, k)| (k.as_ref(), i))
             .collect();
         for (key, o) in raw {
             if !self.validate {
                 self.owners.push(OwnerEntry {
-                    name: o.name.clone(),
-                    country: o.country.clone(),
+                    name: o.name.as_ref().to_owned(),
+                    country: o.country.as_ref().map(|c| c.as_ref().to_owned()),
                     state_owned: o.state_owned,
                     parent: o
                         .parent
                         .as_ref()
-                        .and_then(|p| keys.get(p.as_str()).copied()),
+                        .and_then(|p| keys.get(p.as_ref()).copied()),
                 });
                 let idx = self.owners.len().saturating_sub(1);
                 for d in &o.domains {
@@ -161,13 +162,13 @@ impl Database {
                 }
                 continue;
             }
-            if o.name.trim().is_empty() {
+            if o.name.as_ref().trim().is_empty() {
                 self.errors.push(format!("owner {key}: empty name"));
             }
             if o.sources.is_empty() {
                 self.errors.push(format!("owner {key}: no sources"));
             }
-            if let Some(c) = &o.country
+            if let Some(c) = o.country.as_ref().map(|c| c.as_ref())
                 && (c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()))
             {
                 self.errors.push(format!(
@@ -175,7 +176,7 @@ impl Database {
                 ));
             }
             let parent = match &o.parent {
-                Some(p) => match keys.get(p.as_str()) {
+                Some(p) => match keys.get(p.as_ref()) {
                     Some(&i) => Some(i),
                     None => {
                         self.errors
@@ -187,13 +188,13 @@ impl Database {
             };
             let idx = self.owners.len();
             self.owners.push(OwnerEntry {
-                name: o.name.clone(),
-                country: o.country.clone(),
+                name: o.name.as_ref().to_owned(),
+                country: o.country.as_ref().map(|c| c.as_ref().to_owned()),
                 state_owned: o.state_owned,
                 parent,
             });
             for d in &o.domains {
-                if let Err(e) = check_domain(d) {
+                if let Err(e) = check_domain(d.as_ref()) {
                     self.errors.push(format!("owner {key}: domain {d:?}: {e}"));
                 } else if first_wins(&mut self.owner_domains, d, idx).is_some() {
                     self.errors
@@ -214,16 +215,22 @@ impl Database {
                 cur = self.owners.get(p).and_then(|o| o.parent);
             }
         }
-        self.owner_keys = keys.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        self.owner_keys = raw.keys().enumerate().map(|(i, k)| (k.key(), i)).collect();
     }
 
-    fn compile_sdk(&mut self, path: &str, s: RawSdk, schema: &RawSchema, rules: &PrefixRules) {
+    fn compile_sdk<S: Text>(
+        &mut self,
+        path: &str,
+        s: RawSdk<S>,
+        schema: &RawSchema<S>,
+        rules: &PrefixRules,
+    ) {
         let mut problems = if self.validate {
             sdk_field_problems(&s, schema)
         } else {
             Vec::new()
         };
-        let owner = self.owner_keys.get(&s.owner).copied();
+        let owner = self.owner_keys.get(s.owner.as_ref()).copied();
         if owner.is_none() {
             problems.push(format!("unknown owner {:?}", s.owner));
         }
@@ -238,12 +245,13 @@ impl Database {
         if rule_count == 0 && self.validate {
             problems.push("no rules".into());
         }
-        if self.sdk_by_id.contains_key(&s.id) {
+        if self.sdk_by_id.contains_key(s.id.as_ref()) {
             problems.push("duplicate id".into());
         }
-        let Some(owner) = owner.filter(|_| !self.sdk_by_id.contains_key(&s.id)) else {
+        let Some(owner) = owner.filter(|_| !self.sdk_by_id.contains_key(s.id.as_ref())) else {
             for p in problems {
-                self.errors.push(format!("{path}: sdk {}: {p}", s.id));
+                self.errors
+                    .push(format!("{path}: sdk {}: {p}", s.id.as_ref()));
             }
             return;
         };
@@ -252,25 +260,27 @@ impl Database {
         self.index_ios_rules(&s, idx, rules, &mut problems);
         self.index_domains_and_classes(&s, idx, &mut problems);
         for p in problems {
-            self.errors.push(format!("{path}: sdk {}: {p}", s.id));
+            self.errors
+                .push(format!("{path}: sdk {}: {p}", s.id.as_ref()));
         }
-        self.sdk_by_id.insert(s.id.clone(), idx);
+        self.sdk_by_id.insert(s.id.key(), idx);
+        let strings = |v: Vec<S>| v.into_iter().map(Text::into_string).collect();
         self.sdks.push(SdkEntry {
-            id: s.id,
-            name: s.name,
-            categories: s.categories,
+            id: s.id.into_string(),
+            name: s.name.into_string(),
+            categories: strings(s.categories),
             tracker: s.tracker.unwrap_or(false),
             owner,
-            website: s.website,
-            distinctive_classes: s.distinctive_classes,
+            website: s.website.map(Text::into_string),
+            distinctive_classes: strings(s.distinctive_classes),
         });
     }
 
     /// Indexes the SDK's Android rules (packages, components, meta-data
     /// keys, native libraries) under `idx`; each bad or taken rule is a problem.
-    fn index_android_rules(
+    fn index_android_rules<S: Text>(
         &mut self,
-        s: &RawSdk,
+        s: &RawSdk<S>,
         idx: usize,
         rules: &PrefixRules,
         problems: &mut Vec<String>,
@@ -288,7 +298,7 @@ impl Database {
             }
         }
         for c in &s.components {
-            if let Err(e) = check_class_like(c).filter_checked(self.validate) {
+            if let Err(e) = checked(self.validate, || check_class_like(c)) {
                 problems.push(format!("component {c:?}: {e}"));
             } else if let Some(old) = self.components.insert(c, idx)
                 && old != idx
@@ -327,9 +337,9 @@ impl Database {
 
     /// Indexes the SDK's iOS rules (frameworks, bundle ids, Objective-C
     /// prefixes) under `idx`.
-    fn index_ios_rules(
+    fn index_ios_rules<S: Text>(
         &mut self,
-        s: &RawSdk,
+        s: &RawSdk<S>,
         idx: usize,
         rules: &PrefixRules,
         problems: &mut Vec<String>,
@@ -376,9 +386,14 @@ impl Database {
     }
 
     /// Indexes the SDK's domains and distinctive classes under `idx`.
-    fn index_domains_and_classes(&mut self, s: &RawSdk, idx: usize, problems: &mut Vec<String>) {
+    fn index_domains_and_classes<S: Text>(
+        &mut self,
+        s: &RawSdk<S>,
+        idx: usize,
+        problems: &mut Vec<String>,
+    ) {
         for d in &s.domains {
-            if let Err(e) = check_domain(d).filter_checked(self.validate) {
+            if let Err(e) = checked(self.validate, || check_domain(d)) {
                 problems.push(format!("domain {d:?}: {e}"));
             } else if let Some(old) = first_wins(&mut self.sdk_domains, d, idx)
                 && old != idx
@@ -395,7 +410,7 @@ impl Database {
             ));
         }
         for c in &s.distinctive_classes {
-            if let Err(e) = check_distinctive_class(c).filter_checked(self.validate) {
+            if let Err(e) = checked(self.validate, || check_distinctive_class(c)) {
                 problems.push(format!("distinctive class {c:?}: {e}"));
             } else if let Some(old) = first_wins(&mut self.distinctive, c, idx)
                 && old != idx
@@ -594,7 +609,7 @@ impl Database {
 
 /// Problems with an SDK's own fields: id, name, categories, tracker flag
 /// against the schema's `[tracker]` rules, and source.
-fn sdk_field_problems(s: &RawSdk, schema: &RawSchema) -> Vec<String> {
+fn sdk_field_problems<S: Text>(s: &RawSdk<S>, schema: &RawSchema<S>) -> Vec<String> {
     let categories = &schema.categories;
     let mut problems: Vec<String> = Vec::new();
     let mut err = |m: String| problems.push(m);
@@ -645,11 +660,11 @@ fn sdk_field_problems(s: &RawSdk, schema: &RawSchema) -> Vec<String> {
 }
 
 /// Inserts `key` → `value` unless present; returns the value already there.
-fn first_wins(map: &mut Map<String, usize>, key: &str, value: usize) -> Option<usize> {
-    match map.get(key) {
+fn first_wins<S: Text>(map: &mut Map<Key, usize>, key: &S, value: usize) -> Option<usize> {
+    match map.get(key.as_ref()) {
         Some(&old) => Some(old),
         None => {
-            map.insert(key.to_owned(), value);
+            map.insert(key.key(), value);
             None
         }
     }
@@ -746,15 +761,14 @@ fn check_domain(d: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// A check's result, or `Ok` when compiling trusted data (no checks).
-trait FilterChecked {
-    fn filter_checked(self, validate: bool) -> Self;
+/// A check's result, or `Ok` without running it when compiling trusted data.
+fn checked<E>(validate: bool, check: impl FnOnce() -> Result<(), E>) -> Result<(), E> {
+    if validate { check() } else { Ok(()) }
 }
 
-impl<E> FilterChecked for Result<(), E> {
-    fn filter_checked(self, validate: bool) -> Self {
-        if validate { self } else { Ok(()) }
-    }
+/// The strings as an owned set.
+fn owned<S: Text>(v: &[S]) -> Set<String> {
+    v.iter().map(|s| s.as_ref().to_owned()).collect()
 }
 
 /// The package-prefix rule (see `data/signatures/README.md`).
@@ -767,7 +781,7 @@ struct PrefixRules {
 }
 
 impl PrefixRules {
-    fn new(v: &RawValidation, validate: bool) -> PrefixRules {
+    fn new<S: Text>(v: &RawValidation<S>, validate: bool) -> PrefixRules {
         if !validate {
             return PrefixRules {
                 validate,
@@ -778,9 +792,9 @@ impl PrefixRules {
         }
         PrefixRules {
             validate,
-            too_broad: v.too_broad_prefixes.iter().cloned().collect(),
-            generic: v.generic_segments.iter().cloned().collect(),
-            roots: v.namespace_roots.iter().cloned().collect(),
+            too_broad: owned(&v.too_broad_prefixes),
+            generic: owned(&v.generic_segments),
+            roots: owned(&v.namespace_roots),
         }
     }
 

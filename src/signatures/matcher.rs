@@ -279,7 +279,7 @@ pub(crate) fn repackaged_prefixes<'a>(
         for k in 1..=MAX_DISTINCTIVE_DEPTH.min(segs.len().saturating_sub(1)) {
             let split = segs.len() - k;
             let suffix = segs[split..].join(".");
-            if let Some(&i) = db.distinctive.get(&suffix) {
+            if let Some(&i) = db.distinctive.get(suffix.as_str()) {
                 seen.entry((segs[..split].join("."), i))
                     .or_default()
                     .insert(suffix);

@@ -11,6 +11,7 @@
 mod db;
 mod matcher;
 pub mod raw;
+mod text;
 mod trie;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ pub(crate) use db::normalize_class;
 pub use db::{Database, hash_files};
 pub use matcher::{AppFacts, MAX_EVIDENCE_PER_KIND, example_key, match_sdks};
 pub(crate) use matcher::{app_namespace_sdks, code_owner, in_app_namespace, under};
+pub use text::Text;
 
 /// The database files in hashing order: `VERSION`, `schema.toml`,
 /// `owners.toml`, then `sdks/*.toml` sorted by name. A test checks this list
@@ -67,8 +69,9 @@ pub const FILES: &[(&str, &str)] = &[
 /// [`raw::Parsed`], maintainers' notes dropped).
 const PRECOMPILED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/signatures.postcard"));
 
-/// The built-in signature files, parsed at build time.
-pub fn precompiled() -> Result<raw::Parsed, String> {
+/// The built-in signature files, parsed at build time; the strings borrow
+/// the embedded bytes.
+pub fn precompiled() -> Result<raw::Parsed<&'static str>, String> {
     postcard::from_bytes(PRECOMPILED).map_err(|e| format!("built-in signatures: {e}"))
 }
 

@@ -5,7 +5,7 @@
 /// One trie node: children by segment, and the value of the prefix ending here.
 #[derive(Debug, Default)]
 struct Node {
-    children: super::Map<Box<str>, Node>,
+    children: super::Map<super::text::Key, Node>,
     value: Option<usize>,
 }
 
@@ -19,10 +19,17 @@ pub struct DottedTrie {
 impl DottedTrie {
     /// Inserts `prefix` → `value` unless the prefix is already present; then
     /// the first value is kept and returned (the caller reports a duplicate).
-    pub fn insert(&mut self, prefix: &str, value: usize) -> Option<usize> {
+    pub fn insert<S: super::text::Text>(&mut self, prefix: &S, value: usize) -> Option<usize> {
         let mut node = &mut self.root;
-        for seg in prefix.split('.') {
-            node = node.children.entry(seg.into()).or_default();
+        let mut start = 0;
+        for seg in prefix.as_ref().split('.') {
+            let end = start + seg.len();
+            // A segment already present is looked up without making a key.
+            node = match node.children.contains_key(seg) {
+                true => node.children.get_mut(seg).unwrap_or_else(|| unreachable!()),
+                false => node.children.entry(prefix.part(start, end)).or_default(),
+            };
+            start = end + 1;
         }
         if let Some(old) = node.value {
             return Some(old);
@@ -66,9 +73,9 @@ mod tests {
     #[test]
     fn boundary_and_longest() {
         let mut t = DottedTrie::default();
-        assert_eq!(t.insert("com.facebook", 1), None);
-        t.insert("com.google.firebase", 2);
-        t.insert("com.google.firebase.crashlytics", 3);
+        assert_eq!(t.insert(&"com.facebook", 1), None);
+        t.insert(&"com.google.firebase", 2);
+        t.insert(&"com.google.firebase.crashlytics", 3);
         assert_eq!(t.len(), 3);
         assert_eq!(t.longest("com.facebook.login.X"), Some((1, 12)));
         assert_eq!(t.longest("com.facebook"), Some((1, 12)));
@@ -79,7 +86,7 @@ mod tests {
         );
         assert_eq!(t.longest("com.google.firebase.messaging.B"), Some((2, 19)));
         assert_eq!(t.longest("com.google"), None);
-        assert_eq!(t.insert("com.facebook", 9), Some(1));
+        assert_eq!(t.insert(&"com.facebook", 9), Some(1));
         assert_eq!(t.longest("com.facebook.X"), Some((1, 12)));
     }
 }
