@@ -72,7 +72,7 @@ impl<'a> CodeOwners<'a> {
         {
             return None;
         }
-        self.db.sdks.get(i).map(|s| s.id.clone())
+        self.db.sdks.get(i).map(|s| s.id.to_string())
     }
 
     /// `class`'s place: a listed SDK's id, `app` for the app's namespace,

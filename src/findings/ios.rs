@@ -85,7 +85,7 @@ fn framework_sdk(db: &Database, name: &str, bundle_id: Option<&str>) -> Option<S
         db.bundle_ids
             .longest(bundle_id?)
             .and_then(|(i, _)| db.sdks.get(i))
-            .map(|s| s.id.clone())
+            .map(|s| s.id.to_string())
     })
 }
 
@@ -359,11 +359,11 @@ pub fn plist_sdk_evidence(
                 s.evidence_count += 1;
             }
             None => report.sdks.push(Sdk {
-                id: entry.id.clone(),
-                name: entry.name.clone(),
-                categories: entry.categories.clone(),
+                id: entry.id.to_string(),
+                name: entry.name.to_string(),
+                categories: entry.categories.iter().map(|c| c.to_string()).collect(),
                 owner: db.owner_of_sdk(&entry.id),
-                website: entry.website.clone(),
+                website: entry.website.as_ref().map(|w| w.to_string()),
                 tracker: entry.tracker,
                 found: "declared".into(),
                 repackaged_under: Vec::new(),
@@ -408,7 +408,7 @@ pub fn privacy_report(
             .is_some_and(|s| {
                 s.categories
                     .iter()
-                    .any(|c| knowledge.apple_tracking_categories.contains(c))
+                    .any(|c| knowledge.apple_tracking_categories.contains(&**c))
             })
     };
     let declared = |host: &str| {

@@ -1,6 +1,7 @@
 //! Loading, validating and compiling the signature database
 //! (`data/signatures/`, described in its `README.md`).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use sha2::{Digest, Sha256};
@@ -17,20 +18,20 @@ type Set<K> = HashSet<K, foldhash::fast::RandomState>;
 /// A compiled SDK record.
 #[derive(Debug, Clone)]
 pub(crate) struct SdkEntry {
-    pub id: String,
-    pub name: String,
-    pub categories: Vec<String>,
+    pub id: Key,
+    pub name: Key,
+    pub categories: Vec<Key>,
     pub tracker: bool,
     pub owner: usize,
-    pub website: Option<String>,
-    pub distinctive_classes: Vec<String>,
+    pub website: Option<Key>,
+    pub distinctive_classes: Vec<Key>,
 }
 
 /// A compiled owner record.
 #[derive(Debug, Clone)]
 pub(crate) struct OwnerEntry {
-    pub name: String,
-    pub country: Option<String>,
+    pub name: Key,
+    pub country: Option<Key>,
     pub state_owned: Option<bool>,
     pub parent: Option<usize>,
 }
@@ -125,11 +126,12 @@ impl Database {
 
     fn compile_with<S: Text>(parsed: Parsed<S>, validate: bool) -> Database {
         let mut db = Database {
-            version: parsed.version.into_string(),
-            errors: parsed.errors.into_iter().map(Text::into_string).collect(),
             validate,
             ..Database::default()
         };
+        db.reserve(&parsed);
+        db.version = parsed.version.into_string();
+        db.errors = parsed.errors.into_iter().map(Text::into_string).collect();
         db.compile_owners(&parsed.owners);
         let rules = PrefixRules::new(&parsed.schema.validation, validate);
         for (path, sdk) in parsed.sdks {
@@ -137,6 +139,32 @@ impl Database {
         }
         db.objc_max_len = db.objc_prefixes.keys().map(|k| k.len()).max().unwrap_or(0);
         db
+    }
+
+    /// Room in every map for the rules `parsed` lists (growing them one
+    /// rehash at a time costs more than the inserts).
+    fn reserve<S: Text>(&mut self, parsed: &Parsed<S>) {
+        let count = |rules: fn(&RawSdk<S>) -> usize| -> usize {
+            parsed.sdks.iter().map(|(_, s)| rules(s)).sum()
+        };
+        self.sdks.reserve(parsed.sdks.len());
+        self.sdk_by_id.reserve(parsed.sdks.len());
+        self.owners.reserve(parsed.owners.len());
+        self.owner_keys.reserve(parsed.owners.len());
+        self.owner_domains
+            .reserve(parsed.owners.values().map(|o| o.domains.len()).sum());
+        self.packages.reserve(count(|s| s.packages.len()));
+        self.bundle_ids.reserve(count(|s| s.ios_bundle_ids.len()));
+        self.components.exact.reserve(count(|s| s.components.len()));
+        self.meta_data.exact.reserve(count(|s| s.meta_data.len()));
+        self.native_libs
+            .exact
+            .reserve(count(|s| s.native_libs.len()));
+        self.frameworks.reserve(count(|s| s.ios_frameworks.len()));
+        self.objc_prefixes.reserve(count(|s| s.objc_prefixes.len()));
+        self.sdk_domains.reserve(count(|s| s.domains.len()));
+        self.distinctive
+            .reserve(count(|s| s.distinctive_classes.len()));
     }
 
     fn compile_owners<S: Text>(&mut self, raw: &BTreeMap<S, RawOwner<S>>) {
@@ -148,8 +176,8 @@ impl Database {
         for (key, o) in raw {
             if !self.validate {
                 self.owners.push(OwnerEntry {
-                    name: o.name.as_ref().to_owned(),
-                    country: o.country.as_ref().map(|c| c.as_ref().to_owned()),
+                    name: o.name.key(),
+                    country: o.country.as_ref().map(Text::key),
                     state_owned: o.state_owned,
                     parent: o
                         .parent
@@ -188,8 +216,8 @@ impl Database {
             };
             let idx = self.owners.len();
             self.owners.push(OwnerEntry {
-                name: o.name.as_ref().to_owned(),
-                country: o.country.as_ref().map(|c| c.as_ref().to_owned()),
+                name: o.name.key(),
+                country: o.country.as_ref().map(Text::key),
                 state_owned: o.state_owned,
                 parent,
             });
@@ -215,7 +243,8 @@ impl Database {
                 cur = self.owners.get(p).and_then(|o| o.parent);
             }
         }
-        self.owner_keys = raw.keys().enumerate().map(|(i, k)| (k.key(), i)).collect();
+        self.owner_keys
+            .extend(raw.keys().enumerate().map(|(i, k)| (k.key(), i)));
     }
 
     fn compile_sdk<S: Text>(
@@ -264,15 +293,15 @@ impl Database {
                 .push(format!("{path}: sdk {}: {p}", s.id.as_ref()));
         }
         self.sdk_by_id.insert(s.id.key(), idx);
-        let strings = |v: Vec<S>| v.into_iter().map(Text::into_string).collect();
+        let keys = |v: &[S]| v.iter().map(Text::key).collect();
         self.sdks.push(SdkEntry {
-            id: s.id.into_string(),
-            name: s.name.into_string(),
-            categories: strings(s.categories),
+            id: s.id.key(),
+            name: s.name.key(),
+            categories: keys(&s.categories),
             tracker: s.tracker.unwrap_or(false),
             owner,
-            website: s.website.map(Text::into_string),
-            distinctive_classes: strings(s.distinctive_classes),
+            website: s.website.as_ref().map(Text::key),
+            distinctive_classes: keys(&s.distinctive_classes),
         });
     }
 
@@ -424,7 +453,7 @@ impl Database {
     }
 
     fn id(&self, idx: usize) -> &str {
-        self.sdks.get(idx).map_or("?", |s| s.id.as_str())
+        self.sdks.get(idx).map_or("?", |s| s.id.as_ref())
     }
 
     /// Database version (`data/signatures/VERSION`).
@@ -449,7 +478,7 @@ impl Database {
 
     /// All SDK ids, in database order.
     pub fn sdk_ids(&self) -> impl Iterator<Item = &str> {
-        self.sdks.iter().map(|s| s.id.as_str())
+        self.sdks.iter().map(|s| s.id.as_ref())
     }
 
     /// The ids of the SDKs flagged `tracker = true`.
@@ -457,7 +486,7 @@ impl Database {
         self.sdks
             .iter()
             .filter(|s| s.tracker)
-            .map(|s| s.id.clone())
+            .map(|s| s.id.to_string())
             .collect()
     }
 
@@ -467,13 +496,13 @@ impl Database {
     }
 
     /// Categories of the SDK `id`.
-    pub fn categories(&self, id: &str) -> Option<&[String]> {
+    pub fn categories(&self, id: &str) -> Option<&[Cow<'static, str>]> {
         Some(self.sdks.get(self.sdk_index(id)?)?.categories.as_slice())
     }
 
     /// Distinctive class names of the SDK `id`, relative to its package
     /// prefixes (empty when none are listed or the id is unknown).
-    pub fn distinctive_classes(&self, id: &str) -> &[String] {
+    pub fn distinctive_classes(&self, id: &str) -> &[Cow<'static, str>] {
         self.sdk_index(id)
             .and_then(|i| self.sdks.get(i))
             .map_or(&[], |s| s.distinctive_classes.as_slice())
@@ -489,7 +518,7 @@ impl Database {
     pub fn sdk_for_class(&self, dotted_class: &str) -> Option<&str> {
         self.class_match(dotted_class)
             .and_then(|(i, _)| self.sdks.get(i))
-            .map(|s| s.id.as_str())
+            .map(|s| s.id.as_ref())
     }
 
     /// `(sdk index, matched prefix)` for a class name.
@@ -506,7 +535,7 @@ impl Database {
         self.native_libs
             .lookup(name)
             .and_then(|i| self.sdks.get(i))
-            .map(|s| s.id.as_str())
+            .map(|s| s.id.as_ref())
     }
 
     /// SDK owning an iOS framework or resource bundle, by name
@@ -515,7 +544,7 @@ impl Database {
         self.frameworks
             .get(framework_base(name))
             .and_then(|&i| self.sdks.get(i))
-            .map(|s| s.id.as_str())
+            .map(|s| s.id.as_ref())
     }
 
     /// SDK whose Objective-C class prefix starts `class` (followed by an
@@ -543,7 +572,7 @@ impl Database {
     pub fn owner_for_host(&self, host: &str) -> Option<(Option<&str>, Owner)> {
         let (sdk, owner) = self.host_match(host)?;
         Some((
-            sdk.and_then(|i| self.sdks.get(i)).map(|s| s.id.as_str()),
+            sdk.and_then(|i| self.sdks.get(i)).map(|s| s.id.as_ref()),
             self.owner_model(owner)?,
         ))
     }
@@ -582,13 +611,13 @@ impl Database {
     pub(crate) fn owner_model(&self, idx: usize) -> Option<Owner> {
         let o = self.owners.get(idx)?;
         Some(Owner {
-            name: o.name.clone(),
-            country: o.country.clone(),
+            name: o.name.to_string(),
+            country: o.country.as_ref().map(|c| c.to_string()),
             state_owned: o.state_owned,
             parent: o
                 .parent
                 .and_then(|p| self.owners.get(p))
-                .map(|p| p.name.clone()),
+                .map(|p| p.name.to_string()),
         })
     }
 

@@ -524,11 +524,11 @@ fn build_sdk(db: &Database, idx: usize, h: Hits, found: &str) -> Option<Sdk> {
     }
     evidence.sort();
     Some(Sdk {
-        id: entry.id.clone(),
-        name: entry.name.clone(),
-        categories: entry.categories.clone(),
+        id: entry.id.to_string(),
+        name: entry.name.to_string(),
+        categories: entry.categories.iter().map(|c| c.to_string()).collect(),
         owner: db.owner_model(entry.owner),
-        website: entry.website.clone(),
+        website: entry.website.as_ref().map(|w| w.to_string()),
         tracker: entry.tracker,
         found: found.to_string(),
         repackaged_under: h.repackaged.into_iter().collect(),

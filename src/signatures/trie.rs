@@ -2,41 +2,44 @@
 //! boundaries: the prefix `com.facebook` matches `com.facebook` and
 //! `com.facebook.login.LoginManager`, never `com.facebookfan.X`.
 
-/// One trie node: children by segment, and the value of the prefix ending here.
-#[derive(Debug, Default)]
-struct Node {
-    children: super::Map<super::text::Key, Node>,
-    value: Option<usize>,
-}
+use super::text::{Key, Text};
 
-/// Maps dotted prefixes to values; lookup returns the longest matching prefix.
+/// Maps dotted prefixes to values; lookup returns the longest matching
+/// prefix. Kept flat: one map from every stored prefix and every shorter
+/// prefix of it (at segment boundaries) to its value, if one is stored
+/// there. Walking a name's segment boundaries from the left, as long as
+/// its prefix is in the map, is the walk down a trie of segments; the keys
+/// borrow the embedded database, so building it allocates only the map.
 #[derive(Debug, Default)]
 pub struct DottedTrie {
-    root: Node,
+    nodes: super::Map<Key, Option<usize>>,
     len: usize,
 }
 
 impl DottedTrie {
     /// Inserts `prefix` → `value` unless the prefix is already present; then
     /// the first value is kept and returned (the caller reports a duplicate).
-    pub fn insert<S: super::text::Text>(&mut self, prefix: &S, value: usize) -> Option<usize> {
-        let mut node = &mut self.root;
-        let mut start = 0;
-        for seg in prefix.as_ref().split('.') {
-            let end = start + seg.len();
-            // A segment already present is looked up without making a key.
-            node = match node.children.contains_key(seg) {
-                true => node.children.get_mut(seg).unwrap_or_else(|| unreachable!()),
-                false => node.children.entry(prefix.part(start, end)).or_default(),
-            };
-            start = end + 1;
+    pub fn insert<S: Text>(&mut self, prefix: &S, value: usize) -> Option<usize> {
+        // The shorter prefixes first, as the walk down a trie would make them.
+        for dot in dots(prefix) {
+            if !self.nodes.contains_key(&prefix[..dot]) {
+                self.nodes.insert(prefix.part(0, dot), None);
+            }
         }
-        if let Some(old) = node.value {
-            return Some(old);
+        match self.nodes.get_mut(&prefix[..]) {
+            Some(Some(old)) => return Some(*old),
+            Some(slot) => *slot = Some(value),
+            None => {
+                self.nodes.insert(prefix.key(), Some(value));
+            }
         }
-        node.value = Some(value);
         self.len += 1;
         None
+    }
+
+    /// Room for `n` more prefixes and their shorter prefixes.
+    pub fn reserve(&mut self, n: usize) {
+        self.nodes.reserve(n.saturating_mul(2));
     }
 
     /// Number of prefixes stored.
@@ -47,16 +50,12 @@ impl DottedTrie {
     /// Longest stored prefix of `name` at a segment boundary: `(value, byte
     /// length of the matched prefix in name)`. O(number of segments).
     pub fn longest(&self, name: &str) -> Option<(usize, usize)> {
-        let mut node = &self.root;
         let mut best = None;
-        let mut consumed = 0usize;
-        for (i, seg) in name.split('.').enumerate() {
-            match node.children.get(seg) {
-                Some(next) => {
-                    node = next;
-                    consumed += seg.len() + usize::from(i > 0);
-                    if let Some(v) = node.value {
-                        best = Some((v, consumed));
+        for end in dots(name).chain(std::iter::once(name.len())) {
+            match self.nodes.get(&name[..end]) {
+                Some(value) => {
+                    if let Some(v) = *value {
+                        best = Some((v, end));
                     }
                 }
                 None => break,
@@ -64,6 +63,13 @@ impl DottedTrie {
         }
         best
     }
+}
+
+/// The byte offsets of the dots in `name`.
+fn dots(name: &str) -> impl Iterator<Item = usize> + '_ {
+    name.bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'.').then_some(i))
 }
 
 #[cfg(test)]
