@@ -25,10 +25,14 @@ pub struct DexFacts {
     pub string_offsets: Vec<u64>,
     /// String data offset → Java names of the classes whose code loads it
     /// with `const-string`.
-    pub string_users: HashMap<u64, Vec<String>>,
+    pub string_users: FastMap<u64, Vec<String>>,
     /// Anomalies met while reading.
     pub warnings: Vec<String>,
 }
+
+/// A hash map with a fast hash: its keys are offsets and indexes read from
+/// the input, and it is never iterated into output.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// The (data offset, text) pairs of a DEX string table.
 pub type Strings<'s> = dyn Iterator<Item = (u64, &'s str)> + 's;
@@ -56,11 +60,12 @@ fn cap_length(text: Cow<'_, str>) -> Cow<'_, str> {
 /// `apis` is the identifier-API catalogue and `personal` the personal-data
 /// catalogue the code is searched for.
 ///
-/// The code walk (classes, API calls, string users) and the string table
-/// (read, then scanned by `on_strings`) need nothing of each other: they run
-/// side by side ([`rayon::join`]), so a package whose work is one large DEX
-/// file uses a second core. Neither holds more than the DEX bytes already
-/// in hand, and the result is the same whichever runs first.
+/// Three parts need nothing of each other and run side by side
+/// ([`rayon::join`]): the code walk (API calls, string users), the string
+/// table (read, then scanned by `on_strings`) and the class lists. So a
+/// package whose work is one large DEX file uses a second core; none holds
+/// more than the DEX bytes already in hand, and the result is the same
+/// whichever runs first.
 pub fn analyse(
     bytes: &[u8],
     apis: &[identifiers::ApiSpec],
@@ -68,58 +73,84 @@ pub fn analyse(
     on_strings: &mut StringSink<'_>,
 ) -> Result<DexFacts, String> {
     let dex = Dex::parse(bytes).map_err(|e| format!("DEX: {e}"))?;
-    let ((mut facts, users), strings) = rayon::join(
-        || code_facts(&dex, apis, personal),
+    let ((walked, users), (strings, (classes, referenced))) = rayon::join(
         || {
-            // Strings are borrowed from the DEX bytes (MUTF-8 that is valid
-            // UTF-8 needs no copy); only over-long ones are cut to a new string.
-            let strings: Vec<(u64, Cow<'_, str>)> = dex
-                .strings()
-                .map(|(offset, text)| (u64::from(offset), cap_length(text)))
-                .collect();
-            on_strings(&mut strings.iter().map(|(o, s)| (*o, s.as_ref())));
-            strings
+            let mut walked = DexFacts::default();
+            let users = walk_code(&dex, apis, personal, &mut walked);
+            (walked, string_users(&dex, users))
+        },
+        || {
+            rayon::join(
+                || {
+                    // Strings are borrowed from the DEX bytes (MUTF-8 that is
+                    // valid UTF-8 needs no copy); only over-long ones are cut
+                    // to a new string.
+                    let strings: Vec<(u64, Cow<'_, str>)> = dex
+                        .strings()
+                        .map(|(offset, text)| (u64::from(offset), cap_length(text)))
+                        .collect();
+                    on_strings(&mut strings.iter().map(|(o, s)| (*o, s.as_ref())));
+                    strings
+                },
+                || {
+                    let classes: Arc<[String]> = dex.class_names().into();
+                    let referenced = referenced_classes(&dex, &classes);
+                    (classes, referenced)
+                },
+            )
         },
     );
-    for (offset, _) in &strings {
-        let Some(class_idxs) = u32::try_from(*offset).ok().and_then(|o| users.get(&o)) else {
-            continue;
-        };
-        let mut names: Vec<String> = class_idxs
-            .iter()
-            .filter_map(|&c| dex.type_name(c).map(|d| descriptor_to_java(&d)))
-            .collect();
-        names.sort();
-        names.dedup();
-        facts.string_users.insert(*offset, names);
+    let whole_table = strings.len() as u64 == u64::from(dex.string_ids().count);
+    let mut string_offsets: Vec<u64> = strings.iter().map(|(o, _)| *o).collect();
+    drop(strings);
+    string_offsets.sort_unstable();
+    // Only strings the table yields are kept (a table cut short by its
+    // bounds yields fewer than the code loads).
+    let mut string_users = users;
+    if !whole_table {
+        string_users.retain(|offset, _| string_offsets.binary_search(offset).is_ok());
     }
-    facts.string_offsets = strings.iter().map(|(o, _)| *o).collect();
-    facts.string_offsets.sort_unstable();
-    Ok(facts)
+    let mut warnings = dex.warnings().to_vec();
+    warnings.extend(walked.warnings);
+    Ok(DexFacts {
+        classes,
+        referenced,
+        api_hits: walked.api_hits,
+        personal_hits: walked.personal_hits,
+        string_offsets,
+        string_users,
+        warnings,
+    })
 }
 
-/// What the code of `dex` tells: its classes, the classes it refers to,
-/// API and personal-data hits, and, keyed by string data offset, the
-/// classes loading each string.
-fn code_facts(
-    dex: &Dex,
-    apis: &[identifiers::ApiSpec],
-    personal: &personal_data::Catalogue,
-) -> (DexFacts, HashMap<u32, Vec<u32>>) {
-    let mut facts = DexFacts {
-        classes: dex.class_names().into(),
-        warnings: dex.warnings().to_vec(),
-        ..DexFacts::default()
-    };
-    facts.referenced = referenced_classes(dex, &facts.classes);
-    let users = walk_code(dex, apis, personal, &mut facts);
-    // Key the users by string data offset, the key `strings()` yields.
-    let users = (0u32..)
+/// The Java names (sorted, once each) of the classes loading each string,
+/// keyed by string data offset, from the classes loading each string index.
+fn string_users(dex: &Dex, users: Vec<Vec<u32>>) -> FastMap<u64, Vec<String>> {
+    // Key the users by string data offset, the key `strings()` yields (of
+    // two indexes at one offset, the last counts).
+    let users: FastMap<u64, Vec<u32>> = (0u32..)
         .zip(users)
         .filter(|(_, classes)| !classes.is_empty())
-        .filter_map(|(idx, classes)| Some((dex.string_data_offset(idx)?, classes)))
+        .filter_map(|(idx, classes)| Some((u64::from(dex.string_data_offset(idx)?), classes)))
         .collect();
-    (facts, users)
+    // A class loads many strings: its name is made once.
+    let mut java: FastMap<u32, Option<String>> = FastMap::default();
+    users
+        .into_iter()
+        .map(|(offset, class_idxs)| {
+            let mut names: Vec<String> = class_idxs
+                .iter()
+                .filter_map(|&c| {
+                    java.entry(c)
+                        .or_insert_with(|| dex.type_name(c).map(|d| descriptor_to_java(&d)))
+                        .clone()
+                })
+                .collect();
+            names.sort();
+            names.dedup();
+            (offset, names)
+        })
+        .collect()
 }
 
 /// Java names of the classes `dex` refers to but does not define, sorted.
@@ -193,7 +224,7 @@ fn walk_code(
 /// string offsets (ascending) and their users.
 pub fn string_users_at<'a>(
     string_offsets: &[u64],
-    string_users: &'a HashMap<u64, Vec<String>>,
+    string_users: &'a FastMap<u64, Vec<String>>,
     offset: u64,
 ) -> &'a [String] {
     // Strings are keyed by their data offset; a hit lies at or after it.

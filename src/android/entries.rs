@@ -589,7 +589,13 @@ fn dex_memo<'h>(
     let dex = dex::Dex::parse(bytes).ok()?;
     let exact_refs: Vec<&str> = exact.iter().map(String::as_str).collect();
     let under_refs: Vec<&str> = under.iter().map(String::as_str).collect();
-    let mut found = dex::lookup_descriptors(&dex, &exact_refs, &under_refs);
+    let hosts: Vec<String> = hosts.into_iter().collect();
+    // The descriptor lookup and the host search each read the whole DEX:
+    // side by side.
+    let (mut found, places) = rayon::join(
+        || dex::lookup_descriptors(&dex, &exact_refs, &under_refs),
+        || first_places(bytes, &hosts),
+    );
     let descriptors = exact
         .into_iter()
         .chain(under)
@@ -598,8 +604,7 @@ fn dex_memo<'h>(
             (key, answer)
         })
         .collect();
-    let hosts: Vec<String> = hosts.into_iter().collect();
-    let needles = first_places(bytes, &hosts)
+    let needles = places
         .into_iter()
         .map(|(text, encoding, at)| ((text, encoding), at))
         .collect();

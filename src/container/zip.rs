@@ -16,7 +16,6 @@
 //! that a package on disk is never held in memory whole (only its central
 //! directory, and each entry's bytes while it is read).
 
-use flate2::read::DeflateDecoder;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -834,7 +833,7 @@ const SHORTENED: &str = "entry data could not be read: the file is shorter than 
 /// `declared` + [`SIZE_SLACK`] (a size lie) or past `cap`.
 fn inflate_declared(raw: Span<'_>, declared: u64, cap: u64) -> Result<Vec<u8>, ZipError> {
     let stop = declared.saturating_add(SIZE_SLACK).min(cap);
-    match inflate_from(raw.reader(), raw.len, stop) {
+    match inflate_from(raw.reader(), raw.len, stop, Some(declared)) {
         Err(InflateError::PastCap) if stop >= declared => err(format!(
             "entry inflates past its declared size of {declared} bytes (a size lie, a sign of tampering; Android's reader fails on it); stopped at {stop} bytes, not read"
         )),
@@ -859,31 +858,84 @@ pub enum InflateError {
 /// Raw-deflate `raw`, refusing to produce more than `cap` bytes. Memory is
 /// bounded by `cap` (plus one byte): the output buffer never grows past it.
 pub fn inflate(raw: &[u8], cap: u64) -> Result<Vec<u8>, InflateError> {
-    inflate_from(raw, raw.len() as u64, cap)
+    inflate_from(raw, raw.len() as u64, cap, None)
 }
 
-/// [`inflate`] from a reader of `raw_len` compressed bytes.
-fn inflate_from(raw: impl Read, raw_len: u64, cap: u64) -> Result<Vec<u8>, InflateError> {
+/// Compressed bytes read at a time.
+const INFLATE_INPUT: usize = 256 << 10;
+
+/// Deflate's largest expansion: one byte of input makes at most this many
+/// bytes of output (a 258-byte match in under two bits), so no honest
+/// declared size is above it.
+const DEFLATE_MAX_RATIO: u64 = 1032;
+
+/// [`inflate`] from a reader of `raw_len` compressed bytes; `declared`: the
+/// size the archive says the output has. The output is inflated straight
+/// into its buffer, sized up front to the declared size when the input
+/// could make that much (so a 6 MB DEX is neither copied through a chunk
+/// nor moved as its buffer grows), else grown by doubling; never past the
+/// cap.
+fn inflate_from(
+    mut raw: impl Read,
+    raw_len: u64,
+    cap: u64,
+    declared: Option<u64>,
+) -> Result<Vec<u8>, InflateError> {
+    use flate2::{Decompress, FlushDecompress, Status};
     let limit = usize::try_from(cap.saturating_add(1)).unwrap_or(usize::MAX);
     let hint = usize::try_from(raw_len).unwrap_or(usize::MAX);
-    let mut out = Vec::with_capacity(hint.saturating_mul(4).min(limit).min(1 << 20));
-    let mut decoder = DeflateDecoder::new(raw).take(cap.saturating_add(1));
-    let mut chunk = [0u8; 64 << 10];
+    let first = match declared {
+        // One byte over the declared size: room to see the stream end there.
+        Some(d) => usize::try_from(d.min(raw_len.saturating_mul(DEFLATE_MAX_RATIO)))
+            .unwrap_or(usize::MAX)
+            .saturating_add(1),
+        None => hint.saturating_mul(4).min(1 << 20),
+    };
+    let mut out = Vec::with_capacity(first.min(limit));
+    let mut input = vec![0u8; INFLATE_INPUT.min(hint.max(1))];
+    let (mut pos, mut end) = (0, 0);
+    let mut decoder = Decompress::new(false);
+    // The stream ends at its last block; a stream cut short is an error, as
+    // is data that does not decode (the messages are flate2's reader's).
     loop {
-        let n = decoder.read(&mut chunk).map_err(InflateError::Corrupt)?;
-        if n == 0 {
-            break;
+        if pos == end {
+            end = raw.read(&mut input).map_err(InflateError::Corrupt)?;
+            pos = 0;
         }
-        if out.len() + n > out.capacity() {
+        let eof = pos == end;
+        if out.len() == out.capacity() {
+            if out.len() >= limit {
+                break;
+            }
             // Grow by doubling, but never past the cap.
-            let want = out
-                .capacity()
-                .saturating_mul(2)
-                .max(out.len() + n)
-                .min(limit);
+            let want = out.capacity().saturating_mul(2).max(64 << 10).min(limit);
             out.reserve_exact(want - out.len());
         }
-        out.extend_from_slice(&chunk[..n]);
+        let (in_before, out_before) = (decoder.total_in(), out.len());
+        let flush = if eof {
+            FlushDecompress::Finish
+        } else {
+            FlushDecompress::None
+        };
+        let status = decoder.decompress_vec(&input[pos..end], &mut out, flush);
+        pos += usize::try_from(decoder.total_in() - in_before).unwrap_or(usize::MAX);
+        let produced = out.len() > out_before;
+        match status {
+            Ok(Status::StreamEnd) => break,
+            Ok(Status::Ok | Status::BufError) if !produced && eof => {
+                return Err(InflateError::Corrupt(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "incomplete deflate stream",
+                )));
+            }
+            Ok(Status::Ok | Status::BufError) => {}
+            Err(_) => {
+                return Err(InflateError::Corrupt(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "corrupt deflate stream",
+                )));
+            }
+        }
     }
     if out.len() as u64 > cap {
         return Err(InflateError::PastCap);
