@@ -8,8 +8,11 @@
 //! A memo only answers what it was asked to keep; anything else is
 //! "unknown", and the entry is then read again, so the report is the same
 //! either way. Entries other than DEX files are small: those evidence will
-//! ask about are kept whole ([`Kept::Whole`]), within [`WHOLE_MAX`] each and
-//! [`WHOLE_BUDGET`] per inspection.
+//! ask about are kept whole ([`Kept::Whole`]), within [`WHOLE_MAX`] each.
+//! All an inspection keeps, memos and whole entries, stays within
+//! [`KEPT_BUDGET`], so memory does not grow with the number of entries
+//! (a package of hundreds of DEX files keeps the first memos and reads the
+//! others again).
 
 use std::collections::HashMap;
 
@@ -20,8 +23,9 @@ pub const WINDOW_LEN: usize = 48;
 /// The largest entry kept whole.
 pub const WHOLE_MAX: usize = 2 << 20;
 
-/// How many bytes of entries one inspection keeps whole, at most.
-pub const WHOLE_BUDGET: usize = 8 << 20;
+/// How many bytes one inspection keeps, memos and whole entries together
+/// ([`Kept::kept_len`]), at most.
+pub const KEPT_BUDGET: usize = 8 << 20;
 
 /// What the pass kept of one entry.
 #[derive(Debug, Clone)]
@@ -33,10 +37,10 @@ pub enum Kept {
 }
 
 impl Kept {
-    /// How many bytes this holds whole (counted against [`WHOLE_BUDGET`]).
-    pub fn whole_len(&self) -> usize {
+    /// About how many bytes this holds (counted against [`KEPT_BUDGET`]).
+    pub fn kept_len(&self) -> usize {
         match self {
-            Kept::Memo(_) => 0,
+            Kept::Memo(memo) => memo.kept_len(),
             Kept::Whole(bytes) => bytes.len(),
         }
     }
@@ -90,6 +94,22 @@ impl EntryMemo {
             descriptors,
             needles,
         }
+    }
+
+    /// About how many bytes this memo holds: its windows, descriptor
+    /// answers and needles with their keys.
+    pub fn kept_len(&self) -> usize {
+        use std::mem::size_of;
+        let windows = self.windows.capacity() * size_of::<(u64, u8, [u8; WINDOW_LEN])>();
+        let descriptors: usize = (self.descriptors.iter())
+            .map(|(key, found)| {
+                size_of::<(String, Found)>() + key.len() + found.as_ref().map_or(0, |f| f.0.len())
+            })
+            .sum();
+        let needles: usize = (self.needles.keys())
+            .map(|(text, _)| size_of::<((String, Option<&str>), Option<u64>)>() + text.len())
+            .sum();
+        size_of::<EntryMemo>() + windows + descriptors + needles
     }
 
     /// The bytes from `offset` on (at most [`WINDOW_LEN`]; empty at the

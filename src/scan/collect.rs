@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::aggregate::{Aggregator, EntryHits, Users, merge_paths};
 use super::named::NamedValue;
 use super::{EntryScan, noise};
-use crate::report::memo::{EntryMemos, Kept, WHOLE_BUDGET};
+use crate::report::memo::{EntryMemos, KEPT_BUDGET, Kept};
 
 /// Everything collected from the entries' hits.
 #[derive(Debug, Default)]
@@ -31,8 +31,8 @@ pub struct Collected {
     /// What the pass kept of entries for evidence, by entry path (a path
     /// kept twice keeps none, nor one over the budget).
     pub memos: HashMap<String, Option<Kept>>,
-    /// Bytes kept whole in `memos` (at most [`WHOLE_BUDGET`]).
-    whole: usize,
+    /// Bytes kept in `memos` (at most [`KEPT_BUDGET`]).
+    kept: usize,
 }
 
 impl Collected {
@@ -203,15 +203,15 @@ impl<'a> Collector<'a> {
         }
         let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let state = &mut *guard;
-        let len = memo.whole_len();
-        let fits = state.whole.saturating_add(len) <= WHOLE_BUDGET;
+        let len = memo.kept_len();
+        let fits = state.kept.saturating_add(len) <= KEPT_BUDGET;
         match state.memos.entry(path.to_string()) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 // Over the budget: known, not kept (a second entry of the
                 // same path must not be kept either).
                 v.insert(fits.then_some(memo));
                 if fits {
-                    state.whole += len;
+                    state.kept += len;
                 }
             }
             std::collections::hash_map::Entry::Occupied(mut o) => {
@@ -229,5 +229,49 @@ impl<'a> Collector<'a> {
         // Threads add entries in any order.
         collected.sdk_hosts.sort();
         collected
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::memo::EntryMemo;
+    use std::collections::HashMap;
+
+    #[test]
+    fn memos_stay_within_the_budget_whatever_the_number_of_entries() {
+        let no = |_: &str| false;
+        let context = crate::scan::noise::Context::default();
+        let c = Collector::new(Rules {
+            context: &context,
+            is_sdk_host: &no,
+        })
+        .keeping_memos(true);
+        // Each DEX memo keeps ~1 MiB of windows; 20 of them are over the budget.
+        let bytes = vec![7u8; 1 << 20];
+        let places: Vec<u64> = (0..16_384u64).map(|i| i * 64).collect();
+        for i in 0..20 {
+            let memo = EntryMemo::new(
+                &bytes,
+                [0; 32],
+                places.clone(),
+                HashMap::new(),
+                HashMap::new(),
+            );
+            c.memo(&format!("classes{i}.dex"), Kept::Memo(memo));
+        }
+        c.memo("assets/a.txt", Kept::Whole(vec![0u8; 1 << 20].into()));
+        let mut collected = c.into_collected();
+        let kept: usize = collected.memos.values().flatten().map(Kept::kept_len).sum();
+        assert!(kept <= KEPT_BUDGET, "{kept} bytes kept");
+        let memos = collected.take_memos();
+        assert!(
+            memos.get("classes0.dex").is_some(),
+            "the first ones are kept"
+        );
+        assert!(
+            memos.get("classes19.dex").is_none(),
+            "the last ones are read again"
+        );
     }
 }
