@@ -15,6 +15,7 @@ use crate::scan::collect::Collector;
 use crate::scan::file_kinds::FileKinds;
 use crate::scan::{self, EntryScan};
 use crate::signatures::{Database, example_key};
+use crate::util::sha256;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -547,11 +548,6 @@ fn keeps_memo(tables: Tables<'_>, name: &str) -> bool {
     tables
         .hits
         .is_some_and(|h| h.collector.wants_memos() && h.plain(name))
-}
-
-fn sha256(bytes: &[u8]) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).into()
 }
 
 /// How many classes of each Java package under an SDK's package keep their
