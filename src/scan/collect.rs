@@ -33,6 +33,8 @@ pub struct Collected {
     pub memos: HashMap<String, Option<Kept>>,
     /// Bytes kept in `memos` (at most [`KEPT_BUDGET`]).
     kept: usize,
+    /// Whether a memo was refused for the budget.
+    spent: bool,
 }
 
 impl Collected {
@@ -161,9 +163,16 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// Whether memos are kept: when not, the pass need not build them.
+    /// Whether memos are kept and none was refused for the budget yet: when
+    /// not, the pass need not build them (a hint taken before building;
+    /// [`Collector::memo`] decides).
     pub fn wants_memos(&self) -> bool {
         self.memos
+            && !self
+                .state
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .spent
     }
 
     /// `list`, or an equal list shared before: a package carrying the same
@@ -212,6 +221,8 @@ impl<'a> Collector<'a> {
                 v.insert(fits.then_some(memo));
                 if fits {
                     state.kept += len;
+                } else {
+                    state.spent = true;
                 }
             }
             std::collections::hash_map::Entry::Occupied(mut o) => {
@@ -247,6 +258,7 @@ mod tests {
             is_sdk_host: &no,
         })
         .keeping_memos(true);
+        assert!(c.wants_memos());
         // Each DEX memo keeps ~1 MiB of windows; 20 of them are over the budget.
         let bytes = vec![7u8; 1 << 20];
         let places: Vec<u64> = (0..16_384u64).map(|i| i * 64).collect();
@@ -261,6 +273,7 @@ mod tests {
             c.memo(&format!("classes{i}.dex"), Kept::Memo(memo));
         }
         c.memo("assets/a.txt", Kept::Whole(vec![0u8; 1 << 20].into()));
+        assert!(!c.wants_memos(), "a spent budget asks the pass for no more");
         let mut collected = c.into_collected();
         let kept: usize = collected.memos.values().flatten().map(Kept::kept_len).sum();
         assert!(kept <= KEPT_BUDGET, "{kept} bytes kept");
